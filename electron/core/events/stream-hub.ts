@@ -1,0 +1,191 @@
+import {
+  EVENT_CATEGORY,
+  type EventCategory,
+  type EventData,
+  type EventType,
+  type StreamEvent,
+} from '../../../shared/events';
+import type { StreamStatus, SubscribeResult } from '../../../shared/contract';
+
+export type SnapshotProvider = (stream: string) => unknown;
+export type EventListener = (event: StreamEvent) => void;
+
+export type StreamHubOptions = {
+  /** Events kept per stream for replay. */
+  bufferSize?: number;
+  /** How long a finished stream stays readable before it is dropped. */
+  finishedTtlMs?: number;
+  now?: () => number;
+};
+
+type Subscriber = { listener: EventListener; categories: ReadonlySet<EventCategory> | null };
+
+type StreamState = {
+  lastSeq: number;
+  buffer: StreamEvent[];
+  subscribers: Set<Subscriber>;
+  finished: boolean;
+  cleanupTimer: ReturnType<typeof setTimeout> | null;
+};
+
+export type Subscription = SubscribeResult & { unsubscribe: () => void };
+
+/**
+ * The stream hub: one ordered, replayable event log per context id.
+ * Delivery is push-only; nothing here polls.
+ */
+export class StreamHub {
+  private readonly streams = new Map<string, StreamState>();
+  private readonly providers: { match: (stream: string) => boolean; provide: SnapshotProvider }[] = [];
+  private readonly globalListeners = new Set<EventListener>();
+  private readonly bufferSize: number;
+  private readonly finishedTtlMs: number;
+  private readonly now: () => number;
+
+  constructor(options: StreamHubOptions = {}) {
+    this.bufferSize = options.bufferSize ?? 2000;
+    this.finishedTtlMs = options.finishedTtlMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Registers the state source for streams whose id equals `prefix` or starts with `prefix:`. */
+  registerSnapshotProvider(prefix: string, provide: SnapshotProvider): () => void {
+    const entry = {
+      match: (stream: string) => stream === prefix || stream.startsWith(`${prefix}:`),
+      provide,
+    };
+    this.providers.push(entry);
+    return () => {
+      const i = this.providers.indexOf(entry);
+      if (i >= 0) this.providers.splice(i, 1);
+    };
+  }
+
+  emit<K extends EventType>(stream: string, type: K, data: EventData[K]): StreamEvent {
+    const state = this.ensure(stream);
+    if (state.finished) {
+      // A finished stream that speaks again is alive again; its seq keeps increasing.
+      state.finished = false;
+      if (state.cleanupTimer) clearTimeout(state.cleanupTimer);
+      state.cleanupTimer = null;
+    }
+    const event = {
+      stream,
+      seq: ++state.lastSeq,
+      type,
+      category: EVENT_CATEGORY[type],
+      ts: this.now(),
+      data,
+    } as StreamEvent;
+    state.buffer.push(event);
+    if (state.buffer.length > this.bufferSize) state.buffer.splice(0, state.buffer.length - this.bufferSize);
+    for (const sub of [...state.subscribers]) {
+      if (sub.categories && !sub.categories.has(event.category)) continue;
+      this.safeDeliver(sub.listener, event);
+    }
+    for (const listener of [...this.globalListeners]) this.safeDeliver(listener, event);
+    return event;
+  }
+
+  /** Marks a stream done; its buffer and status stay readable for the TTL, then go. */
+  finish(stream: string): void {
+    const state = this.streams.get(stream);
+    if (!state || state.finished) return;
+    state.finished = true;
+    state.cleanupTimer = setTimeout(() => {
+      const current = this.streams.get(stream);
+      if (current === state && state.finished) this.streams.delete(stream);
+    }, this.finishedTtlMs);
+    state.cleanupTimer.unref?.();
+  }
+
+  subscribe(
+    stream: string,
+    options: { afterSeq?: number; categories?: readonly EventCategory[]; listener: EventListener },
+  ): Subscription {
+    const state = this.ensure(stream);
+    const categories = options.categories?.length ? new Set(options.categories) : null;
+    const snapshot = this.snapshotOf(stream);
+    const afterSeq = options.afterSeq;
+    const oldestBuffered = state.buffer[0]?.seq ?? state.lastSeq + 1;
+    let events: StreamEvent[] = [];
+    let resync = false;
+    if (afterSeq !== undefined && afterSeq < state.lastSeq) {
+      if (afterSeq + 1 < oldestBuffered) {
+        // The gap is gone from the buffer: say so rather than skip events silently.
+        resync = true;
+      } else {
+        events = state.buffer.filter((e) => e.seq > afterSeq);
+      }
+    }
+    if (categories) events = events.filter((e) => categories.has(e.category));
+    const subscriber: Subscriber = { listener: options.listener, categories };
+    state.subscribers.add(subscriber);
+    return {
+      stream,
+      snapshot,
+      lastSeq: state.lastSeq,
+      events,
+      resync,
+      unsubscribe: () => {
+        state.subscribers.delete(subscriber);
+      },
+    };
+  }
+
+  /** Every event of every stream; for transports that forward all (e.g. the CLI's --json). */
+  onAnyEvent(listener: EventListener): () => void {
+    this.globalListeners.add(listener);
+    return () => this.globalListeners.delete(listener);
+  }
+
+  /** Events buffered after `afterSeq`, or null if some of them are gone. */
+  replay(stream: string, afterSeq: number): StreamEvent[] | null {
+    const state = this.streams.get(stream);
+    if (!state) return afterSeq === 0 ? [] : null;
+    const oldest = state.buffer[0]?.seq ?? state.lastSeq + 1;
+    if (afterSeq + 1 < oldest && afterSeq < state.lastSeq) return null;
+    return state.buffer.filter((e) => e.seq > afterSeq);
+  }
+
+  status(stream: string): StreamStatus {
+    const state = this.streams.get(stream);
+    return {
+      stream,
+      exists: state !== undefined,
+      lastSeq: state?.lastSeq ?? 0,
+      oldestSeq: state?.buffer[0]?.seq ?? 0,
+      finished: state?.finished ?? false,
+      subscribers: state?.subscribers.size ?? 0,
+    };
+  }
+
+  snapshotOf(stream: string): unknown {
+    const provider = this.providers.find((p) => p.match(stream));
+    return provider ? provider.provide(stream) : null;
+  }
+
+  dispose(): void {
+    for (const state of this.streams.values()) if (state.cleanupTimer) clearTimeout(state.cleanupTimer);
+    this.streams.clear();
+    this.globalListeners.clear();
+  }
+
+  private ensure(stream: string): StreamState {
+    let state = this.streams.get(stream);
+    if (!state) {
+      state = { lastSeq: 0, buffer: [], subscribers: new Set(), finished: false, cleanupTimer: null };
+      this.streams.set(stream, state);
+    }
+    return state;
+  }
+
+  private safeDeliver(listener: EventListener, event: StreamEvent) {
+    try {
+      listener(event);
+    } catch (error) {
+      // One broken subscriber must not starve the others.
+      console.error('[quire] event listener failed', error);
+    }
+  }
+}

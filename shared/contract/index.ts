@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { Result } from '../result';
+import { appMethods } from './app';
+import { eventsMethods } from './events';
+
+/** Every invoke method, `domain.method`, with its zod argument and result schemas. */
+export const contract = {
+  ...appMethods,
+  ...eventsMethods,
+};
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodArgs<M extends MethodName> = z.input<Contract[M]['args']>;
+export type ParsedArgs<M extends MethodName> = z.output<Contract[M]['args']>;
+export type MethodResult<M extends MethodName> = z.output<Contract[M]['result']>;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, value);
+}
+
+/** The typed client surface that `window.quire` and every renderer transport provide. */
+export type QuireApi = {
+  [M in MethodName]: (args: MethodArgs<M>) => Promise<Result<MethodResult<M>>>;
+};
+
+/** IPC channel names are derived, never hand-written. */
+export const invokeChannel = (name: MethodName) => `quire:${name}` as const;
+export const EVENT_CHANNEL = 'quire:event';
+
+export * from './app';
+export * from './events';

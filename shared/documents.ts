@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ErrorCodeSchema } from './errors';
+
+export const IndexStageSchema = z.enum(['queued', 'parsing', 'chunking', 'embedding', 'writing']);
+export type IndexStage = z.infer<typeof IndexStageSchema>;
+
+export const DocumentStatusSchema = z.enum([
+  'queued',
+  'parsing',
+  'chunking',
+  'embedding',
+  'writing',
+  'ready',
+  'failed',
+  'cancelled',
+]);
+export type DocumentStatus = z.infer<typeof DocumentStatusSchema>;
+
+export const DocumentKindSchema = z.enum(['pdf', 'markdown', 'text', 'html', 'docx', 'other']);
+export type DocumentKind = z.infer<typeof DocumentKindSchema>;
+
+export const ProgressSchema = z.object({
+  stage: IndexStageSchema,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** Overall fraction for the document across all stages, 0..1; never goes backwards. */
+  fraction: z.number().min(0).max(1),
+  etaMs: z.number().nonnegative().nullable(),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+export const DocumentInfoSchema = z.object({
+  id: z.string(),
+  path: z.string(),
+  name: z.string(),
+  kind: DocumentKindSchema,
+  size: z.number().int().nonnegative(),
+  pages: z.number().int().nonnegative().nullable(),
+  status: DocumentStatusSchema,
+  chunks: z.number().int().nonnegative(),
+  progress: ProgressSchema.nullable(),
+  error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+  /** Indexed for full-text search, waiting for an embedding model. */
+  vectorsPending: z.boolean(),
+  embeddingModel: z.string().nullable(),
+  addedAt: z.number(),
+  updatedAt: z.number(),
+});
+export type DocumentInfo = z.infer<typeof DocumentInfoSchema>;
+
+export const LibrarySnapshotSchema = z.object({
+  documents: z.array(DocumentInfoSchema),
+  paused: z.boolean(),
+  watchedFolders: z.array(z.string()),
+  totals: z.object({
+    documents: z.number().int(),
+    chunks: z.number().int(),
+    indexing: z.number().int(),
+    failed: z.number().int(),
+  }),
+});
+export type LibrarySnapshot = z.infer<typeof LibrarySnapshotSchema>;
