@@ -8,6 +8,8 @@ export type SseMessage = {
   retry: number | null;
 };
 
+/** Control messages carry a SubscribeResult and no id, so they never move Last-Event-ID. */
+export const SSE_SNAPSHOT_EVENT = 'quire.snapshot';
 export const SSE_RESYNC_EVENT = 'quire.resync';
 
 export function encodeSseEvent(event: StreamEvent): string {

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ParseArgsConfig } from 'node:util';
+import { defaultDataDir } from '../paths';
+
+/** Flags every command takes. */
+export const SHARED_OPTIONS = {
+  data: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'model-dir': { type: 'string' },
+  'embedding-model': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+export type CliOutput = {
+  json: boolean;
+  /** One JSON object per line in --json mode; plain text otherwise. */
+  line: (text: string, object?: unknown) => void;
+  error: (text: string, object?: unknown) => void;
+};
+
+export function createOutput(json: boolean): CliOutput {
+  return {
+    json,
+    line: (text, object) => process.stdout.write(json ? `${JSON.stringify(object ?? { message: text })}\n` : `${text}\n`),
+    error: (text, object) =>
+      process.stderr.write(json ? `${JSON.stringify(object ?? { error: { message: text } })}\n` : `${text}\n`),
+  };
+}
+
+export function resolveDataDir(value: string | undefined): string {
+  return path.resolve(value ?? process.env.QUIRE_DATA_DIR ?? defaultDataDir());
+}
+
+/** Where the built renderer lives, from source (tsx) or from a bundle. */
+export function defaultRendererDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../../../out/renderer'), path.resolve(here, '../renderer')];
+  return process.env.QUIRE_RENDERER_DIR ?? candidates[0]!;
+}

@@ -1,0 +1,44 @@
+import { serveCommand, SERVE_HELP } from './serve-command';
+
+type Command = { run: (argv: string[]) => Promise<number>; help: string };
+
+/** Every command shares --data, --json, --model-dir and --embedding-model. */
+const COMMANDS: Record<string, Command> = {
+  serve: { run: serveCommand, help: SERVE_HELP },
+};
+
+function usage(): string {
+  return ['Usage: npm run quire -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => c.help)].join('\n');
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`quire ${name}: ${message}\n`);
+    return 1;
+  }
+}
+
+runCli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

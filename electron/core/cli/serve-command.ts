@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createQuireCore } from '../quire-core';
+import { startHttpServer } from '../server/http-server';
+import { createOutput, defaultRendererDir, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+
+export const SERVE_HELP = `quire serve [--data DIR] [--port N] [--json]
+  Serves the Quire interface and its HTTP API on 127.0.0.1 and prints the URL with its token.`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...SHARED_OPTIONS, port: { type: 'string' }, token: { type: 'string' } },
+    strict: true,
+  });
+  const out = createOutput(values.json);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    out.error(`--port must be a number between 0 and 65535, not "${values.port}".`);
+    return 2;
+  }
+  const core = await createQuireCore({ dataDir: resolveDataDir(values.data), transport: 'http' });
+  const rendererDir = defaultRendererDir();
+  if (!fs.existsSync(rendererDir)) out.error(`Note: the interface is not built yet (${rendererDir}); run "npm run build". The API works.`);
+  const server = await startHttpServer({
+    dispatch: core.dispatch,
+    hub: core.hub,
+    port,
+    rendererDir,
+    token: values.token ?? process.env.QUIRE_TOKEN,
+  });
+  out.line(`Quire is running at ${server.openUrl}`, { url: server.openUrl, api: server.url, token: server.token, dataDir: core.dataDir });
+  if (values.json) core.hub.onAnyEvent((event) => out.line('', { event }));
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await core.close();
+  return 0;
+}

@@ -1,0 +1,35 @@
+import type { Handlers } from '../rpc/dispatch';
+import type { StreamHub } from './stream-hub';
+
+type EventHandlers = Pick<Handlers, 'events.subscribe' | 'events.unsubscribe' | 'events.status'>;
+
+export function createEventHandlers(hub: StreamHub): EventHandlers {
+  return {
+    'events.subscribe': ({ stream, afterSeq, categories }, ctx) => {
+      const connection = ctx.connection;
+      if (!connection) {
+        // Request/response transports only get the snapshot; live events come over SSE.
+        const sub = hub.subscribe(stream, { afterSeq, categories, listener: () => {} });
+        sub.unsubscribe();
+        return { stream: sub.stream, snapshot: sub.snapshot, lastSeq: sub.lastSeq, events: sub.events, resync: sub.resync };
+      }
+      connection.subscriptions.get(stream)?.();
+      const sub = hub.subscribe(stream, { afterSeq, categories, listener: connection.deliver });
+      connection.subscriptions.set(stream, sub.unsubscribe);
+      return { stream: sub.stream, snapshot: sub.snapshot, lastSeq: sub.lastSeq, events: sub.events, resync: sub.resync };
+    },
+    'events.unsubscribe': ({ stream }, ctx) => {
+      const unsubscribe = ctx.connection?.subscriptions.get(stream);
+      if (!unsubscribe) return { unsubscribed: false };
+      unsubscribe();
+      ctx.connection?.subscriptions.delete(stream);
+      return { unsubscribed: true };
+    },
+    'events.status': ({ stream }) => hub.status(stream),
+  };
+}
+
+export function closeConnection(connection: { subscriptions: Map<string, () => void> }): void {
+  for (const unsubscribe of connection.subscriptions.values()) unsubscribe();
+  connection.subscriptions.clear();
+}

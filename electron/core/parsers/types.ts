@@ -1,0 +1,41 @@
+import type { DocumentKind } from '../../../shared/documents';
+import type { ErrorCode } from '../../../shared/errors';
+
+/** One piece of a document's text, in reading order. */
+export type ParsedSection = {
+  /** 1-based page number for PDFs, null for every other kind. */
+  page: number | null;
+  text: string;
+  /**
+   * Offset of `text` in its page text (PDF: every page's text starts at 0) or in the
+   * document text (other kinds), so a citation can point at the exact characters.
+   */
+  charStart: number;
+  /** Enclosing headings, outermost first, e.g. ['Install', 'Linux']. */
+  headingPath: string[];
+};
+
+export type ParseWarning = { code: ErrorCode; message: string };
+
+export type ParseMeta = {
+  kind: DocumentKind;
+  pageCount: number | null;
+  title: string | null;
+  /** Grows while `sections` is consumed (e.g. a PDF page that failed); read it at the end. */
+  warnings: ParseWarning[];
+};
+
+export type OpenOptions = {
+  password?: string;
+  /** Files larger than this fail with 'too_large' before they are read. Default 200 MB. */
+  maxBytes?: number;
+  signal?: AbortSignal;
+};
+
+export type OpenedDocument = {
+  meta: ParseMeta;
+  /** One pass only. Finishing, breaking out of or throwing from the loop releases resources. */
+  sections: AsyncIterable<ParsedSection>;
+  /** Releases resources when `sections` is never iterated to its end. Safe to call twice. */
+  close(): Promise<void>;
+};

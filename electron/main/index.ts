@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { createQuireCore, type QuireCore } from '../core/quire-core';
+import { registerIpcHandlers } from './ipc';
+import { isAppUrl, isSafeExternalUrl, secureWindowOptions } from './window-options';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const preloadPath = path.join(here, '../preload/index.cjs');
+const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
+
+let core: QuireCore | null = null;
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow(secureWindowOptions(preloadPath));
+  window.once('ready-to-show', () => window.show());
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void window.loadURL(appUrl);
+  return window;
+}
+
+app.enableSandbox();
+
+app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  core = await createQuireCore({ dataDir: app.getPath('userData'), transport: 'ipc' });
+  registerIpcHandlers({
+    ipcMain,
+    dispatch: core.dispatch,
+    isTrustedFrame: (frame) => isAppUrl(frame.url, appUrl),
+  });
+  createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+  });
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  void core?.close();
+});

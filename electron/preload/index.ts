@@ -1,0 +1,16 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { buildBridge } from '../../shared/bridge';
+import { EVENT_CHANNEL } from '../../shared/contract';
+import type { StreamEvent } from '../../shared/events';
+
+// Only the contract's channels are reachable; raw ipcRenderer never leaves this file.
+const bridge = buildBridge({
+  invoke: (channel, args) => ipcRenderer.invoke(channel, args),
+  onEvent: (listener) => {
+    const wrapped = (_event: IpcRendererEvent, payload: StreamEvent) => listener(payload);
+    ipcRenderer.on(EVENT_CHANNEL, wrapped);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
+  },
+});
+
+contextBridge.exposeInMainWorld('quire', bridge);

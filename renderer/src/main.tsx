@@ -1,0 +1,22 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { TransportProvider } from './hooks/transport-context';
+import { selectTransport } from './transport/select-transport';
+import './styles/app.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: 1 } },
+});
+const transport = selectTransport();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <TransportProvider transport={transport}>
+        <App />
+      </TransportProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,142 @@
+import type { MethodArgs, MethodName, MethodResult, SubscribeResult } from '../../../shared/contract';
+import { err, type Result } from '../../../shared/result';
+import { decodeSseMessage, SseDecoder, SSE_RESYNC_EVENT, SSE_SNAPSHOT_EVENT } from '../../../shared/sse';
+import { StreamFollower } from '../../../shared/stream-follower';
+import type { ConnectionState, StreamHandlers, Transport } from '../../../shared/transport';
+
+const TOKEN_KEY = 'quire.token';
+/** Pings arrive every 15 s; silence for this long means the connection is dead. */
+const SILENCE_LIMIT_MS = 40_000;
+
+/** Reads the token from the URL fragment once, then keeps it for this tab only. */
+export function takeTokenFromLocation(location: Location, storage: Storage): string | null {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (match?.[1]) {
+    storage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return storage.getItem(TOKEN_KEY);
+}
+
+type StreamConnection = { follower: StreamFollower; handlers: StreamHandlers; abort: AbortController | null; stopped: boolean };
+
+/** The contract over HTTP: POST for methods, one SSE response per followed stream. */
+export function createHttpTransport(baseUrl: string, token: string | null): Transport {
+  let state: ConnectionState = 'connecting';
+  const listeners = new Set<(s: ConnectionState) => void>();
+  const streams = new Set<StreamConnection>();
+  const headers = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+  function setState(next: ConnectionState) {
+    if (state === next) return;
+    state = next;
+    for (const l of listeners) l(next);
+  }
+
+  async function invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>> {
+    const [domain, name] = method.split('.');
+    try {
+      const response = await fetch(`${baseUrl}/api/${domain}/${name}`, {
+        method: 'POST',
+        headers: { ...headers(), 'content-type': 'application/json' },
+        body: JSON.stringify(args ?? {}),
+      });
+      if (response.status === 401) setState('disconnected');
+      return (await response.json()) as Result<MethodResult<M>>;
+    } catch {
+      return err({ code: 'unreachable', message: 'Quire is not reachable. Is it still running?', retryable: true });
+    }
+  }
+
+  async function run(conn: StreamConnection) {
+    let delay = 500;
+    while (!conn.stopped) {
+      const abort = new AbortController();
+      conn.abort = abort;
+      let silence: ReturnType<typeof setTimeout> | undefined;
+      const resetSilence = () => {
+        clearTimeout(silence);
+        silence = setTimeout(() => abort.abort(), SILENCE_LIMIT_MS);
+      };
+      try {
+        const query = conn.handlers.categories?.length ? `?categories=${conn.handlers.categories.join(',')}` : '';
+        const resume = conn.follower.resumeFrom;
+        conn.follower.beginSubscribe(resume === undefined);
+        const response = await fetch(`${baseUrl}/api/streams/${encodeURIComponent(conn.follower.stream)}${query}`, {
+          headers: { ...headers(), accept: 'text/event-stream', ...(resume !== undefined ? { 'last-event-id': String(resume) } : {}) },
+          signal: abort.signal,
+          cache: 'no-store',
+        });
+        if (response.status === 401) {
+          setState('disconnected');
+          return;
+        }
+        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+        setState('connected');
+        delay = 500;
+        resetSilence();
+        const decoder = new SseDecoder();
+        const text = new TextDecoder();
+        const reader = response.body.getReader();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          resetSilence();
+          let gap = false;
+          for (const message of decoder.push(text.decode(value, { stream: true }))) {
+            const decoded = decodeSseMessage(message);
+            if (decoded.kind === 'control' && (decoded.name === SSE_SNAPSHOT_EVENT || decoded.name === SSE_RESYNC_EVENT)) {
+              if (conn.follower.applySubscribe(decoded.data as SubscribeResult) === 'gap') gap = true;
+            } else if (decoded.kind === 'event') {
+              if (conn.follower.applyEvent(decoded.event) === 'gap') gap = true;
+            }
+          }
+          if (gap) abort.abort();
+        }
+      } catch {
+        // fall through to reconnect
+      } finally {
+        clearTimeout(silence);
+      }
+      if (conn.stopped) return;
+      setState('reconnecting');
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+
+  return {
+    kind: 'http',
+    get connectionState() {
+      return state;
+    },
+    invoke,
+    follow(stream, handlers, afterSeq) {
+      const conn: StreamConnection = {
+        follower: new StreamFollower(stream, handlers, afterSeq, Boolean(handlers.categories?.length)),
+        handlers,
+        abort: null,
+        stopped: false,
+      };
+      streams.add(conn);
+      void run(conn);
+      return () => {
+        conn.stopped = true;
+        conn.abort?.abort();
+        streams.delete(conn);
+      };
+    },
+    onConnectionState(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      for (const conn of streams) {
+        conn.stopped = true;
+        conn.abort?.abort();
+      }
+      streams.clear();
+      setState('disconnected');
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Writes the small ONNX embedding models that tests and benches use, beside MiniLM's real tokenizer.
+// Usage: tsx scripts/make-test-models.ts <dir>
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BOW_DIMS, MINILM_SHAPE, buildBowModel, buildMiniLmShapeModel } from './test-model-graphs';
+
+export const BOW_MODEL_ID = 'quire-test/bow';
+export const MINILM_SHAPE_MODEL_ID = 'quire-test/minilm-shape';
+const SEED = 20250409;
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The real MiniLM tokenizer and config, in ../shared beside the repository. */
+export const MINILM_TOKENIZER_DIR = resolve(REPO_ROOT, '../shared/models/Xenova/all-MiniLM-L6-v2');
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'];
+
+export type TestModels = {
+  /** Pass this as `localModelPath`; the model ids are BOW_MODEL_ID and MINILM_SHAPE_MODEL_ID. */
+  modelsDir: string;
+  bowDir: string;
+  minilmDir: string;
+};
+
+/**
+ * Makes `<dir>/quire-test/bow` and `<dir>/quire-test/minilm-shape`. The output is deterministic,
+ * and a file whose content hash already matches is not rewritten, so calling this is cheap.
+ */
+export async function makeTestModels(dir: string): Promise<TestModels> {
+  const modelsDir = resolve(dir);
+  const bowDir = join(modelsDir, BOW_MODEL_ID);
+  const minilmDir = join(modelsDir, MINILM_SHAPE_MODEL_ID);
+  const baseConfig = JSON.parse(await readFile(join(MINILM_TOKENIZER_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+  await writeModelDir(bowDir, { ...baseConfig, _name_or_path: BOW_MODEL_ID, hidden_size: BOW_DIMS }, () => buildBowModel(SEED));
+  await writeModelDir(
+    minilmDir,
+    { ...baseConfig, _name_or_path: MINILM_SHAPE_MODEL_ID, hidden_size: MINILM_SHAPE.hidden },
+    () => buildMiniLmShapeModel(SEED),
+  );
+  return { modelsDir, bowDir, minilmDir };
+}
+
+// Bump when the graphs or the weights change, so that stale models on disk get rebuilt.
+const GENERATOR_VERSION = 1;
+const STAMP_FILE = '.quire-test-model.json';
+type Stamp = { generator: number; seed: number; model: string };
+// transformers.js loads `onnx/model.onnx` for dtype fp32 (`onnx/model_quantized.onnx` for q8).
+const MODEL_FILE = 'onnx/model.onnx';
+
+async function writeModelDir(modelDir: string, config: Record<string, unknown>, build: () => Uint8Array): Promise<void> {
+  const small = new Map<string, Uint8Array>();
+  for (const name of TOKENIZER_FILES) small.set(name, await readFile(join(MINILM_TOKENIZER_DIR, name)));
+  small.set('config.json', Buffer.from(`${JSON.stringify(config, null, 2)}\n`));
+  // Building MiniLM's weights takes most of a second, so the model is checked against the stamp's
+  // hash of what was built; the small files are checked against their sources.
+  if (await upToDate(modelDir, small)) return;
+
+  await mkdir(join(modelDir, 'onnx'), { recursive: true });
+  for (const [name, bytes] of small) await writeAtomically(join(modelDir, name), bytes);
+  const model = build();
+  await writeAtomically(join(modelDir, MODEL_FILE), model);
+  const stamp: Stamp = { generator: GENERATOR_VERSION, seed: SEED, model: sha256(model) };
+  await writeAtomically(join(modelDir, STAMP_FILE), Buffer.from(JSON.stringify(stamp, null, 2)));
+}
+
+async function upToDate(modelDir: string, small: Map<string, Uint8Array>): Promise<boolean> {
+  try {
+    const stamp = JSON.parse(await readFile(join(modelDir, STAMP_FILE), 'utf8')) as Stamp;
+    if (stamp.generator !== GENERATOR_VERSION || stamp.seed !== SEED) return false;
+    if (stamp.model !== sha256(await readFile(join(modelDir, MODEL_FILE)))) return false;
+    for (const [name, bytes] of small) {
+      if (sha256(bytes) !== sha256(await readFile(join(modelDir, name)))) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Writes through a temporary file and a rename, so parallel test workers never see half a model. */
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href;
+}
+
+if (isMain()) {
+  const dir = process.argv[2];
+  if (!dir) {
+    console.error('usage: tsx scripts/make-test-models.ts <dir>');
+    process.exit(2);
+  }
+  const started = performance.now();
+  const models = await makeTestModels(dir);
+  console.log(JSON.stringify({ ...models, ms: Math.round(performance.now() - started) }));
+}

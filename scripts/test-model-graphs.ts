@@ -1,0 +1,111 @@
+// The two test embedding models: a bag of word-pieces, and a random-weight MiniLM-L6 look-alike.
+import { FLOAT, GraphBuilder, INT64, hashSeed, randomFloats } from './onnx-graph';
+
+export const VOCAB_SIZE = 30522;
+export const BOW_DIMS = 128;
+// BERT's special tokens: [PAD] 0, [UNK] 100, [CLS] 101, [SEP] 102, [MASK] 103.
+const SPECIAL_TOKEN_IDS = [0, 100, 101, 102, 103];
+
+export const MINILM_SHAPE = {
+  layers: 6,
+  hidden: 384,
+  heads: 12,
+  ffn: 1536,
+  vocab: VOCAB_SIZE,
+  maxPositions: 512,
+  typeVocab: 2,
+} as const;
+
+/**
+ * last_hidden_state = table[input_ids] * attention_mask. Random 128-d rows are nearly orthogonal,
+ * so after mean pooling the cosine between two texts tracks how many word-pieces they share.
+ */
+export function buildBowModel(seed: number): Uint8Array {
+  const g = new GraphBuilder('quire_test_bow');
+  const ids = g.input('input_ids', INT64, ['batch_size', 'sequence_length']);
+  const mask = g.input('attention_mask', INT64, ['batch_size', 'sequence_length']);
+  const table = randomFloats(VOCAB_SIZE * BOW_DIMS, 1, hashSeed('bow.table', seed));
+  // Special tokens appear in every text; shrink them so they barely count, but never to zero:
+  // an empty text ([CLS][SEP]) must still give a vector that can be normalized.
+  for (const id of SPECIAL_TOKEN_IDS) {
+    for (let j = 0; j < BOW_DIMS; j++) table[id * BOW_DIMS + j]! *= 0.05;
+  }
+  g.floats('embeddings.word', [VOCAB_SIZE, BOW_DIMS], table);
+  const gathered = g.op('Gather', ['embeddings.word', ids], { axis: 0 });
+  const maskF = g.op('Cast', [mask], { to: FLOAT });
+  g.ints('axes_last', [1], [-1]);
+  const mask3 = g.op('Unsqueeze', [maskF, 'axes_last']);
+  g.op('Mul', [gathered, mask3], {}, 'last_hidden_state');
+  g.output('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', BOW_DIMS]);
+  return g.encode();
+}
+
+/** BERT encoder with MiniLM-L6's exact shape and random weights: same FLOPs as the real model. */
+export function buildMiniLmShapeModel(seed: number): Uint8Array {
+  const { layers, hidden, heads, ffn, vocab, maxPositions, typeVocab } = MINILM_SHAPE;
+  const headDim = hidden / heads;
+  const g = new GraphBuilder('quire_test_minilm_shape');
+  const ids = g.input('input_ids', INT64, ['batch_size', 'sequence_length']);
+  const mask = g.input('attention_mask', INT64, ['batch_size', 'sequence_length']);
+  const types = g.input('token_type_ids', INT64, ['batch_size', 'sequence_length']);
+
+  const weight = (name: string, dims: number[], std = 0.02): string =>
+    g.floats(name, dims, randomFloats(dims.reduce((a, b) => a * b, 1), std, hashSeed(name, seed)));
+  const constant = (name: string, dims: number[], value: number): string =>
+    g.floats(name, dims, new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(value));
+  const layerNorm = (x: string, prefix: string): string =>
+    g.op('LayerNormalization', [x, constant(`${prefix}.gamma`, [hidden], 1), constant(`${prefix}.beta`, [hidden], 0)], {
+      axis: -1,
+      epsilon: { float: 1e-12 },
+    });
+  const linear = (x: string, prefix: string, inDim: number, outDim: number): string =>
+    g.op('Add', [g.op('MatMul', [x, weight(`${prefix}.weight`, [inDim, outDim])]), weight(`${prefix}.bias`, [outDim])]);
+
+  g.ints('zero', [], [0]);
+  g.ints('one', [], [1]);
+  g.ints('axes_1_2', [2], [1, 2]);
+  g.ints('heads_shape', [4], [0, 0, heads, headDim]);
+  g.ints('merge_shape', [3], [0, 0, hidden]);
+  g.floats('f_one', [], new Float32Array([1]));
+  g.floats('f_mask_min', [], new Float32Array([-10000]));
+  g.floats('f_scale', [], new Float32Array([1 / Math.sqrt(headDim)]));
+  g.floats('f_sqrt1_2', [], new Float32Array([Math.SQRT1_2]));
+  g.floats('f_half', [], new Float32Array([0.5]));
+
+  // Embeddings: word + position + token type, then LayerNorm.
+  const word = g.op('Gather', [weight('embeddings.word', [vocab, hidden]), ids], { axis: 0 });
+  const seqLen = g.op('Gather', [g.op('Shape', [ids]), 'one'], { axis: 0 });
+  const positions = g.op('Range', ['zero', seqLen, 'one']);
+  const pos = g.op('Gather', [weight('embeddings.position', [maxPositions, hidden]), positions], { axis: 0 });
+  const tok = g.op('Gather', [weight('embeddings.token_type', [typeVocab, hidden]), types], { axis: 0 });
+  let h = layerNorm(g.op('Add', [g.op('Add', [word, pos]), tok]), 'embeddings.norm');
+
+  // Additive attention bias: 0 where attended, -10000 on padding; shape [batch, 1, 1, seq].
+  const maskF = g.op('Cast', [mask], { to: FLOAT });
+  const bias = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', ['f_one', maskF]), 'f_mask_min']), 'axes_1_2']);
+
+  for (let l = 0; l < layers; l++) {
+    const p = `encoder.layer.${l}`;
+    const split = (x: string, perm: number[]): string =>
+      g.op('Transpose', [g.op('Reshape', [x, 'heads_shape'])], { perm });
+    const q = split(linear(h, `${p}.attention.query`, hidden, hidden), [0, 2, 1, 3]);
+    const k = split(linear(h, `${p}.attention.key`, hidden, hidden), [0, 2, 3, 1]);
+    const v = split(linear(h, `${p}.attention.value`, hidden, hidden), [0, 2, 1, 3]);
+    const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, k]), 'f_scale']), bias]);
+    const probs = g.op('Softmax', [scores], { axis: -1 });
+    const context = g.op('Transpose', [g.op('MatMul', [probs, v])], { perm: [0, 2, 1, 3] });
+    const merged = g.op('Reshape', [context, 'merge_shape']);
+    const attnOut = linear(merged, `${p}.attention.output`, hidden, hidden);
+    h = layerNorm(g.op('Add', [attnOut, h]), `${p}.attention.norm`);
+
+    // FFN with exact (erf) GELU: x * 0.5 * (1 + erf(x / sqrt(2))).
+    const up = linear(h, `${p}.intermediate`, hidden, ffn);
+    const erf = g.op('Erf', [g.op('Mul', [up, 'f_sqrt1_2'])]);
+    const gelu = g.op('Mul', [g.op('Mul', [up, g.op('Add', [erf, 'f_one'])]), 'f_half']);
+    const down = linear(gelu, `${p}.output`, ffn, hidden);
+    h = layerNorm(g.op('Add', [down, h]), `${p}.output.norm`);
+  }
+  g.op('Identity', [h], {}, 'last_hidden_state');
+  g.output('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', hidden]);
+  return g.encode();
+}

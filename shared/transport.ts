@@ -1,0 +1,24 @@
+import type { MethodArgs, MethodName, MethodResult, SubscribeResult } from './contract';
+import type { EventCategory, StreamEvent } from './events';
+import type { Result } from './result';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export type StreamHandlers = {
+  /** Called first with the snapshot, and again whenever the stream must be re-snapshotted. */
+  onSnapshot: (result: SubscribeResult) => void;
+  /** Live and replayed events, each exactly once, in seq order. */
+  onEvent: (event: StreamEvent) => void;
+  categories?: EventCategory[];
+};
+
+/** The one interface the renderer (and tests) talk to, whatever carries it. */
+export interface Transport {
+  readonly kind: 'ipc' | 'http' | 'memory';
+  invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>>;
+  /** Follows a stream from `afterSeq` (or from a fresh snapshot); returns its unsubscribe. */
+  follow(stream: string, handlers: StreamHandlers, afterSeq?: number): () => void;
+  onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  readonly connectionState: ConnectionState;
+  close(): void;
+}
