@@ -1,16 +1,50 @@
 // Layering: shared <- core <- main, shared <- preload, shared <- renderer.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'stream', 'url', 'events', 'util', 'zlib'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'worker_threads',
+  'stream',
+  'url',
+  'events',
+  'util',
+  'zlib',
+];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'quire-data/**', '.test-models/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'quire-data/**',
+      '.test-models/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -20,10 +54,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'electron/core runs under plain Node: never import electron here.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'electron/core runs under plain Node: never import electron here.',
+            },
+          ],
           patterns: [
             { group: ['electron/*'], message: 'electron/core never imports electron.' },
-            { group: ['**/electron/main/**', '../../main/**', '../main/**', '**/preload/**'], message: 'core must not import main or preload.' },
+            {
+              group: ['**/electron/main/**', '../../main/**', '../main/**', '**/preload/**'],
+              message: 'core must not import main or preload.',
+            },
             { group: ['**/renderer/**'], message: 'core must not import the renderer.' },
           ],
         },
@@ -51,14 +93,31 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'shared/ is pure TypeScript.' }, ...nodeBuiltins.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'shared/ imports no Node module.' }))],
+          paths: [
+            { name: 'electron', message: 'shared/ is pure TypeScript.' },
+            ...nodeBuiltins
+              .filter((n) => !n.includes('*'))
+              .map((name) => ({ name, message: 'shared/ imports no Node module.' })),
+          ],
           patterns: [
             { group: ['node:*'], message: 'shared/ imports no node: module.' },
-            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports nothing from other layers.' },
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'shared/ imports nothing from other layers.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', 'require'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'navigator',
+        'localStorage',
+        'process',
+        'Buffer',
+        'require',
+      ],
     },
   },
 );

@@ -22,7 +22,10 @@ export function buildBridge(ipc: BridgeIpc): QuireBridge {
     methods: [...METHOD_NAMES],
     invoke: async (method, args) => {
       if (!allowed.has(method)) {
-        return { ok: false, error: { code: 'unknown_method', message: `There is no method called "${method}".` } };
+        return {
+          ok: false,
+          error: { code: 'unknown_method', message: `There is no method called "${method}".` },
+        };
       }
       return (await ipc.invoke(invokeChannel(method), args)) as Result<unknown>;
     },

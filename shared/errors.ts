@@ -49,14 +49,22 @@ export type QuireErrorShape = z.infer<typeof QuireErrorSchema>;
 export class QuireError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'QuireError';
     this.code = code;
     this.retryable = options.retryable ?? false;
   }
   toShape(): QuireErrorShape {
-    return { code: this.code, message: this.message, ...(this.retryable ? { retryable: true } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryable ? { retryable: true } : {}),
+    };
   }
 }
 
@@ -67,5 +75,8 @@ export function isQuireError(value: unknown): value is QuireError {
 /** Turns anything thrown into a user-safe error shape. Unknown errors hide their details. */
 export function toErrorShape(error: unknown): QuireErrorShape {
   if (isQuireError(error)) return error.toShape();
-  return { code: 'internal', message: 'Something went wrong inside Quire. The details are in the log.' };
+  return {
+    code: 'internal',
+    message: 'Something went wrong inside Quire. The details are in the log.',
+  };
 }

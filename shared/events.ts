@@ -49,7 +49,10 @@ export const EventDataSchemas = {
     category: z.enum(['thinking', 'action', 'check', 'error']),
     progress: z.number().min(0).max(1).nullable(),
   }),
-  'message.sources': z.object({ sources: z.array(SourceSchema), mode: z.enum(['answer', 'search']) }),
+  'message.sources': z.object({
+    sources: z.array(SourceSchema),
+    mode: z.enum(['answer', 'search']),
+  }),
   'message.delta': z.object({ text: z.string() }),
   'message.end': z.object({
     finishReason: FinishReasonSchema,
@@ -75,9 +78,17 @@ export const EventDataSchemas = {
     ms: z.number().nonnegative(),
     vectorsPending: z.boolean(),
   }),
-  'document.failed': z.object({ documentId: z.string(), code: ErrorCodeSchema, message: z.string() }),
+  'document.failed': z.object({
+    documentId: z.string(),
+    code: ErrorCodeSchema,
+    message: z.string(),
+  }),
   'document.removed': z.object({ documentId: z.string() }),
-  'queue.state': z.object({ paused: z.boolean(), pending: z.number().int(), active: z.number().int() }),
+  'queue.state': z.object({
+    paused: z.boolean(),
+    pending: z.number().int(),
+    active: z.number().int(),
+  }),
   // conversations
   'conversation.updated': z.object({ conversation: ConversationSchema }),
   'conversation.deleted': z.object({ conversationId: z.string() }),

@@ -38,7 +38,9 @@ export function createPushClient(channel: PushChannel): Transport {
       return;
     }
     if (!followers.get(follower.stream)?.has(follower)) return;
-    const outcome = follower.applySubscribe(result.value as Parameters<StreamFollower['applySubscribe']>[0]);
+    const outcome = follower.applySubscribe(
+      result.value as Parameters<StreamFollower['applySubscribe']>[0],
+    );
     if (outcome === 'gap') await resubscribe(follower, categories);
   }
 
@@ -57,7 +59,12 @@ export function createPushClient(channel: PushChannel): Transport {
       return channel.invoke(method, args) as Promise<Result<MethodResult<M>>>;
     },
     follow(stream, handlers, afterSeq) {
-      const follower = new StreamFollower(stream, handlers, afterSeq, Boolean(handlers.categories?.length));
+      const follower = new StreamFollower(
+        stream,
+        handlers,
+        afterSeq,
+        Boolean(handlers.categories?.length),
+      );
       let set = followers.get(stream);
       if (!set) followers.set(stream, (set = new Set()));
       set.add(follower);

@@ -159,11 +159,14 @@ export function decodeSseMessage(message: SseMessage): DecodedEvent {
   } catch {
     return { kind: 'invalid', reason: 'data is not JSON', message };
   }
-  if (message.event.startsWith('quire.')) return { kind: 'control', name: message.event, data: parsed };
+  if (message.event.startsWith('quire.'))
+    return { kind: 'control', name: message.event, data: parsed };
   const result = StreamEventSchema.safeParse(parsed);
-  if (!result.success) return { kind: 'invalid', reason: result.error.issues[0]?.message ?? 'schema', message };
+  if (!result.success)
+    return { kind: 'invalid', reason: result.error.issues[0]?.message ?? 'schema', message };
   const event = result.data;
-  if (message.event !== event.type) return { kind: 'invalid', reason: 'event name and type differ', message };
+  if (message.event !== event.type)
+    return { kind: 'invalid', reason: 'event name and type differ', message };
   if (message.id !== null && message.id !== String(event.seq)) {
     return { kind: 'invalid', reason: 'id and seq differ', message };
   }

@@ -7,7 +7,9 @@ import { isAppUrl, isSafeExternalUrl, secureWindowOptions } from './window-optio
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const preloadPath = path.join(here, '../preload/index.cjs');
-const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
+const appUrl =
+  process.env.ELECTRON_RENDERER_URL ??
+  pathToFileURL(path.join(here, '../renderer/index.html')).href;
 
 let core: QuireCore | null = null;
 
@@ -28,7 +30,9 @@ function createMainWindow(): BrowserWindow {
 app.enableSandbox();
 
 app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  );
   session.defaultSession.setPermissionCheckHandler(() => false);
   core = await createQuireCore({ dataDir: app.getPath('userData'), transport: 'ipc' });
   registerIpcHandlers({

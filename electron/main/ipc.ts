@@ -12,11 +12,17 @@ export type WebContentsLike = {
   send: (channel: string, payload: unknown) => void;
   isDestroyed: () => boolean;
   once: (event: 'destroyed', listener: () => void) => unknown;
-  on: (event: 'did-start-navigation', listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void) => unknown;
+  on: (
+    event: 'did-start-navigation',
+    listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void,
+  ) => unknown;
 };
 export type IpcInvokeEventLike = { sender: WebContentsLike; senderFrame: SenderFrameLike };
 export type IpcMainLike = {
-  handle: (channel: string, listener: (event: IpcInvokeEventLike, args: unknown) => Promise<unknown>) => void;
+  handle: (
+    channel: string,
+    listener: (event: IpcInvokeEventLike, args: unknown) => Promise<unknown>,
+  ) => void;
   removeHandler: (channel: string) => void;
 };
 
@@ -71,7 +77,10 @@ export function registerIpcHandlers(options: {
       if (!frame || frame.parent !== null || !options.isTrustedFrame(frame)) {
         return err({ code: 'forbidden', message: 'This window is not allowed to talk to Quire.' });
       }
-      return options.dispatch(name, args, { transport: 'ipc', connection: connectionFor(event.sender) });
+      return options.dispatch(name, args, {
+        transport: 'ipc',
+        connection: connectionFor(event.sender),
+      });
     });
   }
 

@@ -1,7 +1,10 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 
 /** The only way windows are configured: every window gets the same hardened preferences. */
-export function secureWindowOptions(preloadPath: string, extra: BrowserWindowConstructorOptions = {}): BrowserWindowConstructorOptions {
+export function secureWindowOptions(
+  preloadPath: string,
+  extra: BrowserWindowConstructorOptions = {},
+): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 820,
@@ -29,7 +32,11 @@ export function secureWindowOptions(preloadPath: string, extra: BrowserWindowCon
 export function isSafeExternalUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && !parsed.username && !parsed.password;
+    return (
+      (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
+      !parsed.username &&
+      !parsed.password
+    );
   } catch {
     return false;
   }
@@ -40,7 +47,8 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   try {
     const target = new URL(url);
     const own = new URL(appUrl);
-    if (own.protocol === 'file:') return target.protocol === 'file:' && target.pathname === own.pathname;
+    if (own.protocol === 'file:')
+      return target.protocol === 'file:' && target.pathname === own.pathname;
     return target.origin === own.origin;
   } catch {
     return false;

@@ -29,7 +29,10 @@ export function App() {
         </div>
         <div className="header-status">
           {info.data?.offline && (
-            <span className="pill pill-offline" title="No remote provider is active: nothing leaves this machine.">
+            <span
+              className="pill pill-offline"
+              title="No remote provider is active: nothing leaves this machine."
+            >
               Offline
             </span>
           )}

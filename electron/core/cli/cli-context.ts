@@ -22,9 +22,12 @@ export type CliOutput = {
 export function createOutput(json: boolean): CliOutput {
   return {
     json,
-    line: (text, object) => process.stdout.write(json ? `${JSON.stringify(object ?? { message: text })}\n` : `${text}\n`),
+    line: (text, object) =>
+      process.stdout.write(json ? `${JSON.stringify(object ?? { message: text })}\n` : `${text}\n`),
     error: (text, object) =>
-      process.stderr.write(json ? `${JSON.stringify(object ?? { error: { message: text } })}\n` : `${text}\n`),
+      process.stderr.write(
+        json ? `${JSON.stringify(object ?? { error: { message: text } })}\n` : `${text}\n`,
+      ),
   };
 }
 
@@ -35,6 +38,9 @@ export function resolveDataDir(value: string | undefined): string {
 /** Where the built renderer lives, from source (tsx) or from a bundle. */
 export function defaultRendererDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../../../out/renderer'), path.resolve(here, '../renderer')];
+  const candidates = [
+    path.resolve(here, '../../../out/renderer'),
+    path.resolve(here, '../renderer'),
+  ];
   return process.env.QUIRE_RENDERER_DIR ?? candidates[0]!;
 }

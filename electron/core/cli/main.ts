@@ -8,7 +8,11 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function usage(): string {
-  return ['Usage: npm run quire -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => c.help)].join('\n');
+  return [
+    'Usage: npm run quire -- <command> [options]',
+    '',
+    ...Object.values(COMMANDS).map((c) => c.help),
+  ].join('\n');
 }
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -21,7 +21,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const core = await createQuireCore({ dataDir: resolveDataDir(values.data), transport: 'http' });
   const rendererDir = defaultRendererDir();
-  if (!fs.existsSync(rendererDir)) out.error(`Note: the interface is not built yet (${rendererDir}); run "npm run build". The API works.`);
+  if (!fs.existsSync(rendererDir))
+    out.error(
+      `Note: the interface is not built yet (${rendererDir}); run "npm run build". The API works.`,
+    );
   const server = await startHttpServer({
     dispatch: core.dispatch,
     hub: core.hub,
@@ -29,7 +32,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     rendererDir,
     token: values.token ?? process.env.QUIRE_TOKEN,
   });
-  out.line(`Quire is running at ${server.openUrl}`, { url: server.openUrl, api: server.url, token: server.token, dataDir: core.dataDir });
+  out.line(`Quire is running at ${server.openUrl}`, {
+    url: server.openUrl,
+    api: server.url,
+    token: server.token,
+    dataDir: core.dataDir,
+  });
   if (values.json) core.hub.onAnyEvent((event) => out.line('', { event }));
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -11,12 +11,24 @@ export function createEventHandlers(hub: StreamHub): EventHandlers {
         // Request/response transports only get the snapshot; live events come over SSE.
         const sub = hub.subscribe(stream, { afterSeq, categories, listener: () => {} });
         sub.unsubscribe();
-        return { stream: sub.stream, snapshot: sub.snapshot, lastSeq: sub.lastSeq, events: sub.events, resync: sub.resync };
+        return {
+          stream: sub.stream,
+          snapshot: sub.snapshot,
+          lastSeq: sub.lastSeq,
+          events: sub.events,
+          resync: sub.resync,
+        };
       }
       connection.subscriptions.get(stream)?.();
       const sub = hub.subscribe(stream, { afterSeq, categories, listener: connection.deliver });
       connection.subscriptions.set(stream, sub.unsubscribe);
-      return { stream: sub.stream, snapshot: sub.snapshot, lastSeq: sub.lastSeq, events: sub.events, resync: sub.resync };
+      return {
+        stream: sub.stream,
+        snapshot: sub.snapshot,
+        lastSeq: sub.lastSeq,
+        events: sub.events,
+        resync: sub.resync,
+      };
     },
     'events.unsubscribe': ({ stream }, ctx) => {
       const unsubscribe = ctx.connection?.subscriptions.get(stream);

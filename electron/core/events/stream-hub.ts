@@ -36,7 +36,8 @@ export type Subscription = SubscribeResult & { unsubscribe: () => void };
  */
 export class StreamHub {
   private readonly streams = new Map<string, StreamState>();
-  private readonly providers: { match: (stream: string) => boolean; provide: SnapshotProvider }[] = [];
+  private readonly providers: { match: (stream: string) => boolean; provide: SnapshotProvider }[] =
+    [];
   private readonly globalListeners = new Set<EventListener>();
   private readonly bufferSize: number;
   private readonly finishedTtlMs: number;
@@ -78,7 +79,8 @@ export class StreamHub {
       data,
     } as StreamEvent;
     state.buffer.push(event);
-    if (state.buffer.length > this.bufferSize) state.buffer.splice(0, state.buffer.length - this.bufferSize);
+    if (state.buffer.length > this.bufferSize)
+      state.buffer.splice(0, state.buffer.length - this.bufferSize);
     for (const sub of [...state.subscribers]) {
       if (sub.categories && !sub.categories.has(event.category)) continue;
       this.safeDeliver(sub.listener, event);
@@ -166,7 +168,8 @@ export class StreamHub {
   }
 
   dispose(): void {
-    for (const state of this.streams.values()) if (state.cleanupTimer) clearTimeout(state.cleanupTimer);
+    for (const state of this.streams.values())
+      if (state.cleanupTimer) clearTimeout(state.cleanupTimer);
     this.streams.clear();
     this.globalListeners.clear();
   }
@@ -174,7 +177,13 @@ export class StreamHub {
   private ensure(stream: string): StreamState {
     let state = this.streams.get(stream);
     if (!state) {
-      state = { lastSeq: 0, buffer: [], subscribers: new Set(), finished: false, cleanupTimer: null };
+      state = {
+        lastSeq: 0,
+        buffer: [],
+        subscribers: new Set(),
+        finished: false,
+        cleanupTimer: null,
+      };
       this.streams.set(stream, state);
     }
     return state;

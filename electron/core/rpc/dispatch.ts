@@ -30,7 +30,10 @@ export type Handler<M extends MethodName> = (
 
 export type Handlers = { [M in MethodName]: Handler<M> };
 
-export type Logger = { error: (message: string, error?: unknown) => void; warn: (message: string) => void };
+export type Logger = {
+  error: (message: string, error?: unknown) => void;
+  warn: (message: string) => void;
+};
 
 export const consoleLogger: Logger = {
   error: (message, error) => console.error(`[quire] ${message}`, error ?? ''),
@@ -50,21 +53,30 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
  * reaches a handler.
  */
 export function createDispatcher(handlers: Handlers, logger: Logger = consoleLogger) {
-  return async function dispatch(method: string, rawArgs: unknown, ctx: HandlerContext): Promise<Result<unknown>> {
+  return async function dispatch(
+    method: string,
+    rawArgs: unknown,
+    ctx: HandlerContext,
+  ): Promise<Result<unknown>> {
     if (!isMethodName(method)) {
       return err({ code: 'unknown_method', message: `There is no method called "${method}".` });
     }
     const spec = contract[method];
     const parsed = spec.args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
-      return err({ code: 'invalid_argument', message: `Invalid arguments for ${method}: ${describeIssues(parsed.error.issues)}` });
+      return err({
+        code: 'invalid_argument',
+        message: `Invalid arguments for ${method}: ${describeIssues(parsed.error.issues)}`,
+      });
     }
     try {
       const handler = handlers[method] as (args: unknown, ctx: HandlerContext) => unknown;
       const value = await handler(parsed.data, ctx);
       const checked = spec.result.safeParse(value);
       if (!checked.success) {
-        logger.error(`${method} returned a value outside the contract: ${describeIssues(checked.error.issues)}`);
+        logger.error(
+          `${method} returned a value outside the contract: ${describeIssues(checked.error.issues)}`,
+        );
         throw new QuireError('internal', 'Quire produced an invalid response.');
       }
       return ok(checked.data);

@@ -9,7 +9,9 @@ import type { Connection, Dispatch } from './dispatch';
  * A client/server pair in one process. Every message is structured-cloned and
  * delivered asynchronously, as it would be across a real boundary.
  */
-export function createInMemoryTransport(dispatch: Dispatch): Transport & { connection: Connection } {
+export function createInMemoryTransport(
+  dispatch: Dispatch,
+): Transport & { connection: Connection } {
   let listener: ((event: StreamEvent) => void) | null = null;
   let closed = false;
   const connection: Connection = {
@@ -25,7 +27,10 @@ export function createInMemoryTransport(dispatch: Dispatch): Transport & { conne
   const client = createPushClient({
     kind: 'memory',
     invoke: async (method, args) => {
-      const reply = await dispatch(method, structuredClone(args), { transport: 'memory', connection });
+      const reply = await dispatch(method, structuredClone(args), {
+        transport: 'memory',
+        connection,
+      });
       return structuredClone(reply);
     },
     listen: (next) => {

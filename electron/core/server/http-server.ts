@@ -3,7 +3,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventCategorySchema, type EventCategory } from '../../../shared/events';
 import { err, type Result } from '../../../shared/result';
-import { encodeSseComment, encodeSseControl, encodeSseEvent, encodeSseRetry, SSE_RESYNC_EVENT, SSE_SNAPSHOT_EVENT } from '../../../shared/sse';
+import {
+  encodeSseComment,
+  encodeSseControl,
+  encodeSseEvent,
+  encodeSseRetry,
+  SSE_RESYNC_EVENT,
+  SSE_SNAPSHOT_EVENT,
+} from '../../../shared/sse';
 import { isValidStreamId } from '../../../shared/streams';
 import type { Dispatch } from '../rpc/dispatch';
 import type { StreamHub } from '../events/stream-hub';
@@ -33,8 +40,17 @@ export type RunningServer = {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra });
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...extra,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -83,7 +99,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   function authorized(req: IncomingMessage, url: URL): boolean {
     const header = req.headers.authorization ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
+    const presented = header.startsWith('Bearer ')
+      ? header.slice(7)
+      : (url.searchParams.get('token') ?? '');
     const bytes = Buffer.from(presented);
     return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
   }
@@ -96,7 +114,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !ownOrigins().has(origin)) {
-      sendJson(res, 403, err({ code: 'forbidden', message: 'Cross-origin requests are not allowed.' }));
+      sendJson(
+        res,
+        403,
+        err({ code: 'forbidden', message: 'Cross-origin requests are not allowed.' }),
+      );
       return;
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
@@ -109,9 +131,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (!authorized(req, url)) {
-      sendJson(res, 401, err({ code: 'unauthorized', message: 'A valid bearer token is required.' }), {
-        'www-authenticate': 'Bearer',
-      });
+      sendJson(
+        res,
+        401,
+        err({ code: 'unauthorized', message: 'A valid bearer token is required.' }),
+        {
+          'www-authenticate': 'Bearer',
+        },
+      );
       return;
     }
     const streamMatch = /^\/api\/streams\/([^/]+)(\/status)?$/.exec(url.pathname);
@@ -132,7 +159,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (methodMatch && req.method === 'POST') {
       const body = await readBody(req, maxBody);
       if (body === null) {
-        sendJson(res, 413, err({ code: 'invalid_argument', message: 'The request body is too large.' }));
+        sendJson(
+          res,
+          413,
+          err({ code: 'invalid_argument', message: 'The request body is too large.' }),
+        );
         return;
       }
       let args: unknown = {};
@@ -140,11 +171,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         try {
           args = JSON.parse(body);
         } catch {
-          sendJson(res, 400, err({ code: 'invalid_argument', message: 'The request body is not valid JSON.' }));
+          sendJson(
+            res,
+            400,
+            err({ code: 'invalid_argument', message: 'The request body is not valid JSON.' }),
+          );
           return;
         }
       }
-      const result = await options.dispatch(`${methodMatch[1]}.${methodMatch[2]}`, args, { transport: 'http', connection: null });
+      const result = await options.dispatch(`${methodMatch[1]}.${methodMatch[2]}`, args, {
+        transport: 'http',
+        connection: null,
+      });
       sendJson(res, statusFor(result), result);
       return;
     }
@@ -153,11 +191,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   function openEventStream(req: IncomingMessage, res: ServerResponse, url: URL, stream: string) {
     if (openStreams.size >= maxStreams) {
-      sendJson(res, 429, err({ code: 'too_many_streams', message: 'Too many open event streams.' }), { 'retry-after': '5' });
+      sendJson(
+        res,
+        429,
+        err({ code: 'too_many_streams', message: 'Too many open event streams.' }),
+        { 'retry-after': '5' },
+      );
       return;
     }
-    const lastEventId = req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined;
-    const parsedSeq = typeof lastEventId === 'string' && /^\d+$/.test(lastEventId) ? Number(lastEventId) : undefined;
+    const lastEventId =
+      req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined;
+    const parsedSeq =
+      typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)
+        ? Number(lastEventId)
+        : undefined;
     const categories = (url.searchParams.get('categories') ?? '')
       .split(',')
       .filter((c): c is EventCategory => EventCategorySchema.safeParse(c).success);
@@ -176,9 +223,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       listener: (event) => res.write(encodeSseEvent(event)),
     });
     let opening = encodeSseRetry(2000);
-    const state = { stream, snapshot: sub.snapshot, lastSeq: sub.lastSeq, events: [], resync: sub.resync };
+    const state = {
+      stream,
+      snapshot: sub.snapshot,
+      lastSeq: sub.lastSeq,
+      events: [],
+      resync: sub.resync,
+    };
     if (parsedSeq === undefined) opening += encodeSseControl(SSE_SNAPSHOT_EVENT, state);
-    else if (sub.resync || parsedSeq > sub.lastSeq) opening += encodeSseControl(SSE_RESYNC_EVENT, { ...state, resync: true });
+    else if (sub.resync || parsedSeq > sub.lastSeq)
+      opening += encodeSseControl(SSE_RESYNC_EVENT, { ...state, resync: true });
     else for (const event of sub.events) opening += encodeSseEvent(event);
     res.write(opening);
     const ping = setInterval(() => res.write(encodeSseComment('ping')), pingIntervalMs);
@@ -194,7 +248,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('[quire] http handler failed', error);
-      if (!res.headersSent) sendJson(res, 500, err({ code: 'internal', message: 'Internal error.' }));
+      if (!res.headersSent)
+        sendJson(res, 500, err({ code: 'internal', message: 'Internal error.' }));
       else res.end();
     });
   });

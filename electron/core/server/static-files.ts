@@ -32,7 +32,11 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** Serves the built renderer; unknown paths fall back to index.html (single-page app). */
-export async function serveStatic(rendererDir: string | null, urlPath: string, res: ServerResponse): Promise<void> {
+export async function serveStatic(
+  rendererDir: string | null,
+  urlPath: string,
+  res: ServerResponse,
+): Promise<void> {
   if (!rendererDir) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('The Quire interface has not been built. Run "npm run build" first.');
@@ -46,7 +50,10 @@ export async function serveStatic(rendererDir: string | null, urlPath: string, r
     res.writeHead(400).end();
     return;
   }
-  let file = path.resolve(root, '.' + (relative.endsWith('/') ? `${relative}index.html` : relative));
+  let file = path.resolve(
+    root,
+    '.' + (relative.endsWith('/') ? `${relative}index.html` : relative),
+  );
   if (file !== root && !file.startsWith(root + path.sep)) {
     res.writeHead(403).end();
     return;
@@ -73,7 +80,9 @@ export async function serveStatic(rendererDir: string | null, urlPath: string, r
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+    'cache-control': file.endsWith('index.html')
+      ? 'no-cache'
+      : 'public, max-age=31536000, immutable',
   });
   res.end(body);
 }

@@ -10,7 +10,13 @@ const LABELS = {
 export function ConnectionBadge() {
   const state = useConnectionState();
   return (
-    <span className={`pill pill-${state}`} role="status" aria-live="polite" data-testid="connection-state" data-state={state}>
+    <span
+      className={`pill pill-${state}`}
+      role="status"
+      aria-live="polite"
+      data-testid="connection-state"
+      data-state={state}
+    >
       <span className="pill-dot" aria-hidden="true" />
       {LABELS[state]}
     </span>

@@ -9,7 +9,9 @@ export function LibraryPane() {
           ⇩
         </div>
         <p className="empty-title">Drop files here</p>
-        <p className="empty-hint">PDF, Markdown, text, HTML and Word documents are indexed on this machine.</p>
+        <p className="empty-hint">
+          PDF, Markdown, text, HTML and Word documents are indexed on this machine.
+        </p>
       </div>
     </aside>
   );

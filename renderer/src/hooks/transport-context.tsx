@@ -3,7 +3,13 @@ import type { ConnectionState, Transport } from '../../../shared/transport';
 
 const TransportContext = createContext<Transport | null>(null);
 
-export function TransportProvider({ transport, children }: { transport: Transport; children: ReactNode }) {
+export function TransportProvider({
+  transport,
+  children,
+}: {
+  transport: Transport;
+  children: ReactNode;
+}) {
   return <TransportContext.Provider value={transport}>{children}</TransportContext.Provider>;
 }
 

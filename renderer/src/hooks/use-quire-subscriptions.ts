@@ -31,8 +31,10 @@ export function useQuireSubscriptions(): void {
           })),
       }),
       transport.follow(CONVERSATIONS_STREAM, {
-        onSnapshot: () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all() }),
-        onEvent: () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all() }),
+        onSnapshot: () =>
+          void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all() }),
+        onEvent: () =>
+          void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all() }),
       }),
     ];
     return () => {

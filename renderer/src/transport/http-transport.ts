@@ -1,6 +1,16 @@
-import type { MethodArgs, MethodName, MethodResult, SubscribeResult } from '../../../shared/contract';
+import type {
+  MethodArgs,
+  MethodName,
+  MethodResult,
+  SubscribeResult,
+} from '../../../shared/contract';
 import { err, type Result } from '../../../shared/result';
-import { decodeSseMessage, SseDecoder, SSE_RESYNC_EVENT, SSE_SNAPSHOT_EVENT } from '../../../shared/sse';
+import {
+  decodeSseMessage,
+  SseDecoder,
+  SSE_RESYNC_EVENT,
+  SSE_SNAPSHOT_EVENT,
+} from '../../../shared/sse';
 import { StreamFollower } from '../../../shared/stream-follower';
 import type { ConnectionState, StreamHandlers, Transport } from '../../../shared/transport';
 
@@ -18,7 +28,12 @@ export function takeTokenFromLocation(location: Location, storage: Storage): str
   return storage.getItem(TOKEN_KEY);
 }
 
-type StreamConnection = { follower: StreamFollower; handlers: StreamHandlers; abort: AbortController | null; stopped: boolean };
+type StreamConnection = {
+  follower: StreamFollower;
+  handlers: StreamHandlers;
+  abort: AbortController | null;
+  stopped: boolean;
+};
 
 /** The contract over HTTP: POST for methods, one SSE response per followed stream. */
 export function createHttpTransport(baseUrl: string, token: string | null): Transport {
@@ -33,7 +48,10 @@ export function createHttpTransport(baseUrl: string, token: string | null): Tran
     for (const l of listeners) l(next);
   }
 
-  async function invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>> {
+  async function invoke<M extends MethodName>(
+    method: M,
+    args: MethodArgs<M>,
+  ): Promise<Result<MethodResult<M>>> {
     const [domain, name] = method.split('.');
     try {
       const response = await fetch(`${baseUrl}/api/${domain}/${name}`, {
@@ -44,7 +62,11 @@ export function createHttpTransport(baseUrl: string, token: string | null): Tran
       if (response.status === 401) setState('disconnected');
       return (await response.json()) as Result<MethodResult<M>>;
     } catch {
-      return err({ code: 'unreachable', message: 'Quire is not reachable. Is it still running?', retryable: true });
+      return err({
+        code: 'unreachable',
+        message: 'Quire is not reachable. Is it still running?',
+        retryable: true,
+      });
     }
   }
 
@@ -59,14 +81,23 @@ export function createHttpTransport(baseUrl: string, token: string | null): Tran
         silence = setTimeout(() => abort.abort(), SILENCE_LIMIT_MS);
       };
       try {
-        const query = conn.handlers.categories?.length ? `?categories=${conn.handlers.categories.join(',')}` : '';
+        const query = conn.handlers.categories?.length
+          ? `?categories=${conn.handlers.categories.join(',')}`
+          : '';
         const resume = conn.follower.resumeFrom;
         conn.follower.beginSubscribe(resume === undefined);
-        const response = await fetch(`${baseUrl}/api/streams/${encodeURIComponent(conn.follower.stream)}${query}`, {
-          headers: { ...headers(), accept: 'text/event-stream', ...(resume !== undefined ? { 'last-event-id': String(resume) } : {}) },
-          signal: abort.signal,
-          cache: 'no-store',
-        });
+        const response = await fetch(
+          `${baseUrl}/api/streams/${encodeURIComponent(conn.follower.stream)}${query}`,
+          {
+            headers: {
+              ...headers(),
+              accept: 'text/event-stream',
+              ...(resume !== undefined ? { 'last-event-id': String(resume) } : {}),
+            },
+            signal: abort.signal,
+            cache: 'no-store',
+          },
+        );
         if (response.status === 401) {
           setState('disconnected');
           return;
@@ -85,8 +116,12 @@ export function createHttpTransport(baseUrl: string, token: string | null): Tran
           let gap = false;
           for (const message of decoder.push(text.decode(value, { stream: true }))) {
             const decoded = decodeSseMessage(message);
-            if (decoded.kind === 'control' && (decoded.name === SSE_SNAPSHOT_EVENT || decoded.name === SSE_RESYNC_EVENT)) {
-              if (conn.follower.applySubscribe(decoded.data as SubscribeResult) === 'gap') gap = true;
+            if (
+              decoded.kind === 'control' &&
+              (decoded.name === SSE_SNAPSHOT_EVENT || decoded.name === SSE_RESYNC_EVENT)
+            ) {
+              if (conn.follower.applySubscribe(decoded.data as SubscribeResult) === 'gap')
+                gap = true;
             } else if (decoded.kind === 'event') {
               if (conn.follower.applyEvent(decoded.event) === 'gap') gap = true;
             }
@@ -113,7 +148,12 @@ export function createHttpTransport(baseUrl: string, token: string | null): Tran
     invoke,
     follow(stream, handlers, afterSeq) {
       const conn: StreamConnection = {
-        follower: new StreamFollower(stream, handlers, afterSeq, Boolean(handlers.categories?.length)),
+        follower: new StreamFollower(
+          stream,
+          handlers,
+          afterSeq,
+          Boolean(handlers.categories?.length),
+        ),
         handlers,
         abort: null,
         stopped: false,

@@ -13,7 +13,11 @@ declare global {
 export function selectTransport(): Transport {
   const bridge = window.quire;
   if (bridge) {
-    return createPushClient({ kind: 'ipc', invoke: (method, args) => bridge.invoke(method, args), listen: bridge.onEvent });
+    return createPushClient({
+      kind: 'ipc',
+      invoke: (method, args) => bridge.invoke(method, args),
+      listen: bridge.onEvent,
+    });
   }
   const token = takeTokenFromLocation(window.location, window.sessionStorage);
   return createHttpTransport(window.location.origin, token);

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { _electron as electron, expect, test } from '@playwright/test';
+
+function electronBinary(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const binary = require('electron') as unknown as string;
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+test('the Electron app opens a hardened window that shows Quire, connected', async () => {
+  const binary = electronBinary();
+  if (!binary || !fs.existsSync(path.resolve('out/main/index.js'))) {
+    const reason = !binary
+      ? 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD): skipping the Electron smoke test'
+      : 'out/main is not built: run "npm run build"';
+    console.log(`[electron-smoke] ${reason}`);
+    test.skip(true, reason);
+    return;
+  }
+  const app = await electron.launch({
+    executablePath: binary,
+    args: [path.resolve('out/main/index.js')],
+  });
+  try {
+    const window = await app.firstWindow();
+    await expect(window).toHaveTitle('Quire');
+    await expect(window.getByTestId('connection-state')).toHaveText('Connected');
+    const exposesNode = await window.evaluate(
+      () => typeof (globalThis as { require?: unknown }).require !== 'undefined',
+    );
+    expect(exposesNode).toBe(false);
+    await window.screenshot({ path: 'test-results/electron-window.png' });
+  } finally {
+    await app.close();
+  }
+});

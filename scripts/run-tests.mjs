@@ -1,0 +1,43 @@
+// Runs the unit/integration suite (vitest) and the end-to-end suite (Playwright),
+// then prints one closing line: "Summary: N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const results = path.resolve('test-results');
+fs.mkdirSync(results, { recursive: true });
+const vitestJson = path.join(results, 'vitest.json');
+const playwrightJson = path.join(results, 'playwright.json');
+fs.rmSync(vitestJson, { force: true });
+fs.rmSync(playwrightJson, { force: true });
+
+const bin = (name) => path.resolve('node_modules', '.bin', name);
+const vitest = spawnSync(
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  { stdio: 'inherit' },
+);
+const playwright = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], {
+  stdio: 'inherit',
+  env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+});
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (fs.existsSync(vitestJson)) {
+  const report = JSON.parse(fs.readFileSync(vitestJson, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+} else failed += 1;
+if (fs.existsSync(playwrightJson)) {
+  const stats = JSON.parse(fs.readFileSync(playwrightJson, 'utf8')).stats;
+  passed += stats.expected + stats.flaky;
+  failed += stats.unexpected;
+  skipped += stats.skipped;
+} else failed += 1;
+
+const ok = vitest.status === 0 && playwright.status === 0 && failed === 0;
+console.log(`\nSummary: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(ok ? 0 : 1);
