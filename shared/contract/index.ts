@@ -2,11 +2,13 @@ import type { z } from 'zod';
 import type { Result } from '../result';
 import { appMethods } from './app';
 import { eventsMethods } from './events';
+import { libraryMethods } from './library';
 
 /** Every invoke method, `domain.method`, with its zod argument and result schemas. */
 export const contract = {
   ...appMethods,
   ...eventsMethods,
+  ...libraryMethods,
 };
 
 export type Contract = typeof contract;
@@ -32,3 +34,4 @@ export const EVENT_CHANNEL = 'quire:event';
 
 export * from './app';
 export * from './events';
+export * from './library';

@@ -44,3 +44,11 @@ export function defaultRendererDir(): string {
   ];
   return process.env.QUIRE_RENDERER_DIR ?? candidates[0]!;
 }
+
+/** The core settings every command reads from the shared flags. */
+export function coreOptionsFrom(values: { 'model-dir'?: string; 'embedding-model'?: string }) {
+  return {
+    ...(values['model-dir'] ? { modelDir: path.resolve(values['model-dir']) } : {}),
+    ...(values['embedding-model'] ? { embeddingModel: values['embedding-model'] } : {}),
+  };
+}

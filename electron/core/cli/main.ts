@@ -1,3 +1,5 @@
+import { indexCommand, INDEX_HELP } from './index-command';
+import { libraryCommand, LIBRARY_HELP } from './library-command';
 import { serveCommand, SERVE_HELP } from './serve-command';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
@@ -5,6 +7,8 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string };
 /** Every command shares --data, --json, --model-dir and --embedding-model. */
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: SERVE_HELP },
+  index: { run: indexCommand, help: INDEX_HELP },
+  library: { run: libraryCommand, help: LIBRARY_HELP },
 };
 
 function usage(): string {

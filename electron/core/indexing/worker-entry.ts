@@ -1,6 +1,110 @@
-import { parentPort } from 'node:worker_threads';
+// The indexing worker: parse, chunk and embed documents off the main thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { FromWorker, IndexingWorkerConfig, ToWorker, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol';
 
-// Placeholder protocol until the indexing pipeline lands: answers pings so the pool can be tested.
-parentPort?.on('message', (message: { seq: number; request: { type: string } }) => {
-  parentPort?.postMessage({ seq: message.seq, kind: 'response', response: { type: 'pong' } });
+const config = workerData as IndexingWorkerConfig;
+const port = parentPort!;
+const aborts = new Map<number, AbortController>();
+
+function send(message: FromWorker, transfer: ArrayBuffer[] = []) {
+  port.postMessage(message, transfer);
+}
+
+function log(level: 'info' | 'warn' | 'error', message: string) {
+  send({ kind: 'log', level, message });
+}
+
+// Heavy modules load lazily: the embedding backend must be chosen before transformers.js loads.
+type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
+let runtime: Promise<Runtime> | null = null;
+let embedderRetryAt = 0;
+
+async function loadRuntime() {
+  const { createEmbedder } = await import('../embedding/embedder');
+  const { EmbedBatcher } = await import('./embed-batcher');
+  let batcher: InstanceType<typeof EmbedBatcher> | null = null;
+  let batcherError: QuireError | null = null;
+  if (config.modelDir) {
+    try {
+      const embedder = await createEmbedder({
+        modelId: config.embeddingModel,
+        localModelPath: config.modelDir,
+        backend: config.backend,
+        threads: config.threads,
+        batchSize: config.batchSize,
+      });
+      batcher = new EmbedBatcher(embedder, config.batchSize);
+    } catch (error) {
+      batcherError = error instanceof QuireError ? error : new QuireError('model_unavailable', 'The embedding model could not be loaded.');
+      log('warn', `embedding model unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } else {
+    batcherError = new QuireError('model_unavailable', 'No embedding model folder is configured.');
+  }
+  const { loadTokenCounter } = await import('./chunker');
+  const { approximateTokenCounter } = await import('./approximate-tokens');
+  let counter;
+  try {
+    counter = config.modelDir ? await loadTokenCounter(config.embeddingModel, config.modelDir) : approximateTokenCounter;
+  } catch (error) {
+    log('warn', `tokenizer unavailable, estimating token counts: ${error instanceof Error ? error.message : String(error)}`);
+    counter = approximateTokenCounter;
+  }
+  const { indexDocument } = await import('./index-document');
+  return { batcher, batcherError, counter, indexDocument };
+}
+
+async function getRuntime(): Promise<Runtime> {
+  if (!runtime) runtime = loadRuntime();
+  const current = await runtime;
+  // A model that was missing may have been added since: try again now and then.
+  if (!current.batcher && config.modelDir && Date.now() >= embedderRetryAt) {
+    embedderRetryAt = Date.now() + 30_000;
+    if (current.batcherError?.code === 'model_unavailable') {
+      const { findLocalModel } = await import('../embedding/model-location');
+      if (findLocalModel(config.embeddingModel, [config.modelDir])) runtime = loadRuntime();
+    }
+  }
+  return runtime;
+}
+
+async function handle(seq: number, request: WorkerRequest, signal: AbortSignal): Promise<WorkerResponse> {
+  const rt = await getRuntime();
+  const progress = (p: WorkerProgress) => send({ seq, kind: 'progress', progress: p });
+  if (request.type === 'index') {
+    if (config.crashMarker && request.path.includes(config.crashMarker)) {
+      progress({ stage: 'parsing', done: 0, total: 1 });
+      setTimeout(() => process.exit(70), 5); // tests only: die mid-document, as a native crash would
+      await new Promise(() => {});
+    }
+    return rt.indexDocument(request, { config, counter: rt.counter, batcher: rt.batcher, batcherError: rt.batcherError, progress, signal });
+  }
+  if (!rt.batcher) throw rt.batcherError ?? new QuireError('model_unavailable', 'No embedding model is available.');
+  progress({ stage: 'embedding', done: 0, total: request.texts.length });
+  const vectors = await rt.batcher.embed(request.texts, (done) => progress({ stage: 'embedding', done, total: request.texts.length }));
+  return { type: 'embedded', vectors, dims: rt.batcher.dims, embeddingModel: rt.batcher.modelId };
+}
+
+port.on('message', (message: ToWorker) => {
+  if ('cancel' in message) {
+    aborts.get(message.seq)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  aborts.set(message.seq, controller);
+  handle(message.seq, message.request, controller.signal).then(
+    (response) => {
+      aborts.delete(message.seq);
+      const transfer = 'vectors' in response && response.vectors ? [response.vectors.buffer as ArrayBuffer] : [];
+      send({ seq: message.seq, kind: 'response', ok: true, response }, transfer);
+    },
+    (error: unknown) => {
+      aborts.delete(message.seq);
+      if (!(error instanceof QuireError)) log('error', `indexing failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      send({ seq: message.seq, kind: 'response', ok: false, error: toErrorShape(error) });
+    },
+  );
 });
+
+send({ kind: 'ready' });

@@ -14,22 +14,36 @@ function formatMb(bytes: number): string {
 function fsError(error: unknown): QuireError | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return new QuireError('file_missing', 'This file no longer exists. It may have been moved or deleted.', { cause: error });
+    return new QuireError(
+      'file_missing',
+      'This file no longer exists. It may have been moved or deleted.',
+      { cause: error },
+    );
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return new QuireError('forbidden', 'Quire is not allowed to read this file. Check its permissions.', { cause: error });
+    return new QuireError(
+      'forbidden',
+      'Quire is not allowed to read this file. Check its permissions.',
+      { cause: error },
+    );
   }
-  if (code === 'ABORT_ERR') return new QuireError('cancelled', 'Indexing of this file was cancelled.', { cause: error });
+  if (code === 'ABORT_ERR')
+    return new QuireError('cancelled', 'Indexing of this file was cancelled.', { cause: error });
   return null;
 }
 
 /** Reads a whole file, refusing missing, empty and oversized files before reading them. */
-export async function readFileBounded(path: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+export async function readFileBounded(
+  path: string,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   throwIfAborted(signal);
   let size: number;
   try {
     const info = await stat(path);
-    if (info.isDirectory()) throw new QuireError('unsupported_type', 'This is a folder, not a file.');
+    if (info.isDirectory())
+      throw new QuireError('unsupported_type', 'This is a folder, not a file.');
     size = info.size;
   } catch (error) {
     throw fsError(error) ?? error;
@@ -38,7 +52,9 @@ export async function readFileBounded(path: string, maxBytes: number, signal?: A
   if (size === 0) throw new QuireError('empty_file', 'This file is empty.');
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path, signal ? { signal } : {});
+    const buffer = await readFile(path, signal ? { signal } : {});
+    // A plain view: pdfjs refuses Buffer instances.
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
     throw fsError(error) ?? error;
   }

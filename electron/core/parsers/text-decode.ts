@@ -19,7 +19,8 @@ const BOMS: { bytes: number[]; encoding: string }[] = [
 
 function bomEncoding(bytes: Uint8Array): { encoding: string; length: number } | null {
   for (const bom of BOMS) {
-    if (bom.bytes.every((b, i) => bytes[i] === b)) return { encoding: bom.encoding, length: bom.bytes.length };
+    if (bom.bytes.every((b, i) => bytes[i] === b))
+      return { encoding: bom.encoding, length: bom.bytes.length };
   }
   return null;
 }

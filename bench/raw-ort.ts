@@ -1,0 +1,141 @@
+// Raw onnxruntime-node throughput on the MiniLM-shaped model: the ceiling our embedder is held to.
+// Usage: tsx bench/raw-ort.ts [--batch 8] [--threads 1] [--docs 256] [--embedder] [--wasm] [--sweep]
+// Prints one JSON line.
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { makeTestModels } from '../scripts/make-test-models';
+import { embedderTokensPerSec, wasmEmbedderTokensPerSec } from './raw-ort-embedder';
+import { BENCH_MODELS_DIR, machine, realTokens, scifactAbstracts, tokenizeAbstracts, type Machine } from './raw-ort-texts';
+
+export type RawOrtOptions = {
+  /** The ONNX file; defaults to the generated minilm-shape model in .test-models/. */
+  modelPath?: string;
+  batchSize?: number;
+  /** Intra-op threads; onnxruntime's own default (all cores) when omitted. */
+  threads?: number;
+  /** How many SciFact abstracts to embed. */
+  docs?: number;
+  /** Untimed batches first, so session warm-up is not counted. */
+  warmupBatches?: number;
+};
+
+export type RawOrtResult = {
+  rawOrtTokensPerSec: number;
+  batchSize: number;
+  threads: number | 'default';
+  docs: number;
+  realTokens: number;
+  /** Share of the fed tokens that were padding. */
+  padFraction: number;
+  seconds: number;
+  machine: Machine;
+};
+
+export async function rawOrtTokensPerSec(options: RawOrtOptions = {}): Promise<RawOrtResult> {
+  const { batchSize = 8, docs = 256, warmupBatches = 2 } = options;
+  const modelPath = options.modelPath ?? join((await makeTestModels(BENCH_MODELS_DIR)).minilmDir, 'onnx', 'model.onnx');
+  const ids = await tokenizeAbstracts(await scifactAbstracts(docs));
+  const session = await ort.InferenceSession.create(modelPath, {
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const batches: Array<Record<string, ort.Tensor>> = [];
+  let fed = 0;
+  for (let start = 0; start < ids.length; start += batchSize) {
+    const rows = ids.slice(start, start + batchSize);
+    batches.push(padBatch(rows));
+    fed += rows.length * Math.max(...rows.map((r) => r.length));
+  }
+  for (const feeds of batches.slice(0, warmupBatches)) await session.run(feeds);
+  const started = performance.now();
+  for (const feeds of batches) await session.run(feeds);
+  const seconds = (performance.now() - started) / 1000;
+  await session.release();
+  const tokens = realTokens(ids);
+  return {
+    rawOrtTokensPerSec: Math.round(tokens / seconds),
+    batchSize,
+    threads: options.threads ?? 'default',
+    docs: ids.length,
+    realTokens: tokens,
+    padFraction: Math.round((1 - tokens / fed) * 1000) / 1000,
+    seconds: Math.round(seconds * 100) / 100,
+    machine: machine(),
+  };
+}
+
+/** Pads a batch to its longest row, as transformers.js does (padding: true). */
+function padBatch(rows: number[][]): Record<string, ort.Tensor> {
+  const seq = Math.max(...rows.map((r) => r.length));
+  const inputIds = new BigInt64Array(rows.length * seq);
+  const mask = new BigInt64Array(rows.length * seq);
+  rows.forEach((row, r) =>
+    row.forEach((id, c) => {
+      inputIds[r * seq + c] = BigInt(id);
+      mask[r * seq + c] = 1n;
+    }),
+  );
+  const dims = [rows.length, seq];
+  return {
+    input_ids: new ort.Tensor('int64', inputIds, dims),
+    attention_mask: new ort.Tensor('int64', mask, dims),
+    token_type_ids: new ort.Tensor('int64', new BigInt64Array(rows.length * seq), dims),
+  };
+}
+
+async function cli(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      batch: { type: 'string', default: '8' },
+      threads: { type: 'string' },
+      docs: { type: 'string', default: '256' },
+      embedder: { type: 'boolean', default: false },
+      wasm: { type: 'boolean', default: false },
+      sweep: { type: 'boolean', default: false },
+      mode: { type: 'string' },
+    },
+  });
+  const batchSize = Number(values.batch);
+  const docs = Number(values.docs);
+  const threads = values.threads ? Number(values.threads) : undefined;
+
+  // Internal: the WASM embedder needs a process of its own (one ONNX runtime per thread).
+  if (values.mode === 'wasm-embedder') {
+    console.log(JSON.stringify(await embedderTokensPerSec({ backend: 'wasm', batchSize, threads, docs })));
+    return;
+  }
+  if (values.sweep) return sweep(docs);
+
+  const raw = await rawOrtTokensPerSec({ batchSize, threads, docs });
+  const result: Record<string, unknown> = { ...raw };
+  if (values.embedder) {
+    const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs });
+    result.embedderTokensPerSec = native.tokensPerSec;
+    result.embedderVsRaw = Math.round((native.tokensPerSec / raw.rawOrtTokensPerSec) * 100) / 100;
+  }
+  if (values.wasm) {
+    result.wasmTokensPerSec = (await wasmEmbedderTokensPerSec({ batchSize, threads, docs })).tokensPerSec;
+  }
+  console.log(JSON.stringify(result));
+}
+
+/** Batch size x threads, raw and through the embedder; one JSON line per setting. */
+async function sweep(docs: number): Promise<void> {
+  for (const threads of [1, 2]) {
+    for (const batchSize of [1, 4, 8, 16, 32]) {
+      const raw = await rawOrtTokensPerSec({ batchSize, threads, docs });
+      const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs });
+      const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs });
+      const { machine: _machine, ...rest } = raw;
+      console.log(JSON.stringify({ ...rest, embedderTokensPerSec: native.tokensPerSec, wasmTokensPerSec: wasm.tokensPerSec }));
+    }
+  }
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  await cli();
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LIBRARY_STREAM } from '../../../shared/streams';
+import { createQuireCore } from '../quire-core';
+import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+
+export const INDEX_HELP = `quire index <paths...> [--data DIR] [--model-dir DIR] [--embedding-model ID] [--password FILE=PW] [--json]
+  Indexes files and folders and exits when all are done. Exit code 3 when some documents failed.`;
+
+export async function indexCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...SHARED_OPTIONS, password: { type: 'string', multiple: true } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const out = createOutput(values.json);
+  if (positionals.length === 0) {
+    out.error('Name at least one file or folder to index.');
+    return 2;
+  }
+  const started = Date.now();
+  const core = await createQuireCore({ ...coreOptionsFrom(values), dataDir: resolveDataDir(values.data) });
+  try {
+    for (const entry of values.password ?? []) {
+      const at = entry.lastIndexOf('=');
+      if (at <= 0) {
+        out.error(`--password takes FILE=PASSWORD, not "${entry}".`);
+        return 2;
+      }
+      core.library.presetPassword(entry.slice(0, at), entry.slice(at + 1));
+    }
+    if (values.json) {
+      core.hub.onAnyEvent((event) => {
+        if (event.stream === LIBRARY_STREAM) out.line('', { event });
+      });
+    } else {
+      core.hub.onAnyEvent((event) => {
+        if (event.stream !== LIBRARY_STREAM) return;
+        const doc = 'documentId' in event.data ? core.library.registry.get(event.data.documentId) : undefined;
+        if (event.type === 'document.ready' && doc) out.line(`✓ ${doc.name}: ${event.data.chunks} chunks in ${Math.round(event.data.ms)} ms${event.data.vectorsPending ? ' (vectors pending: no embedding model)' : ''}`);
+        if (event.type === 'document.failed' && doc) out.line(`✗ ${doc.name}: ${event.data.message} [${event.data.code}]`);
+      });
+    }
+    const result = await core.dispatch('library.add', { paths: positionals }, { transport: 'memory', connection: null });
+    if (!result.ok) {
+      out.error(result.error.message, { error: result.error });
+      return 1;
+    }
+    const added = result.value as { added: { path: string }[]; unchanged: string[]; skipped: { path: string; reason: string; code: string }[] };
+    for (const skip of added.skipped) out.line(`- skipped ${skip.path}: ${skip.reason}`, { skipped: skip });
+    for (const file of added.unchanged) out.line(`= unchanged ${path.basename(file)}`, { unchanged: file });
+    await core.library.whenIdle();
+    const touched = new Set([...added.added.map((d) => d.path), ...added.unchanged]);
+    const docs = core.library.registry.all().filter((d) => touched.has(d.path));
+    const summary = {
+      ready: docs.filter((d) => d.status === 'ready').length,
+      failed: docs.filter((d) => d.status === 'failed').length,
+      chunks: docs.reduce((n, d) => n + (d.status === 'ready' ? d.chunks : 0), 0),
+      ms: Date.now() - started,
+    };
+    out.line(`${summary.ready} ready, ${summary.failed} failed, ${summary.chunks} chunks in ${(summary.ms / 1000).toFixed(1)} s`, { summary });
+    return summary.failed > 0 ? 3 : 0;
+  } finally {
+    await core.close();
+  }
+}

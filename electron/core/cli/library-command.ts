@@ -1,0 +1,31 @@
+import { parseArgs } from 'node:util';
+import { createQuireCore } from '../quire-core';
+import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+
+export const LIBRARY_HELP = `quire library [--data DIR] [--json]
+  Lists every document: id, name, path, status, chunks, pages, and the error if it failed.`;
+
+export async function libraryCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: SHARED_OPTIONS, strict: true });
+  const out = createOutput(values.json);
+  const core = await createQuireCore({ ...coreOptionsFrom(values), dataDir: resolveDataDir(values.data), startIndexing: false });
+  try {
+    for (const doc of core.library.snapshot().documents) {
+      const row = {
+        id: doc.id,
+        name: doc.name,
+        path: doc.path,
+        status: doc.status,
+        chunks: doc.chunks,
+        pages: doc.pages,
+        vectorsPending: doc.vectorsPending,
+        ...(doc.error ? { error: doc.error } : {}),
+      };
+      const detail = doc.error ? `${doc.error.message} [${doc.error.code}]` : `${doc.chunks} chunks${doc.pages ? `, ${doc.pages} pages` : ''}`;
+      out.line(`${doc.status.padEnd(9)} ${doc.name}  ${detail}`, row);
+    }
+    return 0;
+  } finally {
+    await core.close();
+  }
+}

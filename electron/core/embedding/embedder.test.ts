@@ -1,0 +1,71 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isQuireError } from '../../../shared/errors';
+import { createEmbedder, type Embedder } from './embedder';
+import { expectBatchingKeepsOrder, expectRetrievalBehaviour } from './embedding-checks';
+import { BOW, rowNorms, testModels } from './test-fixtures';
+
+describe('createEmbedder (native backend, in this thread)', () => {
+  let modelsDir = '';
+  let embedder: Embedder;
+
+  beforeAll(async () => {
+    ({ modelsDir } = await testModels());
+    embedder = await createEmbedder({ modelId: BOW, localModelPath: modelsDir, backend: 'native', batchSize: 4 });
+  });
+  afterAll(() => embedder?.dispose());
+
+  it('embeds through the real pipeline: unit vectors, and shared words rank closer', async () => {
+    expect(embedder.backend).toBe('native');
+    expect(embedder.modelId).toBe(BOW);
+    await expectRetrievalBehaviour(embedder);
+  });
+
+  it('keeps each vector at its text position across sorted batches', async () => {
+    await expectBatchingKeepsOrder(embedder);
+  });
+
+  it('handles no texts and empty texts', async () => {
+    expect((await embedder.embed([])).length).toBe(0);
+    const [norm] = rowNorms(await embedder.embed(['']), embedder.dims);
+    expect(norm).toBeCloseTo(1, 4);
+  });
+
+  it('counts word-pieces without the special tokens', () => {
+    expect(embedder.countTokens('hello world')).toBe(2);
+    expect(embedder.countTokens('')).toBe(0);
+    expect(embedder.maxTokens).toBe(254);
+  });
+
+  it('refuses a second, different backend in the same thread', async () => {
+    const attempt = createEmbedder({ modelId: BOW, localModelPath: modelsDir, backend: 'wasm' });
+    await expect(attempt).rejects.toThrow(/already runs the native embedding backend/);
+  });
+
+  it('says in plain words where it looked when the model is missing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'quire-no-model-'));
+    try {
+      const error = await createEmbedder({ localModelPath: empty, backend: 'native' }).catch((e: unknown) => e);
+      expect(isQuireError(error) && error.code).toBe('model_unavailable');
+      expect(String((error as Error).message)).toContain(empty);
+      expect(String((error as Error).message)).toContain('Xenova/all-MiniLM-L6-v2/onnx/model.onnx');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a damaged model file as model_unavailable', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'quire-bad-model-'));
+    try {
+      await cp(join(modelsDir, BOW), join(dir, BOW), { recursive: true });
+      await writeFile(join(dir, BOW, 'onnx', 'model.onnx'), 'not an onnx file');
+      const error = await createEmbedder({ modelId: BOW, localModelPath: dir, backend: 'native' }).catch((e: unknown) => e);
+      expect(isQuireError(error) && error.code).toBe('model_unavailable');
+      expect(String((error as Error).message)).toMatch(/could not be loaded/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

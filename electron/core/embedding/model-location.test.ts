@@ -1,0 +1,60 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QuireError } from '../../../shared/errors';
+import { findLocalModel, localModelDtype, modelSearchDirs, requireLocalModel } from './model-location';
+
+const MODEL = 'Xenova/all-MiniLM-L6-v2';
+
+describe('model location', () => {
+  let root = '';
+  const dir = (name: string): string => join(root, name);
+  const addModel = async (base: string, file: string): Promise<void> => {
+    await mkdir(join(base, MODEL, 'onnx'), { recursive: true });
+    await writeFile(join(base, MODEL, 'onnx', file), 'onnx');
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'quire-models-'));
+    await addModel(dir('data/models'), 'model.onnx');
+    await addModel(dir('resources/models'), 'model_quantized.onnx');
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('searches an explicit --model-dir alone, else data then bundled resources', () => {
+    expect(modelSearchDirs({ modelDir: 'x', dataDir: 'd', resourcesDir: 'r' })).toEqual([resolve('x')]);
+    expect(modelSearchDirs({ dataDir: 'd', resourcesDir: 'r' })).toEqual([resolve('d/models'), resolve('r/models')]);
+    expect(modelSearchDirs({})).toEqual([]);
+  });
+
+  it('returns the first folder holding the model, fp32 or quantized', () => {
+    const dirs = modelSearchDirs({ dataDir: dir('data'), resourcesDir: dir('resources') });
+    expect(findLocalModel(MODEL, dirs)).toBe(dir('data/models'));
+    expect(findLocalModel(MODEL, dirs.slice(1))).toBe(dir('resources/models'));
+    expect(localModelDtype(MODEL, dir('data/models'))).toBe('fp32');
+    expect(localModelDtype(MODEL, dir('resources/models'))).toBe('q8');
+    expect(findLocalModel('someone/else', dirs)).toBeNull();
+  });
+
+  it('explains a missing model in plain words: what, where it looked, how to add it', () => {
+    const dirs = [dir('nowhere-1'), dir('nowhere-2')];
+    let error: unknown;
+    try {
+      requireLocalModel(MODEL, dirs);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(QuireError);
+    expect((error as QuireError).code).toBe('model_unavailable');
+    const message = (error as QuireError).message;
+    expect(message).toContain(`"${MODEL}" is not installed`);
+    for (const d of dirs) expect(message).toContain(d);
+    expect(message).toContain('--model-dir');
+  });
+
+  it('rejects model names that could climb out of the models folder', () => {
+    expect(() => findLocalModel('../etc', [root])).toThrow(/not a valid model name/);
+    expect(() => findLocalModel('a/../../b', [root])).toThrow(/not a valid model name/);
+  });
+});

@@ -1,0 +1,81 @@
+import { QuireError, toErrorShape } from '../../../shared/errors';
+import { openDocument } from '../parsers';
+import { chunkSections, type TokenCounter } from './chunker';
+import type { EmbedBatcher } from './embed-batcher';
+import type { IndexedChunk, IndexingWorkerConfig, IndexRequest, IndexResponse, WorkerProgress } from './worker-protocol';
+
+export type IndexDeps = {
+  config: IndexingWorkerConfig;
+  counter: TokenCounter;
+  /** Null when no embedding model could be loaded: chunks are stored for full-text search. */
+  batcher: EmbedBatcher | null;
+  batcherError: QuireError | null;
+  progress: (progress: WorkerProgress) => void;
+  signal: AbortSignal;
+};
+
+/** Parse → chunk → embed one document, inside a worker. Pages stream through; nothing waits for the whole file. */
+export async function indexDocument(request: IndexRequest, deps: IndexDeps): Promise<IndexResponse> {
+  const { config, signal } = deps;
+  const opened = await openDocument(request.path, { password: request.password, maxBytes: config.maxBytes, signal });
+  const pageTotal = opened.meta.pageCount ?? 0;
+  let pagesDone = 0;
+  let lastPage: number | null = null;
+  deps.progress({ stage: 'parsing', done: 0, total: pageTotal });
+
+  async function* countedSections() {
+    for await (const section of opened.sections) {
+      if (section.page !== null && section.page !== lastPage) {
+        lastPage = section.page;
+        pagesDone = section.page;
+        deps.progress({ stage: 'parsing', done: Math.min(pagesDone, pageTotal), total: pageTotal });
+      }
+      yield section;
+    }
+  }
+
+  const chunks: IndexedChunk[] = [];
+  let tokens = 0;
+  try {
+    for await (const chunk of chunkSections(countedSections(), deps.counter, { maxTokens: config.maxTokens, overlapTokens: config.overlapTokens })) {
+      chunks.push(chunk);
+      tokens += chunk.tokens;
+    }
+  } finally {
+    await opened.close();
+  }
+  if (signal.aborted) throw new QuireError('cancelled', 'Indexing was cancelled.');
+  if (chunks.length === 0) {
+    throw new QuireError('empty_file', 'This document contains no text to index.');
+  }
+  deps.progress({ stage: 'chunking', done: chunks.length, total: chunks.length });
+
+  let vectors: Float32Array | null = null;
+  let vectorsError = deps.batcherError ? toErrorShape(deps.batcherError) : null;
+  if (deps.batcher) {
+    deps.progress({ stage: 'embedding', done: 0, total: chunks.length });
+    try {
+      vectors = await deps.batcher.embed(
+        chunks.map((c) => c.text),
+        (done) => deps.progress({ stage: 'embedding', done, total: chunks.length }),
+      );
+    } catch (error) {
+      vectorsError = toErrorShape(error);
+      vectors = null;
+    }
+  }
+  if (signal.aborted) throw new QuireError('cancelled', 'Indexing was cancelled.');
+  return {
+    type: 'indexed',
+    kind: opened.meta.kind,
+    pages: opened.meta.pageCount,
+    title: opened.meta.title,
+    chunks,
+    vectors,
+    dims: deps.batcher?.dims ?? 0,
+    embeddingModel: vectors ? (deps.batcher?.modelId ?? null) : null,
+    vectorsError,
+    warnings: opened.meta.warnings,
+    tokens,
+  };
+}

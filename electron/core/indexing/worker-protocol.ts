@@ -1,0 +1,54 @@
+import type { IndexStage } from '../../../shared/documents';
+import type { QuireErrorShape } from '../../../shared/errors';
+import type { ChunkDraft } from './chunker';
+import type { ParseWarning } from '../parsers/types';
+
+/** Settings every indexing worker is started with (workerData). */
+export type IndexingWorkerConfig = {
+  embeddingModel: string;
+  /** transformers.js localModelPath; null means "no model folder known". */
+  modelDir: string | null;
+  backend: 'native' | 'wasm';
+  threads: number;
+  batchSize: number;
+  maxTokens: number;
+  overlapTokens: number;
+  maxBytes: number;
+  /** Tests only: a file whose name contains this string kills the worker mid-document. */
+  crashMarker?: string;
+};
+
+export type IndexRequest = { type: 'index'; documentId: string; path: string; password?: string };
+export type EmbedRequest = { type: 'embed'; documentId: string; texts: string[] };
+export type WorkerRequest = IndexRequest | EmbedRequest;
+
+export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & { ordinal: number };
+
+export type IndexResponse = {
+  type: 'indexed';
+  kind: string;
+  pages: number | null;
+  title: string | null;
+  chunks: IndexedChunk[];
+  /** Flat [chunks, dims], or null when no embedding model could be loaded. */
+  vectors: Float32Array | null;
+  dims: number;
+  embeddingModel: string | null;
+  /** Why vectors are missing, for the log and the UI. */
+  vectorsError: QuireErrorShape | null;
+  warnings: ParseWarning[];
+  tokens: number;
+};
+export type EmbedResponse = { type: 'embedded'; vectors: Float32Array; dims: number; embeddingModel: string };
+export type WorkerResponse = IndexResponse | EmbedResponse;
+
+export type WorkerProgress = { stage: IndexStage; done: number; total: number };
+
+/** Messages are `{seq, request}` in; `response`, `progress` or `log` out. */
+export type ToWorker = { seq: number; request: WorkerRequest } | { seq: number; cancel: true };
+export type FromWorker =
+  | { seq: number; kind: 'response'; ok: true; response: WorkerResponse }
+  | { seq: number; kind: 'response'; ok: false; error: QuireErrorShape }
+  | { seq: number; kind: 'progress'; progress: WorkerProgress }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { kind: 'ready' };

@@ -1,0 +1,26 @@
+import type { IndexedChunk } from '../indexing/worker-protocol';
+
+export type DocumentChunks = {
+  documentId: string;
+  documentName: string;
+  documentPath: string;
+  chunks: IndexedChunk[];
+  /** Flat [chunks, dims]; null while no embedding model is available. */
+  vectors: Float32Array | null;
+  embeddingModel: string | null;
+};
+
+/** What the library needs from the chunk store (LanceDB in the app). */
+export interface ChunkStorePort {
+  /** One commit for the whole batch: each document's chunks appear (or are replaced) all at once. */
+  writeDocuments(batch: DocumentChunks[]): Promise<void>;
+  setVectors(documentId: string, embeddingModel: string, vectors: Float32Array): Promise<void>;
+  deleteDocument(documentId: string): Promise<void>;
+  /** Chunk texts in ordinal order, for embedding later. */
+  chunkTexts(documentId: string): Promise<string[]>;
+  countChunks(documentId?: string): Promise<number>;
+  /** Compacts after bursts of writes, so fragments stay bounded. */
+  maybeOptimize(force?: boolean): Promise<void>;
+  fragments(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../testing/temp-dir';
+import { DocumentRegistry, type DocumentRecord } from './document-registry';
+import { expandPaths } from './expand-paths';
+import { ProgressTracker } from './progress-tracker';
+
+function record(id: string, status: DocumentRecord['status'], file = `/docs/${id}.md`): DocumentRecord {
+  return {
+    id,
+    path: file,
+    name: path.basename(file),
+    kind: 'markdown',
+    size: 10,
+    pages: null,
+    status,
+    chunks: 0,
+    progress: null,
+    error: null,
+    vectorsPending: false,
+    embeddingModel: null,
+    addedAt: 1,
+    updatedAt: 1,
+    contentHash: null,
+    mtimeMs: 1,
+  };
+}
+
+describe('DocumentRegistry', () => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()));
+  afterEach(() => remove());
+
+  it('survives a restart and puts documents caught mid-flight back in the queue', () => {
+    const first = new DocumentRegistry(dir);
+    first.put(record('a', 'ready'));
+    first.put(record('b', 'embedding'));
+    first.put(record('c', 'queued'));
+    first.put(record('d', 'failed'));
+    first.delete('d');
+    first.paused = true;
+    first.saveMeta();
+    // No close(): a killed process never gets to run it.
+    const second = new DocumentRegistry(dir);
+    expect(second.all().map((d) => [d.id, d.status])).toEqual([
+      ['a', 'ready'],
+      ['b', 'queued'],
+      ['c', 'queued'],
+    ]);
+    expect(second.paused).toBe(true);
+    expect(second.byPath('/docs/a.md')?.id).toBe('a');
+    second.close();
+  });
+
+  it('ignores a torn last line left by a crash mid-write', () => {
+    const first = new DocumentRegistry(dir);
+    first.put(record('a', 'ready'));
+    first.close();
+    fs.appendFileSync(path.join(dir, 'library', 'documents.jsonl'), '{"t":"doc","doc":{"id":"b"');
+    const second = new DocumentRegistry(dir);
+    expect(second.all().map((d) => d.id)).toEqual(['a']);
+    second.close();
+  });
+});
+
+describe('expandPaths', () => {
+  it('walks folders recursively and skips hidden and unsupported files with reasons', async () => {
+    const { dir, remove } = await makeTempDir();
+    fs.mkdirSync(path.join(dir, 'sub', '.git'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'a.md'), '# A');
+    fs.writeFileSync(path.join(dir, 'sub', 'b.pdf'), '%PDF');
+    fs.writeFileSync(path.join(dir, 'sub', 'c.exe'), 'MZ');
+    fs.writeFileSync(path.join(dir, '.hidden.txt'), 'x');
+    fs.writeFileSync(path.join(dir, 'sub', '.git', 'config.txt'), 'x');
+    fs.symlinkSync(dir, path.join(dir, 'sub', 'loop'));
+    const { files, skipped } = await expandPaths([dir, path.join(dir, 'missing.md')], (f) => /\.(md|pdf|txt)$/.test(f));
+    expect(files.map((f) => path.relative(dir, f.path)).sort()).toEqual(['a.md', 'sub/b.pdf']);
+    const reasons = Object.fromEntries(skipped.map((s) => [path.relative(dir, s.path), s.code]));
+    expect(reasons).toMatchObject({ '.hidden.txt': 'hidden_file', 'sub/.git': 'hidden_file', 'sub/c.exe': 'unsupported_type', 'missing.md': 'file_missing' });
+    await remove();
+  });
+});
+
+describe('ProgressTracker', () => {
+  it('never goes backwards across stages and paces repeated updates', () => {
+    let now = 0;
+    const tracker = new ProgressTracker(() => now, 100);
+    const seen: number[] = [];
+    const push = (p: ReturnType<ProgressTracker['update']>) => p && seen.push(p.fraction);
+    push(tracker.update('parsing', 5, 10));
+    now = 10;
+    expect(tracker.update('parsing', 6, 10)).toBeNull(); // too soon
+    now = 200;
+    push(tracker.update('parsing', 10, 10));
+    push(tracker.update('chunking', 3, 3));
+    push(tracker.update('embedding', 0, 8));
+    now = 400;
+    push(tracker.update('embedding', 8, 8));
+    push(tracker.update('parsing', 1, 10)); // a late report cannot move the bar back
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBeCloseTo(0.95, 2);
+  });
+});

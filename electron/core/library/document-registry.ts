@@ -1,0 +1,108 @@
+import path from 'node:path';
+import type { DocumentInfo, DocumentStatus } from '../../../shared/documents';
+import { Journal } from './journal';
+
+export type DocumentRecord = DocumentInfo & {
+  contentHash: string | null;
+  mtimeMs: number;
+};
+
+type JournalRecord =
+  | { t: 'doc'; doc: DocumentRecord }
+  | { t: 'del'; id: string }
+  | { t: 'meta'; paused: boolean; watchedFolders: string[] };
+
+const IN_FLIGHT: ReadonlySet<DocumentStatus> = new Set(['parsing', 'chunking', 'embedding', 'writing']);
+
+/**
+ * The durable list of documents and the queue order. Stage transitions are journaled;
+ * fast-moving progress stays in memory. After a crash, documents caught mid-flight go
+ * back to the queue.
+ */
+export class DocumentRegistry {
+  private readonly docs = new Map<string, DocumentRecord>();
+  private readonly byPathIndex = new Map<string, string>();
+  private readonly journal: Journal<JournalRecord>;
+  paused = false;
+  watchedFolders: string[] = [];
+
+  constructor(dataDir: string) {
+    this.journal = new Journal<JournalRecord>(path.join(dataDir, 'library', 'documents.jsonl'));
+    for (const record of this.journal.load()) {
+      if (record.t === 'doc') this.index(record.doc);
+      else if (record.t === 'del') this.unindex(record.id);
+      else {
+        this.paused = record.paused;
+        this.watchedFolders = record.watchedFolders;
+      }
+    }
+    for (const doc of this.docs.values()) {
+      if (IN_FLIGHT.has(doc.status)) this.put({ ...doc, status: 'queued', progress: null });
+      else if (doc.progress) doc.progress = null;
+    }
+    this.compact();
+  }
+
+  all(): DocumentRecord[] {
+    return [...this.docs.values()];
+  }
+
+  get(id: string): DocumentRecord | undefined {
+    return this.docs.get(id);
+  }
+
+  byPath(filePath: string): DocumentRecord | undefined {
+    const id = this.byPathIndex.get(filePath);
+    return id ? this.docs.get(id) : undefined;
+  }
+
+  /** Durable upsert. */
+  put(doc: DocumentRecord): DocumentRecord {
+    this.index(doc);
+    this.journal.append({ t: 'doc', doc: { ...doc, progress: null } });
+    if (this.journal.needsCompaction()) this.compact();
+    return doc;
+  }
+
+  /** In-memory only: progress changes many times a second and is cheap to lose. */
+  setProgress(id: string, progress: DocumentInfo['progress']): void {
+    const doc = this.docs.get(id);
+    if (doc) doc.progress = progress;
+  }
+
+  delete(id: string): boolean {
+    if (!this.docs.has(id)) return false;
+    this.unindex(id);
+    this.journal.append({ t: 'del', id });
+    return true;
+  }
+
+  saveMeta(): void {
+    this.journal.append({ t: 'meta', paused: this.paused, watchedFolders: this.watchedFolders });
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+
+  private compact() {
+    this.journal.compact([
+      { t: 'meta', paused: this.paused, watchedFolders: this.watchedFolders },
+      ...[...this.docs.values()].map((doc) => ({ t: 'doc' as const, doc: { ...doc, progress: null } })),
+    ]);
+  }
+
+  private index(doc: DocumentRecord) {
+    const previous = this.docs.get(doc.id);
+    if (previous && previous.path !== doc.path) this.byPathIndex.delete(previous.path);
+    this.docs.set(doc.id, doc);
+    this.byPathIndex.set(doc.path, doc.id);
+  }
+
+  private unindex(id: string) {
+    const doc = this.docs.get(id);
+    if (!doc) return;
+    this.docs.delete(id);
+    if (this.byPathIndex.get(doc.path) === id) this.byPathIndex.delete(doc.path);
+  }
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import chokidar, { type FSWatcher } from 'chokidar';
+import { QuireError } from '../../../shared/errors';
+import type { LibraryService } from './library-service';
+
+/**
+ * Keeps watched folders in sync: added and changed files are (re)indexed, deleted ones
+ * removed. Changes are debounced, so a save storm or a big copy becomes one batch.
+ */
+export class FolderWatcher {
+  private readonly watchers = new Map<string, FSWatcher>();
+  private changed = new Set<string>();
+  private deleted = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly library: LibraryService,
+    private readonly debounceMs = 500,
+  ) {}
+
+  /** Restarts watching the folders saved in the registry. */
+  async restore(): Promise<void> {
+    for (const folder of this.library.registry.watchedFolders) await this.startWatcher(folder).catch(() => {});
+  }
+
+  async watch(folder: string): Promise<string[]> {
+    const resolved = path.resolve(folder);
+    const stat = await fs.stat(resolved).catch(() => null);
+    if (!stat?.isDirectory()) throw new QuireError('not_found', `"${resolved}" is not a folder Quire can read.`);
+    const registry = this.library.registry;
+    if (!registry.watchedFolders.includes(resolved)) {
+      registry.watchedFolders = [...registry.watchedFolders, resolved];
+      registry.saveMeta();
+    }
+    await this.startWatcher(resolved);
+    await this.library.add([resolved]);
+    return registry.watchedFolders;
+  }
+
+  async unwatch(folder: string): Promise<string[]> {
+    const resolved = path.resolve(folder);
+    await this.watchers.get(resolved)?.close();
+    this.watchers.delete(resolved);
+    const registry = this.library.registry;
+    registry.watchedFolders = registry.watchedFolders.filter((f) => f !== resolved);
+    registry.saveMeta();
+    return registry.watchedFolders;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.all([...this.watchers.values()].map((w) => w.close()));
+    this.watchers.clear();
+  }
+
+  private async startWatcher(folder: string) {
+    if (this.watchers.has(folder)) return;
+    const watcher = chokidar.watch(folder, {
+      ignoreInitial: true,
+      ignored: (p) => path.basename(p).startsWith('.') && p !== folder,
+      awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 100 },
+    });
+    watcher.on('add', (p) => this.queue(p, 'changed'));
+    watcher.on('change', (p) => this.queue(p, 'changed'));
+    watcher.on('unlink', (p) => this.queue(p, 'deleted'));
+    this.watchers.set(folder, watcher);
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  private queue(file: string, kind: 'changed' | 'deleted') {
+    (kind === 'changed' ? this.changed : this.deleted).add(file);
+    (kind === 'changed' ? this.deleted : this.changed).delete(file);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+  }
+
+  private async flush() {
+    this.timer = null;
+    const changed = [...this.changed];
+    const deleted = [...this.deleted];
+    this.changed.clear();
+    this.deleted.clear();
+    for (const file of deleted) {
+      const doc = this.library.registry.byPath(file);
+      if (doc) await this.library.remove(doc.id);
+    }
+    if (changed.length) await this.library.add(changed);
+  }
+}

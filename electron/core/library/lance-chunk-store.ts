@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { DocumentKind } from '../../../shared/documents';
+import { openStore, type LanceStore } from '../store/store';
+import type { ChunkStorePort, DocumentChunks } from './chunk-store-port';
+
+export type LanceChunkStore = ChunkStorePort & { readonly lance: LanceStore };
+
+/** The library's chunk store on LanceDB in `<dataDir>/lancedb`. */
+export async function openLanceChunkStore(options: { dataDir: string; dims: number; kindOf?: (file: string) => DocumentKind }): Promise<LanceChunkStore> {
+  const lance = await openStore({ dir: path.join(options.dataDir, 'lancedb'), dims: options.dims });
+  return {
+    lance,
+    async writeDocuments(batch: DocumentChunks[]) {
+      const now = Date.now();
+      // Document rows first: retrieval joins titles from them, and a chunk never lacks its row.
+      await lance.upsertDocuments(
+        batch.map((d) => ({
+          id: d.documentId,
+          path: d.documentPath,
+          name: d.documentName,
+          kind: options.kindOf?.(d.documentPath) ?? 'other',
+          size: 0,
+          pages: null,
+          contentHash: '',
+          status: 'ready' as const,
+          chunks: d.chunks.length,
+          error: null,
+          vectorsPending: d.vectors === null,
+          embeddingModel: d.embeddingModel,
+          addedAt: now,
+          updatedAt: now,
+        })),
+      );
+      await lance.replaceDocuments(batch.map((d) => ({ docId: d.documentId, chunks: d.chunks, vectors: d.vectors, embeddingModel: d.embeddingModel })));
+    },
+    async setVectors(documentId, embeddingModel, vectors) {
+      await lance.setVectors(documentId, embeddingModel, vectors);
+    },
+    deleteDocument: (documentId) => lance.deleteDocument(documentId),
+    async chunkTexts(documentId) {
+      return (await lance.getChunks(documentId)).map((c) => c.text);
+    },
+    countChunks: (documentId) => lance.countChunks(documentId),
+    async maybeOptimize(force = false) {
+      await lance.maybeOptimize({ force });
+    },
+    async fragments() {
+      return (await lance.fragments()).chunks;
+    },
+    close: () => lance.close(),
+  };
+}

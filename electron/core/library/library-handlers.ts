@@ -1,0 +1,38 @@
+import type { Handlers } from '../rpc/dispatch';
+import type { FolderWatcher } from './folder-watcher';
+import type { LibraryService } from './library-service';
+
+type LibraryHandlers = Pick<
+  Handlers,
+  | 'library.add'
+  | 'library.list'
+  | 'library.remove'
+  | 'library.retry'
+  | 'library.reindex'
+  | 'library.cancel'
+  | 'library.pause'
+  | 'library.resume'
+  | 'library.watch'
+  | 'library.unwatch'
+>;
+
+export function createLibraryHandlers(library: LibraryService, watcher: FolderWatcher): LibraryHandlers {
+  return {
+    'library.add': ({ paths }) => library.add(paths),
+    'library.list': () => library.snapshot(),
+    'library.remove': async ({ documentId }) => ({ removed: await library.remove(documentId) }),
+    'library.retry': ({ documentId, password }) => library.requeue(documentId, { password }),
+    'library.reindex': ({ documentId }) => library.requeue(documentId, { force: true }),
+    'library.cancel': ({ documentId }) => library.cancel(documentId),
+    'library.pause': () => {
+      library.setPaused(true);
+      return { paused: true as const };
+    },
+    'library.resume': () => {
+      library.setPaused(false);
+      return { paused: false as const };
+    },
+    'library.watch': async ({ folder }) => ({ watchedFolders: await watcher.watch(folder) }),
+    'library.unwatch': async ({ folder }) => ({ watchedFolders: await watcher.unwatch(folder) }),
+  };
+}

@@ -1,0 +1,345 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SkippedPath } from '../../../shared/contract';
+import type { DocumentInfo, DocumentStatus, LibrarySnapshot } from '../../../shared/documents';
+import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { EventData } from '../../../shared/events';
+import { newId } from '../../../shared/ids';
+import { documentStream, LIBRARY_STREAM } from '../../../shared/streams';
+import type { StreamHub } from '../events/stream-hub';
+import type { WorkerPool } from '../indexing/worker-pool';
+import type { IndexResponse, EmbedResponse } from '../indexing/worker-protocol';
+import { detectKind, isSupportedPath } from '../parsers';
+import type { ChunkStorePort } from './chunk-store-port';
+import { ChunkWriter } from './chunk-writer';
+import { DocumentRegistry, type DocumentRecord } from './document-registry';
+import { expandPaths } from './expand-paths';
+import { ProgressTracker } from './progress-tracker';
+
+export type LibraryOptions = {
+  dataDir: string;
+  hub: StreamHub;
+  store: ChunkStorePort;
+  pool: WorkerPool;
+  /** The embedding model new vectors must come from; other vectors are re-embedded. */
+  embeddingModel: string;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+};
+
+type InFlight = { cancel: () => void; tracker: ProgressTracker };
+
+const ACTIVE: ReadonlySet<DocumentStatus> = new Set(['parsing', 'chunking', 'embedding', 'writing']);
+
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The library: a durable registry and queue of documents, fed to the worker pool and
+ * written by one writer. Every change is an event on the `library` stream (and on the
+ * document's own `doc:<id>` stream); the snapshot is the whole current state.
+ */
+export class LibraryService {
+  readonly registry: DocumentRegistry;
+  private readonly writer: ChunkWriter;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly passwords = new Map<string, string>();
+  private readonly passwordsByPath = new Map<string, string>();
+  private embedding = false;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly options: LibraryOptions) {
+    this.registry = new DocumentRegistry(options.dataDir);
+    this.writer = new ChunkWriter(options.store);
+    options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
+  }
+
+  /** Resumes whatever a previous run left queued or in flight. */
+  start(): void {
+    this.pump();
+  }
+
+  snapshot(): LibrarySnapshot {
+    const documents = this.registry.all().map(publicInfo);
+    return {
+      documents,
+      paused: this.registry.paused,
+      watchedFolders: [...this.registry.watchedFolders],
+      totals: {
+        documents: documents.length,
+        chunks: documents.reduce((n, d) => n + (d.status === 'ready' ? d.chunks : 0), 0),
+        indexing: documents.filter((d) => d.status === 'queued' || ACTIVE.has(d.status)).length,
+        failed: documents.filter((d) => d.status === 'failed').length,
+      },
+    };
+  }
+
+  async add(paths: string[]): Promise<{ added: DocumentInfo[]; unchanged: string[]; skipped: SkippedPath[] }> {
+    const { files, skipped } = await expandPaths(paths, isSupportedPath);
+    const added: DocumentInfo[] = [];
+    const unchanged: string[] = [];
+    for (const file of files) {
+      const existing = this.registry.byPath(file.path);
+      if (existing && (existing.status === 'ready' || existing.status === 'queued' || ACTIVE.has(existing.status))) {
+        if (existing.status !== 'ready' || (existing.size === file.size && existing.mtimeMs === file.mtimeMs)) {
+          unchanged.push(file.path);
+          continue;
+        }
+        const contentHash = await hashFile(file.path);
+        if (contentHash === existing.contentHash) {
+          this.registry.put({ ...existing, mtimeMs: file.mtimeMs });
+          unchanged.push(file.path);
+          continue;
+        }
+      }
+      const now = Date.now();
+      const doc: DocumentRecord = {
+        id: existing?.id ?? newId('d'),
+        path: file.path,
+        name: path.basename(file.path),
+        kind: detectKind(file.path),
+        size: file.size,
+        pages: existing?.pages ?? null,
+        status: 'queued',
+        chunks: existing?.chunks ?? 0,
+        progress: null,
+        error: null,
+        vectorsPending: existing?.vectorsPending ?? false,
+        embeddingModel: existing?.embeddingModel ?? null,
+        addedAt: existing?.addedAt ?? now,
+        updatedAt: now,
+        contentHash: null,
+        mtimeMs: file.mtimeMs,
+      };
+      const preset = this.passwordsByPath.get(file.path);
+      if (preset !== undefined) this.passwords.set(doc.id, preset);
+      this.registry.put(doc);
+      this.emit(doc.id, 'document.added', { document: publicInfo(doc) });
+      added.push(publicInfo(doc));
+    }
+    this.emitQueueState();
+    this.pump();
+    return { added, unchanged, skipped };
+  }
+
+  async remove(documentId: string): Promise<boolean> {
+    const doc = this.registry.get(documentId);
+    if (!doc) return false;
+    this.inFlight.get(documentId)?.cancel();
+    this.registry.delete(documentId);
+    await this.options.store.deleteDocument(documentId);
+    this.emit(documentId, 'document.removed', { documentId });
+    this.options.hub.finish(documentStream(documentId));
+    this.emitQueueState();
+    return true;
+  }
+
+  /** A password to try when this file is indexed (kept in memory only, never written). */
+  presetPassword(filePath: string, password: string): void {
+    this.passwordsByPath.set(path.resolve(filePath), password);
+  }
+
+  /** Queues a document again; `force` re-indexes even a ready one. */
+  requeue(documentId: string, options: { password?: string; force?: boolean } = {}): DocumentInfo {
+    const doc = this.require(documentId);
+    if (this.inFlight.has(documentId) || doc.status === 'queued') return publicInfo(doc);
+    if (doc.status === 'ready' && !options.force) return publicInfo(doc);
+    if (options.password !== undefined) this.passwords.set(documentId, options.password);
+    const next = this.registry.put({ ...doc, status: 'queued', error: null, progress: null, contentHash: options.force ? null : doc.contentHash, updatedAt: Date.now() });
+    this.emit(documentId, 'document.added', { document: publicInfo(next) });
+    this.emitQueueState();
+    this.pump();
+    return publicInfo(next);
+  }
+
+  cancel(documentId: string): DocumentInfo {
+    const doc = this.require(documentId);
+    const running = this.inFlight.get(documentId);
+    if (running) running.cancel();
+    else if (doc.status === 'queued') this.fail(doc, new QuireError('cancelled', 'Indexing was cancelled.'));
+    return publicInfo(this.require(documentId));
+  }
+
+  setPaused(paused: boolean): void {
+    this.registry.paused = paused;
+    this.registry.saveMeta();
+    this.emitQueueState();
+    if (!paused) this.pump();
+  }
+
+  /** Resolves when nothing is queued, in flight or waiting to be written. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return this.writer.idle();
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve)).then(() => this.writer.idle());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const running of this.inFlight.values()) running.cancel();
+    await this.writer.idle();
+    this.registry.close();
+  }
+
+  private isIdle(): boolean {
+    const waiting = !this.registry.paused && this.registry.all().some((d) => d.status === 'queued');
+    return this.inFlight.size === 0 && !waiting && !this.embedding;
+  }
+
+  private require(documentId: string): DocumentRecord {
+    const doc = this.registry.get(documentId);
+    if (!doc) throw new QuireError('not_found', 'That document is not in the library.');
+    return doc;
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    const capacity = Math.max(2, this.options.pool.size * 4);
+    if (!this.registry.paused) {
+      const queued = this.registry.all().filter((d) => d.status === 'queued' && !this.inFlight.has(d.id));
+      for (const doc of queued) {
+        if (this.inFlight.size >= capacity) break;
+        this.startIndexing(doc);
+      }
+    }
+    if (this.inFlight.size === 0) void this.embedPending();
+    this.checkIdle();
+  }
+
+  private checkIdle() {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+    void this.options.store.maybeOptimize(true).catch(() => {});
+  }
+
+  private startIndexing(doc: DocumentRecord): void {
+    const tracker = new ProgressTracker();
+    let current = this.registry.put({ ...doc, status: 'parsing', updatedAt: Date.now() });
+    const job = this.options.pool.run(
+      { type: 'index', documentId: doc.id, path: doc.path, password: this.passwords.get(doc.id) },
+      (p) => {
+        const progress = tracker.update(p.stage, p.done, p.total);
+        if (!progress) return;
+        const latest = this.registry.get(doc.id);
+        if (!latest || latest.status === 'cancelled' || latest.status === 'failed') return;
+        if (latest.status !== p.stage) current = this.registry.put({ ...latest, status: p.stage, updatedAt: Date.now() });
+        this.registry.setProgress(doc.id, progress);
+        this.emit(doc.id, 'document.progress', { documentId: doc.id, ...progress });
+      },
+    );
+    this.inFlight.set(doc.id, { cancel: job.cancel, tracker });
+    void (async () => {
+      try {
+        const contentHash = await hashFile(doc.path).catch(() => null);
+        const result = (await job.promise) as IndexResponse;
+        if (!this.registry.get(doc.id)) return; // removed meanwhile
+        current = this.registry.put({ ...this.require(doc.id), status: 'writing', pages: result.pages, updatedAt: Date.now() });
+        const writing = tracker.update('writing', 0, result.chunks.length);
+        if (writing) this.emit(doc.id, 'document.progress', { documentId: doc.id, ...writing });
+        await this.writer.write({
+          documentId: doc.id,
+          documentName: current.name,
+          documentPath: current.path,
+          chunks: result.chunks,
+          vectors: result.vectors,
+          embeddingModel: result.embeddingModel,
+        });
+        if (!this.registry.get(doc.id)) {
+          await this.options.store.deleteDocument(doc.id);
+          return;
+        }
+        const vectorsPending = result.vectors === null;
+        const ready = this.registry.put({
+          ...this.require(doc.id),
+          status: 'ready',
+          chunks: result.chunks.length,
+          pages: result.pages,
+          progress: null,
+          error: null,
+          vectorsPending,
+          embeddingModel: result.embeddingModel,
+          contentHash,
+          updatedAt: Date.now(),
+        });
+        this.passwords.delete(doc.id);
+        this.emit(doc.id, 'document.ready', { documentId: doc.id, chunks: ready.chunks, pages: ready.pages, ms: tracker.elapsedMs, vectorsPending });
+      } catch (error) {
+        const latest = this.registry.get(doc.id);
+        if (latest) this.fail(latest, error);
+      } finally {
+        this.inFlight.delete(doc.id);
+        this.emitQueueState();
+        this.pump();
+      }
+    })();
+  }
+
+  private fail(doc: DocumentRecord, error: unknown) {
+    const shape = toErrorShape(error);
+    if (shape.code === 'internal') this.options.log?.('error', `indexing ${doc.path} failed: ${String(error)}`);
+    const status: DocumentStatus = shape.code === 'cancelled' ? 'cancelled' : 'failed';
+    this.registry.put({ ...doc, status, progress: null, error: { code: shape.code, message: shape.message }, updatedAt: Date.now() });
+    this.emit(doc.id, 'document.failed', { documentId: doc.id, code: shape.code, message: shape.message });
+  }
+
+  /** Embeds documents stored without vectors, or with another model's, once a model is there. */
+  private async embedPending(): Promise<void> {
+    if (this.embedding || this.closed || this.registry.paused) return;
+    const model = this.options.embeddingModel;
+    const due = this.registry.all().filter((d) => d.status === 'ready' && (d.vectorsPending || (d.embeddingModel !== null && d.embeddingModel !== model)));
+    if (due.length === 0) return;
+    this.embedding = true;
+    try {
+      for (const doc of due) {
+        if (this.closed || this.registry.paused || this.inFlight.size > 0) break;
+        const texts = await this.options.store.chunkTexts(doc.id);
+        let response: EmbedResponse;
+        try {
+          response = (await this.options.pool.run({ type: 'embed', documentId: doc.id, texts }).promise) as EmbedResponse;
+        } catch (error) {
+          if (error instanceof QuireError && error.code === 'model_unavailable') break; // try again later
+          throw error;
+        }
+        await this.options.store.setVectors(doc.id, response.embeddingModel, response.vectors);
+        const latest = this.registry.get(doc.id);
+        if (latest) {
+          this.registry.put({ ...latest, vectorsPending: false, embeddingModel: response.embeddingModel, updatedAt: Date.now() });
+          this.emit(doc.id, 'document.ready', { documentId: doc.id, chunks: latest.chunks, pages: latest.pages, ms: 0, vectorsPending: false });
+        }
+      }
+    } catch (error) {
+      this.options.log?.('warn', `embedding pending documents failed: ${String(error)}`);
+    } finally {
+      this.embedding = false;
+      this.checkIdle();
+    }
+  }
+
+  private emit<K extends 'document.added' | 'document.progress' | 'document.ready' | 'document.failed' | 'document.removed'>(
+    documentId: string,
+    type: K,
+    data: EventData[K],
+  ) {
+    this.options.hub.emit(LIBRARY_STREAM, type, data);
+    this.options.hub.emit(documentStream(documentId), type, data);
+  }
+
+  private emitQueueState() {
+    const all = this.registry.all();
+    this.options.hub.emit(LIBRARY_STREAM, 'queue.state', {
+      paused: this.registry.paused,
+      pending: all.filter((d) => d.status === 'queued').length,
+      active: this.inFlight.size,
+    });
+  }
+}
+
+function publicInfo(doc: DocumentRecord): DocumentInfo {
+  const { contentHash: _hash, mtimeMs: _mtime, ...info } = doc;
+  return info;
+}

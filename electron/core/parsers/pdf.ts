@@ -1,0 +1,204 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { QuireError } from '../../../shared/errors';
+import { pdfPageText } from './pdf-text';
+import { throwIfAborted } from './read-file';
+import type { OpenedDocument, ParseMeta, ParsedSection } from './types';
+
+/** pdfjs keeps document-wide caches (fonts, shared images); flush them this often. */
+const CLEANUP_EVERY_PAGES = 20;
+
+let pdfjsModule: Promise<typeof Pdfjs> | null = null;
+function loadPdfjs(): Promise<typeof Pdfjs> {
+  // Loaded lazily: most callers only need detectKind, and pdfjs is big.
+  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsModule;
+}
+
+/** Local CMaps make CJK text in non-embedded fonts readable; font data fixes glyph widths. */
+function assetUrls(): { cMapUrl?: string; cMapPacked?: boolean; standardFontDataUrl?: string } {
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+    // pdfjs reads these with fs under Node and wants a trailing slash.
+    const url = (folder: string): string => `${join(root, folder).replaceAll('\\', '/')}/`;
+    return { cMapUrl: url('cmaps'), cMapPacked: true, standardFontDataUrl: url('standard_fonts') };
+  } catch {
+    return {};
+  }
+}
+
+function loadError(error: unknown): QuireError {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  if (name === 'PasswordException') {
+    // pdfjs PasswordResponses: 1 = NEED_PASSWORD, 2 = INCORRECT_PASSWORD.
+    if (code === 2) {
+      return new QuireError(
+        'wrong_password',
+        'The password for this PDF is not correct. Check it and retry.',
+        { cause: error },
+      );
+    }
+    return new QuireError(
+      'password_required',
+      'This PDF is protected by a password. Enter the password and retry.',
+      { cause: error },
+    );
+  }
+  return new QuireError('corrupt_file', 'This PDF is damaged and cannot be opened.', {
+    cause: error,
+  });
+}
+
+function describePages(pages: number[]): string {
+  const shown = pages.slice(0, 10).join(', ');
+  return pages.length > 10 ? `${shown} and ${pages.length - 10} more` : shown;
+}
+
+/**
+ * Opens a PDF and streams one section per page that has text. Opening already reads up to
+ * the first page with text, so a password, a scan without text or an unreadable file fails
+ * here rather than halfway through indexing. Pages that fail are skipped with a warning.
+ */
+export async function openPdf(
+  bytes: Uint8Array,
+  opts: { password?: string; signal?: AbortSignal },
+): Promise<OpenedDocument> {
+  const { signal } = opts;
+  const pdfjs = await loadPdfjs();
+  throwIfAborted(signal);
+  const task = pdfjs.getDocument({
+    data: bytes,
+    password: opts.password,
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    enableXfa: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+    ...assetUrls(),
+  });
+
+  let closed: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      signal?.removeEventListener('abort', onAbort);
+      await task.destroy().catch(() => undefined);
+    })();
+    return closed;
+  };
+  // Destroying the task makes any pending pdfjs call reject, which stops the loop promptly.
+  const onAbort = (): void => void close();
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  let doc: Pdfjs.PDFDocumentProxy;
+  try {
+    doc = await task.promise;
+  } catch (error) {
+    await close();
+    throwIfAborted(signal);
+    throw loadError(error);
+  }
+
+  const meta: ParseMeta = {
+    kind: 'pdf',
+    pageCount: doc.numPages,
+    title: await readTitle(doc),
+    warnings: [],
+  };
+  const failedPages: number[] = [];
+  let blankPages = 0;
+
+  const readPage = async (n: number): Promise<string | null> => {
+    try {
+      const page = await doc.getPage(n);
+      try {
+        return pdfPageText((await page.getTextContent()).items);
+      } finally {
+        page.cleanup();
+      }
+    } catch (error) {
+      throwIfAborted(signal);
+      if (closed)
+        throw new QuireError('cancelled', 'Reading this PDF was stopped.', { cause: error });
+      failedPages.push(n);
+      return null;
+    }
+  };
+
+  const section = (page: number, text: string): ParsedSection => ({
+    page,
+    text,
+    charStart: 0,
+    headingPath: [],
+  });
+  let first: ParsedSection | null = null;
+  let nextPage = 1;
+  try {
+    while (!first && nextPage <= doc.numPages) {
+      const n = nextPage++;
+      const text = await readPage(n);
+      if (text === null) continue;
+      if (text.trim() === '') blankPages++;
+      else first = section(n, text);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  if (!first) {
+    await close();
+    if (failedPages.length > 0 && blankPages === 0) {
+      throw new QuireError('corrupt_file', 'This PDF is damaged: none of its pages could be read.');
+    }
+    throw new QuireError(
+      'no_text_layer',
+      'This PDF has no text layer; it looks like a scanned image. Quire cannot read text in images yet (no OCR).',
+    );
+  }
+
+  async function* sections(): AsyncGenerator<ParsedSection> {
+    try {
+      if (first) yield first;
+      for (let n = nextPage; n <= doc.numPages; n++) {
+        throwIfAborted(signal);
+        const text = await readPage(n);
+        if (n % CLEANUP_EVERY_PAGES === 0) await doc.cleanup().catch(() => undefined);
+        if (text === null) continue;
+        if (text.trim() === '') {
+          blankPages++;
+          continue;
+        }
+        yield section(n, text);
+      }
+      if (failedPages.length > 0) {
+        const s = failedPages.length === 1 ? '' : 's';
+        meta.warnings.push({
+          code: 'corrupt_file',
+          message: `Page${s} ${describePages(failedPages)} could not be read and ${s ? 'were' : 'was'} skipped.`,
+        });
+      }
+      if (blankPages > 0) {
+        meta.warnings.push({
+          code: 'no_text_layer',
+          message: `${blankPages} of ${doc.numPages} pages have no text layer (blank or scanned) and were skipped.`,
+        });
+      }
+    } finally {
+      await close();
+    }
+  }
+
+  return { meta, sections: sections(), close };
+}
+
+async function readTitle(doc: Pdfjs.PDFDocumentProxy): Promise<string | null> {
+  try {
+    const { info, metadata } = await doc.getMetadata();
+    const fromInfo = (info as { Title?: unknown } | null)?.Title;
+    const title =
+      typeof fromInfo === 'string' && fromInfo.trim() ? fromInfo : metadata?.get('dc:title');
+    return typeof title === 'string' && title.trim() ? title.trim() : null;
+  } catch {
+    return null;
+  }
+}

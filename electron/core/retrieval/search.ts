@@ -1,0 +1,171 @@
+import { CHUNK_COLUMNS, rowToChunk, sqlString, type StoredChunk } from '../store/schema';
+import type { Store } from '../store/store';
+import { FTS_COLUMN } from '../store/fts-index';
+import type { AnnQuery } from '../store/vector-index';
+import { cleanFtsQuery } from './fts-query';
+import { fuseRrf, type RankedList } from './rrf';
+
+export type SearchMode = 'hybrid' | 'vector' | 'text';
+type Source = 'vector' | 'text';
+
+export type DocumentLabel = { name: string; path: string };
+/** Where titles come from; defaults to the store's documents table. */
+export type ResolveDocuments = (ids: readonly string[]) => Promise<Map<string, DocumentLabel>>;
+
+export type SearchOptions = {
+  query: string;
+  queryVector?: Float32Array | null;
+  k?: number;
+  mode?: SearchMode;
+  weights?: { vector: number; text: number };
+  rrfK?: number;
+  /** Candidates fetched per mode before fusion; defaults to 4·k. Fewer than k caps the hits. */
+  candidates?: number;
+  /** Only chunks embedded by this model are comparable with the query vector. */
+  embeddingModel?: string | null;
+  /** Restrict to these documents (e.g. a chat scoped to a selection). */
+  docIds?: readonly string[];
+  /** Overrides of the ANN knobs (the benchmark sweeps these). */
+  ann?: Partial<AnnQuery>;
+  resolveDocuments?: ResolveDocuments;
+};
+
+export type SearchHit = {
+  chunkId: string;
+  docId: string;
+  /** The document's name, or null if its row is gone (e.g. deleted mid-query). */
+  title: string | null;
+  path: string | null;
+  text: string;
+  ordinal: number;
+  pageStart: number | null;
+  pageEnd: number | null;
+  charStart: number;
+  charEnd: number;
+  headingPath: string[];
+  /** Fused reciprocal-rank score; higher is better. */
+  score: number;
+  /** 1-based rank in each mode, for debugging; null when that mode did not return it. */
+  ranks: { vector: number | null; text: number | null };
+  /** Cosine distance (0 = same direction) and BM25 score, when available. */
+  distance: number | null;
+  bm25: number | null;
+};
+
+export type SearchResult = {
+  hits: SearchHit[];
+  /** The mode that actually ran. */
+  mode: SearchMode;
+  /** Set when vector search could not run: no query vector, or no chunk has a vector yet. */
+  degraded: 'no_vectors' | null;
+};
+
+type Candidate = { chunk: StoredChunk; distance: number | null; bm25: number | null };
+type Row = Record<string, unknown>;
+
+const SELECT = [...CHUNK_COLUMNS];
+
+function docFilter(docIds: readonly string[] | undefined): string | null {
+  if (docIds === undefined) return null;
+  return docIds.length === 0 ? 'false' : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
+}
+
+async function textCandidates(store: Store, query: string, limit: number, filter: string | null): Promise<Row[]> {
+  const cleaned = cleanFtsQuery(query);
+  if (cleaned === '') return [];
+  let q = store.tables.chunks
+    .query()
+    .fullTextSearch(cleaned, { columns: FTS_COLUMN })
+    .select([...SELECT, '_score'])
+    .limit(limit);
+  if (filter) q = q.where(filter);
+  return (await q.toArray()) as Row[];
+}
+
+async function vectorCandidates(
+  store: Store,
+  vector: Float32Array,
+  limit: number,
+  filters: string[],
+  ann: AnnQuery,
+): Promise<Row[]> {
+  let q = store.tables.chunks
+    .vectorSearch(vector)
+    .distanceType('cosine')
+    // Pending chunks hold zero vectors: cosine is undefined for them, so they must not compete.
+    .where(['has_vector = true', ...filters].join(' AND '))
+    .select([...SELECT, '_distance'])
+    .limit(limit)
+    .nprobes(ann.nprobes);
+  if (ann.refineFactor) q = q.refineFactor(ann.refineFactor);
+  if (ann.ef) q = q.ef(ann.ef);
+  return (await q.toArray()) as Row[];
+}
+
+/** Vector, full-text or hybrid (weighted RRF) search over the store's chunks. */
+export async function search(store: Store, options: SearchOptions): Promise<SearchResult> {
+  const k = Math.max(0, Math.floor(options.k ?? 10));
+  const requested = options.mode ?? 'hybrid';
+  const weights = options.weights ?? { vector: 1, text: 1 };
+  const limit = Math.max(1, Math.floor(options.candidates ?? 4 * k));
+  const docs = docFilter(options.docIds);
+  if (k === 0) return { hits: [], mode: requested, degraded: null };
+
+  const wantVector = requested !== 'text' && weights.vector > 0;
+  const wantText = requested !== 'vector' && weights.text > 0;
+  const vector = options.queryVector ?? null;
+  const ann = { ...store.settings.vectorIndex.query, ...options.ann };
+  const filters = [
+    ...(options.embeddingModel ? [`embedding_model = ${sqlString(options.embeddingModel)}`] : []),
+    ...(docs ? [docs] : []),
+  ];
+
+  const [vectorRows, textRows] = await Promise.all([
+    wantVector && vector ? vectorCandidates(store, vector, limit, filters, ann) : Promise.resolve([]),
+    wantText ? textCandidates(store, options.query, limit, docs) : Promise.resolve([]),
+  ]);
+  const degraded = wantVector && vectorRows.length === 0 ? 'no_vectors' : null;
+  const mode: SearchMode = requested === 'hybrid' && degraded ? 'text' : requested;
+
+  const candidates = new Map<string, Candidate>();
+  const lists: RankedList<Source>[] = [];
+  const collect = (source: Source, rows: Row[], weight: number) => {
+    const ids = rows.map((row) => {
+      const chunk = rowToChunk(row);
+      const found = candidates.get(chunk.id) ?? { chunk, distance: null, bm25: null };
+      if (source === 'vector') found.distance = Number(row._distance);
+      else found.bm25 = Number(row._score);
+      candidates.set(chunk.id, found);
+      return chunk.id;
+    });
+    lists.push({ source, ids, weight });
+  };
+  if (wantVector) collect('vector', vectorRows, weights.vector);
+  if (wantText) collect('text', textRows, weights.text);
+
+  const fused = fuseRrf(lists, options.rrfK ?? 60).slice(0, k);
+  const resolve: ResolveDocuments = options.resolveDocuments ?? ((ids) => store.getDocuments(ids));
+  const labels = await resolve([...new Set(fused.map((f) => candidates.get(f.id)!.chunk.docId))]);
+  const hits = fused.map((f): SearchHit => {
+    const { chunk, distance, bm25 } = candidates.get(f.id)!;
+    const label = labels.get(chunk.docId);
+    return {
+      chunkId: chunk.id,
+      docId: chunk.docId,
+      title: label?.name ?? null,
+      path: label?.path ?? null,
+      text: chunk.text,
+      ordinal: chunk.ordinal,
+      pageStart: chunk.pageStart,
+      pageEnd: chunk.pageEnd,
+      charStart: chunk.charStart,
+      charEnd: chunk.charEnd,
+      headingPath: chunk.headingPath,
+      score: f.score,
+      ranks: { vector: f.ranks.vector ?? null, text: f.ranks.text ?? null },
+      distance,
+      bm25,
+    };
+  });
+  return { hits, mode, degraded };
+}

@@ -1,0 +1,105 @@
+import type { Connection, Table } from '@lancedb/lancedb';
+import { FTS_COLUMN } from './fts-index';
+
+export type MaintenancePolicy = {
+  /** Optimize once this many writes have piled up, however recent the last run... */
+  maxWritesBetween: number;
+  /** ...or once this long has passed since the last run, if anything was written. */
+  maxIntervalMs: number;
+  /**
+   * Versions older than this are deleted by optimize. Kept short so disk does not grow with
+   * every write, yet long enough that a query still reading an older version finishes.
+   */
+  keepVersionsMs: number;
+};
+
+// Each document write adds about one fragment per table, so 20 writes between runs keeps
+// tables far below 100 fragments; optimize is cheap next to embedding 20 documents.
+export const DEFAULT_MAINTENANCE: MaintenancePolicy = {
+  maxWritesBetween: 20,
+  maxIntervalMs: 30_000,
+  keepVersionsMs: 60_000,
+};
+
+export type OptimizeReport = {
+  durationMs: number;
+  fragments: Record<string, number>;
+  fragmentsRemoved: number;
+  versionsRemoved: number;
+  bytesRemoved: number;
+  vectorIndexBuilt: boolean;
+};
+
+/** Throttles optimize: the writer calls `note()` after each write and `due()` to ask. */
+export class OptimizeThrottle {
+  private writes = 0;
+  private last: number;
+  constructor(
+    private readonly policy: MaintenancePolicy,
+    private readonly now: () => number,
+  ) {
+    this.last = now();
+  }
+  note(): void {
+    this.writes += 1;
+  }
+  get pendingWrites(): number {
+    return this.writes;
+  }
+  due(): boolean {
+    if (this.writes === 0) return false;
+    return this.writes >= this.policy.maxWritesBetween || this.now() - this.last >= this.policy.maxIntervalMs;
+  }
+  reset(): void {
+    this.writes = 0;
+    this.last = this.now();
+  }
+}
+
+export async function optimizeTables(
+  tables: readonly Table[],
+  keepVersionsMs: number,
+  now: number,
+): Promise<Omit<OptimizeReport, 'durationMs' | 'vectorIndexBuilt'>> {
+  const report = { fragments: {} as Record<string, number>, fragmentsRemoved: 0, versionsRemoved: 0, bytesRemoved: 0 };
+  for (const table of tables) {
+    // Compaction, index refresh (folds new rows into FTS/ANN) and old-version cleanup in one.
+    const stats = await table.optimize({ cleanupOlderThan: new Date(now - keepVersionsMs) });
+    report.fragmentsRemoved += stats.compaction.fragmentsRemoved - stats.compaction.fragmentsAdded;
+    report.versionsRemoved += stats.prune.oldVersionsRemoved;
+    report.bytesRemoved += stats.prune.bytesRemoved;
+    report.fragments[table.name] = (await table.stats()).fragmentStats.numFragments;
+  }
+  return report;
+}
+
+export type TableHealth = { table: string; ok: boolean; rows: number | null; error: string | null };
+
+/**
+ * Opens each table afresh (a cached handle could hide a damaged manifest), counts rows and
+ * reads the id column end to end, which touches every data file. For chunks, it also runs a
+ * one-row full-text query so a damaged index shows up here rather than in a chat.
+ */
+export async function checkTables(db: Connection, names: readonly string[]): Promise<TableHealth[]> {
+  const results: TableHealth[] = [];
+  for (const name of names) {
+    let table: Table | null = null;
+    try {
+      table = await db.openTable(name);
+      const rows = await table.countRows();
+      let scanned = 0;
+      for await (const batch of table.query().select(['id'])) scanned += batch.numRows;
+      if (scanned !== rows) throw new Error(`counted ${rows} rows but read ${scanned}`);
+      const indices = await table.listIndices();
+      if (indices.some((i) => i.indexType === 'FTS')) {
+        await table.query().fullTextSearch('health', { columns: FTS_COLUMN }).select(['id', '_score']).limit(1).toArray();
+      }
+      results.push({ table: name, ok: true, rows, error: null });
+    } catch (error) {
+      results.push({ table: name, ok: false, rows: null, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      table?.close();
+    }
+  }
+  return results;
+}

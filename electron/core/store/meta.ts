@@ -1,0 +1,83 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Connection } from '@lancedb/lancedb';
+import { QuireError } from '../../../shared/errors';
+import { SCHEMA_VERSION } from './schema';
+
+/** Lives inside the LanceDB folder; LanceDB only lists `*.lance` folders, so it is ignored there. */
+export const META_FILE = 'quire-store.json';
+
+export type StoreMeta = {
+  schemaVersion: number;
+  /** Width of the chunk vectors; a different embedding width rebuilds the vector column. */
+  dims: number;
+  createdAt: number;
+  /** Settings the full-text index was built with; a change triggers a rebuild. */
+  fts: string | null;
+};
+
+export type MigrationContext = { db: Connection; dir: string; meta: StoreMeta };
+
+/** Upgrades a store from `from` to `from + 1`. */
+export type Migration = { from: number; run: (ctx: MigrationContext) => Promise<void> };
+
+/** v1 is the first schema: nothing to migrate yet. Add `{ from: 1, run }` for v2. */
+export const MIGRATIONS: readonly Migration[] = [];
+
+export async function readMeta(dir: string): Promise<StoreMeta | null> {
+  let raw: string;
+  try {
+    raw = await readFile(join(dir, META_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const meta = JSON.parse(raw) as Partial<StoreMeta>;
+    if (typeof meta.schemaVersion !== 'number' || typeof meta.dims !== 'number') throw new Error('bad meta');
+    return {
+      schemaVersion: meta.schemaVersion,
+      dims: meta.dims,
+      createdAt: meta.createdAt ?? 0,
+      fts: typeof meta.fts === 'string' ? meta.fts : null,
+    };
+  } catch (error) {
+    throw new QuireError('table_damaged', 'The search index settings file is damaged.', { cause: error });
+  }
+}
+
+/** Write-then-rename, so a crash never leaves a half-written file. */
+export async function writeMeta(dir: string, meta: StoreMeta): Promise<void> {
+  const file = join(dir, META_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
+  await rename(tmp, file);
+}
+
+/**
+ * Applies migrations one version at a time, recording progress after each step so an
+ * interrupted upgrade resumes where it stopped.
+ */
+export async function migrate(
+  ctx: MigrationContext,
+  migrations: readonly Migration[] = MIGRATIONS,
+  target: number = SCHEMA_VERSION,
+): Promise<StoreMeta> {
+  let meta = ctx.meta;
+  if (meta.schemaVersion > target) {
+    throw new QuireError(
+      'internal',
+      'This library was written by a newer version of Quire. Update Quire to open it.',
+    );
+  }
+  while (meta.schemaVersion < target) {
+    const step = migrations.find((m) => m.from === meta.schemaVersion);
+    if (!step) {
+      throw new QuireError('internal', `No upgrade path from index version ${meta.schemaVersion}.`);
+    }
+    await step.run({ ...ctx, meta });
+    meta = { ...meta, schemaVersion: meta.schemaVersion + 1 };
+    await writeMeta(ctx.dir, meta);
+  }
+  return meta;
+}

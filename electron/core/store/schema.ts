@@ -1,0 +1,195 @@
+import type { DocumentKind, DocumentStatus } from '../../../shared/documents';
+import type { ErrorCode } from '../../../shared/errors';
+import { arrow, type ArrowSchema } from './arrow';
+
+/** Bump with a migration in migrations.ts whenever a table's shape changes. */
+export const SCHEMA_VERSION = 1;
+
+export const DOCUMENTS_TABLE = 'documents';
+export const CHUNKS_TABLE = 'chunks';
+
+/** Document metadata as stored; DocumentInfo minus the transient progress. */
+export type StoredDocument = {
+  id: string;
+  path: string;
+  name: string;
+  kind: DocumentKind;
+  size: number;
+  pages: number | null;
+  contentHash: string;
+  status: DocumentStatus;
+  chunks: number;
+  error: { code: ErrorCode; message: string } | null;
+  vectorsPending: boolean;
+  embeddingModel: string | null;
+  addedAt: number;
+  updatedAt: number;
+};
+
+/** A chunk as the writer hands it over. A null/absent vector means "pending". */
+export type ChunkInput = {
+  ordinal: number;
+  text: string;
+  pageStart: number | null;
+  pageEnd: number | null;
+  charStart: number;
+  charEnd: number;
+  headingPath: readonly string[];
+  tokens: number;
+  vector?: Float32Array | null;
+};
+
+export type StoredChunk = {
+  id: string;
+  docId: string;
+  ordinal: number;
+  text: string;
+  pageStart: number | null;
+  pageEnd: number | null;
+  charStart: number;
+  charEnd: number;
+  headingPath: string[];
+  tokens: number;
+  embeddingModel: string | null;
+  hasVector: boolean;
+};
+
+const { Field, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
+
+// Sizes and timestamps are Float64, not Int64: Int64 comes back as BigInt from Arrow.
+export function documentsSchema(): ArrowSchema {
+  return new arrow.Schema([
+    new Field('id', new Utf8(), false),
+    new Field('path', new Utf8(), false),
+    new Field('name', new Utf8(), false),
+    new Field('kind', new Utf8(), false),
+    new Field('size', new Float64(), false),
+    new Field('pages', new Int32(), true),
+    new Field('content_hash', new Utf8(), false),
+    new Field('status', new Utf8(), false),
+    new Field('chunks', new Int32(), false),
+    new Field('error_code', new Utf8(), true),
+    new Field('error_message', new Utf8(), true),
+    new Field('vectors_pending', new Bool(), false),
+    new Field('embedding_model', new Utf8(), true),
+    new Field('added_at', new Float64(), false),
+    new Field('updated_at', new Float64(), false),
+  ]);
+}
+
+export function chunksSchema(dims: number): ArrowSchema {
+  return new arrow.Schema([
+    new Field('id', new Utf8(), false),
+    new Field('doc_id', new Utf8(), false),
+    new Field('ordinal', new Int32(), false),
+    new Field('text', new Utf8(), false),
+    new Field('page_start', new Int32(), true),
+    new Field('page_end', new Int32(), true),
+    new Field('char_start', new Int32(), false),
+    new Field('char_end', new Int32(), false),
+    // A JSON array of headings: unambiguous even when a heading contains a separator.
+    new Field('heading_path', new Utf8(), false),
+    new Field('tokens', new Int32(), false),
+    new Field('embedding_model', new Utf8(), true),
+    new Field('has_vector', new Bool(), false),
+    new Field('vector', new FixedSizeList(dims, new Field('item', new Float32(), true)), false),
+  ]);
+}
+
+/** Every chunk column except the vector: what readers usually need. */
+export const CHUNK_COLUMNS = [
+  'id',
+  'doc_id',
+  'ordinal',
+  'text',
+  'page_start',
+  'page_end',
+  'char_start',
+  'char_end',
+  'heading_path',
+  'tokens',
+  'embedding_model',
+  'has_vector',
+] as const;
+
+export function chunkId(docId: string, ordinal: number): string {
+  return `${docId}:${ordinal}`;
+}
+
+/** Quotes a value for a LanceDB SQL filter. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function parseHeadingPath(raw: unknown): string[] {
+  if (typeof raw !== 'string' || raw === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed.filter((h): h is string => typeof h === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function documentColumns(docs: readonly StoredDocument[]): Record<string, unknown[]> {
+  return {
+    id: docs.map((d) => d.id),
+    path: docs.map((d) => d.path),
+    name: docs.map((d) => d.name),
+    kind: docs.map((d) => d.kind),
+    size: docs.map((d) => d.size),
+    pages: docs.map((d) => d.pages),
+    content_hash: docs.map((d) => d.contentHash),
+    status: docs.map((d) => d.status),
+    chunks: docs.map((d) => d.chunks),
+    error_code: docs.map((d) => d.error?.code ?? null),
+    error_message: docs.map((d) => d.error?.message ?? null),
+    vectors_pending: docs.map((d) => d.vectorsPending),
+    embedding_model: docs.map((d) => d.embeddingModel),
+    added_at: docs.map((d) => d.addedAt),
+    updated_at: docs.map((d) => d.updatedAt),
+  };
+}
+
+export function rowToDocument(row: Row): StoredDocument {
+  const code = strOrNull(row.error_code);
+  return {
+    id: String(row.id),
+    path: String(row.path),
+    name: String(row.name),
+    kind: String(row.kind) as DocumentKind,
+    size: num(row.size),
+    pages: numOrNull(row.pages),
+    contentHash: String(row.content_hash),
+    status: String(row.status) as DocumentStatus,
+    chunks: num(row.chunks),
+    error: code === null ? null : { code: code as ErrorCode, message: String(row.error_message ?? '') },
+    vectorsPending: Boolean(row.vectors_pending),
+    embeddingModel: strOrNull(row.embedding_model),
+    addedAt: num(row.added_at),
+    updatedAt: num(row.updated_at),
+  };
+}
+
+export function rowToChunk(row: Row): StoredChunk {
+  return {
+    id: String(row.id),
+    docId: String(row.doc_id),
+    ordinal: num(row.ordinal),
+    text: String(row.text),
+    pageStart: numOrNull(row.page_start),
+    pageEnd: numOrNull(row.page_end),
+    charStart: num(row.char_start),
+    charEnd: num(row.char_end),
+    headingPath: parseHeadingPath(row.heading_path),
+    tokens: num(row.tokens),
+    embeddingModel: strOrNull(row.embedding_model),
+    hasVector: Boolean(row.has_vector),
+  };
+}

@@ -1,0 +1,27 @@
+import { QuireError, isQuireError } from '../../../shared/errors';
+
+const DISK_FULL = /ENOSPC|No space left on device|disk full|os error 28/i;
+
+/** Turns a LanceDB / filesystem failure into a QuireError with a user-safe message. */
+export function toStoreError(error: unknown, action: string): QuireError {
+  if (isQuireError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || DISK_FULL.test(message)) {
+    return new QuireError(
+      'disk_full',
+      'The disk is full. Free some space, then try again; nothing already indexed was lost.',
+      { retryable: true, cause: error },
+    );
+  }
+  return new QuireError('internal', `The search index could not ${action}.`, { cause: error });
+}
+
+/** Runs a store operation and converts whatever it throws. */
+export async function guard<T>(action: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toStoreError(error, action);
+  }
+}

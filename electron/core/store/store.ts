@@ -1,0 +1,301 @@
+import { mkdir } from 'node:fs/promises';
+import { connect, type Connection, type Table } from '@lancedb/lancedb';
+import { QuireError } from '../../../shared/errors';
+import { buildArrowTable } from './arrow';
+import { chunkArrowTable, splitVectors, toChunkRows, type ChunkRow } from './chunk-rows';
+import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
+import {
+  checkTables,
+  DEFAULT_MAINTENANCE,
+  OptimizeThrottle,
+  optimizeTables,
+  type MaintenancePolicy,
+  type OptimizeReport,
+  type TableHealth,
+} from './maintenance';
+import { migrate, readMeta, writeMeta, type StoreMeta } from './meta';
+import {
+  CHUNK_COLUMNS,
+  CHUNKS_TABLE,
+  chunksSchema,
+  documentColumns,
+  documentsSchema,
+  DOCUMENTS_TABLE,
+  rowToChunk,
+  rowToDocument,
+  SCHEMA_VERSION,
+  sqlString,
+  type ChunkInput,
+  type StoredChunk,
+  type StoredDocument,
+} from './schema';
+import { guard } from './store-errors';
+import { DEFAULT_VECTOR_INDEX, ensureVectorIndex, type VectorIndexPolicy } from './vector-index';
+import { openChunksTable, openOrCreate } from './tables';
+
+export type StoreOptions = {
+  /** The LanceDB folder, normally `<dataDir>/lancedb`. */
+  dir: string;
+  /** Embedding width. Opening with a new width rebuilds the vector column as pending. */
+  dims: number;
+  fts?: FtsSettings;
+  maintenance?: Partial<MaintenancePolicy>;
+  vectorIndex?: Partial<VectorIndexPolicy>;
+  now?: () => number;
+};
+
+export type ReplaceOptions = {
+  /** One flat [chunks × dims] buffer, as workers transfer them; or set ChunkInput.vector. */
+  vectors?: Float32Array | null;
+  /** Required when any vector is given; recorded on each embedded chunk. */
+  embeddingModel?: string | null;
+};
+export type DocumentChunkSet = ReplaceOptions & { docId: string; chunks: readonly ChunkInput[] };
+export type WriteResult = { version: number; chunks: number };
+
+export type Store = LanceStore;
+
+export async function openStore(options: StoreOptions): Promise<LanceStore> {
+  if (!Number.isInteger(options.dims) || options.dims <= 0) {
+    throw new QuireError('invalid_argument', `Embedding width must be a positive integer.`);
+  }
+  return guard('open', async () => {
+    await mkdir(options.dir, { recursive: true });
+    const db = await connect(options.dir);
+    const now = options.now ?? Date.now;
+    const fts = { ...DEFAULT_FTS, ...options.fts };
+    let meta: StoreMeta = (await readMeta(options.dir)) ?? {
+      schemaVersion: SCHEMA_VERSION,
+      dims: options.dims,
+      createdAt: now(),
+      fts: null,
+    };
+    meta = await migrate({ db, dir: options.dir, meta });
+    const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
+    const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
+    const fingerprint = ftsFingerprint(fts);
+    await ensureFtsIndex(chunks, fts, rebuilt || (meta.fts !== null && meta.fts !== fingerprint));
+    meta = { ...meta, dims: options.dims, fts: fingerprint };
+    await writeMeta(options.dir, meta);
+    return new LanceStore(db, options.dir, options.dims, documents, chunks, {
+      now,
+      maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
+      vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },
+    });
+  });
+}
+
+type Settings = { now: () => number; maintenance: MaintenancePolicy; vectorIndex: VectorIndexPolicy };
+
+export class LanceStore {
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly throttle: OptimizeThrottle;
+  private readonly docsSchema = documentsSchema();
+  private readonly chunkSchema;
+
+  constructor(
+    private readonly db: Connection,
+    readonly dir: string,
+    readonly dims: number,
+    private readonly documents: Table,
+    private readonly chunks: Table,
+    readonly settings: Settings,
+  ) {
+    this.throttle = new OptimizeThrottle(settings.maintenance, settings.now);
+    this.chunkSchema = chunksSchema(dims);
+  }
+
+  /** Raw tables for retrieval's queries; all writes must go through the store. */
+  get tables(): { readonly documents: Table; readonly chunks: Table } {
+    return { documents: this.documents, chunks: this.chunks };
+  }
+
+  /** One writer: mutations and maintenance run one at a time, in call order. */
+  private serial<T>(action: string, run: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(() => guard(action, run));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  upsertDocuments(docs: readonly StoredDocument[]): Promise<void> {
+    if (docs.length === 0) return Promise.resolve();
+    const data = buildArrowTable(this.docsSchema, documentColumns(docs), docs.length);
+    return this.serial('save the document', async () => {
+      await this.documents.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+      this.throttle.note();
+    });
+  }
+
+  upsertDocument(doc: StoredDocument): Promise<void> {
+    return this.upsertDocuments([doc]);
+  }
+
+  getDocument(id: string): Promise<StoredDocument | null> {
+    return guard('read the document', async () => {
+      const rows = await this.documents.query().where(`id = ${sqlString(id)}`).limit(1).toArray();
+      return rows[0] ? rowToDocument(rows[0] as Record<string, unknown>) : null;
+    });
+  }
+
+  getDocuments(ids: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return guard('read documents', async () => {
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return new Map();
+      const rows = await this.documents.query().where(`id IN (${unique.map(sqlString).join(', ')})`).toArray();
+      return new Map(rows.map((r) => rowToDocument(r as Record<string, unknown>)).map((d) => [d.id, d]));
+    });
+  }
+
+  listDocuments(): Promise<StoredDocument[]> {
+    return guard('list documents', async () => {
+      const rows = await this.documents.query().toArray();
+      return rows
+        .map((r) => rowToDocument(r as Record<string, unknown>))
+        .sort((a, b) => a.addedAt - b.addedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    });
+  }
+
+  /** Removes the chunks first: a crash in between leaves a row to retry, never orphan chunks. */
+  deleteDocument(docId: string): Promise<void> {
+    return this.serial('delete the document', async () => {
+      await this.chunks.delete(`doc_id = ${sqlString(docId)}`);
+      await this.documents.delete(`id = ${sqlString(docId)}`);
+      this.throttle.note();
+    });
+  }
+
+  /**
+   * Swaps a document's chunks in one LanceDB commit (one new table version), so readers see
+   * the old set or the new set, never a mix. New documents take a plain append, also one commit.
+   */
+  replaceDocumentChunks(docId: string, chunks: readonly ChunkInput[], options: ReplaceOptions = {}): Promise<WriteResult> {
+    return this.replaceDocuments([{ docId, chunks, ...options }]);
+  }
+
+  /** Several documents in one commit: each appears (or is replaced) whole, all at once. */
+  replaceDocuments(batch: readonly DocumentChunkSet[]): Promise<WriteResult> {
+    const docIds = batch.map((d) => d.docId);
+    if (new Set(docIds).size !== docIds.length) {
+      return Promise.reject(new QuireError('invalid_argument', 'A document appears twice in one write.'));
+    }
+    let rows: ChunkRow[];
+    try {
+      rows = batch.flatMap((d) => {
+        const flat = d.vectors ? splitVectors(d.vectors, d.chunks.length, this.dims) : null;
+        const chunks = flat ? d.chunks.map((c, i) => ({ ...c, vector: flat[i] })) : d.chunks;
+        return toChunkRows(d.docId, chunks, this.dims, d.embeddingModel ?? null);
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.serial('save the document', () => this.commitChunks(docIds, rows, true));
+  }
+
+  /**
+   * Attaches vectors (in ordinal order) to a document's existing chunks: for "indexed now,
+   * embedded later" and for re-embedding after a model change. One commit per document.
+   */
+  setVectors(docId: string, modelId: string, vectors: readonly Float32Array[] | Float32Array): Promise<WriteResult> {
+    return this.serial('save the vectors', async () => {
+      const current = await this.readChunks(docId);
+      if (current.length === 0) throw new QuireError('not_found', 'That document has no passages to embed.');
+      const split = splitVectors(vectors, current.length, this.dims);
+      const rows: ChunkRow[] = current.map((c, i) => ({ ...c, vector: split[i] ?? null, embeddingModel: modelId }));
+      return this.commitChunks([docId], rows, false);
+    });
+  }
+
+  private async commitChunks(docIds: readonly string[], rows: readonly ChunkRow[], replace: boolean): Promise<WriteResult> {
+    if (docIds.length === 0) return { version: await this.chunks.version(), chunks: 0 };
+    const filter =
+      docIds.length === 1 ? `doc_id = ${sqlString(docIds[0]!)}` : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
+    this.throttle.note();
+    if (rows.length === 0) {
+      const result = await this.chunks.delete(filter);
+      return { version: result.version, chunks: 0 };
+    }
+    const data = chunkArrowTable(this.chunkSchema, rows, this.dims);
+    if (replace && (await this.chunks.countRows(filter)) === 0) {
+      const result = await this.chunks.add(data);
+      return { version: result.version, chunks: rows.length };
+    }
+    let merge = this.chunks.mergeInsert('id').whenMatchedUpdateAll();
+    if (replace) merge = merge.whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where: filter });
+    const result = await merge.execute(data);
+    return { version: result.version, chunks: rows.length };
+  }
+
+  private async readChunks(docId: string): Promise<StoredChunk[]> {
+    const rows = await this.chunks
+      .query()
+      .where(`doc_id = ${sqlString(docId)}`)
+      .select([...CHUNK_COLUMNS])
+      .toArray();
+    return rows.map((r) => rowToChunk(r as Record<string, unknown>)).sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  /** A document's chunks in reading order, without vectors (e.g. to embed them later). */
+  getChunks(docId: string): Promise<StoredChunk[]> {
+    return guard('read passages', () => this.readChunks(docId));
+  }
+
+  chunkIdsFor(docId: string): Promise<string[]> {
+    return guard('read passages', async () => (await this.readChunks(docId)).map((c) => c.id));
+  }
+
+  countChunks(docId?: string): Promise<number> {
+    return guard('count passages', () =>
+      this.chunks.countRows(docId === undefined ? undefined : `doc_id = ${sqlString(docId)}`),
+    );
+  }
+
+  /** Chunks that vector search can see (optionally only those from one model). */
+  countVectors(embeddingModel?: string): Promise<number> {
+    const model = embeddingModel === undefined ? '' : ` AND embedding_model = ${sqlString(embeddingModel)}`;
+    return guard('count passages', () => this.chunks.countRows(`has_vector = true${model}`));
+  }
+
+  version(): Promise<number> {
+    return guard('read the version', () => this.chunks.version());
+  }
+
+  fragments(): Promise<{ documents: number; chunks: number }> {
+    return guard('read statistics', async () => ({
+      documents: (await this.documents.stats()).fragmentStats.numFragments,
+      chunks: (await this.chunks.stats()).fragmentStats.numFragments,
+    }));
+  }
+
+  /** Compacts, refreshes indexes, drops old versions and builds the ANN index when due. */
+  optimize(): Promise<OptimizeReport> {
+    return this.serial('tidy the index', async () => {
+      const started = this.settings.now();
+      const tables = [this.documents, this.chunks];
+      const report = await optimizeTables(tables, this.settings.maintenance.keepVersionsMs, started);
+      const vectorIndexBuilt = await ensureVectorIndex(this.chunks, this.settings.vectorIndex);
+      this.throttle.reset();
+      return { ...report, vectorIndexBuilt, durationMs: this.settings.now() - started };
+    });
+  }
+
+  /**
+   * The writer calls this after each document and with `force` when its queue drains.
+   * It optimizes only when enough writes or time have piled up (see MaintenancePolicy).
+   */
+  async maybeOptimize(options: { force?: boolean } = {}): Promise<OptimizeReport | null> {
+    const due = options.force ? this.throttle.pendingWrites > 0 : this.throttle.due();
+    return due ? this.optimize() : null;
+  }
+
+  checkHealth(): Promise<TableHealth[]> {
+    return guard('check the index', () => checkTables(this.db, [DOCUMENTS_TABLE, CHUNKS_TABLE]));
+  }
+
+  /** Waits for queued writes, then releases the tables. */
+  async close(): Promise<void> {
+    await this.chain;
+    this.documents.close();
+    this.chunks.close();
+    this.db.close();
+  }
+}

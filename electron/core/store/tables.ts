@@ -1,0 +1,48 @@
+import type { Connection, Table } from '@lancedb/lancedb';
+import { arrow, type ArrowSchema } from './arrow';
+import { chunkArrowTable } from './chunk-rows';
+import { CHUNK_COLUMNS, CHUNKS_TABLE, chunksSchema, rowToChunk } from './schema';
+
+export async function openOrCreate(db: Connection, name: string, schema: ArrowSchema): Promise<Table> {
+  const names = await db.tableNames();
+  if (names.includes(name)) return db.openTable(name);
+  return db.createEmptyTable(name, schema);
+}
+
+async function vectorWidth(table: Table): Promise<number | null> {
+  const field = (await table.schema()).fields.find((f) => f.name === 'vector');
+  if (!field || !arrow.DataType.isFixedSizeList(field.type)) return null;
+  return (field.type as InstanceType<typeof arrow.FixedSizeList>).listSize;
+}
+
+/**
+ * Opens the chunks table. If it was built for another embedding width, it is rewritten in
+ * a single overwrite commit with every vector pending: text search keeps working while the
+ * library is re-embedded, and documents are flagged so the writer knows to do that.
+ */
+export async function openChunksTable(
+  db: Connection,
+  dims: number,
+  documents: Table,
+): Promise<{ table: Table; rebuilt: boolean }> {
+  const schema = chunksSchema(dims);
+  const table = await openOrCreate(db, CHUNKS_TABLE, schema);
+  const width = await vectorWidth(table);
+  if (width === dims) return { table, rebuilt: false };
+  const rows = (await table.query().select([...CHUNK_COLUMNS]).toArray()).map((r) =>
+    rowToChunk(r as Record<string, unknown>),
+  );
+  table.close();
+  const pending = rows.map((c) => ({ ...c, vector: null, embeddingModel: null }));
+  const rebuilt =
+    pending.length === 0
+      ? await db.createEmptyTable(CHUNKS_TABLE, schema, { mode: 'overwrite' })
+      : await db.createTable(CHUNKS_TABLE, chunkArrowTable(schema, pending, dims), { mode: 'overwrite' });
+  if ((await documents.countRows('chunks > 0')) > 0) {
+    await documents.update({
+      valuesSql: { vectors_pending: 'true', embedding_model: 'NULL' },
+      where: 'chunks > 0',
+    });
+  }
+  return { table: rebuilt, rebuilt: true };
+}

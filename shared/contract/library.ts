@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { DocumentInfoSchema, LibrarySnapshotSchema } from '../documents';
+import { ErrorCodeSchema } from '../errors';
+import { method } from './define';
+
+const DocumentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a document id');
+const PathSchema = z.string().min(1).max(4096);
+
+export const SkippedPathSchema = z.object({ path: z.string(), code: ErrorCodeSchema, reason: z.string() });
+export type SkippedPath = z.infer<typeof SkippedPathSchema>;
+
+export const libraryMethods = {
+  'library.add': method({
+    summary: 'Add files and folders (recursively); hidden and unsupported files are skipped with a reason.',
+    args: z.object({ paths: z.array(PathSchema).min(1).max(10_000) }).strict(),
+    result: z.object({
+      added: z.array(DocumentInfoSchema),
+      unchanged: z.array(z.string()),
+      skipped: z.array(SkippedPathSchema),
+    }),
+  }),
+  'library.list': method({
+    summary: 'The whole library: documents, queue state, watched folders and totals.',
+    args: z.object({}).strict(),
+    result: LibrarySnapshotSchema,
+  }),
+  'library.remove': method({
+    summary: 'Remove a document and delete its chunks.',
+    args: z.object({ documentId: DocumentIdSchema }).strict(),
+    result: z.object({ removed: z.boolean() }),
+  }),
+  'library.retry': method({
+    summary: 'Queue a failed or cancelled document again, optionally with its PDF password.',
+    args: z.object({ documentId: DocumentIdSchema, password: z.string().max(1024).optional() }).strict(),
+    result: DocumentInfoSchema,
+  }),
+  'library.reindex': method({
+    summary: 'Parse, chunk and embed a document again from its file.',
+    args: z.object({ documentId: DocumentIdSchema }).strict(),
+    result: DocumentInfoSchema,
+  }),
+  'library.cancel': method({
+    summary: 'Stop indexing one document; what was indexed before stays.',
+    args: z.object({ documentId: DocumentIdSchema }).strict(),
+    result: DocumentInfoSchema,
+  }),
+  'library.pause': method({
+    summary: 'Pause the indexing queue; documents in flight finish.',
+    args: z.object({}).strict(),
+    result: z.object({ paused: z.literal(true) }),
+  }),
+  'library.resume': method({
+    summary: 'Resume the indexing queue.',
+    args: z.object({}).strict(),
+    result: z.object({ paused: z.literal(false) }),
+  }),
+  'library.watch': method({
+    summary: 'Watch a folder: added, changed and deleted files are picked up.',
+    args: z.object({ folder: PathSchema }).strict(),
+    result: z.object({ watchedFolders: z.array(z.string()) }),
+  }),
+  'library.unwatch': method({
+    summary: 'Stop watching a folder (its documents stay).',
+    args: z.object({ folder: PathSchema }).strict(),
+    result: z.object({ watchedFolders: z.array(z.string()) }),
+  }),
+};
