@@ -7,7 +7,14 @@ import { createEmbedder, type EmbeddingBackend } from '../electron/core/embeddin
 import { MINILM_SHAPE_MODEL_ID, makeTestModels } from '../scripts/make-test-models';
 import { BENCH_MODELS_DIR, MAX_SEQUENCE_LENGTH, scifactAbstracts } from './raw-ort-texts';
 
-export type EmbedderBenchOptions = { backend: EmbeddingBackend; batchSize?: number; threads?: number; docs?: number };
+export type EmbedderBenchOptions = {
+  backend: EmbeddingBackend;
+  batchSize?: number;
+  threads?: number;
+  docs?: number;
+  /** Timed passes; the best one counts, as in rawOrtTokensPerSec. */
+  passes?: number;
+};
 export type EmbedderBenchResult = {
   backend: EmbeddingBackend;
   /** Batches fed in corpus order, one embed() call each: the same padding as the raw bench. */
@@ -21,23 +28,41 @@ export type EmbedderBenchResult = {
 };
 
 /** Runs in this thread, so a thread (or process) can only measure one backend. */
-export async function embedderTokensPerSec(options: EmbedderBenchOptions): Promise<EmbedderBenchResult> {
+export async function embedderTokensPerSec(
+  options: EmbedderBenchOptions,
+): Promise<EmbedderBenchResult> {
   const { backend, batchSize = 8, docs = 256 } = options;
   const threads = options.threads ?? availableParallelism();
   const { modelsDir } = await makeTestModels(BENCH_MODELS_DIR);
   const texts = await scifactAbstracts(docs);
-  const embedder = await createEmbedder({ modelId: MINILM_SHAPE_MODEL_ID, localModelPath: modelsDir, backend, batchSize, threads });
+  const embedder = await createEmbedder({
+    modelId: MINILM_SHAPE_MODEL_ID,
+    localModelPath: modelsDir,
+    backend,
+    batchSize,
+    threads,
+  });
   try {
-    const tokens = texts.reduce((sum, t) => sum + Math.min(embedder.countTokens(t) + 2, MAX_SEQUENCE_LENGTH), 0);
+    const tokens = texts.reduce(
+      (sum, t) => sum + Math.min(embedder.countTokens(t) + 2, MAX_SEQUENCE_LENGTH),
+      0,
+    );
     await embedder.embed(texts.slice(0, batchSize * 2)); // warm-up, untimed
 
-    let started = performance.now();
-    for (let start = 0; start < texts.length; start += batchSize) await embedder.embed(texts.slice(start, start + batchSize));
-    const inOrder = (performance.now() - started) / 1000;
-
-    started = performance.now();
-    await embedder.embed(texts);
-    const sorted = (performance.now() - started) / 1000;
+    const timed = async (run: () => Promise<unknown>): Promise<number> => {
+      let best = Infinity;
+      for (let pass = 0; pass < (options.passes ?? 1); pass++) {
+        const started = performance.now();
+        await run();
+        best = Math.min(best, (performance.now() - started) / 1000);
+      }
+      return best;
+    };
+    const inOrder = await timed(async () => {
+      for (let start = 0; start < texts.length; start += batchSize)
+        await embedder.embed(texts.slice(start, start + batchSize));
+    });
+    const sorted = await timed(() => embedder.embed(texts));
     return {
       backend,
       tokensPerSec: Math.round(tokens / inOrder),
@@ -53,12 +78,15 @@ export async function embedderTokensPerSec(options: EmbedderBenchOptions): Promi
 }
 
 /** The WASM embedder in a child process, since this process has bound the native runtime. */
-export async function wasmEmbedderTokensPerSec(options: Omit<EmbedderBenchOptions, 'backend'>): Promise<EmbedderBenchResult> {
+export async function wasmEmbedderTokensPerSec(
+  options: Omit<EmbedderBenchOptions, 'backend'>,
+): Promise<EmbedderBenchResult> {
   const script = fileURLToPath(new URL('./raw-ort.ts', import.meta.url));
   const args = ['--import', 'tsx', script, '--mode', 'wasm-embedder'];
   if (options.batchSize) args.push('--batch', String(options.batchSize));
   if (options.threads) args.push('--threads', String(options.threads));
   if (options.docs) args.push('--docs', String(options.docs));
+  if (options.passes) args.push('--passes', String(options.passes));
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   const last = stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as EmbedderBenchResult;

@@ -1,6 +1,6 @@
 // SciFact abstracts, tokenized with MiniLM's real tokenizer, for the embedding throughput benches.
 import { readFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MINILM_TOKENIZER_DIR } from '../scripts/make-test-models';
@@ -11,7 +11,14 @@ export const BENCH_MODELS_DIR = resolve(REPO_ROOT, '.test-models');
 export const MAX_SEQUENCE_LENGTH = 256;
 const SEP_ID = 102;
 
-export type Machine = { cpuModel: string; cpus: number; totalMemGiB: number; node: string };
+export type Machine = {
+  cpuModel: string;
+  cpus: number;
+  totalMemGiB: number;
+  node: string;
+  /** Other work on the machine skews every number here; this says how much there was. */
+  loadAvg1m: number;
+};
 
 export function machine(): Machine {
   const list = cpus();
@@ -20,6 +27,7 @@ export function machine(): Machine {
     cpus: list.length,
     totalMemGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
+    loadAvg1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -32,7 +40,10 @@ export async function scifactAbstracts(count: number): Promise<string[]> {
 type Tokenizer = { encode(text: string): number[] };
 
 /** Token ids with [CLS]/[SEP], truncated as the embedder truncates: at 256, keeping [SEP] last. */
-export async function tokenizeAbstracts(texts: string[], maxLength = MAX_SEQUENCE_LENGTH): Promise<number[][]> {
+export async function tokenizeAbstracts(
+  texts: string[],
+  maxLength = MAX_SEQUENCE_LENGTH,
+): Promise<number[][]> {
   const { AutoTokenizer, env } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
   env.localModelPath = resolve(MINILM_TOKENIZER_DIR, '../..');

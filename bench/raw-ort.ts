@@ -7,7 +7,14 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { makeTestModels } from '../scripts/make-test-models';
 import { embedderTokensPerSec, wasmEmbedderTokensPerSec } from './raw-ort-embedder';
-import { BENCH_MODELS_DIR, machine, realTokens, scifactAbstracts, tokenizeAbstracts, type Machine } from './raw-ort-texts';
+import {
+  BENCH_MODELS_DIR,
+  machine,
+  realTokens,
+  scifactAbstracts,
+  tokenizeAbstracts,
+  type Machine,
+} from './raw-ort-texts';
 
 export type RawOrtOptions = {
   /** The ONNX file; defaults to the generated minilm-shape model in .test-models/. */
@@ -19,6 +26,8 @@ export type RawOrtOptions = {
   docs?: number;
   /** Untimed batches first, so session warm-up is not counted. */
   warmupBatches?: number;
+  /** Timed passes over all the texts; the best one counts (noise from other work only slows). */
+  passes?: number;
 };
 
 export type RawOrtResult = {
@@ -35,7 +44,9 @@ export type RawOrtResult = {
 
 export async function rawOrtTokensPerSec(options: RawOrtOptions = {}): Promise<RawOrtResult> {
   const { batchSize = 8, docs = 256, warmupBatches = 2 } = options;
-  const modelPath = options.modelPath ?? join((await makeTestModels(BENCH_MODELS_DIR)).minilmDir, 'onnx', 'model.onnx');
+  const modelPath =
+    options.modelPath ??
+    join((await makeTestModels(BENCH_MODELS_DIR)).minilmDir, 'onnx', 'model.onnx');
   const ids = await tokenizeAbstracts(await scifactAbstracts(docs));
   const session = await ort.InferenceSession.create(modelPath, {
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
@@ -50,9 +61,12 @@ export async function rawOrtTokensPerSec(options: RawOrtOptions = {}): Promise<R
     fed += rows.length * Math.max(...rows.map((r) => r.length));
   }
   for (const feeds of batches.slice(0, warmupBatches)) await session.run(feeds);
-  const started = performance.now();
-  for (const feeds of batches) await session.run(feeds);
-  const seconds = (performance.now() - started) / 1000;
+  let seconds = Infinity;
+  for (let pass = 0; pass < (options.passes ?? 1); pass++) {
+    const started = performance.now();
+    for (const feeds of batches) await session.run(feeds);
+    seconds = Math.min(seconds, (performance.now() - started) / 1000);
+  }
   await session.release();
   const tokens = realTokens(ids);
   return {
@@ -92,6 +106,7 @@ async function cli(): Promise<void> {
       batch: { type: 'string', default: '8' },
       threads: { type: 'string' },
       docs: { type: 'string', default: '256' },
+      passes: { type: 'string', default: '1' },
       embedder: { type: 'boolean', default: false },
       wasm: { type: 'boolean', default: false },
       sweep: { type: 'boolean', default: false },
@@ -101,36 +116,47 @@ async function cli(): Promise<void> {
   const batchSize = Number(values.batch);
   const docs = Number(values.docs);
   const threads = values.threads ? Number(values.threads) : undefined;
+  const passes = Number(values.passes);
 
   // Internal: the WASM embedder needs a process of its own (one ONNX runtime per thread).
   if (values.mode === 'wasm-embedder') {
-    console.log(JSON.stringify(await embedderTokensPerSec({ backend: 'wasm', batchSize, threads, docs })));
+    console.log(
+      JSON.stringify(await embedderTokensPerSec({ backend: 'wasm', batchSize, threads, docs, passes })),
+    );
     return;
   }
-  if (values.sweep) return sweep(docs);
+  if (values.sweep) return sweep(docs, passes);
 
-  const raw = await rawOrtTokensPerSec({ batchSize, threads, docs });
+  const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes });
   const result: Record<string, unknown> = { ...raw };
   if (values.embedder) {
-    const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs });
+    const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs, passes });
     result.embedderTokensPerSec = native.tokensPerSec;
     result.embedderVsRaw = Math.round((native.tokensPerSec / raw.rawOrtTokensPerSec) * 100) / 100;
   }
   if (values.wasm) {
-    result.wasmTokensPerSec = (await wasmEmbedderTokensPerSec({ batchSize, threads, docs })).tokensPerSec;
+    result.wasmTokensPerSec = (
+      await wasmEmbedderTokensPerSec({ batchSize, threads, docs })
+    ).tokensPerSec;
   }
   console.log(JSON.stringify(result));
 }
 
 /** Batch size x threads, raw and through the embedder; one JSON line per setting. */
-async function sweep(docs: number): Promise<void> {
+async function sweep(docs: number, passes: number): Promise<void> {
   for (const threads of [1, 2]) {
     for (const batchSize of [1, 4, 8, 16, 32]) {
-      const raw = await rawOrtTokensPerSec({ batchSize, threads, docs });
-      const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs });
-      const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs });
+      const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes });
+      const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs, passes });
+      const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs, passes });
       const { machine: _machine, ...rest } = raw;
-      console.log(JSON.stringify({ ...rest, embedderTokensPerSec: native.tokensPerSec, wasmTokensPerSec: wasm.tokensPerSec }));
+      console.log(
+        JSON.stringify({
+          ...rest,
+          embedderTokensPerSec: native.tokensPerSec,
+          wasmTokensPerSec: wasm.tokensPerSec,
+        }),
+      );
     }
   }
 }

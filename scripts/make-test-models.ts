@@ -13,7 +13,12 @@ const SEED = 20250409;
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The real MiniLM tokenizer and config, in ../shared beside the repository. */
 export const MINILM_TOKENIZER_DIR = resolve(REPO_ROOT, '../shared/models/Xenova/all-MiniLM-L6-v2');
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'];
+const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'vocab.txt',
+];
 
 export type TestModels = {
   /** Pass this as `localModelPath`; the model ids are BOW_MODEL_ID and MINILM_SHAPE_MODEL_ID. */
@@ -30,8 +35,14 @@ export async function makeTestModels(dir: string): Promise<TestModels> {
   const modelsDir = resolve(dir);
   const bowDir = join(modelsDir, BOW_MODEL_ID);
   const minilmDir = join(modelsDir, MINILM_SHAPE_MODEL_ID);
-  const baseConfig = JSON.parse(await readFile(join(MINILM_TOKENIZER_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
-  await writeModelDir(bowDir, { ...baseConfig, _name_or_path: BOW_MODEL_ID, hidden_size: BOW_DIMS }, () => buildBowModel(SEED));
+  const baseConfig = JSON.parse(
+    await readFile(join(MINILM_TOKENIZER_DIR, 'config.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  await writeModelDir(
+    bowDir,
+    { ...baseConfig, _name_or_path: BOW_MODEL_ID, hidden_size: BOW_DIMS },
+    () => buildBowModel(SEED),
+  );
   await writeModelDir(
     minilmDir,
     { ...baseConfig, _name_or_path: MINILM_SHAPE_MODEL_ID, hidden_size: MINILM_SHAPE.hidden },
@@ -41,15 +52,20 @@ export async function makeTestModels(dir: string): Promise<TestModels> {
 }
 
 // Bump when the graphs or the weights change, so that stale models on disk get rebuilt.
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const STAMP_FILE = '.quire-test-model.json';
 type Stamp = { generator: number; seed: number; model: string };
 // transformers.js loads `onnx/model.onnx` for dtype fp32 (`onnx/model_quantized.onnx` for q8).
 const MODEL_FILE = 'onnx/model.onnx';
 
-async function writeModelDir(modelDir: string, config: Record<string, unknown>, build: () => Uint8Array): Promise<void> {
+async function writeModelDir(
+  modelDir: string,
+  config: Record<string, unknown>,
+  build: () => Uint8Array,
+): Promise<void> {
   const small = new Map<string, Uint8Array>();
-  for (const name of TOKENIZER_FILES) small.set(name, await readFile(join(MINILM_TOKENIZER_DIR, name)));
+  for (const name of TOKENIZER_FILES)
+    small.set(name, await readFile(join(MINILM_TOKENIZER_DIR, name)));
   small.set('config.json', Buffer.from(`${JSON.stringify(config, null, 2)}\n`));
   // Building MiniLM's weights takes most of a second, so the model is checked against the stamp's
   // hash of what was built; the small files are checked against their sources.

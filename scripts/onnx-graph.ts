@@ -72,7 +72,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns the name of its (single) output. */
-  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outName?: string): string {
+  op(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, AttrValue> = {},
+    outName?: string,
+  ): string {
     const out = outName ?? `${opType.toLowerCase()}_${this.counter++}`;
     const attribute = Object.entries(attrs).map(([key, value]) => attr(key, value));
     this.nodes.push({ opType, input: inputs, output: [out], name: `${out}_node`, attribute });
@@ -104,7 +109,8 @@ function valueInfo(name: string, elemType: number, shape: Dim[]): IValueInfoProt
 
 function attr(name: string, value: AttrValue): IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
-  if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'string')
+    return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
   if (typeof value === 'object') return { name, type: T.FLOAT, f: value.float };
   return { name, type: T.INT, i: value };

@@ -40,8 +40,13 @@ export function buildBowModel(seed: number): Uint8Array {
   return g.encode();
 }
 
-/** BERT encoder with MiniLM-L6's exact shape and random weights: same FLOPs as the real model. */
-export function buildMiniLmShapeModel(seed: number): Uint8Array {
+/**
+ * BERT encoder with MiniLM-L6's exact shape and random weights: same FLOPs as the real model.
+ * The nodes follow the PyTorch/optimum export of BertModel, so onnxruntime's graph fusions see
+ * what they would see in the real file. At opset 11 they fuse Attention, LayerNorm and GELU;
+ * at opset 13+ the attention fusion's op-version checks no longer match.
+ */
+export function buildMiniLmShapeModel(seed: number, opset = 11): Uint8Array {
   const { layers, hidden, heads, ffn, vocab, maxPositions, typeVocab } = MINILM_SHAPE;
   const headDim = hidden / heads;
   const g = new GraphBuilder('quire_test_minilm_shape');
@@ -50,39 +55,73 @@ export function buildMiniLmShapeModel(seed: number): Uint8Array {
   const types = g.input('token_type_ids', INT64, ['batch_size', 'sequence_length']);
 
   const weight = (name: string, dims: number[], std = 0.02): string =>
-    g.floats(name, dims, randomFloats(dims.reduce((a, b) => a * b, 1), std, hashSeed(name, seed)));
+    g.floats(
+      name,
+      dims,
+      randomFloats(
+        dims.reduce((a, b) => a * b, 1),
+        std,
+        hashSeed(name, seed),
+      ),
+    );
   const constant = (name: string, dims: number[], value: number): string =>
     g.floats(name, dims, new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(value));
-  const layerNorm = (x: string, prefix: string): string =>
-    g.op('LayerNormalization', [x, constant(`${prefix}.gamma`, [hidden], 1), constant(`${prefix}.beta`, [hidden], 0)], {
-      axis: -1,
-      epsilon: { float: 1e-12 },
-    });
+  const unsqueeze = (x: string, axis: number): string =>
+    opset < 13
+      ? g.op('Unsqueeze', [x], { axes: [axis] })
+      : g.op('Unsqueeze', [x, g.ints(`axes_${axis}`, [1], [axis])]);
+  const reduceMean = (x: string): string =>
+    opset < 18 ? g.op('ReduceMean', [x], { axes: [-1] }) : g.op('ReduceMean', [x, 'axes_last']);
+  const layerNorm = (x: string, prefix: string): string => {
+    const gamma = constant(`${prefix}.gamma`, [hidden], 1);
+    const beta = constant(`${prefix}.beta`, [hidden], 0);
+    if (opset >= 17)
+      return g.op('LayerNormalization', [x, gamma, beta], { axis: -1, epsilon: { float: 1e-12 } });
+    // The decomposed form that torch exports below opset 17.
+    const centered = g.op('Sub', [x, reduceMean(x)]);
+    const variance = reduceMean(g.op('Pow', [centered, 'f_two']));
+    const normalized = g.op('Div', [centered, g.op('Sqrt', [g.op('Add', [variance, 'f_eps'])])]);
+    return g.op('Add', [g.op('Mul', [normalized, gamma]), beta]);
+  };
   const linear = (x: string, prefix: string, inDim: number, outDim: number): string =>
-    g.op('Add', [g.op('MatMul', [x, weight(`${prefix}.weight`, [inDim, outDim])]), weight(`${prefix}.bias`, [outDim])]);
+    g.op('Add', [
+      g.op('MatMul', [x, weight(`${prefix}.weight`, [inDim, outDim])]),
+      weight(`${prefix}.bias`, [outDim]),
+    ]);
 
   g.ints('zero', [], [0]);
   g.ints('one', [], [1]);
-  g.ints('axes_1_2', [2], [1, 2]);
+  if (opset >= 18) g.ints('axes_last', [1], [-1]);
   g.ints('heads_shape', [4], [0, 0, heads, headDim]);
   g.ints('merge_shape', [3], [0, 0, hidden]);
   g.floats('f_one', [], new Float32Array([1]));
+  if (opset < 17) {
+    g.floats('f_two', [], new Float32Array([2]));
+    g.floats('f_eps', [], new Float32Array([1e-12]));
+  }
   g.floats('f_mask_min', [], new Float32Array([-10000]));
-  g.floats('f_scale', [], new Float32Array([1 / Math.sqrt(headDim)]));
-  g.floats('f_sqrt1_2', [], new Float32Array([Math.SQRT1_2]));
+  g.floats('f_sqrt_head', [], new Float32Array([Math.sqrt(headDim)]));
+  g.floats('f_sqrt2', [], new Float32Array([Math.SQRT2]));
   g.floats('f_half', [], new Float32Array([0.5]));
 
-  // Embeddings: word + position + token type, then LayerNorm.
+  // Embeddings: word + token type + position, then LayerNorm.
   const word = g.op('Gather', [weight('embeddings.word', [vocab, hidden]), ids], { axis: 0 });
+  const tok = g.op('Gather', [weight('embeddings.token_type', [typeVocab, hidden]), types], {
+    axis: 0,
+  });
   const seqLen = g.op('Gather', [g.op('Shape', [ids]), 'one'], { axis: 0 });
   const positions = g.op('Range', ['zero', seqLen, 'one']);
-  const pos = g.op('Gather', [weight('embeddings.position', [maxPositions, hidden]), positions], { axis: 0 });
-  const tok = g.op('Gather', [weight('embeddings.token_type', [typeVocab, hidden]), types], { axis: 0 });
-  let h = layerNorm(g.op('Add', [g.op('Add', [word, pos]), tok]), 'embeddings.norm');
+  const pos = g.op('Gather', [weight('embeddings.position', [maxPositions, hidden]), positions], {
+    axis: 0,
+  });
+  let h = layerNorm(g.op('Add', [g.op('Add', [word, tok]), pos]), 'embeddings.norm');
 
   // Additive attention bias: 0 where attended, -10000 on padding; shape [batch, 1, 1, seq].
-  const maskF = g.op('Cast', [mask], { to: FLOAT });
-  const bias = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', ['f_one', maskF]), 'f_mask_min']), 'axes_1_2']);
+  const mask4 = unsqueeze(unsqueeze(mask, 1), 2);
+  const bias = g.op('Mul', [
+    g.op('Sub', ['f_one', g.op('Cast', [mask4], { to: FLOAT })]),
+    'f_mask_min',
+  ]);
 
   for (let l = 0; l < layers; l++) {
     const p = `encoder.layer.${l}`;
@@ -91,8 +130,8 @@ export function buildMiniLmShapeModel(seed: number): Uint8Array {
     const q = split(linear(h, `${p}.attention.query`, hidden, hidden), [0, 2, 1, 3]);
     const k = split(linear(h, `${p}.attention.key`, hidden, hidden), [0, 2, 3, 1]);
     const v = split(linear(h, `${p}.attention.value`, hidden, hidden), [0, 2, 1, 3]);
-    const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, k]), 'f_scale']), bias]);
-    const probs = g.op('Softmax', [scores], { axis: -1 });
+    const scores = g.op('Add', [g.op('Div', [g.op('MatMul', [q, k]), 'f_sqrt_head']), bias]);
+    const probs = g.op('Softmax', [scores], { axis: 3 });
     const context = g.op('Transpose', [g.op('MatMul', [probs, v])], { perm: [0, 2, 1, 3] });
     const merged = g.op('Reshape', [context, 'merge_shape']);
     const attnOut = linear(merged, `${p}.attention.output`, hidden, hidden);
@@ -100,12 +139,12 @@ export function buildMiniLmShapeModel(seed: number): Uint8Array {
 
     // FFN with exact (erf) GELU: x * 0.5 * (1 + erf(x / sqrt(2))).
     const up = linear(h, `${p}.intermediate`, hidden, ffn);
-    const erf = g.op('Erf', [g.op('Mul', [up, 'f_sqrt1_2'])]);
+    const erf = g.op('Erf', [g.op('Div', [up, 'f_sqrt2'])]);
     const gelu = g.op('Mul', [g.op('Mul', [up, g.op('Add', [erf, 'f_one'])]), 'f_half']);
     const down = linear(gelu, `${p}.output`, ffn, hidden);
     h = layerNorm(g.op('Add', [down, h]), `${p}.output.norm`);
   }
   g.op('Identity', [h], {}, 'last_hidden_state');
   g.output('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', hidden]);
-  return g.encode();
+  return g.encode(opset);
 }

@@ -24,23 +24,34 @@ describe('chooseBackend', () => {
 
   it("falls back to 'wasm' when the native runtime aborts the process, and the caller lives on", async () => {
     const result = await runNativeCanary({ simulateFailure: 'abort' });
-    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/crashed \(SIGABRT\)/) });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/crashed \(SIGABRT\)/),
+    });
     expect(await chooseBackend('auto', { simulateFailure: 'abort' })).toBe('wasm');
     expect(process.exitCode ?? 0).toBe(0);
   });
 
   it("falls back to 'wasm' when the canary exits non-zero, throws, or hangs", async () => {
-    expect(await runNativeCanary({ simulateFailure: 'exit' })).toMatchObject({ ok: false, reason: expect.stringMatching(/code 3/) });
+    expect(await runNativeCanary({ simulateFailure: 'exit' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/code 3/),
+    });
     expect(await runNativeCanary({ simulateFailure: 'throw' })).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/simulated canary failure/),
     });
     const hang = await runNativeCanary({ simulateFailure: 'hang', timeoutMs: 2_000 });
-    expect(hang).toMatchObject({ ok: false, reason: expect.stringMatching(/did not answer within 2000 ms/) });
+    expect(hang).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/did not answer within 2000 ms/),
+    });
     expect(await chooseBackend('auto', { simulateFailure: 'hang', timeoutMs: 2_000 })).toBe('wasm');
   });
 
   it("falls back to 'wasm' when the canary script is missing", async () => {
-    expect(await chooseBackend('auto', { scriptPath: '/nonexistent/native-canary.js' })).toBe('wasm');
+    expect(await chooseBackend('auto', { scriptPath: '/nonexistent/native-canary.js' })).toBe(
+      'wasm',
+    );
   });
 });

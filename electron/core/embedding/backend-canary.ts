@@ -42,13 +42,18 @@ export function canaryScriptPath(): string {
 const cache = new Map<string, Promise<EmbeddingBackend>>();
 
 /** 'native' and 'wasm' are taken as given; 'auto' runs the canary once per process and caches it. */
-export function chooseBackend(preference: BackendPreference, options: CanaryOptions = {}): Promise<EmbeddingBackend> {
+export function chooseBackend(
+  preference: BackendPreference,
+  options: CanaryOptions = {},
+): Promise<EmbeddingBackend> {
   if (preference !== 'auto') return Promise.resolve(preference);
   const key = `${options.scriptPath ?? ''}|${options.simulateFailure ?? ''}`;
   let choice = cache.get(key);
   if (!choice) {
     choice = runNativeCanary(options).then((result) => {
-      options.log?.(`embedding backend: ${result.ok ? 'native' : 'wasm'} (${result.reason}, ${result.ms} ms)`);
+      options.log?.(
+        `embedding backend: ${result.ok ? 'native' : 'wasm'} (${result.reason}, ${result.ms} ms)`,
+      );
       return result.ok ? 'native' : 'wasm';
     });
     cache.set(key, choice);
@@ -96,7 +101,8 @@ export function runNativeCanary(options: CanaryOptions = {}): Promise<CanaryResu
     });
     child.on('error', (error) => finish(false, `the canary failed: ${error.message}`));
     child.on('exit', (code, signal) => {
-      if (code === 0 && report?.ok) return finish(true, `onnxruntime-node ${report.version} ran in ${report.ms} ms`);
+      if (code === 0 && report?.ok)
+        return finish(true, `onnxruntime-node ${report.version} ran in ${report.ms} ms`);
       if (signal) return finish(false, `the native runtime crashed (${signal})`);
       const detail = report && !report.ok ? report.error : lastLine(stderr);
       finish(false, `the native runtime exited with code ${code}${detail ? `: ${detail}` : ''}`);

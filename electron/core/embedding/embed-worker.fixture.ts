@@ -5,9 +5,15 @@ import { createEmbedder, type EmbeddingBackend } from './embedder';
 type Job = { backend: EmbeddingBackend; localModelPath: string; modelId: string; texts: string[] };
 
 const job = workerData as Job;
-const embedder = await createEmbedder({ modelId: job.modelId, localModelPath: job.localModelPath, backend: job.backend });
+const embedder = await createEmbedder({
+  modelId: job.modelId,
+  localModelPath: job.localModelPath,
+  backend: job.backend,
+});
 const vectors = await embedder.embed(job.texts);
-parentPort?.postMessage({ dims: embedder.dims, backend: embedder.backend, vectors }, [vectors.buffer as ArrayBuffer]);
+parentPort?.postMessage({ dims: embedder.dims, backend: embedder.backend, vectors }, [
+  vectors.buffer as ArrayBuffer,
+]);
 // After a transfer the worker's view is detached: proof that nothing was copied.
 parentPort?.postMessage({ detachedAfterTransfer: vectors.byteLength === 0 });
 await embedder.dispose();

@@ -10,7 +10,12 @@ describe('createEmbedder (WASM backend, in this thread)', () => {
 
   beforeAll(async () => {
     ({ modelsDir } = await testModels());
-    embedder = await createEmbedder({ modelId: BOW, localModelPath: modelsDir, backend: 'wasm', batchSize: 4 });
+    embedder = await createEmbedder({
+      modelId: BOW,
+      localModelPath: modelsDir,
+      backend: 'wasm',
+      batchSize: 4,
+    });
   });
   afterAll(() => embedder?.dispose());
 
@@ -24,7 +29,9 @@ describe('createEmbedder (WASM backend, in this thread)', () => {
   });
 
   it.runIf(process.platform === 'linux')('never loads the native onnxruntime library', () => {
-    expect(readFileSync('/proc/self/maps', 'utf8')).not.toMatch(/libonnxruntime|onnxruntime_binding/);
+    expect(readFileSync('/proc/self/maps', 'utf8')).not.toMatch(
+      /libonnxruntime|onnxruntime_binding/,
+    );
   });
 
   it('refuses a second, different backend in the same thread', async () => {

@@ -1,11 +1,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddingBackend } from './embedder';
-import { BOW, DOC_A, DOC_B, QUERY, cosine, rowNorms, startTsWorker, testModels } from './test-fixtures';
+import {
+  BOW,
+  DOC_A,
+  DOC_B,
+  QUERY,
+  cosine,
+  rowNorms,
+  startTsWorker,
+  testModels,
+} from './test-fixtures';
 
 type Reply = { dims: number; backend: EmbeddingBackend; vectors: Float32Array };
 
 /** Runs embed-worker.fixture.ts in a real worker thread. */
-function embedInWorker(backend: EmbeddingBackend, localModelPath: string, texts: string[]): Promise<Reply & { detached: boolean }> {
+function embedInWorker(
+  backend: EmbeddingBackend,
+  localModelPath: string,
+  texts: string[],
+): Promise<Reply & { detached: boolean }> {
   const worker = startTsWorker(new URL('./embed-worker.fixture.ts', import.meta.url), {
     workerData: { backend, localModelPath, modelId: BOW, texts },
   });
@@ -18,7 +31,11 @@ function embedInWorker(backend: EmbeddingBackend, localModelPath: string, texts:
     });
     worker.on('error', reject);
     // The worker must also wind down by itself once its embedder is disposed.
-    worker.on('exit', (code) => (reply && code === 0 ? resolve({ ...reply, detached }) : reject(new Error(`worker exited with code ${code}`))));
+    worker.on('exit', (code) =>
+      reply && code === 0
+        ? resolve({ ...reply, detached })
+        : reject(new Error(`worker exited with code ${code}`)),
+    );
   });
 }
 
@@ -40,10 +57,13 @@ describe('the embedder inside worker_threads', () => {
       expect(reply.vectors.length).toBe(3 * reply.dims);
       expect(reply.detached).toBe(true);
       for (const norm of rowNorms(reply.vectors, reply.dims)) expect(norm).toBeCloseTo(1, 4);
-      expect(cosine(reply.vectors, reply.dims, 2, 0)).toBeGreaterThan(cosine(reply.vectors, reply.dims, 2, 1));
+      expect(cosine(reply.vectors, reply.dims, 2, 0)).toBeGreaterThan(
+        cosine(reply.vectors, reply.dims, 2, 1),
+      );
     }
     expect([native.backend, wasm.backend]).toEqual(['native', 'wasm']);
     // Same model, same maths: the two runtimes agree.
-    for (let i = 0; i < native.vectors.length; i++) expect(wasm.vectors[i]).toBeCloseTo(native.vectors[i]!, 4);
+    for (let i = 0; i < native.vectors.length; i++)
+      expect(wasm.vectors[i]).toBeCloseTo(native.vectors[i]!, 4);
   });
 });

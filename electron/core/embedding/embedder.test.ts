@@ -13,7 +13,12 @@ describe('createEmbedder (native backend, in this thread)', () => {
 
   beforeAll(async () => {
     ({ modelsDir } = await testModels());
-    embedder = await createEmbedder({ modelId: BOW, localModelPath: modelsDir, backend: 'native', batchSize: 4 });
+    embedder = await createEmbedder({
+      modelId: BOW,
+      localModelPath: modelsDir,
+      backend: 'native',
+      batchSize: 4,
+    });
   });
   afterAll(() => embedder?.dispose());
 
@@ -47,7 +52,9 @@ describe('createEmbedder (native backend, in this thread)', () => {
   it('says in plain words where it looked when the model is missing', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'quire-no-model-'));
     try {
-      const error = await createEmbedder({ localModelPath: empty, backend: 'native' }).catch((e: unknown) => e);
+      const error = await createEmbedder({ localModelPath: empty, backend: 'native' }).catch(
+        (e: unknown) => e,
+      );
       expect(isQuireError(error) && error.code).toBe('model_unavailable');
       expect(String((error as Error).message)).toContain(empty);
       expect(String((error as Error).message)).toContain('Xenova/all-MiniLM-L6-v2/onnx/model.onnx');
@@ -61,7 +68,11 @@ describe('createEmbedder (native backend, in this thread)', () => {
     try {
       await cp(join(modelsDir, BOW), join(dir, BOW), { recursive: true });
       await writeFile(join(dir, BOW, 'onnx', 'model.onnx'), 'not an onnx file');
-      const error = await createEmbedder({ modelId: BOW, localModelPath: dir, backend: 'native' }).catch((e: unknown) => e);
+      const error = await createEmbedder({
+        modelId: BOW,
+        localModelPath: dir,
+        backend: 'native',
+      }).catch((e: unknown) => e);
       expect(isQuireError(error) && error.code).toBe('model_unavailable');
       expect(String((error as Error).message)).toMatch(/could not be loaded/);
     } finally {

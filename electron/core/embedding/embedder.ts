@@ -1,6 +1,12 @@
 // Text embeddings with transformers.js: tokenizer, ONNX session, mean pooling, L2 normalization.
 import { QuireError } from '../../../shared/errors';
-import { DEFAULT_EMBEDDING_MODEL, assertModelId, localModelDtype, modelUnavailable, type ModelDtype } from './model-location';
+import {
+  DEFAULT_EMBEDDING_MODEL,
+  assertModelId,
+  localModelDtype,
+  modelUnavailable,
+  type ModelDtype,
+} from './model-location';
 import { loadTransformers, type EmbeddingBackend, type Transformers } from './transformers-runtime';
 
 export type { EmbeddingBackend } from './transformers-runtime';
@@ -68,10 +74,14 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
   const threads = positiveInt(options.threads ?? DEFAULT_THREADS, 'threads');
   const batchSize = positiveInt(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize');
   assertModelId(modelId);
-  const dtype = options.dtype ?? localModelDtype(modelId, localModelPath) ?? (allowRemote ? 'fp32' : null);
+  const dtype =
+    options.dtype ?? localModelDtype(modelId, localModelPath) ?? (allowRemote ? 'fp32' : null);
   if (dtype === null) throw modelUnavailable(modelId, [localModelPath]);
 
-  const transformers = await loadTransformers(backend, { wasmThreads: threads, wasmDir: options.wasmDir });
+  const transformers = await loadTransformers(backend, {
+    wasmThreads: threads,
+    wasmDir: options.wasmDir,
+  });
   configureEnv(transformers, localModelPath, allowRemote, backend);
   let pipe: FeaturePipeline;
   try {
@@ -81,12 +91,19 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
       // throws, and 'auto' lets onnxruntime-web pick its WASM backend.
       device: backend === 'native' ? 'cpu' : 'auto',
       local_files_only: !allowRemote,
-      session_options: backend === 'native' ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {},
+      // Errors only: onnxruntime's warnings (e.g. unused initializers) would spam stderr.
+      session_options:
+        backend === 'native'
+          ? { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 }
+          : {},
     })) as unknown as FeaturePipeline;
   } catch (error) {
     throw modelUnavailable(modelId, [localModelPath], error);
   }
-  const maxLength = Math.min(pipe.tokenizer.model_max_length ?? Infinity, options.maxSequenceLength ?? DEFAULT_MAX_SEQUENCE_LENGTH);
+  const maxLength = Math.min(
+    pipe.tokenizer.model_max_length ?? Infinity,
+    options.maxSequenceLength ?? DEFAULT_MAX_SEQUENCE_LENGTH,
+  );
   pipe.tokenizer.model_max_length = maxLength;
 
   // One call at a time: onnxruntime-web cannot run a session twice at once, and parallel native
@@ -103,12 +120,14 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
   };
 
   let dims = 0;
-  const embed = (texts: string[]): Promise<Float32Array> => serial(() => embedBatches(pipe, texts, batchSize, dims));
+  const embed = (texts: string[]): Promise<Float32Array> =>
+    serial(() => embedBatches(pipe, texts, batchSize, dims));
   // A first run proves the model works and tells its width.
   try {
     const probe = await embed(['Quire']);
     dims = probe.length;
-    if (dims === 0 || !probe.every(Number.isFinite)) throw new Error('the model produced no usable vector');
+    if (dims === 0 || !probe.every(Number.isFinite))
+      throw new Error('the model produced no usable vector');
   } catch (error) {
     await pipe.dispose().catch(() => undefined);
     throw modelUnavailable(modelId, [localModelPath], error);
@@ -133,7 +152,12 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
  * Sorts texts by length so each batch pads to a similar length (padding is pure waste), runs the
  * batches, and writes each vector back at its text's original position.
  */
-async function embedBatches(pipe: FeaturePipeline, texts: string[], batchSize: number, knownDims: number): Promise<Float32Array> {
+async function embedBatches(
+  pipe: FeaturePipeline,
+  texts: string[],
+  batchSize: number,
+  knownDims: number,
+): Promise<Float32Array> {
   if (texts.length === 0) return new Float32Array(0);
   const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
   let dims = knownDims;
@@ -148,13 +172,20 @@ async function embedBatches(pipe: FeaturePipeline, texts: string[], batchSize: n
       dims = tensor.dims[1] ?? 0;
       out = new Float32Array(texts.length * dims);
     }
-    indices.forEach((original, row) => out.set(tensor.data.subarray(row * dims, (row + 1) * dims), original * dims));
+    indices.forEach((original, row) =>
+      out.set(tensor.data.subarray(row * dims, (row + 1) * dims), original * dims),
+    );
     tensor.dispose?.();
   }
   return out;
 }
 
-function configureEnv(transformers: Transformers, localModelPath: string, allowRemote: boolean, backend: EmbeddingBackend): void {
+function configureEnv(
+  transformers: Transformers,
+  localModelPath: string,
+  allowRemote: boolean,
+  backend: EmbeddingBackend,
+): void {
   const { env } = transformers;
   env.localModelPath = localModelPath;
   env.allowLocalModels = true;
@@ -167,6 +198,7 @@ function configureEnv(transformers: Transformers, localModelPath: string, allowR
 }
 
 function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new QuireError('invalid_argument', `${name} must be a whole number of at least 1.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new QuireError('invalid_argument', `${name} must be a whole number of at least 1.`);
   return value;
 }

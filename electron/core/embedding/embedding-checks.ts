@@ -10,12 +10,17 @@ export async function expectRetrievalBehaviour(embedder: Embedder): Promise<void
   expect(vectors.length).toBe(3 * embedder.dims);
   for (const norm of rowNorms(vectors, embedder.dims)) expect(norm).toBeCloseTo(1, 4);
   // The query shares "mitochondria", "produce", "energy", "cell" with A and nothing with B.
-  expect(cosine(vectors, embedder.dims, 2, 0)).toBeGreaterThan(cosine(vectors, embedder.dims, 2, 1) + 0.2);
+  expect(cosine(vectors, embedder.dims, 2, 0)).toBeGreaterThan(
+    cosine(vectors, embedder.dims, 2, 1) + 0.2,
+  );
 }
 
 export async function expectBatchingKeepsOrder(embedder: Embedder): Promise<void> {
   // More texts than one batch, of mixed lengths, so sorting by length really reorders them.
-  const texts = Array.from({ length: 19 }, (_, i) => `${'word '.repeat((i * 7) % 23)}text number ${i}`);
+  const texts = Array.from(
+    { length: 19 },
+    (_, i) => `${'word '.repeat((i * 7) % 23)}text number ${i}`,
+  );
   const together = await embedder.embed(texts);
   for (const i of [0, 5, 18]) {
     const alone = await embedder.embed([texts[i]!]);

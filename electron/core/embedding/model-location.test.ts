@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
-import { findLocalModel, localModelDtype, modelSearchDirs, requireLocalModel } from './model-location';
+import {
+  findLocalModel,
+  localModelDtype,
+  modelSearchDirs,
+  requireLocalModel,
+} from './model-location';
 
 const MODEL = 'Xenova/all-MiniLM-L6-v2';
 
@@ -23,8 +28,13 @@ describe('model location', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('searches an explicit --model-dir alone, else data then bundled resources', () => {
-    expect(modelSearchDirs({ modelDir: 'x', dataDir: 'd', resourcesDir: 'r' })).toEqual([resolve('x')]);
-    expect(modelSearchDirs({ dataDir: 'd', resourcesDir: 'r' })).toEqual([resolve('d/models'), resolve('r/models')]);
+    expect(modelSearchDirs({ modelDir: 'x', dataDir: 'd', resourcesDir: 'r' })).toEqual([
+      resolve('x'),
+    ]);
+    expect(modelSearchDirs({ dataDir: 'd', resourcesDir: 'r' })).toEqual([
+      resolve('d/models'),
+      resolve('r/models'),
+    ]);
     expect(modelSearchDirs({})).toEqual([]);
   });
 

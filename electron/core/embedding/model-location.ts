@@ -30,8 +30,14 @@ export function modelSearchDirs({ modelDir, dataDir, resourcesDir }: ModelDirOpt
 
 /** Model ids are `name` or `owner/name`; anything else could climb out of the models folder. */
 export function assertModelId(modelId: string): void {
-  const ok = /^[\w.-]+(\/[\w.-]+)?$/.test(modelId) && !modelId.split('/').some((part) => part === '.' || part === '..');
-  if (!ok) throw new QuireError('invalid_argument', `"${modelId}" is not a valid model name. Use a name like "Xenova/all-MiniLM-L6-v2".`);
+  const ok =
+    /^[\w.-]+(\/[\w.-]+)?$/.test(modelId) &&
+    !modelId.split('/').some((part) => part === '.' || part === '..');
+  if (!ok)
+    throw new QuireError(
+      'invalid_argument',
+      `"${modelId}" is not a valid model name. Use a name like "Xenova/all-MiniLM-L6-v2".`,
+    );
 }
 
 /** Which weights `<dir>/<modelId>` has: fp32 if present, else the quantized file, else null. */
@@ -58,8 +64,15 @@ export function requireLocalModel(modelId: string, searchDirs: readonly string[]
   return dir;
 }
 
-export function modelUnavailable(modelId: string, searchDirs: readonly string[], cause?: unknown): QuireError {
-  const where = searchDirs.length > 0 ? searchDirs.map((d) => `  - ${d}`).join('\n') : '  (no folders were configured)';
+export function modelUnavailable(
+  modelId: string,
+  searchDirs: readonly string[],
+  cause?: unknown,
+): QuireError {
+  const where =
+    searchDirs.length > 0
+      ? searchDirs.map((d) => `  - ${d}`).join('\n')
+      : '  (no folders were configured)';
   const expected = `${modelId}/${MODEL_FILES.fp32}`;
   const message =
     cause === undefined

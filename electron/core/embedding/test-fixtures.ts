@@ -7,7 +7,9 @@ import { BOW_MODEL_ID, makeTestModels, type TestModels } from '../../../scripts/
 export { BOW_MODEL_ID, MINILM_SHAPE_MODEL_ID } from '../../../scripts/make-test-models';
 
 /** .test-models/ at the repo root (git-ignored); makeTestModels skips work when it is current. */
-export const TEST_MODELS_DIR = resolve(fileURLToPath(new URL('../../../.test-models', import.meta.url)));
+export const TEST_MODELS_DIR = resolve(
+  fileURLToPath(new URL('../../../.test-models', import.meta.url)),
+);
 
 export function testModels(): Promise<TestModels> {
   return makeTestModels(TEST_MODELS_DIR);

@@ -23,7 +23,7 @@ export type RuntimeOptions = {
 const ORT_SYMBOL = Symbol.for('onnxruntime');
 // onnxruntime-web's typings are not reachable through its package exports; this is all we touch.
 const ORT_WEB = 'onnxruntime-web';
-type OrtWeb = { env: { wasm: { wasmPaths?: string; numThreads?: number } } };
+type OrtWeb = { env: { logLevel?: string; wasm: { wasmPaths?: string; numThreads?: number } } };
 const require = createRequire(import.meta.url);
 let loaded: { backend: EmbeddingBackend; transformers: Promise<Transformers> } | undefined;
 
@@ -32,7 +32,10 @@ export function threadBackend(): EmbeddingBackend | undefined {
   return loaded?.backend;
 }
 
-export function loadTransformers(backend: EmbeddingBackend, options: RuntimeOptions = {}): Promise<Transformers> {
+export function loadTransformers(
+  backend: EmbeddingBackend,
+  options: RuntimeOptions = {},
+): Promise<Transformers> {
   if (loaded) {
     if (loaded.backend !== backend) {
       throw new QuireError(
@@ -43,19 +46,28 @@ export function loadTransformers(backend: EmbeddingBackend, options: RuntimeOpti
     }
     return loaded.transformers;
   }
-  const transformers = (backend === 'wasm' ? loadOverWasm(options) : loadOverNative()).catch((error: unknown) => {
-    if (error instanceof QuireError) throw error;
-    // A failed import cannot be retried in this thread: the module cache keeps the failure.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new QuireError('model_unavailable', `The ${backend} ONNX runtime could not be loaded (${reason}).`, { cause: error });
-  });
+  const transformers = (backend === 'wasm' ? loadOverWasm(options) : loadOverNative()).catch(
+    (error: unknown) => {
+      if (error instanceof QuireError) throw error;
+      // A failed import cannot be retried in this thread: the module cache keeps the failure.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new QuireError(
+        'model_unavailable',
+        `The ${backend} ONNX runtime could not be loaded (${reason}).`,
+        { cause: error },
+      );
+    },
+  );
   loaded = { backend, transformers };
   return transformers;
 }
 
 async function loadOverNative(): Promise<Transformers> {
   if (ORT_SYMBOL in globalThis) {
-    throw new QuireError('internal', 'Another ONNX runtime was installed in this thread before the native embedder loaded.');
+    throw new QuireError(
+      'internal',
+      'Another ONNX runtime was installed in this thread before the native embedder loaded.',
+    );
   }
   const transformers = await import('@huggingface/transformers');
   assertRuntime(transformers, 'node');
@@ -74,9 +86,13 @@ async function loadOverWasm(options: RuntimeOptions): Promise<Transformers> {
   const wasmDir = options.wasmDir ?? dirname(require.resolve('onnxruntime-web'));
   ort.env.wasm.wasmPaths = pathToFileURL(join(wasmDir, '/')).href;
   ort.env.wasm.numThreads = options.wasmThreads ?? 1;
+  ort.env.logLevel = 'error';
   (globalThis as Record<symbol, unknown>)[ORT_SYMBOL] = ort;
 
-  const webBuild = join(dirname(require.resolve('@huggingface/transformers')), 'transformers.web.js');
+  const webBuild = join(
+    dirname(require.resolve('@huggingface/transformers')),
+    'transformers.web.js',
+  );
   const transformers = (await import(pathToFileURL(webBuild).href)) as Transformers;
   assertRuntime(transformers, 'web');
   transformers.env.useCustomCache = true;
@@ -85,7 +101,9 @@ async function loadOverWasm(options: RuntimeOptions): Promise<Transformers> {
 }
 
 function assertRuntime(transformers: Transformers, expected: 'node' | 'web'): void {
-  const versions = (transformers.env.backends.onnx as { versions?: Record<string, string> } | undefined)?.versions;
+  const versions = (
+    transformers.env.backends.onnx as { versions?: Record<string, string> } | undefined
+  )?.versions;
   if (!versions?.[expected]) {
     throw new QuireError(
       'internal',

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { QuireError, type QuireErrorShape } from '../../../shared/errors';
+import { holdNativeRuntime } from './native-runtime-anchor';
 import type { FromWorker, IndexingWorkerConfig, ToWorker, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol';
 
 export type PoolTask = {
@@ -126,6 +127,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
+    if (this.options.config.backend === 'native' && this.options.config.modelDir) holdNativeRuntime();
     const worker = startWorker(indexingWorkerEntry(), this.options.config);
     const slot: Slot = { worker, tasks: new Map(), solo: false, ready: false };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));

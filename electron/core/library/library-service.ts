@@ -179,7 +179,6 @@ export class LibraryService {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const running of this.inFlight.values()) running.cancel();
     await this.writer.idle();
     this.registry.close();
   }
@@ -232,6 +231,7 @@ export class LibraryService {
         this.emit(doc.id, 'document.progress', { documentId: doc.id, ...progress });
       },
     );
+    job.promise.catch(() => {}); // handled below; this only keeps an early rejection from going unhandled
     this.inFlight.set(doc.id, { cancel: job.cancel, tracker });
     void (async () => {
       try {
@@ -269,8 +269,9 @@ export class LibraryService {
         this.passwords.delete(doc.id);
         this.emit(doc.id, 'document.ready', { documentId: doc.id, chunks: ready.chunks, pages: ready.pages, ms: tracker.elapsedMs, vectorsPending });
       } catch (error) {
+        // Shutting down: leave the document in flight, so the next start resumes it.
         const latest = this.registry.get(doc.id);
-        if (latest) this.fail(latest, error);
+        if (latest && !this.closed) this.fail(latest, error);
       } finally {
         this.inFlight.delete(doc.id);
         this.emitQueueState();

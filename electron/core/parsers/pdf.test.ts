@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
 import { openDocument, type ParseMeta, type ParsedSection } from './index';
-import { collect, pdfFixture, scratchDir } from './test-helpers';
+import { collect, minimalPdf, pdfFixture, scratchDir } from './test-helpers';
 
 type Parsed = { sections: ParsedSection[]; meta: ParseMeta };
 const parsed = new Map<string, Promise<Parsed>>();
@@ -31,7 +31,8 @@ async function failure(name: string, password?: string): Promise<QuireError> {
 
 const allText = (sections: ParsedSection[]): string => sections.map((s) => s.text).join('\n');
 
-describe('PDF parser on real fixtures', () => {
+// The big fixtures take seconds each; allow for slow, busy CI machines.
+describe('PDF parser on real fixtures', { timeout: 180_000 }, () => {
   it.each([
     ['acl_naacl06_two_column_paper.pdf', 8, 'Preemptive Information Extraction'],
     ['latex_two_column_lorem.pdf', 3, 'Lorem ipsum dolor sit amet'],
@@ -102,6 +103,40 @@ describe('PDF parser on real fixtures', () => {
     } finally {
       dir.cleanup();
     }
+  });
+
+  describe('on generated PDFs', () => {
+    const dir = scratchDir();
+    afterAll(() => dir.cleanup());
+    const open = async (pages: Parameters<typeof minimalPdf>[0]) => {
+      const doc = await openDocument(dir.write('generated.pdf', minimalPdf(pages)));
+      const sections = await collect(doc.sections);
+      return { meta: doc.meta, pages: sections.map((s) => [s.page, s.text]) };
+    };
+
+    it('skips blank pages, keeps page numbers and says how many were blank', async () => {
+      const { meta, pages } = await open([null, 'Hello two', null, 'Hello four']);
+      expect(pages).toEqual([
+        [2, 'Hello two'],
+        [4, 'Hello four'],
+      ]);
+      expect(meta.warnings).toEqual([
+        { code: 'no_text_layer', message: expect.stringContaining('2 of 4 pages') },
+      ]);
+    });
+
+    it('skips a page that cannot be loaded and warns', async () => {
+      const { meta, pages } = await open(['One', 'broken']);
+      expect(pages).toEqual([[1, 'One']]);
+      expect(meta.warnings).toEqual([
+        { code: 'corrupt_file', message: 'Page 2 could not be read and was skipped.' },
+      ]);
+    });
+
+    it('calls a PDF with only blank pages a scan and one with no readable page corrupt', async () => {
+      await expect(open([null, null])).rejects.toMatchObject({ code: 'no_text_layer' });
+      await expect(open(['broken'])).rejects.toMatchObject({ code: 'corrupt_file' });
+    });
   });
 
   it('stops promptly when aborted mid-document', async () => {

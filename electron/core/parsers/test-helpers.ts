@@ -118,3 +118,43 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) out.push(item);
   return out;
 }
+
+/**
+ * A hand-written PDF: one Helvetica line per page, `null` for a blank page, 'broken' for
+ * a page-tree entry that points at a number instead of a page (pdfjs cannot load it).
+ */
+export function minimalPdf(pages: (string | null | 'broken')[]): Buffer {
+  const objects: string[] = [
+    '',
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const kids: string[] = [];
+  for (const page of pages) {
+    const id = objects.length;
+    kids.push(`${id} 0 R`);
+    if (page === 'broken') {
+      objects.push('42', '0');
+      continue;
+    }
+    const ops = page === null ? '' : `BT /F1 12 Tf 72 720 Td (${page}) Tj ET`;
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${id + 1} 0 R >>`,
+      `<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`,
+    );
+  }
+  objects[2] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${pages.length} >>`;
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    if (i === 0) return;
+    offsets.push(out.length);
+    out += `${i} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}

@@ -84,7 +84,7 @@ export async function loadBeir(dir: string, split = 'test'): Promise<BeirDataset
   };
 }
 
-/** Median of a list of numbers (e.g. latencies). */
+/** The p-quantile (0.5 = median) of a list of numbers, e.g. latencies. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
