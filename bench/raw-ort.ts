@@ -121,7 +121,9 @@ async function cli(): Promise<void> {
   // Internal: the WASM embedder needs a process of its own (one ONNX runtime per thread).
   if (values.mode === 'wasm-embedder') {
     console.log(
-      JSON.stringify(await embedderTokensPerSec({ backend: 'wasm', batchSize, threads, docs, passes })),
+      JSON.stringify(
+        await embedderTokensPerSec({ backend: 'wasm', batchSize, threads, docs, passes }),
+      ),
     );
     return;
   }
@@ -130,14 +132,21 @@ async function cli(): Promise<void> {
   const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes });
   const result: Record<string, unknown> = { ...raw };
   if (values.embedder) {
-    const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs, passes });
+    const native = await embedderTokensPerSec({
+      backend: 'native',
+      batchSize,
+      threads,
+      docs,
+      passes,
+    });
     result.embedderTokensPerSec = native.tokensPerSec;
+    result.embedderSortedTokensPerSec = native.sortedTokensPerSec;
     result.embedderVsRaw = Math.round((native.tokensPerSec / raw.rawOrtTokensPerSec) * 100) / 100;
   }
   if (values.wasm) {
-    result.wasmTokensPerSec = (
-      await wasmEmbedderTokensPerSec({ batchSize, threads, docs })
-    ).tokensPerSec;
+    const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs, passes });
+    result.wasmTokensPerSec = wasm.tokensPerSec;
+    result.wasmSortedTokensPerSec = wasm.sortedTokensPerSec;
   }
   console.log(JSON.stringify(result));
 }
@@ -147,14 +156,23 @@ async function sweep(docs: number, passes: number): Promise<void> {
   for (const threads of [1, 2]) {
     for (const batchSize of [1, 4, 8, 16, 32]) {
       const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes });
-      const native = await embedderTokensPerSec({ backend: 'native', batchSize, threads, docs, passes });
+      const native = await embedderTokensPerSec({
+        backend: 'native',
+        batchSize,
+        threads,
+        docs,
+        passes,
+      });
       const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs, passes });
       const { machine: _machine, ...rest } = raw;
       console.log(
         JSON.stringify({
           ...rest,
           embedderTokensPerSec: native.tokensPerSec,
+          embedderSortedTokensPerSec: native.sortedTokensPerSec,
           wasmTokensPerSec: wasm.tokensPerSec,
+          wasmSortedTokensPerSec: wasm.sortedTokensPerSec,
+          loadAvg1m: raw.machine.loadAvg1m,
         }),
       );
     }

@@ -7,6 +7,10 @@ export type QuireBridge = {
   readonly methods: readonly MethodName[];
   invoke: (method: MethodName, args: unknown) => Promise<Result<unknown>>;
   onEvent: (listener: (event: StreamEvent) => void) => () => void;
+  /** The local path of a dropped or picked file (Electron only). */
+  pathForFile?: (file: unknown) => string;
+  /** Native open dialogs (Electron only); resolves to the chosen paths. */
+  pickPaths?: (kind: 'files' | 'folder') => Promise<string[]>;
 };
 
 export type BridgeIpc = {

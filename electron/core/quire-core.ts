@@ -1,5 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createChatHandlers } from './chat/chat-handlers';
+import { ChatService, type ChatProvider } from './chat/chat-service';
+import { ConversationStore } from './chat/conversation-store';
+import { createRetriever } from './chat/retriever';
 import { createEventHandlers } from './events/event-handlers';
 import { StreamHub } from './events/stream-hub';
 import { chooseBackend, type BackendPreference } from './embedding/backend-canary';
@@ -13,7 +17,9 @@ import { LibraryService } from './library/library-service';
 import { openLanceChunkStore } from './library/lance-chunk-store';
 import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
+import { SettingsFile } from './settings/settings-file';
 import { QUIRE_VERSION } from './version';
+import { CONVERSATIONS_STREAM } from '../../shared/streams';
 
 export type QuireCoreOptions = {
   dataDir: string;
@@ -29,6 +35,9 @@ export type QuireCoreOptions = {
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** False for read-only commands: the queue is not resumed. */
   startIndexing?: boolean;
+  /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
+  chatProvider?: () => Promise<ChatProvider | null>;
+  chat?: { maxPromptTokens?: number; maxAnswerTokens?: number; checkpointMs?: number };
 };
 
 /**
@@ -42,8 +51,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const hub = options.hub ?? new StreamHub();
   const log = (level: 'info' | 'warn' | 'error', message: string) => (level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : undefined);
 
+  const settings = new SettingsFile(dataDir, (m) => logger.warn(m));
   const model = resolveModel({
-    modelId: options.embeddingModel ?? DEFAULT_EMBEDDING_MODEL,
+    modelId: options.embeddingModel ?? settings.get().retrieval.embeddingModel ?? DEFAULT_EMBEDDING_MODEL,
     modelDir: options.modelDir,
     dataDir,
     resourcesDir: options.resourcesDir,
@@ -67,6 +77,26 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const store = await openLanceChunkStore({ dataDir, dims: model.dims, kindOf: detectKind });
   const library = new LibraryService({ dataDir, hub, store, pool, embeddingModel: model.modelId, log });
   const watcher = new FolderWatcher(library);
+  const retriever = createRetriever({
+    store: store.lance,
+    pool,
+    embeddingModel: model.modelId,
+    settings: () => settings.get().retrieval,
+    hasModel: () => model.hasWeights,
+  });
+  const conversations = new ConversationStore(dataDir);
+  // Late subscribers (a reload mid-answer, a second window) start from the saved message.
+  hub.registerSnapshotProvider('chat', (stream) => conversations.getMessage(stream.slice('chat:'.length)) ?? null);
+  hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({ conversations: conversations.listConversations() }));
+  const chat = new ChatService({
+    hub,
+    store: conversations,
+    provider: options.chatProvider ?? (async () => null),
+    passageCount: () => retriever.passageCount(),
+    retrieve: (query) => retriever.retrieve(query),
+    rerankerEnabled: () => false,
+    ...options.chat,
+  });
   if (options.startIndexing !== false) {
     library.start();
     await watcher.restore();
@@ -82,6 +112,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     }),
     ...createEventHandlers(hub),
     ...createLibraryHandlers(library, watcher),
+    ...createChatHandlers(chat, conversations, hub),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, logger);
@@ -95,11 +126,17 @@ export async function createQuireCore(options: QuireCoreOptions) {
     library,
     store,
     model,
+    settings,
+    retriever,
+    chat,
+    conversations,
     async close() {
+      await chat.stopAll();
       await watcher.close();
       await library.close();
       await pool.close();
       await store.close();
+      conversations.close();
       hub.dispose();
     },
   };

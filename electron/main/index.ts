@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { createQuireCore, type QuireCore } from '../core/quire-core';
 import { registerIpcHandlers } from './ipc';
 import { isAppUrl, isSafeExternalUrl, secureWindowOptions } from './window-options';
@@ -39,6 +39,18 @@ app.whenReady().then(async () => {
     ipcMain,
     dispatch: core.dispatch,
     isTrustedFrame: (frame) => isAppUrl(frame.url, appUrl),
+  });
+  ipcMain.handle('quire:dialog.open', async (event, kind: unknown) => {
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url, appUrl)) return [];
+    const window = BrowserWindow.fromWebContents(event.sender);
+    const options: Electron.OpenDialogOptions = {
+      title: kind === 'folder' ? 'Add a folder to Quire' : 'Add files to Quire',
+      properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],
+      filters: kind === 'folder' ? [] : [{ name: 'Documents', extensions: ['pdf', 'md', 'markdown', 'txt', 'html', 'htm', 'docx', 'csv', 'log'] }],
+    };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
   });
   createMainWindow();
   app.on('activate', () => {

@@ -1,7 +1,9 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildBridge } from '../../shared/bridge';
 import { EVENT_CHANNEL } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
+
+export const DIALOG_CHANNEL = 'quire:dialog.open';
 
 // Only the contract's channels are reachable; raw ipcRenderer never leaves this file.
 const bridge = buildBridge({
@@ -13,4 +15,11 @@ const bridge = buildBridge({
   },
 });
 
-contextBridge.exposeInMainWorld('quire', bridge);
+contextBridge.exposeInMainWorld('quire', {
+  ...bridge,
+  pathForFile: (file: unknown) => webUtils.getPathForFile(file as File),
+  pickPaths: async (kind: 'files' | 'folder') => {
+    const paths: unknown = await ipcRenderer.invoke(DIALOG_CHANNEL, kind === 'folder' ? 'folder' : 'files');
+    return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
+  },
+});

@@ -1,14 +1,17 @@
 import type { z } from 'zod';
 import type { Result } from '../result';
 import { appMethods } from './app';
+import { chatMethods } from './chat';
 import { eventsMethods } from './events';
-import { libraryMethods } from './library';
+import { documentMethods, libraryMethods } from './library';
 
 /** Every invoke method, `domain.method`, with its zod argument and result schemas. */
 export const contract = {
   ...appMethods,
   ...eventsMethods,
   ...libraryMethods,
+  ...documentMethods,
+  ...chatMethods,
 };
 
 export type Contract = typeof contract;
@@ -33,5 +36,6 @@ export const invokeChannel = (name: MethodName) => `quire:${name}` as const;
 export const EVENT_CHANNEL = 'quire:event';
 
 export * from './app';
+export * from './chat';
 export * from './events';
 export * from './library';

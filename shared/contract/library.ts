@@ -65,3 +65,21 @@ export const libraryMethods = {
     result: z.object({ watchedFolders: z.array(z.string()) }),
   }),
 };
+
+export const DocumentContentSchema = z.object({
+  document: DocumentInfoSchema,
+  mime: z.string(),
+  /** The decoded text, for Markdown, plain text and HTML sources. */
+  text: z.string().nullable(),
+  /** The file's bytes, base64, for PDFs (rendered by the viewer). */
+  base64: z.string().nullable(),
+});
+export type DocumentContent = z.infer<typeof DocumentContentSchema>;
+
+export const documentMethods = {
+  'documents.content': method({
+    summary: 'The source of a document for the viewer: text, or the PDF bytes.',
+    args: z.object({ documentId: DocumentIdSchema }).strict(),
+    result: DocumentContentSchema,
+  }),
+};

@@ -1,5 +1,6 @@
 import { indexCommand, INDEX_HELP } from './index-command';
 import { libraryCommand, LIBRARY_HELP } from './library-command';
+import { searchCommand, SEARCH_HELP } from './search-command';
 import { serveCommand, SERVE_HELP } from './serve-command';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: SERVE_HELP },
   index: { run: indexCommand, help: INDEX_HELP },
   library: { run: libraryCommand, help: LIBRARY_HELP },
+  search: { run: searchCommand, help: SEARCH_HELP },
 };
 
 function usage(): string {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createQuireCore } from '../quire-core';
 import { startHttpServer } from '../server/http-server';
@@ -30,6 +31,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     hub: core.hub,
     port,
     rendererDir,
+    uploadsDir: path.join(core.dataDir, 'uploads'),
     token: values.token ?? process.env.QUIRE_TOKEN,
   });
   out.line(`Quire is running at ${server.openUrl}`, {

@@ -32,11 +32,14 @@ export class EmbedBatcher {
     return this.embedder.modelId;
   }
 
-  embed(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array> {
+  /** `urgent` texts (a search query) go before everything already waiting. */
+  embed(texts: string[], onBatch?: (done: number) => void, urgent = false): Promise<Float32Array> {
     if (texts.length === 0) return Promise.resolve(new Float32Array(0));
     return new Promise((resolve, reject) => {
       const job: Job = { texts, out: new Float32Array(texts.length * this.dims), done: 0, failed: false, onBatch, resolve, reject };
-      for (let i = 0; i < texts.length; i++) this.waiting.push({ job, index: i });
+      const items = texts.map((_, index) => ({ job, index }));
+      if (urgent) this.waiting.unshift(...items);
+      else this.waiting.push(...items);
       void this.drain();
     });
   }

@@ -82,7 +82,7 @@ async function handle(seq: number, request: WorkerRequest, signal: AbortSignal):
   }
   if (!rt.batcher) throw rt.batcherError ?? new QuireError('model_unavailable', 'No embedding model is available.');
   progress({ stage: 'embedding', done: 0, total: request.texts.length });
-  const vectors = await rt.batcher.embed(request.texts, (done) => progress({ stage: 'embedding', done, total: request.texts.length }));
+  const vectors = await rt.batcher.embed(request.texts, (done) => progress({ stage: 'embedding', done, total: request.texts.length }), request.urgent);
   return { type: 'embedded', vectors, dims: rt.batcher.dims, embeddingModel: rt.batcher.modelId };
 }
 

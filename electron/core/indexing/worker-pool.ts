@@ -11,6 +11,7 @@ export type PoolTask = {
   reject: (error: QuireError) => void;
   crashes: number;
   seq: number;
+  urgent: boolean;
 };
 
 type Slot = { worker: Worker; tasks: Map<number, PoolTask>; solo: boolean; ready: boolean };
@@ -67,15 +68,21 @@ export class WorkerPool {
     this.concurrency = options.concurrency ?? 4;
   }
 
-  run(request: WorkerRequest, onProgress?: (progress: WorkerProgress) => void): { promise: Promise<WorkerResponse>; cancel: () => void } {
+  /** `urgent` work (a query to embed while documents index) jumps the queue and may exceed concurrency by one. */
+  run(
+    request: WorkerRequest,
+    onProgress?: (progress: WorkerProgress) => void,
+    options: { urgent?: boolean } = {},
+  ): { promise: Promise<WorkerResponse>; cancel: () => void } {
     const seq = this.nextSeq++;
     let task!: PoolTask;
     const promise = new Promise<WorkerResponse>((resolve, reject) => {
-      task = { request, onProgress, resolve, reject, crashes: 0, seq };
+      task = { request, onProgress, resolve, reject, crashes: 0, seq, urgent: options.urgent ?? false };
     });
     if (this.closed) task.reject(new QuireError('cancelled', 'Indexing has stopped.'));
     else {
-      this.queue.push(task);
+      if (task.urgent) this.queue.unshift(task);
+      else this.queue.push(task);
       this.pump();
     }
     return { promise, cancel: () => this.cancel(task) };
@@ -116,7 +123,7 @@ export class WorkerPool {
       const task = this.queue[0]!;
       const suspect = task.crashes > 0;
       const slot = this.slots
-        .filter((s) => !s.solo && (suspect ? s.tasks.size === 0 : s.tasks.size < this.concurrency))
+        .filter((s) => !s.solo && (suspect ? s.tasks.size === 0 : s.tasks.size < this.concurrency + (task.urgent ? 1 : 0)))
         .sort((a, b) => a.tasks.size - b.tasks.size)[0];
       if (!slot) return;
       this.queue.shift();

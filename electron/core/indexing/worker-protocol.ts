@@ -19,7 +19,7 @@ export type IndexingWorkerConfig = {
 };
 
 export type IndexRequest = { type: 'index'; documentId: string; path: string; password?: string };
-export type EmbedRequest = { type: 'embed'; documentId: string; texts: string[] };
+export type EmbedRequest = { type: 'embed'; documentId: string | null; texts: string[]; urgent?: boolean };
 export type WorkerRequest = IndexRequest | EmbedRequest;
 
 export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & { ordinal: number };

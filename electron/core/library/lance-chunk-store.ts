@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DocumentKind } from '../../../shared/documents';
-import { openStore, type LanceStore } from '../store/store';
+import { openStore, type LanceStore } from '../store';
 import type { ChunkStorePort, DocumentChunks } from './chunk-store-port';
 
 export type LanceChunkStore = ChunkStorePort & { readonly lance: LanceStore };

@@ -1,4 +1,5 @@
 import type { Handlers } from '../rpc/dispatch';
+import { readDocumentContent } from './document-content';
 import type { FolderWatcher } from './folder-watcher';
 import type { LibraryService } from './library-service';
 
@@ -14,6 +15,7 @@ type LibraryHandlers = Pick<
   | 'library.resume'
   | 'library.watch'
   | 'library.unwatch'
+  | 'documents.content'
 >;
 
 export function createLibraryHandlers(library: LibraryService, watcher: FolderWatcher): LibraryHandlers {
@@ -34,5 +36,6 @@ export function createLibraryHandlers(library: LibraryService, watcher: FolderWa
     },
     'library.watch': async ({ folder }) => ({ watchedFolders: await watcher.watch(folder) }),
     'library.unwatch': async ({ folder }) => ({ watchedFolders: await watcher.unwatch(folder) }),
+    'documents.content': ({ documentId }) => readDocumentContent(library, documentId),
   };
 }

@@ -2,7 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../store/test-helpers';
-import { evaluateRun, loadBeir, ndcgAt, parseQrels, percentile, recallAt, type Qrels } from './beir-eval';
+import {
+  evaluateRun,
+  loadBeir,
+  ndcgAt,
+  parseQrels,
+  percentile,
+  recallAt,
+  type Qrels,
+} from './beir-eval';
 
 const rels = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
@@ -62,8 +70,14 @@ describe('BEIR loader', () => {
         join(dir, 'corpus.jsonl'),
         '{"_id": "10", "title": "T", "text": "body"}\n{"_id": "11", "text": "no title"}\n',
       );
-      await writeFile(join(dir, 'queries.jsonl'), '{"_id": "1", "text": "what?", "metadata": {}}\n');
-      await writeFile(join(dir, 'qrels', 'train.tsv'), 'query-id\tcorpus-id\tscore\n1\t10\t1\n1\t11\t0\n');
+      await writeFile(
+        join(dir, 'queries.jsonl'),
+        '{"_id": "1", "text": "what?", "metadata": {}}\n',
+      );
+      await writeFile(
+        join(dir, 'qrels', 'train.tsv'),
+        'query-id\tcorpus-id\tscore\n1\t10\t1\n1\t11\t0\n',
+      );
       const data = await loadBeir(dir, 'train');
       expect(data.corpus).toEqual([
         { id: '10', title: 'T', text: 'body' },

@@ -13,18 +13,29 @@ export type BeirDataset = { corpus: BeirDoc[]; queries: Map<string, string>; qre
  * nDCG@k as BEIR computes it (pytrec_eval's ndcg_cut): linear gain rel / log2(rank + 1),
  * normalised by the ideal ordering of all judged-relevant documents for the query.
  */
-export function ndcgAt(ranked: readonly string[], rels: ReadonlyMap<string, number>, k = 10): number {
+export function ndcgAt(
+  ranked: readonly string[],
+  rels: ReadonlyMap<string, number>,
+  k = 10,
+): number {
   let dcg = 0;
   ranked.slice(0, k).forEach((id, i) => {
     dcg += (rels.get(id) ?? 0) / Math.log2(i + 2);
   });
-  const ideal = [...rels.values()].filter((r) => r > 0).sort((a, b) => b - a).slice(0, k);
+  const ideal = [...rels.values()]
+    .filter((r) => r > 0)
+    .sort((a, b) => b - a)
+    .slice(0, k);
   const idcg = ideal.reduce((sum, rel, i) => sum + rel / Math.log2(i + 2), 0);
   return idcg === 0 ? 0 : dcg / idcg;
 }
 
 /** Share of the relevant documents that appear in the top k. */
-export function recallAt(ranked: readonly string[], rels: ReadonlyMap<string, number>, k = 10): number {
+export function recallAt(
+  ranked: readonly string[],
+  rels: ReadonlyMap<string, number>,
+  k = 10,
+): number {
   const relevant = [...rels.entries()].filter(([, r]) => r > 0).map(([id]) => id);
   if (relevant.length === 0) return 0;
   const top = new Set(ranked.slice(0, k));
@@ -45,7 +56,9 @@ export function evaluateRun(run: Run, qrels: Qrels, k = 10): Evaluation {
     recall += recallAt(ranked, rels, k);
     queries += 1;
   }
-  return queries === 0 ? { queries, ndcg: 0, recall: 0 } : { queries, ndcg: ndcg / queries, recall: recall / queries };
+  return queries === 0
+    ? { queries, ndcg: 0, recall: 0 }
+    : { queries, ndcg: ndcg / queries, recall: recall / queries };
 }
 
 export function parseJsonl<T>(text: string): T[] {
@@ -78,7 +91,11 @@ export async function loadBeir(dir: string, split = 'test'): Promise<BeirDataset
     readFile(join(dir, 'qrels', `${split}.tsv`), 'utf8'),
   ]);
   return {
-    corpus: parseJsonl<RawDoc>(corpusText).map((d) => ({ id: String(d._id), title: d.title ?? '', text: d.text ?? '' })),
+    corpus: parseJsonl<RawDoc>(corpusText).map((d) => ({
+      id: String(d._id),
+      title: d.title ?? '',
+      text: d.text ?? '',
+    })),
     queries: new Map(parseJsonl<RawQuery>(queriesText).map((q) => [String(q._id), q.text])),
     qrels: parseQrels(qrelsText),
   };

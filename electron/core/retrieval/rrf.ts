@@ -19,7 +19,8 @@ export type Fused<K extends string> = {
  */
 export function fuseRrf<K extends string>(lists: readonly RankedList<K>[], rrfK = 60): Fused<K>[] {
   const byId = new Map<string, Fused<K>>();
-  const emptyRanks = () => Object.fromEntries(lists.map((l) => [l.source, null])) as Record<K, number | null>;
+  const emptyRanks = () =>
+    Object.fromEntries(lists.map((l) => [l.source, null])) as Record<K, number | null>;
   for (const list of lists) {
     list.ids.forEach((id, index) => {
       let entry = byId.get(id);

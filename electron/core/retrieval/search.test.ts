@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store/store';
+import { openStore, type Store } from '../store';
 import { axisVector, makeChunk, makeDoc, tempDir } from '../store/test-helpers';
 import { cleanFtsQuery } from './fts-query';
 import { search } from './search';
@@ -14,24 +14,38 @@ beforeAll(async () => {
   const tmp = await tempDir('quire-search-');
   cleanup = tmp.cleanup;
   store = await openStore({ dir: tmp.dir, dims: DIMS });
-  await store.upsertDocuments([makeDoc('energy', { name: 'Energy notes' }), makeDoc('sea'), makeDoc('misc')]);
+  await store.upsertDocuments([
+    makeDoc('energy', { name: 'Energy notes' }),
+    makeDoc('sea'),
+    makeDoc('misc'),
+  ]);
   await store.replaceDocumentChunks(
     'energy',
     [
-      { ...makeChunk(0, 'solar panels efficiency notes', v(0, { axis: 1, weight: 0.5 })), pageStart: 4, pageEnd: 5 },
+      {
+        ...makeChunk(0, 'solar panels efficiency notes', v(0, { axis: 1, weight: 0.5 })),
+        pageStart: 4,
+        pageEnd: 5,
+      },
       makeChunk(1, 'solar wind', v(5)),
     ],
     { embeddingModel: 'mini' },
   );
-  await store.replaceDocumentChunks('sea', [makeChunk(0, 'ocean tides', v(0, { axis: 1, weight: 0.1 }))], {
-    embeddingModel: 'mini',
-  });
+  await store.replaceDocumentChunks(
+    'sea',
+    [makeChunk(0, 'ocean tides', v(0, { axis: 1, weight: 0.1 }))],
+    {
+      embeddingModel: 'mini',
+    },
+  );
   // Pending vectors: searchable by text at once, invisible to vector search.
   await store.replaceDocumentChunks('misc', [
     makeChunk(0, 'She runs every morning before the sun rises'),
     makeChunk(1, 'gardening tips for sunny beds'),
   ]);
-  await store.replaceDocumentChunks('old-model', [makeChunk(0, 'legacy passage', v(0))], { embeddingModel: 'old' });
+  await store.replaceDocumentChunks('old-model', [makeChunk(0, 'legacy passage', v(0))], {
+    embeddingModel: 'old',
+  });
   // BM25 over rows not yet in the index is scored per fragment; optimize makes ranks stable.
   await store.optimize();
 });
@@ -56,7 +70,12 @@ describe('hybrid search', () => {
     expect(vectorOnly?.ranks).toEqual({ vector: 1, text: null });
     expect(textOnly?.ranks).toEqual({ vector: null, text: 1 });
     expect(both?.score).toBeCloseTo(2 / 62);
-    expect(both).toMatchObject({ title: 'Energy notes', path: '/docs/energy.md', pageStart: 4, pageEnd: 5 });
+    expect(both).toMatchObject({
+      title: 'Energy notes',
+      path: '/docs/energy.md',
+      pageStart: 4,
+      pageEnd: 5,
+    });
     expect(both?.headingPath).toEqual(['Intro', 'Part 0']);
   });
 
@@ -70,7 +89,12 @@ describe('hybrid search', () => {
       weights: { vector: 0.1, text: 5 },
     });
     expect(result.hits[0]?.chunkId).toBe('energy:0');
-    const textHeavy = await search(store, { query: 'solar wind', queryVector: v(0), k: 1, weights: { vector: 0.1, text: 5 } });
+    const textHeavy = await search(store, {
+      query: 'solar wind',
+      queryVector: v(0),
+      k: 1,
+      weights: { vector: 0.1, text: 5 },
+    });
     expect(textHeavy.hits[0]?.chunkId).toBe('energy:1');
   });
 
@@ -82,7 +106,11 @@ describe('hybrid search', () => {
   });
 
   it('degrades to text when no chunk has a vector from this model', async () => {
-    const result = await search(store, { query: 'solar', queryVector: v(0), embeddingModel: 'unknown' });
+    const result = await search(store, {
+      query: 'solar',
+      queryVector: v(0),
+      embeddingModel: 'unknown',
+    });
     expect(result).toMatchObject({ mode: 'text', degraded: 'no_vectors' });
   });
 });
@@ -95,11 +123,18 @@ describe('vector search', () => {
     expect(ids).not.toContain('misc:1');
     expect(ids.slice(0, 2).sort()).toEqual(['old-model:0', 'sea:0']);
     expect(result.hits[0]?.distance).toBeCloseTo(0, 5);
-    expect(result.hits.find((h) => h.chunkId === 'sea:0')?.distance).toBeCloseTo(1 - 1 / Math.sqrt(1.01), 4);
+    expect(result.hits.find((h) => h.chunkId === 'sea:0')?.distance).toBeCloseTo(
+      1 - 1 / Math.sqrt(1.01),
+      4,
+    );
   });
 
   it('filters by documents, safely quoted', async () => {
-    const result = await search(store, { query: 'solar', queryVector: v(0), docIds: ['sea', "x' OR '1'='1"] });
+    const result = await search(store, {
+      query: 'solar',
+      queryVector: v(0),
+      docIds: ['sea', "x' OR '1'='1"],
+    });
     expect(result.hits.map((h) => h.docId)).toEqual(['sea']);
     expect((await search(store, { query: 'solar', docIds: [] })).hits).toEqual([]);
   });
@@ -113,7 +148,9 @@ describe('full-text search', () => {
   });
 
   it('ignores stop words without breaking the query', async () => {
-    expect((await search(store, { query: 'the running of the sun', mode: 'text' })).hits[0]?.chunkId).toBe('misc:0');
+    expect(
+      (await search(store, { query: 'the running of the sun', mode: 'text' })).hits[0]?.chunkId,
+    ).toBe('misc:0');
     expect((await search(store, { query: 'the of and', mode: 'text' })).hits).toEqual([]);
   });
 
@@ -146,10 +183,13 @@ describe('full-text search', () => {
     'solar '.repeat(500),
     '\u200b\u200b',
   ];
-  it.each(nasty.map((q, i) => [i, q] as const))('does not throw on nasty query #%i', async (_, query) => {
-    await expect(search(store, { query, mode: 'text' })).resolves.toBeDefined();
-    await expect(search(store, { query, queryVector: v(0) })).resolves.toBeDefined();
-  });
+  it.each(nasty.map((q, i) => [i, q] as const))(
+    'does not throw on nasty query #%i',
+    async (_, query) => {
+      await expect(search(store, { query, mode: 'text' })).resolves.toBeDefined();
+      await expect(search(store, { query, queryVector: v(0) })).resolves.toBeDefined();
+    },
+  );
 
   it('cleans queries to plain words', () => {
     expect(cleanFtsQuery('title:"solar" AND (wind OR tides)')).toBe('title solar wind tides');

@@ -70,7 +70,12 @@ function docFilter(docIds: readonly string[] | undefined): string | null {
   return docIds.length === 0 ? 'false' : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
 }
 
-async function textCandidates(store: Store, query: string, limit: number, filter: string | null): Promise<Row[]> {
+async function textCandidates(
+  store: Store,
+  query: string,
+  limit: number,
+  filter: string | null,
+): Promise<Row[]> {
   const cleaned = cleanFtsQuery(query);
   if (cleaned === '') return [];
   let q = store.tables.chunks
@@ -121,7 +126,9 @@ export async function search(store: Store, options: SearchOptions): Promise<Sear
   ];
 
   const [vectorRows, textRows] = await Promise.all([
-    wantVector && vector ? vectorCandidates(store, vector, limit, filters, ann) : Promise.resolve([]),
+    wantVector && vector
+      ? vectorCandidates(store, vector, limit, filters, ann)
+      : Promise.resolve([]),
     wantText ? textCandidates(store, options.query, limit, docs) : Promise.resolve([]),
   ]);
   const degraded = wantVector && vectorRows.length === 0 ? 'no_vectors' : null;

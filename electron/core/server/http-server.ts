@@ -1,6 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { EventCategorySchema, type EventCategory } from '../../../shared/events';
 import { err, type Result } from '../../../shared/result';
 import {
@@ -27,6 +29,9 @@ export type HttpServerOptions = {
   pingIntervalMs?: number;
   maxStreamsPerToken?: number;
   maxBodyBytes?: number;
+  /** Where browser uploads are saved before they are added to the library; null disables uploads. */
+  uploadsDir?: string | null;
+  maxUploadBytes?: number;
 };
 
 export type RunningServer = {
@@ -155,6 +160,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       openEventStream(req, res, url, stream);
       return;
     }
+    if (url.pathname === '/api/files/upload' && req.method === 'POST') {
+      await handleUpload(req, res);
+      return;
+    }
     const methodMatch = /^\/api\/([a-z]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (methodMatch && req.method === 'POST') {
       const body = await readBody(req, maxBody);
@@ -187,6 +196,46 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     sendJson(res, 404, err({ code: 'not_found', message: 'No such endpoint.' }));
+  }
+
+  /** A browser cannot hand over file paths, so dropped files arrive as bytes and are saved first. */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse) {
+    if (!options.uploadsDir) {
+      sendJson(res, 404, err({ code: 'not_found', message: 'Uploads are not enabled.' }));
+      return;
+    }
+    const rawName = decodeURIComponent(String(req.headers['x-file-name'] ?? ''));
+    const name = path.basename(rawName.replace(/\\/g, '/')).replace(/^\.+/, '').slice(0, 255);
+    if (!name) {
+      sendJson(res, 400, err({ code: 'invalid_argument', message: 'The upload needs a file name.' }));
+      return;
+    }
+    const limit = options.maxUploadBytes ?? 200 * 1024 * 1024;
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      sendJson(res, 413, err({ code: 'too_large', message: 'This file is larger than the upload limit.' }));
+      return;
+    }
+    const folder = path.join(options.uploadsDir, randomBytes(6).toString('hex'));
+    await fs.mkdir(folder, { recursive: true });
+    const target = path.join(folder, name);
+    let size = 0;
+    const file = await fs.open(target, 'w');
+    try {
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > limit) break;
+        await file.write(chunk as Buffer);
+      }
+    } finally {
+      await file.close();
+    }
+    if (size > limit) {
+      await fs.rm(folder, { recursive: true, force: true });
+      sendJson(res, 413, err({ code: 'too_large', message: 'This file is larger than the upload limit.' }));
+      return;
+    }
+    const result = await options.dispatch('library.add', { paths: [target] }, { transport: 'http', connection: null });
+    sendJson(res, statusFor(result), result);
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse, url: URL, stream: string) {

@@ -19,14 +19,19 @@ export type ColumnValues = Record<string, readonly unknown[] | Float32Array>;
  * Builds an Arrow table straight from columns. Passing plain objects to LanceDB makes it
  * infer types row by row and it rejects Float32Array vectors, so we build batches ourselves.
  */
-export function buildArrowTable(schema: Arrow.Schema, columns: ColumnValues, length: number): Arrow.Table {
+export function buildArrowTable(
+  schema: Arrow.Schema,
+  columns: ColumnValues,
+  length: number,
+): Arrow.Table {
   const children = schema.fields.map((field) => {
     const values = columns[field.name];
     if (values === undefined) throw new Error(`missing column ${field.name}`);
     if (arrow.DataType.isFixedSizeList(field.type)) {
       const flat = values as Float32Array;
       const size = (field.type as Arrow.FixedSizeList).listSize;
-      if (flat.length !== length * size) throw new Error(`column ${field.name}: expected ${length * size} floats`);
+      if (flat.length !== length * size)
+        throw new Error(`column ${field.name}: expected ${length * size} floats`);
       const child = arrow.makeData({ type: new arrow.Float32(), length: flat.length, data: flat });
       return arrow.makeData({ type: field.type, length, nullCount: 0, child });
     }

@@ -10,7 +10,10 @@ export type ChunkRow = Omit<StoredChunk, 'hasVector' | 'embeddingModel'> & {
 
 function checkVector(vector: Float32Array, dims: number, where: string): void {
   if (vector.length !== dims) {
-    throw new QuireError('invalid_argument', `${where}: vector has ${vector.length} dims, expected ${dims}.`);
+    throw new QuireError(
+      'invalid_argument',
+      `${where}: vector has ${vector.length} dims, expected ${dims}.`,
+    );
   }
   for (let i = 0; i < vector.length; i++) {
     if (!Number.isFinite(vector[i])) {
@@ -29,7 +32,10 @@ export function toChunkRows(
   const seen = new Set<number>();
   return chunks.map((c) => {
     if (!Number.isInteger(c.ordinal) || c.ordinal < 0 || seen.has(c.ordinal)) {
-      throw new QuireError('invalid_argument', `Chunk ordinal ${c.ordinal} is invalid or repeated.`);
+      throw new QuireError(
+        'invalid_argument',
+        `Chunk ordinal ${c.ordinal} is invalid or repeated.`,
+      );
     }
     seen.add(c.ordinal);
     const vector = c.vector ?? null;
@@ -76,7 +82,11 @@ export function splitVectors(
 }
 
 /** Pending chunks get a zero vector: the column is not nullable, and has_vector=false hides it. */
-export function chunkArrowTable(schema: ArrowSchema, rows: readonly ChunkRow[], dims: number): ArrowTable {
+export function chunkArrowTable(
+  schema: ArrowSchema,
+  rows: readonly ChunkRow[],
+  dims: number,
+): ArrowTable {
   const flat = new Float32Array(rows.length * dims);
   rows.forEach((r, i) => {
     if (r.vector) flat.set(r.vector, i * dims);

@@ -24,7 +24,9 @@ export const FTS_INDEX_NAME = `${FTS_COLUMN}_idx`;
 
 /** Canonical form of the settings, stored in the meta file to notice when they change. */
 export function ftsFingerprint(settings: FtsSettings): string {
-  const sorted = Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(
+    Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)),
+  );
   return JSON.stringify(sorted);
 }
 

@@ -1,13 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FTS_INDEX_NAME } from './fts-index';
 import { DEFAULT_MAINTENANCE, OptimizeThrottle } from './maintenance';
-import { openStore, type Store } from './store';
+import { openStore } from './open-store';
+import type { Store } from './store';
 import { makeChunks, makeDoc, tempDir } from './test-helpers';
 
 describe('OptimizeThrottle', () => {
   it('is due after enough writes or enough time, never with nothing written', () => {
     let now = 0;
-    const throttle = new OptimizeThrottle({ ...DEFAULT_MAINTENANCE, maxWritesBetween: 3, maxIntervalMs: 1000 }, () => now);
+    const throttle = new OptimizeThrottle(
+      { ...DEFAULT_MAINTENANCE, maxWritesBetween: 3, maxIntervalMs: 1000 },
+      () => now,
+    );
     expect(throttle.due()).toBe(false);
     throttle.note();
     throttle.note();
@@ -45,7 +49,10 @@ describe('store maintenance', () => {
     for (let d = 0; d < 300; d++) {
       const id = `doc${d}`;
       await store.upsertDocument(makeDoc(id, { status: 'writing' }));
-      await store.replaceDocumentChunks(id, makeChunks(3, (i) => `document ${d} passage ${i}`));
+      await store.replaceDocumentChunks(
+        id,
+        makeChunks(3, (i) => `document ${d} passage ${i}`),
+      );
       await store.upsertDocument(makeDoc(id, { chunks: 3 }));
       if (await store.maybeOptimize()) optimized += 1;
       const f = await store.fragments();
@@ -58,13 +65,21 @@ describe('store maintenance', () => {
     expect(fragments.chunks).toBeLessThanOrEqual(2);
     expect(await store.countChunks()).toBe(900);
     expect((await store.tables.chunks.listVersions()).length).toBeLessThan(10);
-    console.info(`[maintenance] max fragments ${maxFragments}, optimize runs ${optimized}, final ${JSON.stringify(fragments)}`);
+    console.info(
+      `[maintenance] max fragments ${maxFragments}, optimize runs ${optimized}, final ${JSON.stringify(fragments)}`,
+    );
   });
 
   it('finds rows written after the last index build, and optimize folds them in', async () => {
-    await store.replaceDocumentChunks('a', makeChunks(2, (i) => `alpha passage ${i}`));
+    await store.replaceDocumentChunks(
+      'a',
+      makeChunks(2, (i) => `alpha passage ${i}`),
+    );
     await store.optimize();
-    await store.replaceDocumentChunks('b', makeChunks(2, (i) => `bravo passage ${i}`));
+    await store.replaceDocumentChunks(
+      'b',
+      makeChunks(2, (i) => `bravo passage ${i}`),
+    );
     const unindexed = await store.tables.chunks.indexStats(FTS_INDEX_NAME);
     expect(unindexed?.numUnindexedRows).toBe(2);
     const search = () =>

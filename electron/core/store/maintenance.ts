@@ -48,7 +48,10 @@ export class OptimizeThrottle {
   }
   due(): boolean {
     if (this.writes === 0) return false;
-    return this.writes >= this.policy.maxWritesBetween || this.now() - this.last >= this.policy.maxIntervalMs;
+    return (
+      this.writes >= this.policy.maxWritesBetween ||
+      this.now() - this.last >= this.policy.maxIntervalMs
+    );
   }
   reset(): void {
     this.writes = 0;
@@ -61,7 +64,12 @@ export async function optimizeTables(
   keepVersionsMs: number,
   now: number,
 ): Promise<Omit<OptimizeReport, 'durationMs' | 'vectorIndexBuilt'>> {
-  const report = { fragments: {} as Record<string, number>, fragmentsRemoved: 0, versionsRemoved: 0, bytesRemoved: 0 };
+  const report = {
+    fragments: {} as Record<string, number>,
+    fragmentsRemoved: 0,
+    versionsRemoved: 0,
+    bytesRemoved: 0,
+  };
   for (const table of tables) {
     // Compaction, index refresh (folds new rows into FTS/ANN) and old-version cleanup in one.
     const stats = await table.optimize({ cleanupOlderThan: new Date(now - keepVersionsMs) });
@@ -80,7 +88,10 @@ export type TableHealth = { table: string; ok: boolean; rows: number | null; err
  * reads the id column end to end, which touches every data file. For chunks, it also runs a
  * one-row full-text query so a damaged index shows up here rather than in a chat.
  */
-export async function checkTables(db: Connection, names: readonly string[]): Promise<TableHealth[]> {
+export async function checkTables(
+  db: Connection,
+  names: readonly string[],
+): Promise<TableHealth[]> {
   const results: TableHealth[] = [];
   for (const name of names) {
     let table: Table | null = null;
@@ -92,11 +103,21 @@ export async function checkTables(db: Connection, names: readonly string[]): Pro
       if (scanned !== rows) throw new Error(`counted ${rows} rows but read ${scanned}`);
       const indices = await table.listIndices();
       if (indices.some((i) => i.indexType === 'FTS')) {
-        await table.query().fullTextSearch('health', { columns: FTS_COLUMN }).select(['id', '_score']).limit(1).toArray();
+        await table
+          .query()
+          .fullTextSearch('health', { columns: FTS_COLUMN })
+          .select(['id', '_score'])
+          .limit(1)
+          .toArray();
       }
       results.push({ table: name, ok: true, rows, error: null });
     } catch (error) {
-      results.push({ table: name, ok: false, rows: null, error: error instanceof Error ? error.message : String(error) });
+      results.push({
+        table: name,
+        ok: false,
+        rows: null,
+        error: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       table?.close();
     }

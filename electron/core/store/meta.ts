@@ -34,7 +34,8 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
   }
   try {
     const meta = JSON.parse(raw) as Partial<StoreMeta>;
-    if (typeof meta.schemaVersion !== 'number' || typeof meta.dims !== 'number') throw new Error('bad meta');
+    if (typeof meta.schemaVersion !== 'number' || typeof meta.dims !== 'number')
+      throw new Error('bad meta');
     return {
       schemaVersion: meta.schemaVersion,
       dims: meta.dims,
@@ -42,7 +43,9 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
       fts: typeof meta.fts === 'string' ? meta.fts : null,
     };
   } catch (error) {
-    throw new QuireError('table_damaged', 'The search index settings file is damaged.', { cause: error });
+    throw new QuireError('table_damaged', 'The search index settings file is damaged.', {
+      cause: error,
+    });
   }
 }
 

@@ -169,7 +169,8 @@ export function rowToDocument(row: Row): StoredDocument {
     contentHash: String(row.content_hash),
     status: String(row.status) as DocumentStatus,
     chunks: num(row.chunks),
-    error: code === null ? null : { code: code as ErrorCode, message: String(row.error_message ?? '') },
+    error:
+      code === null ? null : { code: code as ErrorCode, message: String(row.error_message ?? '') },
     vectorsPending: Boolean(row.vectors_pending),
     embeddingModel: strOrNull(row.embedding_model),
     addedAt: num(row.added_at),

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
 import { META_FILE } from './meta';
 import { SCHEMA_VERSION } from './schema';
-import { openStore, type Store } from './store';
+import { openStore } from './open-store';
+import type { Store } from './store';
 import { toStoreError } from './store-errors';
 import { axisVector, makeChunk, makeChunks, makeDoc, tempDir } from './test-helpers';
 
@@ -26,9 +27,16 @@ afterEach(async () => {
 describe('documents', () => {
   it('upserts by id and reads rows back with nullable fields intact', async () => {
     await store.upsertDocument(makeDoc('a', { pages: 12, kind: 'pdf' }));
-    await store.upsertDocument(makeDoc('b', { addedAt: 1, error: { code: 'corrupt_file', message: 'bad' } }));
+    await store.upsertDocument(
+      makeDoc('b', { addedAt: 1, error: { code: 'corrupt_file', message: 'bad' } }),
+    );
     await store.upsertDocument(makeDoc('a', { status: 'failed', chunks: 3, embeddingModel: 'm1' }));
-    expect(await store.getDocument('a')).toMatchObject({ pages: null, status: 'failed', chunks: 3, embeddingModel: 'm1' });
+    expect(await store.getDocument('a')).toMatchObject({
+      pages: null,
+      status: 'failed',
+      chunks: 3,
+      embeddingModel: 'm1',
+    });
     expect((await store.getDocument('b'))?.error).toEqual({ code: 'corrupt_file', message: 'bad' });
     expect(await store.getDocument('missing')).toBeNull();
     expect((await store.listDocuments()).map((d) => d.id)).toEqual(['b', 'a']);
@@ -39,19 +47,41 @@ describe('documents', () => {
 describe('chunks', () => {
   it('stores a new document in one commit, with ids, offsets and heading paths', async () => {
     const before = await store.version();
-    await store.replaceDocumentChunks('d1', [makeChunk(0, 'hello'), { ...makeChunk(1, 'world'), pageStart: 2, pageEnd: 3 }]);
+    await store.replaceDocumentChunks('d1', [
+      makeChunk(0, 'hello'),
+      { ...makeChunk(1, 'world'), pageStart: 2, pageEnd: 3 },
+    ]);
     expect(await store.version()).toBe(before + 1);
     const chunks = await store.getChunks('d1');
     expect(chunks.map((c) => c.id)).toEqual(['d1:0', 'd1:1']);
-    expect(chunks[1]).toMatchObject({ pageStart: 2, pageEnd: 3, headingPath: ['Intro', 'Part 1'], hasVector: false });
-    expect(chunks[0]).toMatchObject({ pageStart: null, embeddingModel: null, charStart: 0, charEnd: 5 });
+    expect(chunks[1]).toMatchObject({
+      pageStart: 2,
+      pageEnd: 3,
+      headingPath: ['Intro', 'Part 1'],
+      hasVector: false,
+    });
+    expect(chunks[0]).toMatchObject({
+      pageStart: null,
+      embeddingModel: null,
+      charStart: 0,
+      charEnd: 5,
+    });
   });
 
   it('replaces a document in exactly one new version, leaving other documents alone', async () => {
-    await store.replaceDocumentChunks('d1', makeChunks(5, (i) => `old ${i}`));
-    await store.replaceDocumentChunks('d2', makeChunks(2, (i) => `other ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(5, (i) => `old ${i}`),
+    );
+    await store.replaceDocumentChunks(
+      'd2',
+      makeChunks(2, (i) => `other ${i}`),
+    );
     const before = await store.version();
-    await store.replaceDocumentChunks('d1', makeChunks(3, (i) => `new ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(3, (i) => `new ${i}`),
+    );
     expect(await store.version()).toBe(before + 1);
     expect((await store.getChunks('d1')).map((c) => c.text)).toEqual(['new 0', 'new 1', 'new 2']);
     expect(await store.countChunks('d2')).toBe(2);
@@ -59,7 +89,10 @@ describe('chunks', () => {
   });
 
   it('writes a batch of documents in one commit', async () => {
-    await store.replaceDocumentChunks('d1', makeChunks(4, (i) => `old ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(4, (i) => `old ${i}`),
+    );
     const before = await store.version();
     const vectors = new Float32Array(2 * DIMS).fill(0.5);
     await store.replaceDocuments([
@@ -72,7 +105,10 @@ describe('chunks', () => {
   });
 
   it('readers see all old or all new chunks while a 2,000-chunk document is replaced', async () => {
-    await store.replaceDocumentChunks('big', makeChunks(2000, (i) => `generation old passage ${i}`));
+    await store.replaceDocumentChunks(
+      'big',
+      makeChunks(2000, (i) => `generation old passage ${i}`),
+    );
     const other = await (await connect(dir, { readConsistencyInterval: 0 })).openTable('chunks');
     const seen = { old: 0, new: 0 };
     let done = false;
@@ -88,7 +124,10 @@ describe('chunks', () => {
     };
     const readers = [read(store.tables.chunks), read(other), read(other)];
     const before = await store.version();
-    await store.replaceDocumentChunks('big', makeChunks(1500, (i) => `generation new passage ${i}`));
+    await store.replaceDocumentChunks(
+      'big',
+      makeChunks(1500, (i) => `generation new passage ${i}`),
+    );
     await new Promise((r) => setTimeout(r, 200));
     done = true;
     await Promise.all(readers);
@@ -99,24 +138,45 @@ describe('chunks', () => {
   });
 
   it('attaches vectors later, atomically, and validates them', async () => {
-    await store.replaceDocumentChunks('d1', makeChunks(3, (i) => `text ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(3, (i) => `text ${i}`),
+    );
     const before = await store.version();
-    await store.setVectors('d1', 'model-a', [0, 1, 2].map((i) => axisVector(DIMS, i)));
+    await store.setVectors(
+      'd1',
+      'model-a',
+      [0, 1, 2].map((i) => axisVector(DIMS, i)),
+    );
     expect(await store.version()).toBe(before + 1);
-    expect((await store.getChunks('d1')).every((c) => c.hasVector && c.embeddingModel === 'model-a')).toBe(true);
-    await expect(store.setVectors('d1', 'm', [axisVector(DIMS, 0)])).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect(
+      (await store.getChunks('d1')).every((c) => c.hasVector && c.embeddingModel === 'model-a'),
+    ).toBe(true);
+    await expect(store.setVectors('d1', 'm', [axisVector(DIMS, 0)])).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     await expect(store.setVectors('nope', 'm', [])).rejects.toMatchObject({ code: 'not_found' });
     await expect(
-      store.replaceDocumentChunks('d2', [makeChunk(0, 'x', new Float32Array(3))], { embeddingModel: 'm' }),
+      store.replaceDocumentChunks('d2', [makeChunk(0, 'x', new Float32Array(3))], {
+        embeddingModel: 'm',
+      }),
     ).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(store.replaceDocumentChunks('d2', [makeChunk(0, 'x', axisVector(DIMS, 1))])).rejects.toBeInstanceOf(QuireError);
+    await expect(
+      store.replaceDocumentChunks('d2', [makeChunk(0, 'x', axisVector(DIMS, 1))]),
+    ).rejects.toBeInstanceOf(QuireError);
   });
 
   it('deleteDocument removes its chunks and its row', async () => {
     await store.upsertDocument(makeDoc('d1'));
     await store.upsertDocument(makeDoc('d2'));
-    await store.replaceDocumentChunks('d1', makeChunks(4, (i) => `a ${i}`));
-    await store.replaceDocumentChunks('d2', makeChunks(2, (i) => `b ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(4, (i) => `a ${i}`),
+    );
+    await store.replaceDocumentChunks(
+      'd2',
+      makeChunks(2, (i) => `b ${i}`),
+    );
     await store.deleteDocument('d1');
     expect(await store.countChunks('d1')).toBe(0);
     expect(await store.countChunks()).toBe(2);
@@ -128,30 +188,53 @@ describe('chunks', () => {
 describe('schema version and reopening', () => {
   it('reopens an existing v1 store with its data', async () => {
     await store.upsertDocument(makeDoc('d1', { chunks: 2 }));
-    await store.replaceDocumentChunks('d1', makeChunks(2, (i) => `persisted ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(2, (i) => `persisted ${i}`),
+    );
     await store.close();
-    const meta = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as { schemaVersion: number };
+    const meta = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as {
+      schemaVersion: number;
+    };
     expect(meta.schemaVersion).toBe(SCHEMA_VERSION);
     store = await openStore({ dir, dims: DIMS });
     expect((await store.getDocument('d1'))?.chunks).toBe(2);
-    expect((await store.getChunks('d1')).map((c) => c.text)).toEqual(['persisted 0', 'persisted 1']);
+    expect((await store.getChunks('d1')).map((c) => c.text)).toEqual([
+      'persisted 0',
+      'persisted 1',
+    ]);
   });
 
   it('refuses a store written by a newer version', async () => {
     await store.close();
-    const meta = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as Record<string, unknown>;
-    await writeFile(join(dir, META_FILE), JSON.stringify({ ...meta, schemaVersion: SCHEMA_VERSION + 1 }));
+    const meta = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    await writeFile(
+      join(dir, META_FILE),
+      JSON.stringify({ ...meta, schemaVersion: SCHEMA_VERSION + 1 }),
+    );
     await expect(openStore({ dir, dims: DIMS })).rejects.toThrow(/newer version/);
     store = await openStore({ dir: `${dir}/fresh`, dims: DIMS });
   });
 
   it('a new embedding width keeps the text and marks every vector pending', async () => {
-    await store.upsertDocument(makeDoc('d1', { chunks: 1, vectorsPending: false, embeddingModel: 'm' }));
-    await store.replaceDocumentChunks('d1', [makeChunk(0, 'kept text', axisVector(DIMS, 0))], { embeddingModel: 'm' });
+    await store.upsertDocument(
+      makeDoc('d1', { chunks: 1, vectorsPending: false, embeddingModel: 'm' }),
+    );
+    await store.replaceDocumentChunks('d1', [makeChunk(0, 'kept text', axisVector(DIMS, 0))], {
+      embeddingModel: 'm',
+    });
     await store.close();
     store = await openStore({ dir, dims: 16 });
-    expect(await store.getChunks('d1')).toMatchObject([{ text: 'kept text', hasVector: false, embeddingModel: null }]);
-    expect(await store.getDocument('d1')).toMatchObject({ vectorsPending: true, embeddingModel: null });
+    expect(await store.getChunks('d1')).toMatchObject([
+      { text: 'kept text', hasVector: false, embeddingModel: null },
+    ]);
+    expect(await store.getDocument('d1')).toMatchObject({
+      vectorsPending: true,
+      embeddingModel: null,
+    });
     await store.setVectors('d1', 'wide', [axisVector(16, 3)]);
     expect(await store.countVectors('wide')).toBe(1);
   });
@@ -159,7 +242,10 @@ describe('schema version and reopening', () => {
 
 describe('health and errors', () => {
   it('reports healthy tables, then a damaged data file', async () => {
-    await store.replaceDocumentChunks('d1', makeChunks(50, (i) => `passage ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(50, (i) => `passage ${i}`),
+    );
     expect((await store.checkHealth()).map((h) => [h.table, h.ok])).toEqual([
       ['documents', true],
       ['chunks', true],
@@ -172,9 +258,14 @@ describe('health and errors', () => {
   });
 
   it('maps a full disk to disk_full', () => {
-    const full = toStoreError(new Error('LanceError(IO): No space left on device (os error 28)'), 'save');
+    const full = toStoreError(
+      new Error('LanceError(IO): No space left on device (os error 28)'),
+      'save',
+    );
     expect(full).toMatchObject({ code: 'disk_full', retryable: true });
-    expect(toStoreError(Object.assign(new Error('x'), { code: 'ENOSPC' }), 'save').code).toBe('disk_full');
+    expect(toStoreError(Object.assign(new Error('x'), { code: 'ENOSPC' }), 'save').code).toBe(
+      'disk_full',
+    );
     expect(toStoreError(new Error('boom'), 'save').code).toBe('internal');
   });
 });

@@ -1,19 +1,15 @@
-import { mkdir } from 'node:fs/promises';
-import { connect, type Connection, type Table } from '@lancedb/lancedb';
+import type { Connection, Table } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
 import { buildArrowTable } from './arrow';
 import { chunkArrowTable, splitVectors, toChunkRows, type ChunkRow } from './chunk-rows';
-import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
 import {
   checkTables,
-  DEFAULT_MAINTENANCE,
   OptimizeThrottle,
   optimizeTables,
   type MaintenancePolicy,
   type OptimizeReport,
   type TableHealth,
 } from './maintenance';
-import { migrate, readMeta, writeMeta, type StoreMeta } from './meta';
 import {
   CHUNK_COLUMNS,
   CHUNKS_TABLE,
@@ -23,26 +19,13 @@ import {
   DOCUMENTS_TABLE,
   rowToChunk,
   rowToDocument,
-  SCHEMA_VERSION,
   sqlString,
   type ChunkInput,
   type StoredChunk,
   type StoredDocument,
 } from './schema';
 import { guard } from './store-errors';
-import { DEFAULT_VECTOR_INDEX, ensureVectorIndex, type VectorIndexPolicy } from './vector-index';
-import { openChunksTable, openOrCreate } from './tables';
-
-export type StoreOptions = {
-  /** The LanceDB folder, normally `<dataDir>/lancedb`. */
-  dir: string;
-  /** Embedding width. Opening with a new width rebuilds the vector column as pending. */
-  dims: number;
-  fts?: FtsSettings;
-  maintenance?: Partial<MaintenancePolicy>;
-  vectorIndex?: Partial<VectorIndexPolicy>;
-  now?: () => number;
-};
+import { ensureVectorIndex, type VectorIndexPolicy } from './vector-index';
 
 export type ReplaceOptions = {
   /** One flat [chunks × dims] buffer, as workers transfer them; or set ChunkInput.vector. */
@@ -55,37 +38,11 @@ export type WriteResult = { version: number; chunks: number };
 
 export type Store = LanceStore;
 
-export async function openStore(options: StoreOptions): Promise<LanceStore> {
-  if (!Number.isInteger(options.dims) || options.dims <= 0) {
-    throw new QuireError('invalid_argument', `Embedding width must be a positive integer.`);
-  }
-  return guard('open', async () => {
-    await mkdir(options.dir, { recursive: true });
-    const db = await connect(options.dir);
-    const now = options.now ?? Date.now;
-    const fts = { ...DEFAULT_FTS, ...options.fts };
-    let meta: StoreMeta = (await readMeta(options.dir)) ?? {
-      schemaVersion: SCHEMA_VERSION,
-      dims: options.dims,
-      createdAt: now(),
-      fts: null,
-    };
-    meta = await migrate({ db, dir: options.dir, meta });
-    const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
-    const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
-    const fingerprint = ftsFingerprint(fts);
-    await ensureFtsIndex(chunks, fts, rebuilt || (meta.fts !== null && meta.fts !== fingerprint));
-    meta = { ...meta, dims: options.dims, fts: fingerprint };
-    await writeMeta(options.dir, meta);
-    return new LanceStore(db, options.dir, options.dims, documents, chunks, {
-      now,
-      maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
-      vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },
-    });
-  });
-}
-
-type Settings = { now: () => number; maintenance: MaintenancePolicy; vectorIndex: VectorIndexPolicy };
+export type StoreSettings = {
+  now: () => number;
+  maintenance: MaintenancePolicy;
+  vectorIndex: VectorIndexPolicy;
+};
 
 export class LanceStore {
   private chain: Promise<unknown> = Promise.resolve();
@@ -99,7 +56,7 @@ export class LanceStore {
     readonly dims: number,
     private readonly documents: Table,
     private readonly chunks: Table,
-    readonly settings: Settings,
+    readonly settings: StoreSettings,
   ) {
     this.throttle = new OptimizeThrottle(settings.maintenance, settings.now);
     this.chunkSchema = chunksSchema(dims);
@@ -121,7 +78,11 @@ export class LanceStore {
     if (docs.length === 0) return Promise.resolve();
     const data = buildArrowTable(this.docsSchema, documentColumns(docs), docs.length);
     return this.serial('save the document', async () => {
-      await this.documents.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+      await this.documents
+        .mergeInsert('id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute(data);
       this.throttle.note();
     });
   }
@@ -132,7 +93,11 @@ export class LanceStore {
 
   getDocument(id: string): Promise<StoredDocument | null> {
     return guard('read the document', async () => {
-      const rows = await this.documents.query().where(`id = ${sqlString(id)}`).limit(1).toArray();
+      const rows = await this.documents
+        .query()
+        .where(`id = ${sqlString(id)}`)
+        .limit(1)
+        .toArray();
       return rows[0] ? rowToDocument(rows[0] as Record<string, unknown>) : null;
     });
   }
@@ -141,8 +106,13 @@ export class LanceStore {
     return guard('read documents', async () => {
       const unique = [...new Set(ids)];
       if (unique.length === 0) return new Map();
-      const rows = await this.documents.query().where(`id IN (${unique.map(sqlString).join(', ')})`).toArray();
-      return new Map(rows.map((r) => rowToDocument(r as Record<string, unknown>)).map((d) => [d.id, d]));
+      const rows = await this.documents
+        .query()
+        .where(`id IN (${unique.map(sqlString).join(', ')})`)
+        .toArray();
+      return new Map(
+        rows.map((r) => rowToDocument(r as Record<string, unknown>)).map((d) => [d.id, d]),
+      );
     });
   }
 
@@ -168,7 +138,11 @@ export class LanceStore {
    * Swaps a document's chunks in one LanceDB commit (one new table version), so readers see
    * the old set or the new set, never a mix. New documents take a plain append, also one commit.
    */
-  replaceDocumentChunks(docId: string, chunks: readonly ChunkInput[], options: ReplaceOptions = {}): Promise<WriteResult> {
+  replaceDocumentChunks(
+    docId: string,
+    chunks: readonly ChunkInput[],
+    options: ReplaceOptions = {},
+  ): Promise<WriteResult> {
     return this.replaceDocuments([{ docId, chunks, ...options }]);
   }
 
@@ -176,7 +150,9 @@ export class LanceStore {
   replaceDocuments(batch: readonly DocumentChunkSet[]): Promise<WriteResult> {
     const docIds = batch.map((d) => d.docId);
     if (new Set(docIds).size !== docIds.length) {
-      return Promise.reject(new QuireError('invalid_argument', 'A document appears twice in one write.'));
+      return Promise.reject(
+        new QuireError('invalid_argument', 'A document appears twice in one write.'),
+      );
     }
     let rows: ChunkRow[];
     try {
@@ -195,20 +171,35 @@ export class LanceStore {
    * Attaches vectors (in ordinal order) to a document's existing chunks: for "indexed now,
    * embedded later" and for re-embedding after a model change. One commit per document.
    */
-  setVectors(docId: string, modelId: string, vectors: readonly Float32Array[] | Float32Array): Promise<WriteResult> {
+  setVectors(
+    docId: string,
+    modelId: string,
+    vectors: readonly Float32Array[] | Float32Array,
+  ): Promise<WriteResult> {
     return this.serial('save the vectors', async () => {
       const current = await this.readChunks(docId);
-      if (current.length === 0) throw new QuireError('not_found', 'That document has no passages to embed.');
+      if (current.length === 0)
+        throw new QuireError('not_found', 'That document has no passages to embed.');
       const split = splitVectors(vectors, current.length, this.dims);
-      const rows: ChunkRow[] = current.map((c, i) => ({ ...c, vector: split[i] ?? null, embeddingModel: modelId }));
+      const rows: ChunkRow[] = current.map((c, i) => ({
+        ...c,
+        vector: split[i] ?? null,
+        embeddingModel: modelId,
+      }));
       return this.commitChunks([docId], rows, false);
     });
   }
 
-  private async commitChunks(docIds: readonly string[], rows: readonly ChunkRow[], replace: boolean): Promise<WriteResult> {
+  private async commitChunks(
+    docIds: readonly string[],
+    rows: readonly ChunkRow[],
+    replace: boolean,
+  ): Promise<WriteResult> {
     if (docIds.length === 0) return { version: await this.chunks.version(), chunks: 0 };
     const filter =
-      docIds.length === 1 ? `doc_id = ${sqlString(docIds[0]!)}` : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
+      docIds.length === 1
+        ? `doc_id = ${sqlString(docIds[0]!)}`
+        : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
     this.throttle.note();
     if (rows.length === 0) {
       const result = await this.chunks.delete(filter);
@@ -220,7 +211,8 @@ export class LanceStore {
       return { version: result.version, chunks: rows.length };
     }
     let merge = this.chunks.mergeInsert('id').whenMatchedUpdateAll();
-    if (replace) merge = merge.whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where: filter });
+    if (replace)
+      merge = merge.whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where: filter });
     const result = await merge.execute(data);
     return { version: result.version, chunks: rows.length };
   }
@@ -231,7 +223,9 @@ export class LanceStore {
       .where(`doc_id = ${sqlString(docId)}`)
       .select([...CHUNK_COLUMNS])
       .toArray();
-    return rows.map((r) => rowToChunk(r as Record<string, unknown>)).sort((a, b) => a.ordinal - b.ordinal);
+    return rows
+      .map((r) => rowToChunk(r as Record<string, unknown>))
+      .sort((a, b) => a.ordinal - b.ordinal);
   }
 
   /** A document's chunks in reading order, without vectors (e.g. to embed them later). */
@@ -251,7 +245,8 @@ export class LanceStore {
 
   /** Chunks that vector search can see (optionally only those from one model). */
   countVectors(embeddingModel?: string): Promise<number> {
-    const model = embeddingModel === undefined ? '' : ` AND embedding_model = ${sqlString(embeddingModel)}`;
+    const model =
+      embeddingModel === undefined ? '' : ` AND embedding_model = ${sqlString(embeddingModel)}`;
     return guard('count passages', () => this.chunks.countRows(`has_vector = true${model}`));
   }
 
@@ -271,7 +266,11 @@ export class LanceStore {
     return this.serial('tidy the index', async () => {
       const started = this.settings.now();
       const tables = [this.documents, this.chunks];
-      const report = await optimizeTables(tables, this.settings.maintenance.keepVersionsMs, started);
+      const report = await optimizeTables(
+        tables,
+        this.settings.maintenance.keepVersionsMs,
+        started,
+      );
       const vectorIndexBuilt = await ensureVectorIndex(this.chunks, this.settings.vectorIndex);
       this.throttle.reset();
       return { ...report, vectorIndexBuilt, durationMs: this.settings.now() - started };

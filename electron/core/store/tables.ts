@@ -3,7 +3,11 @@ import { arrow, type ArrowSchema } from './arrow';
 import { chunkArrowTable } from './chunk-rows';
 import { CHUNK_COLUMNS, CHUNKS_TABLE, chunksSchema, rowToChunk } from './schema';
 
-export async function openOrCreate(db: Connection, name: string, schema: ArrowSchema): Promise<Table> {
+export async function openOrCreate(
+  db: Connection,
+  name: string,
+  schema: ArrowSchema,
+): Promise<Table> {
   const names = await db.tableNames();
   if (names.includes(name)) return db.openTable(name);
   return db.createEmptyTable(name, schema);
@@ -29,15 +33,20 @@ export async function openChunksTable(
   const table = await openOrCreate(db, CHUNKS_TABLE, schema);
   const width = await vectorWidth(table);
   if (width === dims) return { table, rebuilt: false };
-  const rows = (await table.query().select([...CHUNK_COLUMNS]).toArray()).map((r) =>
-    rowToChunk(r as Record<string, unknown>),
-  );
+  const rows = (
+    await table
+      .query()
+      .select([...CHUNK_COLUMNS])
+      .toArray()
+  ).map((r) => rowToChunk(r as Record<string, unknown>));
   table.close();
   const pending = rows.map((c) => ({ ...c, vector: null, embeddingModel: null }));
   const rebuilt =
     pending.length === 0
       ? await db.createEmptyTable(CHUNKS_TABLE, schema, { mode: 'overwrite' })
-      : await db.createTable(CHUNKS_TABLE, chunkArrowTable(schema, pending, dims), { mode: 'overwrite' });
+      : await db.createTable(CHUNKS_TABLE, chunkArrowTable(schema, pending, dims), {
+          mode: 'overwrite',
+        });
   if ((await documents.countRows('chunks > 0')) > 0) {
     await documents.update({
       valuesSql: { vectors_pending: 'true', embedding_model: 'NULL' },

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChunkInput, StoredDocument } from './schema';
 
-export async function tempDir(prefix = 'quire-store-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'quire-store-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -29,7 +31,11 @@ export function makeDoc(id: string, overrides: Partial<StoredDocument> = {}): St
   };
 }
 
-export function makeChunk(ordinal: number, text: string, vector: Float32Array | null = null): ChunkInput {
+export function makeChunk(
+  ordinal: number,
+  text: string,
+  vector: Float32Array | null = null,
+): ChunkInput {
   return {
     ordinal,
     text,
@@ -48,7 +54,11 @@ export function makeChunks(count: number, text: (i: number) => string): ChunkInp
 }
 
 /** A unit vector along `axis`, optionally blended with a second axis. */
-export function axisVector(dims: number, axis: number, other?: { axis: number; weight: number }): Float32Array {
+export function axisVector(
+  dims: number,
+  axis: number,
+  other?: { axis: number; weight: number },
+): Float32Array {
   const v = new Float32Array(dims);
   v[axis % dims] = 1;
   if (other) v[other.axis % dims] = (v[other.axis % dims] ?? 0) + other.weight;

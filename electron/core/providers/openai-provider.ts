@@ -1,0 +1,236 @@
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from 'openai';
+import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import { QuireError } from '../../../shared/errors';
+import type { SecretStore } from '../secrets/types';
+import { guessContextSize } from './context-sizes';
+import {
+  connectionError,
+  droppedError,
+  httpError,
+  isLoopbackUrl,
+  malformedError,
+  providerLabel,
+  timeoutError,
+  type ErrorContext,
+} from './provider-errors';
+import {
+  DEFAULT_CONNECT_MS,
+  DEFAULT_IDLE_MS,
+  DEFAULT_LOOPBACK_CONNECT_MS,
+  estimateTokens,
+  StreamGuard,
+} from './stream-guard';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  LlmProvider,
+  ProviderTestResult,
+  ProviderTimeouts,
+} from './types';
+import { listModelsForTest } from './openai-model-list';
+
+export type OpenAiProviderOptions = {
+  kind: 'openai' | 'ollama';
+  baseUrl: string;
+  model: string;
+  secrets: SecretStore;
+  timeouts?: ProviderTimeouts;
+  fetch?: typeof fetch;
+};
+
+// Loopback servers (Ollama, LM Studio, llama-server) ignore the key, but the SDK wants one.
+const LOCAL_PLACEHOLDER_KEY = 'quire-local-no-key';
+
+/** Any OpenAI Chat Completions server: OpenAI, OpenRouter, vLLM, LM Studio, llama-server, Ollama. */
+export class OpenAiCompatibleProvider implements LlmProvider {
+  readonly kind: 'openai' | 'ollama';
+  readonly model: string;
+  private readonly baseUrl: string;
+  private readonly loopback: boolean;
+  private readonly connectMs: number;
+  private readonly idleMs: number;
+
+  constructor(private readonly options: OpenAiProviderOptions) {
+    this.kind = options.kind;
+    this.model = options.model;
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.loopback = isLoopbackUrl(this.baseUrl);
+    this.connectMs =
+      options.timeouts?.connectMs ??
+      (this.loopback ? DEFAULT_LOOPBACK_CONNECT_MS : DEFAULT_CONNECT_MS);
+    this.idleMs = options.timeouts?.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  private errorContext(secret: string | null): ErrorContext {
+    return {
+      label: providerLabel(this.kind, this.baseUrl),
+      origin: new URL(this.baseUrl).origin,
+      model: this.model,
+      ollama: this.kind === 'ollama',
+      loopback: this.loopback,
+      secret,
+    };
+  }
+
+  private get account(): string {
+    return this.kind === 'ollama' ? 'ollama' : 'openai';
+  }
+
+  /** The stored key; loopback servers work without one, remote ones do not. */
+  private async apiKey(): Promise<string> {
+    const stored = await this.options.secrets.get(this.account);
+    if (stored) return stored;
+    if (this.loopback) return LOCAL_PLACEHOLDER_KEY;
+    throw new QuireError(
+      'key_missing',
+      `Add your API key for ${new URL(this.baseUrl).host} in Settings. Quire keeps it in your system keychain.`,
+    );
+  }
+
+  private client(apiKey: string): OpenAI {
+    return new OpenAI({
+      apiKey,
+      baseURL: this.baseUrl,
+      organization: null,
+      project: null,
+      maxRetries: 0, // retryable errors surface to the user, who decides
+      timeout: this.connectMs,
+      logLevel: 'off',
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+    });
+  }
+
+  private get sendsMaxCompletionTokens(): boolean {
+    // OpenAI's reasoning models reject max_tokens; local servers only know max_tokens.
+    return new URL(this.baseUrl).hostname === 'api.openai.com';
+  }
+
+  async contextSize(): Promise<number> {
+    return guessContextSize(this.kind, this.model);
+  }
+
+  async countTokens(text: string): Promise<number> {
+    return estimateTokens(text);
+  }
+
+  async *stream(request: GenerateRequest): AsyncGenerator<string, GenerateResult> {
+    const promptTokens = estimateTokens(request.messages.map((m) => m.content).join('\n'));
+    let text = '';
+    const result = (finishReason: GenerateResult['finishReason'], usage?: OpenAI.CompletionUsage) => ({
+      finishReason,
+      usage: {
+        promptTokens: usage?.prompt_tokens ?? promptTokens,
+        completionTokens: usage?.completion_tokens ?? estimateTokens(text),
+      },
+    });
+    if (request.signal.aborted) return result('cancelled');
+    const apiKey = await this.apiKey();
+    const ctx = this.errorContext(apiKey);
+    const guard = new StreamGuard(request.signal, this.idleMs);
+    const body: ChatCompletionCreateParamsStreaming = {
+      model: this.model,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    if (request.maxTokens !== undefined) {
+      if (this.sendsMaxCompletionTokens) body.max_completion_tokens = request.maxTokens;
+      else body.max_tokens = request.maxTokens;
+    }
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+
+    let started = false;
+    let finish: 'stop' | 'length' | undefined;
+    let usage: OpenAI.CompletionUsage | undefined;
+    try {
+      const stream = await this.client(apiKey).chat.completions.create(body, {
+        signal: guard.signal,
+      });
+      started = true;
+      guard.arm();
+      for await (const chunk of stream) {
+        guard.arm();
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices?.[0];
+        if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+        const delta = choice?.delta?.content;
+        if (delta) {
+          text += delta;
+          guard.pause();
+          yield delta;
+          guard.arm();
+        }
+      }
+    } catch (error) {
+      if (guard.cancelled) return result('cancelled', usage);
+      if (guard.idleFired) throw timeoutError(ctx, 'idle', this.idleMs);
+      throw this.mapError(error, ctx, started);
+    } finally {
+      guard.dispose();
+      guard.abort(); // a consumer that stopped early closes the upstream request too
+    }
+    // The SDK ends quietly on abort, so the reason is read from the guard.
+    if (guard.cancelled) return result('cancelled', usage);
+    if (guard.idleFired) throw timeoutError(ctx, 'idle', this.idleMs);
+    if (!finish) throw droppedError(ctx);
+    return result(finish, usage);
+  }
+
+  private mapError(error: unknown, ctx: ErrorContext, started: boolean): QuireError {
+    if (error instanceof QuireError) return error;
+    if (error instanceof APIConnectionTimeoutError) {
+      return timeoutError(ctx, 'connect', this.connectMs);
+    }
+    if (error instanceof APIConnectionError) return connectionError(error.cause ?? error, ctx);
+    if (error instanceof APIUserAbortError) return droppedError(ctx, error);
+    if (error instanceof APIError) {
+      const body = error.error as { message?: unknown } | string | undefined;
+      const message = typeof body === 'string' ? body : String(body?.message ?? '');
+      return httpError(
+        {
+          status: error.status,
+          type: error.type,
+          code: error.code ?? undefined,
+          message,
+          headers: error.headers,
+        },
+        ctx,
+        error,
+      );
+    }
+    if (error instanceof SyntaxError) return malformedError(ctx, error);
+    return started ? droppedError(ctx, error) : connectionError(error, ctx);
+  }
+
+  async test(): Promise<ProviderTestResult> {
+    let apiKey: string;
+    try {
+      apiKey = await this.apiKey();
+    } catch (error) {
+      const e = error as QuireError;
+      return { ok: false, code: e.code ?? 'key_missing', message: e.message };
+    }
+    const ctx = this.errorContext(apiKey);
+    try {
+      return await listModelsForTest({
+        kind: this.kind,
+        baseUrl: this.baseUrl,
+        model: this.model,
+        label: ctx.label,
+        timeoutMs: this.connectMs,
+        client: this.client(apiKey),
+        fetch: this.options.fetch ?? fetch,
+      });
+    } catch (error) {
+      const mapped = this.mapError(error, ctx, false);
+      return { ok: false, code: mapped.code, message: mapped.message };
+    }
+  }
+
+  async dispose(): Promise<void> {}
+}

@@ -1,0 +1,201 @@
+import { QuireError } from '../../../shared/errors';
+
+/** Who we are talking to, for messages; `secret` is scrubbed from anything we show. */
+export type ErrorContext = {
+  label: string;
+  origin: string;
+  model: string;
+  ollama?: boolean;
+  loopback?: boolean;
+  secret?: string | null;
+};
+
+export type HttpErrorInfo = {
+  status: number | undefined;
+  type?: string | undefined;
+  code?: string | undefined;
+  message?: string | undefined;
+  headers?: Headers | undefined;
+};
+
+const CONTEXT_WORDS =
+  /context[ _-]?(length|window|size)|maximum context|prompt is too long|too many tokens|exceeds? the (model|context)|reduce the length/i;
+const MODEL_WORDS = /model.*(not found|does not exist|not exist|unknown|try pulling)|no such model/i;
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
+export function providerLabel(kind: string, baseUrl: string): string {
+  if (kind === 'ollama') return 'Ollama';
+  if (kind === 'anthropic' && !isLoopbackUrl(baseUrl)) return 'Anthropic';
+  try {
+    const url = new URL(baseUrl);
+    if (url.hostname === 'api.openai.com') return 'OpenAI';
+    return `The server at ${url.origin}`;
+  } catch {
+    return 'The model server';
+  }
+}
+
+/** Removes the key (and anything shaped like one) from text we might show or log. */
+export function redact(text: string, secret?: string | null): string {
+  let out = text;
+  if (secret && secret.length >= 4) out = out.split(secret).join('[key]');
+  return out.replace(/\b(sk|key|sess)-[A-Za-z0-9_*.-]{6,}/g, '[key]');
+}
+
+function tidy(message: string | undefined, ctx: ErrorContext): string {
+  if (!message) return '';
+  const clean = redact(message, ctx.secret).replace(/\s+/g, ' ').trim();
+  return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
+}
+
+/** "Try again in 20 seconds." from Retry-After / retry-after-ms (seconds or an HTTP date). */
+export function retryAfterText(headers: Headers | undefined): string {
+  const ms = Number(headers?.get('retry-after-ms'));
+  let seconds = Number.isFinite(ms) && ms > 0 ? Math.ceil(ms / 1000) : NaN;
+  const header = headers?.get('retry-after');
+  if (Number.isNaN(seconds) && header) {
+    seconds = /^\d+(\.\d+)?$/.test(header.trim())
+      ? Math.ceil(Number(header))
+      : Math.ceil((Date.parse(header) - Date.now()) / 1000);
+  }
+  if (!Number.isFinite(seconds) || seconds <= 0) return 'Try again in a moment.';
+  if (seconds < 90) return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  return `Try again in about ${Math.ceil(seconds / 60)} minutes.`;
+}
+
+export function contextLengthError(ctx: ErrorContext, cause?: unknown): QuireError {
+  return new QuireError(
+    'context_length',
+    `The conversation is too long for ${ctx.model}. Start a new conversation or ask a shorter question.`,
+    { cause },
+  );
+}
+
+/** Maps an HTTP error status (or a typed in-stream error event) to a code and plain words. */
+export function httpError(info: HttpErrorInfo, ctx: ErrorContext, cause?: unknown): QuireError {
+  const { status, type = '', code = '' } = info;
+  const text = tidy(info.message, ctx);
+  const raw = `${type} ${code} ${info.message ?? ''}`;
+  if (status === 401 || type === 'authentication_error' || code === 'invalid_api_key') {
+    // The server's own text can quote part of the key, so it is left out on purpose.
+    return new QuireError(
+      'auth',
+      `${ctx.label} rejected the API key. Check the key in Settings.`,
+      { cause },
+    );
+  }
+  if (status === 403 || type === 'permission_error') {
+    return new QuireError(
+      'auth',
+      `${ctx.label} refused access to ${ctx.model}. Check that your key may use this model.`,
+      { cause },
+    );
+  }
+  if (status === 529 || type === 'overloaded_error') {
+    return new QuireError(
+      'rate_limit',
+      `${ctx.label} is overloaded right now. ${retryAfterText(info.headers)}`,
+      { retryable: true, cause },
+    );
+  }
+  if (status === 429 || type === 'rate_limit_error' || code === 'rate_limit_exceeded') {
+    return new QuireError(
+      'rate_limit',
+      `${ctx.label} is limiting how fast you can send requests. ${retryAfterText(info.headers)}`,
+      { retryable: true, cause },
+    );
+  }
+  if (code === 'context_length_exceeded' || ((status === 400 || status === 413 || !status) && CONTEXT_WORDS.test(raw))) {
+    return contextLengthError(ctx, cause);
+  }
+  if (status === 404 || code === 'model_not_found' || type === 'not_found_error' || MODEL_WORDS.test(raw)) {
+    const hint = ctx.ollama
+      ? `Run "ollama pull ${ctx.model}", or pick another model in Settings.`
+      : 'Check the model name in Settings.';
+    return new QuireError(
+      'model_unavailable',
+      `The model "${ctx.model}" is not available from ${ctx.label.replace(/^The /, 'the ')}. ${hint}`,
+      { cause },
+    );
+  }
+  if ((status !== undefined && status >= 500) || type === 'api_error' || type === 'server_error') {
+    return new QuireError(
+      'unreachable',
+      `${ctx.label} had a problem on its side${status ? ` (HTTP ${status})` : ''}. Try again in a moment.`,
+      { retryable: true, cause },
+    );
+  }
+  const detail = text ? `: ${text}` : '.';
+  return new QuireError(
+    'bad_response',
+    `${ctx.label} turned the request down${status ? ` (HTTP ${status})` : ''}${detail}`,
+    { cause },
+  );
+}
+
+function errnoCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Network failures before the response started: refused, unknown host, reset. */
+export function connectionError(error: unknown, ctx: ErrorContext): QuireError {
+  const code = errnoCode(error);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new QuireError(
+      'unreachable',
+      `Quire could not find ${new URL(ctx.origin).host}. Check the address in Settings and your internet connection.`,
+      { retryable: true, cause: error },
+    );
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+    return new QuireError('timeout', `${ctx.label} did not answer in time. Try again.`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+  const message = ctx.ollama
+    ? `Ollama is not running at ${ctx.origin}. Start it, or pick another model in Settings.`
+    : ctx.loopback
+      ? `No model server is answering at ${ctx.origin}. Start it, or pick another model in Settings.`
+      : `Quire could not reach ${ctx.label.replace(/^The /, 'the ')}. Check your internet connection, or pick a local model in Settings.`;
+  return new QuireError('unreachable', message, { retryable: true, cause: error });
+}
+
+export function droppedError(ctx: ErrorContext, cause?: unknown): QuireError {
+  return new QuireError(
+    'bad_response',
+    `The connection to ${ctx.label.replace(/^The /, 'the ')} dropped before the answer was complete. Try again.`,
+    { retryable: true, cause },
+  );
+}
+
+export function malformedError(ctx: ErrorContext, cause?: unknown): QuireError {
+  return new QuireError(
+    'bad_response',
+    `${ctx.label} sent a reply Quire could not read. Check that it speaks the expected API.`,
+    { cause },
+  );
+}
+
+export function timeoutError(ctx: ErrorContext, phase: 'connect' | 'idle', ms: number): QuireError {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  const span = `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const message =
+    phase === 'connect'
+      ? `${ctx.label} did not start answering within ${span}. Try again.`
+      : `${ctx.label} stopped sending the answer for ${span}. Try again.`;
+  return new QuireError('timeout', message, { retryable: true });
+}

@@ -1,0 +1,55 @@
+/**
+ * One request's cancellation: the caller's signal plus our own idle timer. Aborting `signal`
+ * makes the SDK close the socket, so the server sees the stop at once.
+ */
+export class StreamGuard {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  readonly signal: AbortSignal;
+  /** Set when our idle timer (not the caller) aborted the request. */
+  idleFired = false;
+
+  constructor(
+    private readonly callerSignal: AbortSignal,
+    readonly idleMs: number,
+  ) {
+    this.signal = AbortSignal.any([callerSignal, this.controller.signal]);
+  }
+
+  get cancelled(): boolean {
+    return this.callerSignal.aborted;
+  }
+
+  /** (Re)starts the idle countdown; call on every byte of progress. */
+  arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.idleFired = true;
+      this.controller.abort(new Error('idle timeout'));
+    }, this.idleMs);
+  }
+
+  /** Stops the countdown while the consumer holds a delta, so a slow reader is not a slow server. */
+  pause(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Closes the upstream request (consumer went away, or we are done early). */
+  abort(): void {
+    this.controller.abort(new Error('closed by Quire'));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export const DEFAULT_CONNECT_MS = 30_000;
+// Local servers may load a multi-GB model before the first header: be patient with them.
+export const DEFAULT_LOOPBACK_CONNECT_MS = 120_000;
+export const DEFAULT_IDLE_MS = 60_000;
+
+/** Budgeting estimate for remote models whose tokenizer we do not have (~4 chars per token). */
+export function estimateTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.ceil(text.length / 3.5);
+}

@@ -1,0 +1,72 @@
+import { mkdir } from 'node:fs/promises';
+import { connect } from '@lancedb/lancedb';
+import { QuireError } from '../../../shared/errors';
+import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
+import { DEFAULT_MAINTENANCE, type MaintenancePolicy } from './maintenance';
+import { migrate, readMeta, writeMeta, type StoreMeta } from './meta';
+import { DOCUMENTS_TABLE, documentsSchema, SCHEMA_VERSION } from './schema';
+import { LanceStore } from './store';
+import { guard, toStoreError } from './store-errors';
+import { openChunksTable, openOrCreate } from './tables';
+import { DEFAULT_VECTOR_INDEX, type VectorIndexPolicy } from './vector-index';
+
+export type StoreOptions = {
+  /** The LanceDB folder, normally `<dataDir>/lancedb`. */
+  dir: string;
+  /** Embedding width. Opening with a new width rebuilds the vector column as pending. */
+  dims: number;
+  fts?: FtsSettings;
+  maintenance?: Partial<MaintenancePolicy>;
+  vectorIndex?: Partial<VectorIndexPolicy>;
+  now?: () => number;
+};
+
+/**
+ * Opens (or creates) the store: migrates the schema, opens both tables, rebuilds the vector
+ * column if the embedding width changed and (re)builds the full-text index when missing or
+ * when its settings changed. A table that cannot be opened yields 'table_damaged'.
+ */
+export async function openStore(options: StoreOptions): Promise<LanceStore> {
+  if (!Number.isInteger(options.dims) || options.dims <= 0) {
+    throw new QuireError('invalid_argument', `Embedding width must be a positive integer.`);
+  }
+  return guard('open', async () => {
+    await mkdir(options.dir, { recursive: true });
+    const db = await connect(options.dir);
+    const now = options.now ?? Date.now;
+    const fts = { ...DEFAULT_FTS, ...options.fts };
+    let meta: StoreMeta = (await readMeta(options.dir)) ?? {
+      schemaVersion: SCHEMA_VERSION,
+      dims: options.dims,
+      createdAt: now(),
+      fts: null,
+    };
+    meta = await migrate({ db, dir: options.dir, meta });
+    const fingerprint = ftsFingerprint(fts);
+    const { documents, chunks } = await damagedIfThrows(async () => {
+      const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
+      const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
+      await ensureFtsIndex(chunks, fts, rebuilt || (meta.fts !== null && meta.fts !== fingerprint));
+      return { documents, chunks };
+    });
+    meta = { ...meta, dims: options.dims, fts: fingerprint };
+    await writeMeta(options.dir, meta);
+    return new LanceStore(db, options.dir, options.dims, documents, chunks, {
+      now,
+      maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
+      vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },
+    });
+  });
+}
+
+async function damagedIfThrows<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const mapped = toStoreError(error, 'open');
+    if (mapped.code !== 'internal') throw mapped;
+    throw new QuireError('table_damaged', 'The search index is damaged and needs to be rebuilt.', {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
+import type { StreamEvent } from '../../../shared/events';
+import { makeEvent } from '../../../shared/test-events';
+import { applyLibraryEvents, computeTotals, emptyLibrary, librarySnapshotFrom } from './library-reducer';
+
+const S = 'library';
+
+function doc(id: string, over: Partial<DocumentInfo> = {}): DocumentInfo {
+  return {
+    id,
+    path: `/docs/${id}.pdf`,
+    name: `${id}.pdf`,
+    kind: 'pdf',
+    size: 1000,
+    pages: null,
+    status: 'queued',
+    chunks: 0,
+    progress: null,
+    error: null,
+    vectorsPending: false,
+    embeddingModel: null,
+    addedAt: 1,
+    updatedAt: 1,
+    ...over,
+  };
+}
+
+function snapshot(documents: DocumentInfo[]): LibrarySnapshot {
+  return { ...emptyLibrary(), documents, totals: computeTotals(documents) };
+}
+
+/** The event sequence of one PDF indexed end to end, as the core emits it. */
+function lifecycle(id: string, seq = 1): StreamEvent[] {
+  return [
+    makeEvent(S, seq, 'document.added', { document: doc(id) }),
+    makeEvent(S, seq + 1, 'queue.state', { paused: false, pending: 1, active: 0 }),
+    makeEvent(S, seq + 2, 'document.progress', {
+      documentId: id,
+      stage: 'parsing',
+      done: 3,
+      total: 9,
+      fraction: 0.1,
+      etaMs: 9000,
+    }),
+    makeEvent(S, seq + 3, 'document.progress', {
+      documentId: id,
+      stage: 'embedding',
+      done: 20,
+      total: 40,
+      fraction: 0.6,
+      etaMs: 2000,
+    }),
+    makeEvent(S, seq + 4, 'document.ready', {
+      documentId: id,
+      chunks: 40,
+      pages: 9,
+      ms: 5000,
+      vectorsPending: false,
+    }),
+  ];
+}
+
+describe('applyLibraryEvents', () => {
+  it('follows a document from added to ready, with progress on the way', () => {
+    const events = lifecycle('a');
+    let state = emptyLibrary();
+    const seen: DocumentInfo[] = [];
+    for (const e of events) {
+      state = applyLibraryEvents(state, [e]);
+      if (state.documents[0]) seen.push(state.documents[0]);
+    }
+    expect(seen.map((d) => d.status)).toEqual(['queued', 'queued', 'parsing', 'embedding', 'ready']);
+    expect(seen[2]?.progress).toMatchObject({ done: 3, total: 9, etaMs: 9000 });
+    expect(state.documents[0]).toMatchObject({ status: 'ready', chunks: 40, pages: 9, progress: null });
+    expect(state.totals).toEqual({ documents: 1, chunks: 40, indexing: 0, failed: 0 });
+  });
+
+  it('gives the same result in one batch as event by event', () => {
+    const events = [...lifecycle('a'), ...lifecycle('b', 6)];
+    const oneByOne = events.reduce((s, e) => applyLibraryEvents(s, [e]), emptyLibrary());
+    expect(applyLibraryEvents(emptyLibrary(), events)).toEqual(oneByOne);
+  });
+
+  it('records failures with their code and message, and counts them', () => {
+    const state = applyLibraryEvents(snapshot([doc('x', { status: 'parsing' })]), [
+      makeEvent(S, 1, 'document.failed', {
+        documentId: 'x',
+        code: 'password_required',
+        message: 'This PDF is protected by a password.',
+      }),
+    ]);
+    expect(state.documents[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'password_required' },
+    });
+    expect(state.totals.failed).toBe(1);
+    expect(state.totals.indexing).toBe(0);
+  });
+
+  it('re-adding a failed document (retry) replaces it in place', () => {
+    const failed = doc('x', { status: 'failed', error: { code: 'wrong_password', message: 'no' } });
+    const state = applyLibraryEvents(snapshot([doc('a'), failed, doc('b')]), [
+      makeEvent(S, 1, 'document.added', { document: doc('x') }),
+    ]);
+    expect(state.documents.map((d) => d.id)).toEqual(['a', 'x', 'b']);
+    expect(state.documents[1]?.status).toBe('queued');
+  });
+
+  it('removes documents and keeps the identity of untouched rows', () => {
+    const start = snapshot([doc('a'), doc('b'), doc('c')]);
+    const state = applyLibraryEvents(start, [
+      makeEvent(S, 1, 'document.removed', { documentId: 'b' }),
+      makeEvent(S, 2, 'document.progress', {
+        documentId: 'b',
+        stage: 'parsing',
+        done: 1,
+        total: 2,
+        fraction: 0.2,
+        etaMs: null,
+      }),
+    ]);
+    expect(state.documents.map((d) => d.id)).toEqual(['a', 'c']);
+    expect(state.documents[0]).toBe(start.documents[0]);
+    expect(state.totals.documents).toBe(2);
+  });
+
+  it('tracks the paused flag and leaves the snapshot untouched by unrelated events', () => {
+    const start = snapshot([doc('a')]);
+    const paused = applyLibraryEvents(start, [
+      makeEvent(S, 1, 'queue.state', { paused: true, pending: 1, active: 0 }),
+    ]);
+    expect(paused.paused).toBe(true);
+    expect(paused.documents).toBe(start.documents);
+    expect(applyLibraryEvents(start, [makeEvent(S, 1, 'ping', {})])).toBe(start);
+  });
+
+  it('ignores progress for unknown documents', () => {
+    const state = applyLibraryEvents(emptyLibrary(), [
+      makeEvent(S, 1, 'document.ready', {
+        documentId: 'ghost',
+        chunks: 1,
+        pages: null,
+        ms: 1,
+        vectorsPending: false,
+      }),
+    ]);
+    expect(state.documents).toEqual([]);
+  });
+
+  it('handles 10,000 documents with a batch of progress events quickly enough to stay pure', () => {
+    const docs = Array.from({ length: 10_000 }, (_, i) => doc(`d${i}`, { status: 'ready', chunks: 2 }));
+    const start = snapshot(docs);
+    const events = Array.from({ length: 50 }, (_, i) =>
+      makeEvent(S, i + 1, 'document.progress', {
+        documentId: `d${i * 100}`,
+        stage: 'embedding',
+        done: i,
+        total: 50,
+        fraction: i / 50,
+        etaMs: null,
+      }),
+    );
+    const state = applyLibraryEvents(start, events);
+    expect(state.totals.indexing).toBe(50);
+    expect(state.totals.chunks).toBe((10_000 - 50) * 2);
+    expect(start.documents[0]?.status).toBe('ready'); // input untouched
+  });
+});
+
+describe('librarySnapshotFrom', () => {
+  it('accepts a core snapshot and survives garbage', () => {
+    const s = snapshot([doc('a')]);
+    expect(librarySnapshotFrom(s)).toEqual(s);
+    expect(librarySnapshotFrom(null)).toEqual(emptyLibrary());
+    expect(librarySnapshotFrom({ documents: 'nope' })).toEqual(emptyLibrary());
+  });
+});

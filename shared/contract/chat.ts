@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ErrorCodeSchema } from '../errors';
+import { ConversationSchema, FinishReasonSchema, SourceSchema } from '../events';
+import { method } from './define';
+
+const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not an id');
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  /** streaming while generating; interrupted when the app died mid-answer. */
+  status: z.enum(['complete', 'streaming', 'cancelled', 'error', 'interrupted']),
+  mode: z.enum(['answer', 'search']).nullable(),
+  sources: z.array(SourceSchema),
+  /** Source numbers the answer actually cites, each one a source given to the model. */
+  citations: z.array(z.number().int().positive()),
+  finishReason: FinishReasonSchema.nullable(),
+  error: z.object({ code: ErrorCodeSchema, message: z.string(), retryable: z.boolean() }).nullable(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }).nullable(),
+  timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }).nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+const SendResultSchema = z.object({
+  conversationId: z.string(),
+  userMessageId: z.string(),
+  messageId: z.string(),
+  /** The assistant message's event stream: `chat:<messageId>`. */
+  stream: z.string(),
+});
+export type SendResult = z.infer<typeof SendResultSchema>;
+
+export const chatMethods = {
+  'chat.send': method({
+    summary: 'Ask a question; returns at once with the stream the answer arrives on.',
+    args: z.object({ conversationId: IdSchema.optional(), text: z.string().trim().min(1).max(20_000) }).strict(),
+    result: SendResultSchema,
+  }),
+  'chat.stop': method({
+    summary: 'Stop an answer being generated; the partial answer is kept.',
+    args: z.object({ messageId: IdSchema }).strict(),
+    result: z.object({ stopped: z.boolean() }),
+  }),
+  'chat.regenerate': method({
+    summary: 'Answer the question behind an assistant message again, as a new message.',
+    args: z.object({ messageId: IdSchema }).strict(),
+    result: SendResultSchema,
+  }),
+  'conversations.list': method({
+    summary: 'All conversations, newest first.',
+    args: z.object({}).strict(),
+    result: z.array(ConversationSchema),
+  }),
+  'conversations.get': method({
+    summary: 'One conversation with its messages.',
+    args: z.object({ conversationId: IdSchema }).strict(),
+    result: z.object({ conversation: ConversationSchema, messages: z.array(MessageSchema) }),
+  }),
+  'conversations.rename': method({
+    summary: 'Rename a conversation.',
+    args: z.object({ conversationId: IdSchema, title: z.string().trim().min(1).max(200) }).strict(),
+    result: ConversationSchema,
+  }),
+  'conversations.delete': method({
+    summary: 'Delete a conversation and its messages.',
+    args: z.object({ conversationId: IdSchema }).strict(),
+    result: z.object({ deleted: z.boolean() }),
+  }),
+};

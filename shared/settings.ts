@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+export const ProviderKindSchema = z.enum(['none', 'embedded', 'ollama', 'openai', 'anthropic']);
+export type ProviderKind = z.infer<typeof ProviderKindSchema>;
+
+const LoopbackOrHttpsUrl = z.string().url().max(2048);
+
+/** Which language model answers. Keys are never here: they live in the OS keychain. */
+export const ProviderSettingsSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({
+    kind: z.literal('embedded'),
+    modelPath: z.string().min(1).max(4096),
+    contextSize: z.number().int().min(256).max(131072).optional(),
+    threads: z.number().int().min(1).max(64).optional(),
+  }),
+  z.object({ kind: z.literal('ollama'), baseUrl: LoopbackOrHttpsUrl.default('http://127.0.0.1:11434/v1'), model: z.string().min(1).max(256) }),
+  z.object({ kind: z.literal('openai'), baseUrl: LoopbackOrHttpsUrl.default('https://api.openai.com/v1'), model: z.string().min(1).max(256) }),
+  z.object({ kind: z.literal('anthropic'), baseUrl: LoopbackOrHttpsUrl.optional(), model: z.string().min(1).max(256) }),
+]);
+export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
+
+export const RetrievalSettingsSchema = z.object({
+  embeddingModel: z.string().min(1).max(256).default('Xenova/all-MiniLM-L6-v2'),
+  embeddingBackend: z.enum(['auto', 'native', 'wasm']).default('auto'),
+  chunkTokens: z.number().int().min(64).max(1024).default(256),
+  topK: z.number().int().min(1).max(50).default(6),
+  mode: z.enum(['hybrid', 'vector', 'text']).default('hybrid'),
+  weights: z.object({ vector: z.number().min(0).max(10), text: z.number().min(0).max(10) }).default({ vector: 1, text: 1 }),
+  reranker: z.boolean().default(false),
+});
+export type RetrievalSettings = z.infer<typeof RetrievalSettingsSchema>;
+
+export const SETTINGS_VERSION = 1;
+
+export const SettingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
+  provider: ProviderSettingsSchema.default({ kind: 'none' }),
+  retrieval: RetrievalSettingsSchema.default(RetrievalSettingsSchema.parse({})),
+  indexing: z.object({ maxFileMb: z.number().int().min(1).max(4096).default(200) }).default({ maxFileMb: 200 }),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Remote providers send text off the machine; everything else stays local. */
+export function isRemoteProvider(provider: ProviderSettings): boolean {
+  if (provider.kind === 'anthropic') return true;
+  if (provider.kind === 'openai' || provider.kind === 'ollama') {
+    try {
+      const host = new URL(provider.baseUrl).hostname;
+      return !(host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]');
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
