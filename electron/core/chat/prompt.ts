@@ -57,10 +57,9 @@ export async function buildPrompt(options: {
     const n = sources.length + 1;
     let text = passage.text;
     let cost = (await countTokens(formatSource(n, passage, text))) + 2;
-    if (cost > remaining && sources.length === 0 && remaining > 40) {
-      // Always give at least part of the best passage.
-      const ratio = remaining / cost;
-      text = text.slice(0, Math.max(80, Math.floor(text.length * ratio * 0.9)));
+    // Always give at least part of the best passage.
+    while (cost > remaining && sources.length === 0 && remaining > 40 && text.length > 80) {
+      text = text.slice(0, Math.max(80, Math.floor(text.length * Math.min(0.8, remaining / cost))));
       cost = (await countTokens(formatSource(n, passage, text))) + 2;
     }
     if (cost > remaining) break;

@@ -5,8 +5,22 @@ export const queryKeys = {
     all: () => ['library'] as const,
     snapshot: () => ['library', 'snapshot'] as const,
   },
+  documents: {
+    all: () => ['documents'] as const,
+    content: (documentId: string) => ['documents', 'content', documentId] as const,
+  },
   conversations: {
     all: () => ['conversations'] as const,
-    stream: () => ['conversations', 'stream'] as const,
+    list: () => ['conversations', 'list'] as const,
+    detail: (conversationId: string) => ['conversations', 'detail', conversationId] as const,
+  },
+  chat: {
+    all: () => ['chat'] as const,
+    /** The live state of one streaming (or just streamed) assistant message. */
+    live: (messageId: string) => ['chat', 'live', messageId] as const,
+  },
+  settings: {
+    all: () => ['settings'] as const,
+    current: () => ['settings', 'current'] as const,
   },
 };

@@ -1,44 +1,98 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { LibrarySnapshot } from '../../../shared/documents';
+import type { Conversation, StreamEvent } from '../../../shared/events';
 import { CONVERSATIONS_STREAM, LIBRARY_STREAM } from '../../../shared/streams';
+import type { Transport } from '../../../shared/transport';
+import type { ConversationDetail } from '../api/call';
+import { removeConversation, upsertConversation } from '../chat/conversation-reducer';
+import { createFrameBatcher, type Scheduler } from '../lib/frame-batcher';
+import { applyLibraryEvents, emptyLibrary, librarySnapshotFrom } from '../library/library-reducer';
 import { queryKeys } from './query-keys';
 import { useTransport } from './transport-context';
 
-export type StreamState = { snapshot: unknown; lastSeq: number; events: number };
+function followLibrary(transport: Transport, queryClient: QueryClient, schedule?: Scheduler) {
+  const key = queryKeys.library.snapshot();
+  const batcher = createFrameBatcher<StreamEvent>(
+    (events) =>
+      queryClient.setQueryData<LibrarySnapshot>(key, (old) =>
+        applyLibraryEvents(old ?? emptyLibrary(), events),
+      ),
+    schedule,
+  );
+  const stop = transport.follow(LIBRARY_STREAM, {
+    onSnapshot: (result) => {
+      // The snapshot already contains whatever was queued before it.
+      batcher.cancel();
+      queryClient.setQueryData(key, librarySnapshotFrom(result.snapshot));
+    },
+    onEvent: (event) => batcher.push(event),
+  });
+  return () => {
+    batcher.cancel();
+    stop();
+  };
+}
+
+function conversationsFromSnapshot(snapshot: unknown): Conversation[] | null {
+  if (Array.isArray(snapshot)) return snapshot as Conversation[];
+  const list = (snapshot as { conversations?: unknown } | null)?.conversations;
+  return Array.isArray(list) ? (list as Conversation[]) : null;
+}
+
+function followConversations(transport: Transport, queryClient: QueryClient) {
+  const listKey = queryKeys.conversations.list();
+  return transport.follow(CONVERSATIONS_STREAM, {
+    onSnapshot: (result) => {
+      const list = conversationsFromSnapshot(result.snapshot);
+      if (list) queryClient.setQueryData(listKey, list);
+      else void queryClient.invalidateQueries({ queryKey: listKey });
+    },
+    onEvent: (event) => {
+      if (event.type === 'conversation.updated') {
+        const { conversation } = event.data;
+        queryClient.setQueryData<Conversation[]>(listKey, (old) =>
+          old ? upsertConversation(old, conversation) : old,
+        );
+        const detailKey = queryKeys.conversations.detail(conversation.id);
+        const detail = queryClient.getQueryData<ConversationDetail>(detailKey);
+        if (!detail) return;
+        queryClient.setQueryData<ConversationDetail>(detailKey, { ...detail, conversation });
+        // Another window asked something here: fetch the new messages.
+        if (detail.messages.length !== conversation.messageCount)
+          void queryClient.invalidateQueries({ queryKey: detailKey });
+      } else if (event.type === 'conversation.deleted') {
+        const { conversationId } = event.data;
+        queryClient.setQueryData<Conversation[]>(listKey, (old) =>
+          old ? removeConversation(old, conversationId) : old,
+        );
+        queryClient.removeQueries({ queryKey: queryKeys.conversations.detail(conversationId) });
+      }
+    },
+  });
+}
+
+/** Subscribes to everything the whole app shares; returns one unsubscribe for all of it. */
+export function subscribeApp(
+  transport: Transport,
+  queryClient: QueryClient,
+  schedule?: Scheduler,
+): () => void {
+  const unsubscribers = [
+    followLibrary(transport, queryClient, schedule),
+    followConversations(transport, queryClient),
+  ];
+  return () => {
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}
 
 /**
- * The root hook: owns the app-wide subscriptions. Each snapshot lands in the query
- * cache; each event advances it. Reconnects resume from the last seen seq.
+ * The root hook: owns the app-wide subscriptions. Snapshots land in the query cache and
+ * events advance it; reconnects resume from the last seen seq (the transport does that).
  */
 export function useQuireSubscriptions(): void {
   const transport = useTransport();
   const queryClient = useQueryClient();
-
-  useEffect(() => {
-    const unsubscribers = [
-      transport.follow(LIBRARY_STREAM, {
-        onSnapshot: (result) =>
-          queryClient.setQueryData<StreamState>(queryKeys.library.snapshot(), {
-            snapshot: result.snapshot,
-            lastSeq: result.lastSeq,
-            events: 0,
-          }),
-        onEvent: (event) =>
-          queryClient.setQueryData<StreamState>(queryKeys.library.snapshot(), (old) => ({
-            snapshot: old?.snapshot ?? null,
-            lastSeq: event.seq,
-            events: (old?.events ?? 0) + 1,
-          })),
-      }),
-      transport.follow(CONVERSATIONS_STREAM, {
-        onSnapshot: () =>
-          void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all() }),
-        onEvent: () =>
-          void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all() }),
-      }),
-    ];
-    return () => {
-      for (const unsubscribe of unsubscribers) unsubscribe();
-    };
-  }, [transport, queryClient]);
+  useEffect(() => subscribeApp(transport, queryClient), [transport, queryClient]);
 }

@@ -128,7 +128,7 @@ export async function startWireServer(routes: Record<string, Route>): Promise<Wi
 export async function streamTokens(
   ctx: RouteContext,
   encode: (token: string) => string,
-  onError?: (error: unknown) => string,
+  frames: { error: (error: unknown) => string; malformed: string },
 ): Promise<boolean> {
   const b = ctx.behaviour;
   if (b.type === 'http-error' || b.type === 'hang-before-headers') return false;
@@ -142,11 +142,11 @@ export async function streamTokens(
   if (b.type === 'stream') return true;
   if (b.type === 'disconnect') ctx.res.socket?.destroy();
   if (b.type === 'malformed') {
-    ctx.write('data: {"id":"broken", "choices": [ {"delta": \n\n');
+    ctx.write(frames.malformed);
     ctx.res.end();
   }
-  if (b.type === 'stream-error' && onError) {
-    ctx.write(onError(b.error));
+  if (b.type === 'stream-error') {
+    ctx.write(frames.error(b.error));
     ctx.res.end();
   }
   // 'hang': leave the response open and silent.

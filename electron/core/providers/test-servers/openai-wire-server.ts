@@ -1,0 +1,147 @@
+// Speaks the OpenAI Chat Completions streaming format, as documented at
+// https://platform.openai.com/docs/api-reference/chat-streaming (chunk objects, usage chunk with
+// empty `choices` before `data: [DONE]` when stream_options.include_usage is set) and the error
+// body shape of https://platform.openai.com/docs/guides/error-codes ({"error": {message, type, code}}).
+// Ollama's GET /api/tags (https://github.com/ollama/ollama/blob/main/docs/api.md) is served too.
+import {
+  sendJson,
+  startWireServer,
+  streamTokens,
+  type RouteContext,
+  type WireServer,
+} from './wire-server-base';
+
+export type { WireBehaviour, WireServer, RecordedRequest } from './wire-server-base';
+
+type ChatBody = {
+  model?: string;
+  messages?: Array<{ content?: string }>;
+  stream_options?: { include_usage?: boolean };
+};
+
+export const OPENAI_TEST_MODELS = ['tiny-model', 'llama3.2:latest'];
+
+function chatCompletions(ctx: RouteContext) {
+  const b = ctx.behaviour;
+  if (b.type === 'http-error') return sendJson(ctx.res, b.status, b.body, b.headers);
+  if (b.type === 'hang-before-headers') return;
+  const body = (ctx.record.body ?? {}) as ChatBody;
+  const includeUsage = body.stream_options?.include_usage === true;
+  const model = body.model ?? 'unknown';
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({
+      id: 'chatcmpl-test',
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: null,
+      choices,
+      ...(includeUsage ? { usage: null } : {}),
+      ...extra,
+    })}\n\n`;
+  ctx.res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  ctx.write(
+    chunk([
+      { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+    ]),
+  );
+  return (async () => {
+    const complete = await streamTokens(
+      ctx,
+      (token) => chunk([{ index: 0, delta: { content: token }, logprobs: null, finish_reason: null }]),
+      {
+        error: (error) => `data: ${JSON.stringify({ error })}\n\n`,
+        malformed: 'data: {"id":"chatcmpl-test","choices":[{"delta":\n\n',
+      },
+    );
+    if (!complete || b.type !== 'stream') return;
+    ctx.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: b.finish ?? 'stop' }]));
+    if (includeUsage) {
+      const promptTokens = (body.messages ?? []).reduce(
+        (n, m) => n + String(m.content ?? '').split(/\s+/).length,
+        0,
+      );
+      ctx.write(
+        chunk([], {
+          usage: {
+            prompt_tokens: promptTokens,
+            completion_tokens: b.tokens.length,
+            total_tokens: promptTokens + b.tokens.length,
+          },
+        }),
+      );
+    }
+    ctx.write('data: [DONE]\n\n');
+    ctx.res.end();
+  })();
+}
+
+export function startOpenAiWireServer(): Promise<WireServer> {
+  return startWireServer({
+    'POST /v1/chat/completions': chatCompletions,
+    'GET /v1/models': ({ res }) =>
+      sendJson(res, 200, {
+        object: 'list',
+        data: OPENAI_TEST_MODELS.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })),
+      }),
+    'GET /api/tags': ({ res }) =>
+      sendJson(res, 200, {
+        models: OPENAI_TEST_MODELS.map((name) => ({ name, model: name, size: 1, digest: 'x' })),
+      }),
+  });
+}
+
+/** Documented error bodies, for scripted HTTP errors. */
+export const openAiErrors = {
+  invalidKey: (echo: string) => ({
+    status: 401,
+    body: {
+      error: {
+        message: `Incorrect API key provided: ${echo}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    },
+  }),
+  rateLimited: {
+    status: 429,
+    headers: { 'retry-after': '20' },
+    body: {
+      error: {
+        message: 'Rate limit reached for requests',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    },
+  },
+  contextLength: {
+    status: 400,
+    body: {
+      error: {
+        message:
+          "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.",
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    },
+  },
+  modelNotFound: {
+    status: 404,
+    body: {
+      error: {
+        message: 'model "nope" not found, try pulling it first',
+        type: 'api_error',
+        param: null,
+        code: null,
+      },
+    },
+  },
+};
