@@ -26,18 +26,34 @@ const log = (line: string) => {
   else process.stderr.write(`${line}\n`);
 };
 
-type RunResult = { docs: number; pages: number; chunks: number; tokens: number; ms: number; lagP99Ms: number; lagMaxMs: number; peakRssMb: number; fragments: number; failed: number };
+type RunResult = {
+  docs: number;
+  pages: number;
+  chunks: number;
+  tokens: number;
+  ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  peakRssMb: number;
+  fragments: number;
+  failed: number;
+};
 
 async function runIndexing(name: string, inputs: string[], models: string): Promise<RunResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `quire-bench-${name}-`));
-  const threads = values.threads ? Number(values.threads) : Math.max(1, os.availableParallelism() - 1 || 1) + 0;
+  const threads = values.threads
+    ? Number(values.threads)
+    : Math.max(1, os.availableParallelism() - 1 || 1) + 0;
   const core = await createQuireCore({
     dataDir,
     modelDir: models,
     embeddingModel: MINILM_SHAPE_MODEL_ID,
     embeddingBackend: 'native',
     logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
-    indexing: { threads: values.threads ? Number(values.threads) : Math.max(1, os.availableParallelism() - 0), batchSize: Number(values.batch) },
+    indexing: {
+      threads: values.threads ? Number(values.threads) : Math.max(1, os.availableParallelism() - 0),
+      batchSize: Number(values.batch),
+    },
   });
   void threads;
   let peakRss = process.memoryUsage().rss;
@@ -80,15 +96,25 @@ async function main() {
   if (values.scenario === 'all' || values.scenario === 'scifact') {
     const count = Number(values.docs);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-scifact-'));
-    const lines = fs.readFileSync(SCIFACT_CORPUS, 'utf8').split('\n').filter(Boolean).slice(0, count);
+    const lines = fs
+      .readFileSync(SCIFACT_CORPUS, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, count);
     for (const line of lines) {
       const doc = JSON.parse(line) as { _id: string; title: string; text: string };
       fs.writeFileSync(path.join(dir, `${doc._id}.txt`), `${doc.title}\n\n${doc.text}\n`);
     }
     log(`indexing ${lines.length} SciFact abstracts…`);
-    const raw = await rawOrtTokensPerSec({ batchSize: Number(values.batch), ...(values.threads ? { threads: Number(values.threads) } : {}) });
+    const raw = await rawOrtTokensPerSec({
+      batchSize: Number(values.batch),
+      ...(values.threads ? { threads: Number(values.threads) } : {}),
+    });
     const run = await runIndexing('scifact', [dir], models);
-    const rawAfter = await rawOrtTokensPerSec({ batchSize: Number(values.batch), ...(values.threads ? { threads: Number(values.threads) } : {}) });
+    const rawAfter = await rawOrtTokensPerSec({
+      batchSize: Number(values.batch),
+      ...(values.threads ? { threads: Number(values.threads) } : {}),
+    });
     const rawOrt = Math.round((raw.rawOrtTokensPerSec + rawAfter.rawOrtTokensPerSec) / 2);
     const tokensPerSec = rate(run.tokens, run.ms);
     report.scifact = {
@@ -106,10 +132,17 @@ async function main() {
   }
 
   if (values.scenario === 'all' || values.scenario === 'pdfs') {
-    const pdfs = ['geotopo_de_117p.pdf', 'irs_i1040nr_instructions_50p.pdf'].map((f) => path.join(PDF_DIR, f));
+    const pdfs = ['geotopo_de_117p.pdf', 'irs_i1040nr_instructions_50p.pdf'].map((f) =>
+      path.join(PDF_DIR, f),
+    );
     log('indexing the 117-page and 50-page PDFs together…');
     const run = await runIndexing('pdfs', pdfs, models);
-    report.pdfs = { ...run, pagesPerSec: rate(run.pages, run.ms), chunksPerSec: rate(run.chunks, run.ms), tokensPerSec: rate(run.tokens, run.ms) };
+    report.pdfs = {
+      ...run,
+      pagesPerSec: rate(run.pages, run.ms),
+      chunksPerSec: rate(run.chunks, run.ms),
+      tokensPerSec: rate(run.tokens, run.ms),
+    };
     log(JSON.stringify(report.pdfs));
   }
 

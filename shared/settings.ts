@@ -14,9 +14,21 @@ export const ProviderSettingsSchema = z.discriminatedUnion('kind', [
     contextSize: z.number().int().min(256).max(131072).optional(),
     threads: z.number().int().min(1).max(64).optional(),
   }),
-  z.object({ kind: z.literal('ollama'), baseUrl: LoopbackOrHttpsUrl.default('http://127.0.0.1:11434/v1'), model: z.string().min(1).max(256) }),
-  z.object({ kind: z.literal('openai'), baseUrl: LoopbackOrHttpsUrl.default('https://api.openai.com/v1'), model: z.string().min(1).max(256) }),
-  z.object({ kind: z.literal('anthropic'), baseUrl: LoopbackOrHttpsUrl.optional(), model: z.string().min(1).max(256) }),
+  z.object({
+    kind: z.literal('ollama'),
+    baseUrl: LoopbackOrHttpsUrl.default('http://127.0.0.1:11434/v1'),
+    model: z.string().min(1).max(256),
+  }),
+  z.object({
+    kind: z.literal('openai'),
+    baseUrl: LoopbackOrHttpsUrl.default('https://api.openai.com/v1'),
+    model: z.string().min(1).max(256),
+  }),
+  z.object({
+    kind: z.literal('anthropic'),
+    baseUrl: LoopbackOrHttpsUrl.optional(),
+    model: z.string().min(1).max(256),
+  }),
 ]);
 export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
 
@@ -26,7 +38,9 @@ export const RetrievalSettingsSchema = z.object({
   chunkTokens: z.number().int().min(64).max(1024).default(256),
   topK: z.number().int().min(1).max(50).default(6),
   mode: z.enum(['hybrid', 'vector', 'text']).default('hybrid'),
-  weights: z.object({ vector: z.number().min(0).max(10), text: z.number().min(0).max(10) }).default({ vector: 1, text: 1 }),
+  weights: z
+    .object({ vector: z.number().min(0).max(10), text: z.number().min(0).max(10) })
+    .default({ vector: 1, text: 1 }),
   reranker: z.boolean().default(false),
 });
 export type RetrievalSettings = z.infer<typeof RetrievalSettingsSchema>;
@@ -37,7 +51,9 @@ export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   provider: ProviderSettingsSchema.default({ kind: 'none' }),
   retrieval: RetrievalSettingsSchema.default(RetrievalSettingsSchema.parse({})),
-  indexing: z.object({ maxFileMb: z.number().int().min(1).max(4096).default(200) }).default({ maxFileMb: 200 }),
+  indexing: z
+    .object({ maxFileMb: z.number().int().min(1).max(4096).default(200) })
+    .default({ maxFileMb: 200 }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

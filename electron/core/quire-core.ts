@@ -49,16 +49,20 @@ export async function createQuireCore(options: QuireCoreOptions) {
   await fs.mkdir(dataDir, { recursive: true });
   const logger = options.logger ?? consoleLogger;
   const hub = options.hub ?? new StreamHub();
-  const log = (level: 'info' | 'warn' | 'error', message: string) => (level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : undefined);
+  const log = (level: 'info' | 'warn' | 'error', message: string) =>
+    level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : undefined;
 
   const settings = new SettingsFile(dataDir, (m) => logger.warn(m));
   const model = resolveModel({
-    modelId: options.embeddingModel ?? settings.get().retrieval.embeddingModel ?? DEFAULT_EMBEDDING_MODEL,
+    modelId:
+      options.embeddingModel ?? settings.get().retrieval.embeddingModel ?? DEFAULT_EMBEDDING_MODEL,
     modelDir: options.modelDir,
     dataDir,
     resourcesDir: options.resourcesDir,
   });
-  const backend = model.hasWeights ? await chooseBackend(options.embeddingBackend ?? 'auto', { log: (m) => log('info', m) }) : 'native';
+  const backend = model.hasWeights
+    ? await chooseBackend(options.embeddingBackend ?? 'auto', { log: (m) => log('info', m) })
+    : 'native';
   const pool = new WorkerPool({
     size: options.poolSize ?? defaultPoolSize(),
     log,
@@ -75,7 +79,14 @@ export async function createQuireCore(options: QuireCoreOptions) {
     },
   });
   const store = await openLanceChunkStore({ dataDir, dims: model.dims, kindOf: detectKind });
-  const library = new LibraryService({ dataDir, hub, store, pool, embeddingModel: model.modelId, log });
+  const library = new LibraryService({
+    dataDir,
+    hub,
+    store,
+    pool,
+    embeddingModel: model.modelId,
+    log,
+  });
   const watcher = new FolderWatcher(library);
   const retriever = createRetriever({
     store: store.lance,
@@ -86,8 +97,13 @@ export async function createQuireCore(options: QuireCoreOptions) {
   });
   const conversations = new ConversationStore(dataDir);
   // Late subscribers (a reload mid-answer, a second window) start from the saved message.
-  hub.registerSnapshotProvider('chat', (stream) => conversations.getMessage(stream.slice('chat:'.length)) ?? null);
-  hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({ conversations: conversations.listConversations() }));
+  hub.registerSnapshotProvider(
+    'chat',
+    (stream) => conversations.getMessage(stream.slice('chat:'.length)) ?? null,
+  );
+  hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({
+    conversations: conversations.listConversations(),
+  }));
   const chat = new ChatService({
     hub,
     store: conversations,

@@ -47,9 +47,19 @@ app.whenReady().then(async () => {
     const options: Electron.OpenDialogOptions = {
       title: kind === 'folder' ? 'Add a folder to Quire' : 'Add files to Quire',
       properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],
-      filters: kind === 'folder' ? [] : [{ name: 'Documents', extensions: ['pdf', 'md', 'markdown', 'txt', 'html', 'htm', 'docx', 'csv', 'log'] }],
+      filters:
+        kind === 'folder'
+          ? []
+          : [
+              {
+                name: 'Documents',
+                extensions: ['pdf', 'md', 'markdown', 'txt', 'html', 'htm', 'docx', 'csv', 'log'],
+              },
+            ],
     };
-    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    const result = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options);
     return result.canceled ? [] : result.filePaths;
   });
   createMainWindow();

@@ -19,7 +19,10 @@ contextBridge.exposeInMainWorld('quire', {
   ...bridge,
   pathForFile: (file: unknown) => webUtils.getPathForFile(file as File),
   pickPaths: async (kind: 'files' | 'folder') => {
-    const paths: unknown = await ipcRenderer.invoke(DIALOG_CHANNEL, kind === 'folder' ? 'folder' : 'files');
+    const paths: unknown = await ipcRenderer.invoke(
+      DIALOG_CHANNEL,
+      kind === 'folder' ? 'folder' : 'files',
+    );
     return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
   },
 });

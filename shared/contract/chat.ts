@@ -17,10 +17,14 @@ export const MessageSchema = z.object({
   /** Source numbers the answer actually cites, each one a source given to the model. */
   citations: z.array(z.number().int().positive()),
   finishReason: FinishReasonSchema.nullable(),
-  error: z.object({ code: ErrorCodeSchema, message: z.string(), retryable: z.boolean() }).nullable(),
+  error: z
+    .object({ code: ErrorCodeSchema, message: z.string(), retryable: z.boolean() })
+    .nullable(),
   provider: z.string().nullable(),
   model: z.string().nullable(),
-  usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }).nullable(),
+  usage: z
+    .object({ promptTokens: z.number().int(), completionTokens: z.number().int() })
+    .nullable(),
   timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }).nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -39,7 +43,9 @@ export type SendResult = z.infer<typeof SendResultSchema>;
 export const chatMethods = {
   'chat.send': method({
     summary: 'Ask a question; returns at once with the stream the answer arrives on.',
-    args: z.object({ conversationId: IdSchema.optional(), text: z.string().trim().min(1).max(20_000) }).strict(),
+    args: z
+      .object({ conversationId: IdSchema.optional(), text: z.string().trim().min(1).max(20_000) })
+      .strict(),
     result: SendResultSchema,
   }),
   'chat.stop': method({

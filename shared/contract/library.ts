@@ -6,12 +6,17 @@ import { method } from './define';
 const DocumentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a document id');
 const PathSchema = z.string().min(1).max(4096);
 
-export const SkippedPathSchema = z.object({ path: z.string(), code: ErrorCodeSchema, reason: z.string() });
+export const SkippedPathSchema = z.object({
+  path: z.string(),
+  code: ErrorCodeSchema,
+  reason: z.string(),
+});
 export type SkippedPath = z.infer<typeof SkippedPathSchema>;
 
 export const libraryMethods = {
   'library.add': method({
-    summary: 'Add files and folders (recursively); hidden and unsupported files are skipped with a reason.',
+    summary:
+      'Add files and folders (recursively); hidden and unsupported files are skipped with a reason.',
     args: z.object({ paths: z.array(PathSchema).min(1).max(10_000) }).strict(),
     result: z.object({
       added: z.array(DocumentInfoSchema),
@@ -31,7 +36,9 @@ export const libraryMethods = {
   }),
   'library.retry': method({
     summary: 'Queue a failed or cancelled document again, optionally with its PDF password.',
-    args: z.object({ documentId: DocumentIdSchema, password: z.string().max(1024).optional() }).strict(),
+    args: z
+      .object({ documentId: DocumentIdSchema, password: z.string().max(1024).optional() })
+      .strict(),
     result: DocumentInfoSchema,
   }),
   'library.reindex': method({

@@ -7,10 +7,20 @@ import type { ConversationStore } from './conversation-store';
 
 type ChatHandlers = Pick<
   Handlers,
-  'chat.send' | 'chat.stop' | 'chat.regenerate' | 'conversations.list' | 'conversations.get' | 'conversations.rename' | 'conversations.delete'
+  | 'chat.send'
+  | 'chat.stop'
+  | 'chat.regenerate'
+  | 'conversations.list'
+  | 'conversations.get'
+  | 'conversations.rename'
+  | 'conversations.delete'
 >;
 
-export function createChatHandlers(chat: ChatService, store: ConversationStore, hub: StreamHub): ChatHandlers {
+export function createChatHandlers(
+  chat: ChatService,
+  store: ConversationStore,
+  hub: StreamHub,
+): ChatHandlers {
   const requireConversation = (id: string) => {
     const conversation = store.getConversation(id);
     if (!conversation) throw new QuireError('not_found', 'That conversation no longer exists.');
@@ -21,7 +31,10 @@ export function createChatHandlers(chat: ChatService, store: ConversationStore, 
     'chat.stop': ({ messageId }) => ({ stopped: chat.stop(messageId) }),
     'chat.regenerate': ({ messageId }) => chat.regenerate(messageId),
     'conversations.list': () => store.listConversations(),
-    'conversations.get': ({ conversationId }) => ({ conversation: requireConversation(conversationId), messages: store.listMessages(conversationId) }),
+    'conversations.get': ({ conversationId }) => ({
+      conversation: requireConversation(conversationId),
+      messages: store.listMessages(conversationId),
+    }),
     'conversations.rename': ({ conversationId, title }) => {
       const { messageCount: _count, ...conversation } = requireConversation(conversationId);
       const updated = store.putConversation({ ...conversation, title, updatedAt: Date.now() });
@@ -29,7 +42,8 @@ export function createChatHandlers(chat: ChatService, store: ConversationStore, 
       return updated;
     },
     'conversations.delete': ({ conversationId }) => {
-      for (const message of store.listMessages(conversationId)) if (message.status === 'streaming') chat.stop(message.id);
+      for (const message of store.listMessages(conversationId))
+        if (message.status === 'streaming') chat.stop(message.id);
       const deleted = store.deleteConversation(conversationId);
       if (deleted) hub.emit(CONVERSATIONS_STREAM, 'conversation.deleted', { conversationId });
       return { deleted };

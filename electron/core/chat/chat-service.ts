@@ -6,7 +6,14 @@ import { chatStream, CONVERSATIONS_STREAM } from '../../../shared/streams';
 import type { StreamHub } from '../events/stream-hub';
 import type { ConversationStore } from './conversation-store';
 import { DeltaCoalescer } from './delta-coalescer';
-import { buildPrompt, extractCitations, searchQueryFor, snippetOf, type Passage, type PromptTurn } from './prompt';
+import {
+  buildPrompt,
+  extractCitations,
+  searchQueryFor,
+  snippetOf,
+  type Passage,
+  type PromptTurn,
+} from './prompt';
 
 /** The provider surface the pipeline needs (see electron/core/providers). */
 export type ChatProvider = {
@@ -19,7 +26,13 @@ export type ChatProvider = {
     maxTokens?: number;
     signal: AbortSignal;
     sessionKey?: string;
-  }): AsyncGenerator<string, { finishReason: 'stop' | 'length' | 'cancelled'; usage: { promptTokens: number; completionTokens: number } }>;
+  }): AsyncGenerator<
+    string,
+    {
+      finishReason: 'stop' | 'length' | 'cancelled';
+      usage: { promptTokens: number; completionTokens: number };
+    }
+  >;
 };
 
 export type Retrieval = { passages: Passage[]; searched: number; reranked: boolean };
@@ -53,21 +66,35 @@ export class ChatService {
 
   async send(input: { conversationId?: string; text: string }): Promise<SendResult> {
     const now = Date.now();
-    let conversation = input.conversationId ? this.deps.store.getConversation(input.conversationId) : undefined;
-    if (input.conversationId && !conversation) throw new QuireError('not_found', 'That conversation no longer exists.');
+    let conversation = input.conversationId
+      ? this.deps.store.getConversation(input.conversationId)
+      : undefined;
+    if (input.conversationId && !conversation)
+      throw new QuireError('not_found', 'That conversation no longer exists.');
     if (!conversation) {
-      conversation = this.deps.store.putConversation({ id: newId('c'), title: titleFrom(input.text), createdAt: now, updatedAt: now });
+      conversation = this.deps.store.putConversation({
+        id: newId('c'),
+        title: titleFrom(input.text),
+        createdAt: now,
+        updatedAt: now,
+      });
     }
-    const user = this.deps.store.putMessage(blankMessage(conversation.id, 'user', input.text, 'complete'));
+    const user = this.deps.store.putMessage(
+      blankMessage(conversation.id, 'user', input.text, 'complete'),
+    );
     return this.answer(conversation.id, user);
   }
 
   async regenerate(messageId: string): Promise<SendResult> {
     const target = this.deps.store.getMessage(messageId);
-    if (!target || target.role !== 'assistant') throw new QuireError('not_found', 'There is no answer with that id to regenerate.');
+    if (!target || target.role !== 'assistant')
+      throw new QuireError('not_found', 'There is no answer with that id to regenerate.');
     const messages = this.deps.store.listMessages(target.conversationId);
     const index = messages.findIndex((m) => m.id === messageId);
-    const question = messages.slice(0, index).reverse().find((m) => m.role === 'user');
+    const question = messages
+      .slice(0, index)
+      .reverse()
+      .find((m) => m.role === 'user');
     if (!question) throw new QuireError('not_found', 'The question for this answer is gone.');
     return this.answer(target.conversationId, question);
   }
@@ -84,7 +111,9 @@ export class ChatService {
   }
 
   private async answer(conversationId: string, question: Message): Promise<SendResult> {
-    const assistant = this.deps.store.putMessage(blankMessage(conversationId, 'assistant', '', 'streaming'));
+    const assistant = this.deps.store.putMessage(
+      blankMessage(conversationId, 'assistant', '', 'streaming'),
+    );
     this.touchConversation(conversationId);
     const controller = new AbortController();
     this.running.set(assistant.id, { controller });
@@ -100,21 +129,48 @@ export class ChatService {
   private async pipeline(message: Message, question: Message, signal: AbortSignal): Promise<void> {
     const started = performance.now();
     const stream = chatStream(message.id);
-    const emit = <K extends keyof EventData>(type: K, data: EventData[K]) => this.deps.hub.emit(stream, type, data);
-    const step = (stepName: string, status: 'running' | 'done' | 'error', label: string, category: EventData['step']['category']) =>
-      emit('step', { step: stepName, status, label, category, progress: status === 'done' ? 1 : null });
+    const emit = <K extends keyof EventData>(type: K, data: EventData[K]) =>
+      this.deps.hub.emit(stream, type, data);
+    const step = (
+      stepName: string,
+      status: 'running' | 'done' | 'error',
+      label: string,
+      category: EventData['step']['category'],
+    ) =>
+      emit('step', {
+        step: stepName,
+        status,
+        label,
+        category,
+        progress: status === 'done' ? 1 : null,
+      });
     let current: Message = message;
     let text = '';
     let firstTokenMs: number | null = null;
-    const save = (patch: Partial<Message>) => (current = this.deps.store.putMessage({ ...current, ...patch, updatedAt: Date.now() }));
+    const save = (patch: Partial<Message>) =>
+      (current = this.deps.store.putMessage({ ...current, ...patch, updatedAt: Date.now() }));
     try {
       const provider = await this.deps.provider().catch(() => null);
-      emit('message.start', { messageId: message.id, conversationId: message.conversationId, provider: provider?.kind ?? null, model: provider?.model ?? null });
+      emit('message.start', {
+        messageId: message.id,
+        conversationId: message.conversationId,
+        provider: provider?.kind ?? null,
+        model: provider?.model ?? null,
+      });
       save({ provider: provider?.kind ?? null, model: provider?.model ?? null });
 
       step('understand', 'running', 'Understanding your question', 'thinking');
-      const earlier = this.deps.store.listMessages(message.conversationId).filter((m) => m.createdAt < question.createdAt || (m.createdAt === question.createdAt && m.id < question.id));
-      const query = searchQueryFor(question.text, earlier.filter((m) => m.role === 'user').map((m) => m.text));
+      const earlier = this.deps.store
+        .listMessages(message.conversationId)
+        .filter(
+          (m) =>
+            m.createdAt < question.createdAt ||
+            (m.createdAt === question.createdAt && m.id < question.id),
+        );
+      const query = searchQueryFor(
+        question.text,
+        earlier.filter((m) => m.role === 'user').map((m) => m.text),
+      );
       step('understand', 'done', 'Understanding your question', 'thinking');
 
       const total = await this.deps.passageCount();
@@ -131,28 +187,58 @@ export class ChatService {
       throwIfStopped(signal);
 
       if (!provider) {
-        const sources = retrieval.passages.map((p, i) => ({ ...withoutText(p), n: i + 1, snippet: snippetOf(p.text) }));
+        const sources = retrieval.passages.map((p, i) => ({
+          ...withoutText(p),
+          n: i + 1,
+          snippet: snippetOf(p.text),
+        }));
         emit('message.sources', { sources, mode: 'search' });
         text = SEARCH_MODE_NOTE;
         emit('message.delta', { text });
         save({ sources, mode: 'search', text });
-        this.finish(emit, save, { finishReason: 'stop', text, sources, started, firstTokenMs: null, usage: { promptTokens: 0, completionTokens: 0 } });
+        this.finish(emit, save, {
+          finishReason: 'stop',
+          text,
+          sources,
+          started,
+          firstTokenMs: null,
+          usage: { promptTokens: 0, completionTokens: 0 },
+        });
         return;
       }
 
       const contextSize = await provider.contextSize();
       const answerTokens = Math.min(this.deps.maxAnswerTokens ?? 512, Math.floor(contextSize / 4));
-      const budget = Math.min(contextSize - answerTokens, this.deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000));
-      const history: PromptTurn[] = earlier.filter((m) => m.text && (m.role === 'user' || m.status === 'complete')).map((m) => ({ role: m.role, content: m.role === 'user' ? m.text : m.text }));
-      const prompt = await buildPrompt({ question: question.text, passages: retrieval.passages, history, budgetTokens: budget, countTokens: (t) => provider.countTokens(t) });
+      const budget = Math.min(
+        contextSize - answerTokens,
+        this.deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000),
+      );
+      const history: PromptTurn[] = earlier
+        .filter((m) => m.text && (m.role === 'user' || m.status === 'complete'))
+        .map((m) => ({ role: m.role, content: m.role === 'user' ? m.text : m.text }));
+      const prompt = await buildPrompt({
+        question: question.text,
+        passages: retrieval.passages,
+        history,
+        budgetTokens: budget,
+        countTokens: (t) => provider.countTokens(t),
+      });
       emit('message.sources', { sources: prompt.sources, mode: 'answer' });
       save({ sources: prompt.sources, mode: 'answer' });
 
       step('write', 'running', 'Writing the answer', 'action');
       const coalescer = new DeltaCoalescer((delta) => emit('message.delta', { text: delta }));
       let lastCheckpoint = Date.now();
-      const generator = provider.stream({ messages: prompt.messages, maxTokens: answerTokens, signal, sessionKey: message.conversationId });
-      let result: { finishReason: 'stop' | 'length' | 'cancelled'; usage: { promptTokens: number; completionTokens: number } };
+      const generator = provider.stream({
+        messages: prompt.messages,
+        maxTokens: answerTokens,
+        signal,
+        sessionKey: message.conversationId,
+      });
+      let result: {
+        finishReason: 'stop' | 'length' | 'cancelled';
+        usage: { promptTokens: number; completionTokens: number };
+      };
       try {
         for (;;) {
           const next = await generator.next();
@@ -173,27 +259,67 @@ export class ChatService {
         coalescer.flush();
       }
       step('write', 'done', 'Writing the answer', 'action');
-      this.finish(emit, save, { finishReason: signal.aborted ? 'cancelled' : result.finishReason, text, sources: prompt.sources, started, firstTokenMs, usage: result.usage });
+      this.finish(emit, save, {
+        finishReason: signal.aborted ? 'cancelled' : result.finishReason,
+        text,
+        sources: prompt.sources,
+        started,
+        firstTokenMs,
+        usage: result.usage,
+      });
     } catch (error) {
       if (signal.aborted || (error instanceof QuireError && error.code === 'cancelled')) {
-        this.finish(emit, save, { finishReason: 'cancelled', text, sources: current.sources, started, firstTokenMs, usage: { promptTokens: 0, completionTokens: 0 } });
+        this.finish(emit, save, {
+          finishReason: 'cancelled',
+          text,
+          sources: current.sources,
+          started,
+          firstTokenMs,
+          usage: { promptTokens: 0, completionTokens: 0 },
+        });
         return;
       }
       const shape = toErrorShape(error);
-      const failure = { code: shape.code, message: shape.message, retryable: shape.retryable ?? false };
-      emit('step', { step: 'error', status: 'error', label: 'Something went wrong', category: 'error', progress: null });
+      const failure = {
+        code: shape.code,
+        message: shape.message,
+        retryable: shape.retryable ?? false,
+      };
+      emit('step', {
+        step: 'error',
+        status: 'error',
+        label: 'Something went wrong',
+        category: 'error',
+        progress: null,
+      });
       emit('message.error', failure);
-      save({ text, status: 'error', finishReason: 'error', error: failure, timings: { firstTokenMs, totalMs: performance.now() - started } });
+      save({
+        text,
+        status: 'error',
+        finishReason: 'error',
+        error: failure,
+        timings: { firstTokenMs, totalMs: performance.now() - started },
+      });
     }
   }
 
   private finish(
     emit: <K extends keyof EventData>(type: K, data: EventData[K]) => unknown,
     save: (patch: Partial<Message>) => Message,
-    outcome: { finishReason: FinishReason; text: string; sources: Message['sources']; started: number; firstTokenMs: number | null; usage: { promptTokens: number; completionTokens: number } },
+    outcome: {
+      finishReason: FinishReason;
+      text: string;
+      sources: Message['sources'];
+      started: number;
+      firstTokenMs: number | null;
+      usage: { promptTokens: number; completionTokens: number };
+    },
   ) {
     const citations = extractCitations(outcome.text, outcome.sources.length);
-    const timings = { firstTokenMs: outcome.firstTokenMs, totalMs: Math.round(performance.now() - outcome.started) };
+    const timings = {
+      firstTokenMs: outcome.firstTokenMs,
+      totalMs: Math.round(performance.now() - outcome.started),
+    };
     save({
       text: outcome.text,
       status: outcome.finishReason === 'cancelled' ? 'cancelled' : 'complete',
@@ -202,7 +328,12 @@ export class ChatService {
       usage: outcome.usage,
       timings,
     });
-    emit('message.end', { finishReason: outcome.finishReason, usage: outcome.usage, timings, citations });
+    emit('message.end', {
+      finishReason: outcome.finishReason,
+      usage: outcome.usage,
+      timings,
+      citations,
+    });
   }
 
   private touchConversation(conversationId: string) {
@@ -230,7 +361,12 @@ function titleFrom(text: string): string {
 
 let lastCreatedAt = 0;
 
-function blankMessage(conversationId: string, role: Message['role'], text: string, status: Message['status']): Message {
+function blankMessage(
+  conversationId: string,
+  role: Message['role'],
+  text: string,
+  status: Message['status'],
+): Message {
   // Strictly increasing, so a question and its answer created in one millisecond keep their order.
   const now = (lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1));
   return {

@@ -7,7 +7,12 @@ let remove: () => Promise<void>;
 beforeEach(async () => ({ dir, remove } = await makeTempDir()));
 afterEach(() => remove());
 
-const message = (id: string, status: 'complete' | 'streaming', text: string, createdAt: number) => ({
+const message = (
+  id: string,
+  status: 'complete' | 'streaming',
+  text: string,
+  createdAt: number,
+) => ({
   id,
   conversationId: 'c1',
   role: (id.startsWith('u') ? 'user' : 'assistant') as 'user' | 'assistant',
@@ -37,7 +42,12 @@ it('keeps conversations across restarts and marks an answer cut off by a crash a
   expect(second.listConversations()).toMatchObject([{ id: 'c1', title: 'Pumps', messageCount: 2 }]);
   const [question, answer] = second.listMessages('c1');
   expect(question).toMatchObject({ id: 'u1', status: 'complete' });
-  expect(answer).toMatchObject({ id: 'a1', status: 'interrupted', finishReason: 'interrupted', text: 'Pumps move fluid by' });
+  expect(answer).toMatchObject({
+    id: 'a1',
+    status: 'interrupted',
+    finishReason: 'interrupted',
+    text: 'Pumps move fluid by',
+  });
   expect(second.deleteConversation('c1')).toBe(true);
   second.close();
   expect(new ConversationStore(dir).listConversations()).toEqual([]);

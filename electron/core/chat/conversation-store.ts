@@ -3,7 +3,10 @@ import type { Message } from '../../../shared/contract/chat';
 import type { Conversation } from '../../../shared/events';
 import { Journal } from '../library/journal';
 
-type Record_ = { t: 'conv'; conv: Omit<Conversation, 'messageCount'> } | { t: 'msg'; msg: Message } | { t: 'delconv'; id: string };
+type Record_ =
+  | { t: 'conv'; conv: Omit<Conversation, 'messageCount'> }
+  | { t: 'msg'; msg: Message }
+  | { t: 'delconv'; id: string };
 
 /**
  * Conversations and messages, durable. Every write is journaled before the call returns;
@@ -19,7 +22,8 @@ export class ConversationStore {
     this.journal = new Journal<Record_>(path.join(dataDir, 'chat', 'conversations.jsonl'), 2_000);
     for (const record of this.journal.load()) {
       if (record.t === 'conv') this.conversations.set(record.conv.id, record.conv);
-      else if (record.t === 'msg') this.messagesOf(record.msg.conversationId).set(record.msg.id, record.msg);
+      else if (record.t === 'msg')
+        this.messagesOf(record.msg.conversationId).set(record.msg.id, record.msg);
       else {
         this.conversations.delete(record.id);
         this.messages.delete(record.id);
@@ -27,14 +31,22 @@ export class ConversationStore {
     }
     for (const list of this.messages.values()) {
       for (const msg of list.values()) {
-        if (msg.status === 'streaming') list.set(msg.id, { ...msg, status: 'interrupted', finishReason: 'interrupted', updatedAt: Date.now() });
+        if (msg.status === 'streaming')
+          list.set(msg.id, {
+            ...msg,
+            status: 'interrupted',
+            finishReason: 'interrupted',
+            updatedAt: Date.now(),
+          });
       }
     }
     this.compact();
   }
 
   listConversations(): Conversation[] {
-    return [...this.conversations.values()].map((c) => this.withCount(c)).sort((a, b) => b.updatedAt - a.updatedAt);
+    return [...this.conversations.values()]
+      .map((c) => this.withCount(c))
+      .sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
   getConversation(id: string): Conversation | undefined {
@@ -58,7 +70,9 @@ export class ConversationStore {
 
   /** Messages in the order they were created. */
   listMessages(conversationId: string): Message[] {
-    return [...(this.messages.get(conversationId)?.values() ?? [])].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    return [...(this.messages.get(conversationId)?.values() ?? [])].sort(
+      (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
+    );
   }
 
   getMessage(id: string): Message | undefined {

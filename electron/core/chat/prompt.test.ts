@@ -20,7 +20,13 @@ const countWords = async (text: string) => text.split(/\s+/).filter(Boolean).len
 
 describe('the prompt', () => {
   it('numbers only the sources that fit, and keeps them in the last user turn', async () => {
-    const built = await buildPrompt({ question: 'What is it?', passages: [1, 2, 3, 4].map((i) => passage(i)), history: [], budgetTokens: 220, countTokens: countWords });
+    const built = await buildPrompt({
+      question: 'What is it?',
+      passages: [1, 2, 3, 4].map((i) => passage(i)),
+      history: [],
+      budgetTokens: 220,
+      countTokens: countWords,
+    });
     expect(built.sources.map((s) => s.n)).toEqual([1, 2]);
     expect(built.sources[0]).toMatchObject({ documentId: 'd1', pageStart: 1 });
     const last = built.messages.at(-1)!;
@@ -31,7 +37,13 @@ describe('the prompt', () => {
   });
 
   it('gives at least part of the best passage when even one does not fit', async () => {
-    const built = await buildPrompt({ question: 'q', passages: [passage(1, 400)], history: [], budgetTokens: 200, countTokens: countWords });
+    const built = await buildPrompt({
+      question: 'q',
+      passages: [passage(1, 400)],
+      history: [],
+      budgetTokens: 200,
+      countTokens: countWords,
+    });
     expect(built.sources).toHaveLength(1);
     expect(built.messages.at(-1)!.content.length).toBeLessThan(passage(1, 400).text.length);
   });
@@ -43,7 +55,13 @@ describe('the prompt', () => {
       { role: 'user' as const, content: 'second question' },
       { role: 'assistant' as const, content: 'second answer' },
     ];
-    const built = await buildPrompt({ question: 'third', passages: [], history, budgetTokens: 100, countTokens: countWords });
+    const built = await buildPrompt({
+      question: 'third',
+      passages: [],
+      history,
+      budgetTokens: 100,
+      countTokens: countWords,
+    });
     const roles = built.messages.map((m) => m.role);
     expect(roles[0]).toBe('system');
     expect(roles[1]).toBe('user');
@@ -60,8 +78,14 @@ describe('citations', () => {
 
 describe('follow-up rewriting', () => {
   it('attaches the previous question to short or referring follow-ups only', () => {
-    expect(searchQueryFor('And its cost?', ['How does the pump work?'])).toBe('How does the pump work? And its cost?');
-    expect(searchQueryFor('What does the 1040-NR form require from nonresident aliens?', ['How does the pump work?'])).toBe('What does the 1040-NR form require from nonresident aliens?');
+    expect(searchQueryFor('And its cost?', ['How does the pump work?'])).toBe(
+      'How does the pump work? And its cost?',
+    );
+    expect(
+      searchQueryFor('What does the 1040-NR form require from nonresident aliens?', [
+        'How does the pump work?',
+      ]),
+    ).toBe('What does the 1040-NR form require from nonresident aliens?');
     expect(searchQueryFor('Anything', [])).toBe('Anything');
   });
 });
@@ -72,7 +96,11 @@ describe('DeltaCoalescer', () => {
     vi.useFakeTimers();
     let now = 0;
     const out: string[] = [];
-    const coalescer = new DeltaCoalescer((t) => out.push(t), 16, () => now);
+    const coalescer = new DeltaCoalescer(
+      (t) => out.push(t),
+      16,
+      () => now,
+    );
     coalescer.push('a');
     expect(out).toEqual(['a']);
     for (const t of ['b', 'c', 'd']) coalescer.push(t);

@@ -12,7 +12,9 @@ export const SYSTEM_PROMPT = [
 
 function pageLabel(p: Passage): string {
   if (p.pageStart === null) return '';
-  return p.pageEnd !== null && p.pageEnd !== p.pageStart ? `, pages ${p.pageStart}–${p.pageEnd}` : `, page ${p.pageStart}`;
+  return p.pageEnd !== null && p.pageEnd !== p.pageStart
+    ? `, pages ${p.pageStart}–${p.pageEnd}`
+    : `, page ${p.pageStart}`;
 }
 
 export function formatSource(n: number, p: Passage, text = p.text): string {
@@ -36,7 +38,8 @@ export async function buildPrompt(options: {
   countTokens: (text: string) => Promise<number>;
 }): Promise<BuiltPrompt> {
   const { question, passages, countTokens } = options;
-  let remaining = options.budgetTokens - (await countTokens(SYSTEM_PROMPT)) - (await countTokens(question)) - 24;
+  let remaining =
+    options.budgetTokens - (await countTokens(SYSTEM_PROMPT)) - (await countTokens(question)) - 24;
   // Keep the newest turns that fit in a third of the budget.
   const history: PromptTurn[] = [];
   let historyBudget = Math.floor(remaining / 3);
@@ -70,7 +73,11 @@ export async function buildPrompt(options: {
   const user = sources.length
     ? `Sources:\n\n${blocks.join('\n\n')}\n\nQuestion: ${question}`
     : `No passage in the documents matched this question.\n\nQuestion: ${question}`;
-  const messages: PromptTurn[] = [{ role: 'system', content: SYSTEM_PROMPT }, ...history, { role: 'user', content: user }];
+  const messages: PromptTurn[] = [
+    { role: 'system', content: SYSTEM_PROMPT },
+    ...history,
+    { role: 'user', content: user },
+  ];
   return { messages, sources, promptTokens: options.budgetTokens - remaining };
 }
 
@@ -104,6 +111,9 @@ export function searchQueryFor(question: string, previousQuestions: string[]): s
   const previous = previousQuestions.at(-1);
   if (!previous) return question;
   const words = question.trim().split(/\s+/).length;
-  const refersBack = /\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|also|more|else|why|how so)\b/i.test(question);
+  const refersBack =
+    /\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|also|more|else|why|how so)\b/i.test(
+      question,
+    );
   return words <= 6 || refersBack ? `${previous} ${question}` : question;
 }

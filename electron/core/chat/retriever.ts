@@ -9,11 +9,21 @@ import type { Retrieval } from './chat-service';
  * Hybrid retrieval for chat. The query is embedded in an indexing worker (jumping its
  * queue), never on the coordinating thread; without a model it degrades to full-text.
  */
-export function createRetriever(deps: { store: LanceStore; pool: WorkerPool; embeddingModel: string; settings: () => RetrievalSettings; hasModel: () => boolean }) {
+export function createRetriever(deps: {
+  store: LanceStore;
+  pool: WorkerPool;
+  embeddingModel: string;
+  settings: () => RetrievalSettings;
+  hasModel: () => boolean;
+}) {
   async function embedQuery(query: string): Promise<Float32Array | null> {
     if (!deps.hasModel()) return null;
     try {
-      const job = deps.pool.run({ type: 'embed', documentId: null, texts: [query], urgent: true }, undefined, { urgent: true });
+      const job = deps.pool.run(
+        { type: 'embed', documentId: null, texts: [query], urgent: true },
+        undefined,
+        { urgent: true },
+      );
       return ((await job.promise) as EmbedResponse).vectors;
     } catch {
       return null;
@@ -27,7 +37,14 @@ export function createRetriever(deps: { store: LanceStore; pool: WorkerPool; emb
       const settings = { ...deps.settings(), ...overrides };
       const mode = settings.mode;
       const queryVector = mode === 'text' ? null : await embedQuery(query);
-      return search(deps.store, { query, queryVector, k: overrides.k ?? settings.topK, mode, weights: settings.weights, embeddingModel: deps.embeddingModel });
+      return search(deps.store, {
+        query,
+        queryVector,
+        k: overrides.k ?? settings.topK,
+        mode,
+        weights: settings.weights,
+        embeddingModel: deps.embeddingModel,
+      });
     },
     async retrieve(query: string): Promise<Retrieval> {
       const result = await this.search(query);

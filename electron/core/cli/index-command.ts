@@ -20,7 +20,10 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const started = Date.now();
-  const core = await createQuireCore({ ...coreOptionsFrom(values), dataDir: resolveDataDir(values.data) });
+  const core = await createQuireCore({
+    ...coreOptionsFrom(values),
+    dataDir: resolveDataDir(values.data),
+  });
   try {
     for (const entry of values.password ?? []) {
       const at = entry.lastIndexOf('=');
@@ -37,19 +40,34 @@ export async function indexCommand(argv: string[]): Promise<number> {
     } else {
       core.hub.onAnyEvent((event) => {
         if (event.stream !== LIBRARY_STREAM) return;
-        const doc = 'documentId' in event.data ? core.library.registry.get(event.data.documentId) : undefined;
-        if (event.type === 'document.ready' && doc) out.line(`✓ ${doc.name}: ${event.data.chunks} chunks in ${Math.round(event.data.ms)} ms${event.data.vectorsPending ? ' (vectors pending: no embedding model)' : ''}`);
-        if (event.type === 'document.failed' && doc) out.line(`✗ ${doc.name}: ${event.data.message} [${event.data.code}]`);
+        const doc =
+          'documentId' in event.data ? core.library.registry.get(event.data.documentId) : undefined;
+        if (event.type === 'document.ready' && doc)
+          out.line(
+            `✓ ${doc.name}: ${event.data.chunks} chunks in ${Math.round(event.data.ms)} ms${event.data.vectorsPending ? ' (vectors pending: no embedding model)' : ''}`,
+          );
+        if (event.type === 'document.failed' && doc)
+          out.line(`✗ ${doc.name}: ${event.data.message} [${event.data.code}]`);
       });
     }
-    const result = await core.dispatch('library.add', { paths: positionals }, { transport: 'memory', connection: null });
+    const result = await core.dispatch(
+      'library.add',
+      { paths: positionals },
+      { transport: 'memory', connection: null },
+    );
     if (!result.ok) {
       out.error(result.error.message, { error: result.error });
       return 1;
     }
-    const added = result.value as { added: { path: string }[]; unchanged: string[]; skipped: { path: string; reason: string; code: string }[] };
-    for (const skip of added.skipped) out.line(`- skipped ${skip.path}: ${skip.reason}`, { skipped: skip });
-    for (const file of added.unchanged) out.line(`= unchanged ${path.basename(file)}`, { unchanged: file });
+    const added = result.value as {
+      added: { path: string }[];
+      unchanged: string[];
+      skipped: { path: string; reason: string; code: string }[];
+    };
+    for (const skip of added.skipped)
+      out.line(`- skipped ${skip.path}: ${skip.reason}`, { skipped: skip });
+    for (const file of added.unchanged)
+      out.line(`= unchanged ${path.basename(file)}`, { unchanged: file });
     await core.library.whenIdle();
     const touched = new Set([...added.added.map((d) => d.path), ...added.unchanged]);
     const docs = core.library.registry.all().filter((d) => touched.has(d.path));
@@ -59,7 +77,10 @@ export async function indexCommand(argv: string[]): Promise<number> {
       chunks: docs.reduce((n, d) => n + (d.status === 'ready' ? d.chunks : 0), 0),
       ms: Date.now() - started,
     };
-    out.line(`${summary.ready} ready, ${summary.failed} failed, ${summary.chunks} chunks in ${(summary.ms / 1000).toFixed(1)} s`, { summary });
+    out.line(
+      `${summary.ready} ready, ${summary.failed} failed, ${summary.chunks} chunks in ${(summary.ms / 1000).toFixed(1)} s`,
+      { summary },
+    );
     return summary.failed > 0 ? 3 : 0;
   } finally {
     await core.close();

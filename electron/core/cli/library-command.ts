@@ -8,7 +8,11 @@ export const LIBRARY_HELP = `quire library [--data DIR] [--json]
 export async function libraryCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: SHARED_OPTIONS, strict: true });
   const out = createOutput(values.json);
-  const core = await createQuireCore({ ...coreOptionsFrom(values), dataDir: resolveDataDir(values.data), startIndexing: false });
+  const core = await createQuireCore({
+    ...coreOptionsFrom(values),
+    dataDir: resolveDataDir(values.data),
+    startIndexing: false,
+  });
   try {
     for (const doc of core.library.snapshot().documents) {
       const row = {
@@ -21,7 +25,9 @@ export async function libraryCommand(argv: string[]): Promise<number> {
         vectorsPending: doc.vectorsPending,
         ...(doc.error ? { error: doc.error } : {}),
       };
-      const detail = doc.error ? `${doc.error.message} [${doc.error.code}]` : `${doc.chunks} chunks${doc.pages ? `, ${doc.pages} pages` : ''}`;
+      const detail = doc.error
+        ? `${doc.error.message} [${doc.error.code}]`
+        : `${doc.chunks} chunks${doc.pages ? `, ${doc.pages} pages` : ''}`;
       out.line(`${doc.status.padEnd(9)} ${doc.name}  ${detail}`, row);
     }
     return 0;

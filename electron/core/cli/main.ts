@@ -1,3 +1,4 @@
+import { evalCommand, EVAL_HELP } from './eval-command';
 import { indexCommand, INDEX_HELP } from './index-command';
 import { libraryCommand, LIBRARY_HELP } from './library-command';
 import { searchCommand, SEARCH_HELP } from './search-command';
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   index: { run: indexCommand, help: INDEX_HELP },
   library: { run: libraryCommand, help: LIBRARY_HELP },
   search: { run: searchCommand, help: SEARCH_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
 };
 
 function usage(): string {

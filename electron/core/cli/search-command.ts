@@ -8,7 +8,11 @@ export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|
 export async function searchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...SHARED_OPTIONS, k: { type: 'string', short: 'k', default: '10' }, mode: { type: 'string', default: 'hybrid' } },
+    options: {
+      ...SHARED_OPTIONS,
+      k: { type: 'string', short: 'k', default: '10' },
+      mode: { type: 'string', default: 'hybrid' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -19,36 +23,57 @@ export async function searchCommand(argv: string[]): Promise<number> {
     out.error('Give a query to search for.');
     return 2;
   }
-  if (!['hybrid', 'vector', 'text'].includes(values.mode) || !Number.isInteger(k) || k < 1 || k > 1000) {
+  if (
+    !['hybrid', 'vector', 'text'].includes(values.mode) ||
+    !Number.isInteger(k) ||
+    k < 1 ||
+    k > 1000
+  ) {
     out.error('--mode is hybrid, vector or text, and -k a whole number from 1 to 1000.');
     return 2;
   }
-  const core = await createQuireCore({ ...coreOptionsFrom(values), dataDir: resolveDataDir(values.data), startIndexing: false });
+  const core = await createQuireCore({
+    ...coreOptionsFrom(values),
+    dataDir: resolveDataDir(values.data),
+    startIndexing: false,
+  });
   try {
     const started = performance.now();
-    const result = await core.retriever.search(query, { mode: values.mode as 'hybrid' | 'vector' | 'text', k });
+    const result = await core.retriever.search(query, {
+      mode: values.mode as 'hybrid' | 'vector' | 'text',
+      k,
+    });
     const ms = Math.round(performance.now() - started);
-    if (result.degraded === 'no_vectors') out.error('Note: no embedding model or vectors yet, so this is a full-text search.', { note: 'degraded', reason: 'no_vectors' });
+    if (result.degraded === 'no_vectors')
+      out.error('Note: no embedding model or vectors yet, so this is a full-text search.', {
+        note: 'degraded',
+        reason: 'no_vectors',
+      });
     result.hits.forEach((hit, i) => {
       const page = hit.pageStart ? ` p.${hit.pageStart}` : '';
       const snippet = hit.text.replace(/\s+/g, ' ').slice(0, 160);
-      out.line(`${String(i + 1).padStart(2)}. ${hit.title ?? '?'}${page}  (${hit.score.toFixed(4)})\n    ${snippet}`, {
-        rank: i + 1,
-        chunkId: hit.chunkId,
-        documentId: hit.docId,
-        title: hit.title,
-        path: hit.path,
-        pageStart: hit.pageStart,
-        pageEnd: hit.pageEnd,
-        charStart: hit.charStart,
-        charEnd: hit.charEnd,
-        headingPath: hit.headingPath,
-        score: hit.score,
-        ranks: hit.ranks,
-        text: hit.text,
-      });
+      out.line(
+        `${String(i + 1).padStart(2)}. ${hit.title ?? '?'}${page}  (${hit.score.toFixed(4)})\n    ${snippet}`,
+        {
+          rank: i + 1,
+          chunkId: hit.chunkId,
+          documentId: hit.docId,
+          title: hit.title,
+          path: hit.path,
+          pageStart: hit.pageStart,
+          pageEnd: hit.pageEnd,
+          charStart: hit.charStart,
+          charEnd: hit.charEnd,
+          headingPath: hit.headingPath,
+          score: hit.score,
+          ranks: hit.ranks,
+          text: hit.text,
+        },
+      );
     });
-    out.line(`${result.hits.length} results (${result.mode}) in ${ms} ms`, { summary: { results: result.hits.length, mode: result.mode, ms } });
+    out.line(`${result.hits.length} results (${result.mode}) in ${ms} ms`, {
+      summary: { results: result.hits.length, mode: result.mode, ms },
+    });
     return 0;
   } finally {
     await core.close();

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createQuireCore } from '../quire-core';
 import { startHttpServer } from '../server/http-server';
-import { coreOptionsFrom, createOutput, defaultRendererDir, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+import {
+  coreOptionsFrom,
+  createOutput,
+  defaultRendererDir,
+  resolveDataDir,
+  SHARED_OPTIONS,
+} from './cli-context';
 
 export const SERVE_HELP = `quire serve [--data DIR] [--port N] [--json]
   Serves the Quire interface and its HTTP API on 127.0.0.1 and prints the URL with its token.`;
@@ -20,7 +26,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     out.error(`--port must be a number between 0 and 65535, not "${values.port}".`);
     return 2;
   }
-  const core = await createQuireCore({ ...coreOptionsFrom(values), dataDir: resolveDataDir(values.data), transport: 'http' });
+  const core = await createQuireCore({
+    ...coreOptionsFrom(values),
+    dataDir: resolveDataDir(values.data),
+    transport: 'http',
+  });
   const rendererDir = defaultRendererDir();
   if (!fs.existsSync(rendererDir))
     out.error(

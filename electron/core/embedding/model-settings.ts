@@ -13,16 +13,30 @@ export type ResolvedModel = {
 };
 
 /** Finds where a model lives and how wide its vectors are (config.json hidden_size). */
-export function resolveModel(options: { modelId: string; modelDir?: string; dataDir: string; resourcesDir?: string }): ResolvedModel {
-  const searchDirs = modelSearchDirs({ modelDir: options.modelDir, dataDir: options.dataDir, resourcesDir: options.resourcesDir });
+export function resolveModel(options: {
+  modelId: string;
+  modelDir?: string;
+  dataDir: string;
+  resourcesDir?: string;
+}): ResolvedModel {
+  const searchDirs = modelSearchDirs({
+    modelDir: options.modelDir,
+    dataDir: options.dataDir,
+    resourcesDir: options.resourcesDir,
+  });
   const withWeights = findLocalModel(options.modelId, searchDirs);
-  const withTokenizer = searchDirs.find((dir) => fs.existsSync(path.join(dir, options.modelId, 'tokenizer.json'))) ?? null;
+  const withTokenizer =
+    searchDirs.find((dir) => fs.existsSync(path.join(dir, options.modelId, 'tokenizer.json'))) ??
+    null;
   const modelDir = withWeights ?? withTokenizer ?? searchDirs[0] ?? null;
   let dims = 384;
   if (modelDir) {
     try {
-      const config = JSON.parse(fs.readFileSync(path.join(modelDir, options.modelId, 'config.json'), 'utf8')) as { hidden_size?: number };
-      if (typeof config.hidden_size === 'number' && config.hidden_size > 0) dims = config.hidden_size;
+      const config = JSON.parse(
+        fs.readFileSync(path.join(modelDir, options.modelId, 'config.json'), 'utf8'),
+      ) as { hidden_size?: number };
+      if (typeof config.hidden_size === 'number' && config.hidden_size > 0)
+        dims = config.hidden_size;
     } catch {
       // No config yet: the default model's width.
     }

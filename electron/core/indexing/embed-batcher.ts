@@ -36,7 +36,15 @@ export class EmbedBatcher {
   embed(texts: string[], onBatch?: (done: number) => void, urgent = false): Promise<Float32Array> {
     if (texts.length === 0) return Promise.resolve(new Float32Array(0));
     return new Promise((resolve, reject) => {
-      const job: Job = { texts, out: new Float32Array(texts.length * this.dims), done: 0, failed: false, onBatch, resolve, reject };
+      const job: Job = {
+        texts,
+        out: new Float32Array(texts.length * this.dims),
+        done: 0,
+        failed: false,
+        onBatch,
+        resolve,
+        reject,
+      };
       const items = texts.map((_, index) => ({ job, index }));
       if (urgent) this.waiting.unshift(...items);
       else this.waiting.push(...items);
@@ -59,7 +67,8 @@ export class EmbedBatcher {
             job.failed = true;
             job.reject(error);
           }
-          for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.job.failed) this.waiting.splice(i, 1);
+          for (let i = this.waiting.length - 1; i >= 0; i--)
+            if (this.waiting[i]!.job.failed) this.waiting.splice(i, 1);
           continue;
         }
         const dims = this.dims;

@@ -2,7 +2,13 @@ import { QuireError, toErrorShape } from '../../../shared/errors';
 import { openDocument } from '../parsers';
 import { chunkSections, type TokenCounter } from './chunker';
 import type { EmbedBatcher } from './embed-batcher';
-import type { IndexedChunk, IndexingWorkerConfig, IndexRequest, IndexResponse, WorkerProgress } from './worker-protocol';
+import type {
+  IndexedChunk,
+  IndexingWorkerConfig,
+  IndexRequest,
+  IndexResponse,
+  WorkerProgress,
+} from './worker-protocol';
 
 export type IndexDeps = {
   config: IndexingWorkerConfig;
@@ -15,9 +21,16 @@ export type IndexDeps = {
 };
 
 /** Parse → chunk → embed one document, inside a worker. Pages stream through; nothing waits for the whole file. */
-export async function indexDocument(request: IndexRequest, deps: IndexDeps): Promise<IndexResponse> {
+export async function indexDocument(
+  request: IndexRequest,
+  deps: IndexDeps,
+): Promise<IndexResponse> {
   const { config, signal } = deps;
-  const opened = await openDocument(request.path, { password: request.password, maxBytes: config.maxBytes, signal });
+  const opened = await openDocument(request.path, {
+    password: request.password,
+    maxBytes: config.maxBytes,
+    signal,
+  });
   const pageTotal = opened.meta.pageCount ?? 0;
   let pagesDone = 0;
   let lastPage: number | null = null;
@@ -37,7 +50,10 @@ export async function indexDocument(request: IndexRequest, deps: IndexDeps): Pro
   const chunks: IndexedChunk[] = [];
   let tokens = 0;
   try {
-    for await (const chunk of chunkSections(countedSections(), deps.counter, { maxTokens: config.maxTokens, overlapTokens: config.overlapTokens })) {
+    for await (const chunk of chunkSections(countedSections(), deps.counter, {
+      maxTokens: config.maxTokens,
+      overlapTokens: config.overlapTokens,
+    })) {
       chunks.push(chunk);
       tokens += chunk.tokens;
     }

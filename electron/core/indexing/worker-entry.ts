@@ -1,7 +1,14 @@
 // The indexing worker: parse, chunk and embed documents off the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuireError, toErrorShape } from '../../../shared/errors';
-import type { FromWorker, IndexingWorkerConfig, ToWorker, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol';
+import type {
+  FromWorker,
+  IndexingWorkerConfig,
+  ToWorker,
+  WorkerProgress,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-protocol';
 
 const config = workerData as IndexingWorkerConfig;
 const port = parentPort!;
@@ -36,8 +43,14 @@ async function loadRuntime() {
       });
       batcher = new EmbedBatcher(embedder, config.batchSize);
     } catch (error) {
-      batcherError = error instanceof QuireError ? error : new QuireError('model_unavailable', 'The embedding model could not be loaded.');
-      log('warn', `embedding model unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      batcherError =
+        error instanceof QuireError
+          ? error
+          : new QuireError('model_unavailable', 'The embedding model could not be loaded.');
+      log(
+        'warn',
+        `embedding model unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   } else {
     batcherError = new QuireError('model_unavailable', 'No embedding model folder is configured.');
@@ -46,9 +59,14 @@ async function loadRuntime() {
   const { approximateTokenCounter } = await import('./approximate-tokens');
   let counter;
   try {
-    counter = config.modelDir ? await loadTokenCounter(config.embeddingModel, config.modelDir) : approximateTokenCounter;
+    counter = config.modelDir
+      ? await loadTokenCounter(config.embeddingModel, config.modelDir)
+      : approximateTokenCounter;
   } catch (error) {
-    log('warn', `tokenizer unavailable, estimating token counts: ${error instanceof Error ? error.message : String(error)}`);
+    log(
+      'warn',
+      `tokenizer unavailable, estimating token counts: ${error instanceof Error ? error.message : String(error)}`,
+    );
     counter = approximateTokenCounter;
   }
   const { indexDocument } = await import('./index-document');
@@ -69,7 +87,11 @@ async function getRuntime(): Promise<Runtime> {
   return runtime;
 }
 
-async function handle(seq: number, request: WorkerRequest, signal: AbortSignal): Promise<WorkerResponse> {
+async function handle(
+  seq: number,
+  request: WorkerRequest,
+  signal: AbortSignal,
+): Promise<WorkerResponse> {
   const rt = await getRuntime();
   const progress = (p: WorkerProgress) => send({ seq, kind: 'progress', progress: p });
   if (request.type === 'index') {
@@ -78,11 +100,25 @@ async function handle(seq: number, request: WorkerRequest, signal: AbortSignal):
       setTimeout(() => process.exit(70), 5); // tests only: die mid-document, as a native crash would
       await new Promise(() => {});
     }
-    return rt.indexDocument(request, { config, counter: rt.counter, batcher: rt.batcher, batcherError: rt.batcherError, progress, signal });
+    return rt.indexDocument(request, {
+      config,
+      counter: rt.counter,
+      batcher: rt.batcher,
+      batcherError: rt.batcherError,
+      progress,
+      signal,
+    });
   }
-  if (!rt.batcher) throw rt.batcherError ?? new QuireError('model_unavailable', 'No embedding model is available.');
+  if (!rt.batcher)
+    throw (
+      rt.batcherError ?? new QuireError('model_unavailable', 'No embedding model is available.')
+    );
   progress({ stage: 'embedding', done: 0, total: request.texts.length });
-  const vectors = await rt.batcher.embed(request.texts, (done) => progress({ stage: 'embedding', done, total: request.texts.length }), request.urgent);
+  const vectors = await rt.batcher.embed(
+    request.texts,
+    (done) => progress({ stage: 'embedding', done, total: request.texts.length }),
+    request.urgent,
+  );
   return { type: 'embedded', vectors, dims: rt.batcher.dims, embeddingModel: rt.batcher.modelId };
 }
 
@@ -96,12 +132,17 @@ port.on('message', (message: ToWorker) => {
   handle(message.seq, message.request, controller.signal).then(
     (response) => {
       aborts.delete(message.seq);
-      const transfer = 'vectors' in response && response.vectors ? [response.vectors.buffer as ArrayBuffer] : [];
+      const transfer =
+        'vectors' in response && response.vectors ? [response.vectors.buffer as ArrayBuffer] : [];
       send({ seq: message.seq, kind: 'response', ok: true, response }, transfer);
     },
     (error: unknown) => {
       aborts.delete(message.seq);
-      if (!(error instanceof QuireError)) log('error', `indexing failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (!(error instanceof QuireError))
+        log(
+          'error',
+          `indexing failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       send({ seq: message.seq, kind: 'response', ok: false, error: toErrorShape(error) });
     },
   );

@@ -2,7 +2,14 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { QuireError, type QuireErrorShape } from '../../../shared/errors';
 import { holdNativeRuntime } from './native-runtime-anchor';
-import type { FromWorker, IndexingWorkerConfig, ToWorker, WorkerProgress, WorkerRequest, WorkerResponse } from './worker-protocol';
+import type {
+  FromWorker,
+  IndexingWorkerConfig,
+  ToWorker,
+  WorkerProgress,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-protocol';
 
 export type PoolTask = {
   request: WorkerRequest;
@@ -29,7 +36,8 @@ export type WorkerPoolOptions = {
 
 /** One less than the core count, never fewer than one: the main thread keeps a core. */
 export function defaultPoolSize(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, cores - 1);
 }
 
@@ -77,7 +85,15 @@ export class WorkerPool {
     const seq = this.nextSeq++;
     let task!: PoolTask;
     const promise = new Promise<WorkerResponse>((resolve, reject) => {
-      task = { request, onProgress, resolve, reject, crashes: 0, seq, urgent: options.urgent ?? false };
+      task = {
+        request,
+        onProgress,
+        resolve,
+        reject,
+        crashes: 0,
+        seq,
+        urgent: options.urgent ?? false,
+      };
     });
     if (this.closed) task.reject(new QuireError('cancelled', 'Indexing has stopped.'));
     else {
@@ -94,10 +110,12 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new QuireError('cancelled', 'Indexing has stopped.'));
+    for (const task of this.queue.splice(0))
+      task.reject(new QuireError('cancelled', 'Indexing has stopped.'));
     await Promise.all(
       this.slots.map(async (slot) => {
-        for (const task of slot.tasks.values()) task.reject(new QuireError('cancelled', 'Indexing has stopped.'));
+        for (const task of slot.tasks.values())
+          task.reject(new QuireError('cancelled', 'Indexing has stopped.'));
         slot.tasks.clear();
         await slot.worker.terminate();
       }),
@@ -112,7 +130,8 @@ export class WorkerPool {
       return;
     }
     for (const slot of this.slots) {
-      if (slot.tasks.has(task.seq)) slot.worker.postMessage({ seq: task.seq, cancel: true } satisfies ToWorker);
+      if (slot.tasks.has(task.seq))
+        slot.worker.postMessage({ seq: task.seq, cancel: true } satisfies ToWorker);
     }
   }
 
@@ -123,7 +142,13 @@ export class WorkerPool {
       const task = this.queue[0]!;
       const suspect = task.crashes > 0;
       const slot = this.slots
-        .filter((s) => !s.solo && (suspect ? s.tasks.size === 0 : s.tasks.size < this.concurrency + (task.urgent ? 1 : 0)))
+        .filter(
+          (s) =>
+            !s.solo &&
+            (suspect
+              ? s.tasks.size === 0
+              : s.tasks.size < this.concurrency + (task.urgent ? 1 : 0)),
+        )
         .sort((a, b) => a.tasks.size - b.tasks.size)[0];
       if (!slot) return;
       this.queue.shift();
@@ -134,7 +159,8 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    if (this.options.config.backend === 'native' && this.options.config.modelDir) holdNativeRuntime();
+    if (this.options.config.backend === 'native' && this.options.config.modelDir)
+      holdNativeRuntime();
     const worker = startWorker(indexingWorkerEntry(), this.options.config);
     const slot: Slot = { worker, tasks: new Map(), solo: false, ready: false };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
@@ -180,7 +206,10 @@ export class WorkerPool {
     if (!slot.ready) {
       // It never started: the documents are not to blame.
       if (++this.startupFailures >= MAX_STARTUP_FAILURES) {
-        const error = new QuireError('internal', 'The indexer could not start. The details are in the log.');
+        const error = new QuireError(
+          'internal',
+          'The indexer could not start. The details are in the log.',
+        );
         for (const task of [...orphans, ...this.queue.splice(0)]) task.reject(error);
         this.startupFailures = 0;
         return;
@@ -194,13 +223,17 @@ export class WorkerPool {
       task.crashes++;
       const wasAlone = orphans.length === 1;
       if (wasAlone && task.crashes >= 2) {
-        task.reject(new QuireError('worker_crashed', 'Indexing this document crashed the indexer twice, so it was skipped. The file may be damaged.'));
+        task.reject(
+          new QuireError(
+            'worker_crashed',
+            'Indexing this document crashed the indexer twice, so it was skipped. The file may be damaged.',
+          ),
+        );
       } else retry.push(task);
     }
     this.queue.unshift(...retry);
     this.pump();
   }
-
 }
 
 function toQuireError(shape: QuireErrorShape): QuireError {

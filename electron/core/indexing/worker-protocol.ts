@@ -19,7 +19,12 @@ export type IndexingWorkerConfig = {
 };
 
 export type IndexRequest = { type: 'index'; documentId: string; path: string; password?: string };
-export type EmbedRequest = { type: 'embed'; documentId: string | null; texts: string[]; urgent?: boolean };
+export type EmbedRequest = {
+  type: 'embed';
+  documentId: string | null;
+  texts: string[];
+  urgent?: boolean;
+};
 export type WorkerRequest = IndexRequest | EmbedRequest;
 
 export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & { ordinal: number };
@@ -39,7 +44,12 @@ export type IndexResponse = {
   warnings: ParseWarning[];
   tokens: number;
 };
-export type EmbedResponse = { type: 'embedded'; vectors: Float32Array; dims: number; embeddingModel: string };
+export type EmbedResponse = {
+  type: 'embedded';
+  vectors: Float32Array;
+  dims: number;
+  embeddingModel: string;
+};
 export type WorkerResponse = IndexResponse | EmbedResponse;
 
 export type WorkerProgress = { stage: IndexStage; done: number; total: number };

@@ -35,7 +35,11 @@ export class ChunkWriter {
       while (this.pending.length) {
         const batch: PendingWrite[] = [];
         let chunks = 0;
-        while (this.pending.length && (batch.length === 0 || chunks + this.pending[0]!.doc.chunks.length <= this.maxChunksPerCommit)) {
+        while (
+          this.pending.length &&
+          (batch.length === 0 ||
+            chunks + this.pending[0]!.doc.chunks.length <= this.maxChunksPerCommit)
+        ) {
           const next = this.pending.shift()!;
           chunks += next.doc.chunks.length;
           batch.push(next);
@@ -69,7 +73,15 @@ function asStoreError(error: unknown): QuireError {
   if (error instanceof QuireError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/ENOSPC|no space left/i.test(message)) {
-    return new QuireError('disk_full', 'The disk is full. Free some space, then retry this document.', { retryable: true });
+    return new QuireError(
+      'disk_full',
+      'The disk is full. Free some space, then retry this document.',
+      { retryable: true },
+    );
   }
-  return new QuireError('internal', 'Saving this document to the index failed. The details are in the log.', { cause: error });
+  return new QuireError(
+    'internal',
+    'Saving this document to the index failed. The details are in the log.',
+    { cause: error },
+  );
 }

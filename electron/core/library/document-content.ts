@@ -20,7 +20,10 @@ const MAX_INLINE_BYTES = 100 * 1024 * 1024;
  * What the viewer shows. PDFs travel as bytes (pdf.js renders them in the page); other
  * kinds as the same text the parser produced, so citation offsets line up exactly.
  */
-export async function readDocumentContent(library: LibraryService, documentId: string): Promise<DocumentContent> {
+export async function readDocumentContent(
+  library: LibraryService,
+  documentId: string,
+): Promise<DocumentContent> {
   const doc = library.registry.get(documentId);
   if (!doc) throw new QuireError('not_found', 'That document is not in the library.');
   const { contentHash: _h, mtimeMs: _m, ...info } = doc;
@@ -28,12 +31,23 @@ export async function readDocumentContent(library: LibraryService, documentId: s
   try {
     if (doc.kind === 'pdf') {
       const stat = await fs.stat(doc.path);
-      if (stat.size > MAX_INLINE_BYTES) throw new QuireError('too_large', 'This PDF is too large to preview.');
-      return { document: info, mime, text: null, base64: (await fs.readFile(doc.path)).toString('base64') };
+      if (stat.size > MAX_INLINE_BYTES)
+        throw new QuireError('too_large', 'This PDF is too large to preview.');
+      return {
+        document: info,
+        mime,
+        text: null,
+        base64: (await fs.readFile(doc.path)).toString('base64'),
+      };
     }
     if (doc.kind === 'markdown' || doc.kind === 'text') {
       // The parser's offsets index the decoded file, so the viewer gets exactly that text.
-      return { document: info, mime, text: decodeText(await fs.readFile(doc.path)).text, base64: null };
+      return {
+        document: info,
+        mime,
+        text: decodeText(await fs.readFile(doc.path)).text,
+        base64: null,
+      };
     }
     const opened = await openDocument(doc.path);
     let text = '';
@@ -45,6 +59,9 @@ export async function readDocumentContent(library: LibraryService, documentId: s
     return { document: info, mime, text, base64: null };
   } catch (error) {
     if (error instanceof QuireError) throw error;
-    throw new QuireError('file_missing', 'The original file cannot be read. It may have been moved or deleted.');
+    throw new QuireError(
+      'file_missing',
+      'The original file cannot be read. It may have been moved or deleted.',
+    );
   }
 }

@@ -6,7 +6,11 @@ import { DocumentRegistry, type DocumentRecord } from './document-registry';
 import { expandPaths } from './expand-paths';
 import { ProgressTracker } from './progress-tracker';
 
-function record(id: string, status: DocumentRecord['status'], file = `/docs/${id}.md`): DocumentRecord {
+function record(
+  id: string,
+  status: DocumentRecord['status'],
+  file = `/docs/${id}.md`,
+): DocumentRecord {
   return {
     id,
     path: file,
@@ -75,10 +79,17 @@ describe('expandPaths', () => {
     fs.writeFileSync(path.join(dir, '.hidden.txt'), 'x');
     fs.writeFileSync(path.join(dir, 'sub', '.git', 'config.txt'), 'x');
     fs.symlinkSync(dir, path.join(dir, 'sub', 'loop'));
-    const { files, skipped } = await expandPaths([dir, path.join(dir, 'missing.md')], (f) => /\.(md|pdf|txt)$/.test(f));
+    const { files, skipped } = await expandPaths([dir, path.join(dir, 'missing.md')], (f) =>
+      /\.(md|pdf|txt)$/.test(f),
+    );
     expect(files.map((f) => path.relative(dir, f.path)).sort()).toEqual(['a.md', 'sub/b.pdf']);
     const reasons = Object.fromEntries(skipped.map((s) => [path.relative(dir, s.path), s.code]));
-    expect(reasons).toMatchObject({ '.hidden.txt': 'hidden_file', 'sub/.git': 'hidden_file', 'sub/c.exe': 'unsupported_type', 'missing.md': 'file_missing' });
+    expect(reasons).toMatchObject({
+      '.hidden.txt': 'hidden_file',
+      'sub/.git': 'hidden_file',
+      'sub/c.exe': 'unsupported_type',
+      'missing.md': 'file_missing',
+    });
     await remove();
   });
 });

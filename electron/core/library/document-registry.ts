@@ -12,7 +12,12 @@ type JournalRecord =
   | { t: 'del'; id: string }
   | { t: 'meta'; paused: boolean; watchedFolders: string[] };
 
-const IN_FLIGHT: ReadonlySet<DocumentStatus> = new Set(['parsing', 'chunking', 'embedding', 'writing']);
+const IN_FLIGHT: ReadonlySet<DocumentStatus> = new Set([
+  'parsing',
+  'chunking',
+  'embedding',
+  'writing',
+]);
 
 /**
  * The durable list of documents and the queue order. Stage transitions are journaled;
@@ -88,7 +93,10 @@ export class DocumentRegistry {
   private compact() {
     this.journal.compact([
       { t: 'meta', paused: this.paused, watchedFolders: this.watchedFolders },
-      ...[...this.docs.values()].map((doc) => ({ t: 'doc' as const, doc: { ...doc, progress: null } })),
+      ...[...this.docs.values()].map((doc) => ({
+        t: 'doc' as const,
+        doc: { ...doc, progress: null },
+      })),
     ]);
   }
 

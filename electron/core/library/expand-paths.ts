@@ -4,7 +4,8 @@ import type { SkippedPath } from '../../../shared/contract';
 
 export type FoundFile = { path: string; size: number; mtimeMs: number };
 
-const isHidden = (name: string) => name.startsWith('.') || name === 'desktop.ini' || name === 'Thumbs.db';
+const isHidden = (name: string) =>
+  name.startsWith('.') || name === 'desktop.ini' || name === 'Thumbs.db';
 
 /**
  * Expands files and folders (recursively) into the files Quire can index. Hidden and
@@ -22,14 +23,22 @@ export async function expandPaths(
   async function visit(target: string, explicit: boolean): Promise<void> {
     const name = path.basename(target);
     if (!explicit && isHidden(name)) {
-      skipped.push({ path: target, code: 'hidden_file', reason: 'Hidden files and folders are skipped.' });
+      skipped.push({
+        path: target,
+        code: 'hidden_file',
+        reason: 'Hidden files and folders are skipped.',
+      });
       return;
     }
     let stat;
     try {
       stat = await fs.stat(target);
     } catch {
-      skipped.push({ path: target, code: 'file_missing', reason: 'The file or folder does not exist or cannot be read.' });
+      skipped.push({
+        path: target,
+        code: 'file_missing',
+        reason: 'The file or folder does not exist or cannot be read.',
+      });
       return;
     }
     if (stat.isDirectory()) {
@@ -47,12 +56,20 @@ export async function expandPaths(
       return;
     }
     if (!stat.isFile()) {
-      skipped.push({ path: target, code: 'unsupported_type', reason: 'Only regular files can be indexed.' });
+      skipped.push({
+        path: target,
+        code: 'unsupported_type',
+        reason: 'Only regular files can be indexed.',
+      });
       return;
     }
     if (!isSupported(target)) {
       const ext = path.extname(target) || 'files without an extension';
-      skipped.push({ path: target, code: 'unsupported_type', reason: `${ext} is not a supported document type.` });
+      skipped.push({
+        path: target,
+        code: 'unsupported_type',
+        reason: `${ext} is not a supported document type.`,
+      });
       return;
     }
     if (seenFiles.has(target)) return;

@@ -21,13 +21,15 @@ export class FolderWatcher {
 
   /** Restarts watching the folders saved in the registry. */
   async restore(): Promise<void> {
-    for (const folder of this.library.registry.watchedFolders) await this.startWatcher(folder).catch(() => {});
+    for (const folder of this.library.registry.watchedFolders)
+      await this.startWatcher(folder).catch(() => {});
   }
 
   async watch(folder: string): Promise<string[]> {
     const resolved = path.resolve(folder);
     const stat = await fs.stat(resolved).catch(() => null);
-    if (!stat?.isDirectory()) throw new QuireError('not_found', `"${resolved}" is not a folder Quire can read.`);
+    if (!stat?.isDirectory())
+      throw new QuireError('not_found', `"${resolved}" is not a folder Quire can read.`);
     const registry = this.library.registry;
     if (!registry.watchedFolders.includes(resolved)) {
       registry.watchedFolders = [...registry.watchedFolders, resolved];

@@ -19,10 +19,27 @@ beforeAll(async () => {
 afterAll(() => remove());
 
 /** Runs `quire index` as a real process; optionally SIGKILLs it after `killAfterReady` documents. */
-function runIndex(dataDir: string, inputs: string[], killAfterReady?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ready: number }> {
+function runIndex(
+  dataDir: string,
+  inputs: string[],
+  killAfterReady?: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ready: number }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, 'index', ...inputs, '--data', dataDir, '--model-dir', modelsDir, '--embedding-model', BOW_MODEL, '--json'],
+    [
+      '--import',
+      'tsx',
+      CLI,
+      'index',
+      ...inputs,
+      '--data',
+      dataDir,
+      '--model-dir',
+      modelsDir,
+      '--embedding-model',
+      BOW_MODEL,
+      '--json',
+    ],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   let ready = 0;
@@ -31,7 +48,9 @@ function runIndex(dataDir: string, inputs: string[], killAfterReady?: number): P
     ready++;
     if (killAfterReady !== undefined && ready === killAfterReady) child.kill('SIGKILL');
   });
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, ready })));
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, ready })),
+  );
 }
 
 async function finalState(dataDir: string) {
@@ -41,7 +60,13 @@ async function finalState(dataDir: string) {
     const rows = [];
     for (const doc of docs) {
       const chunks = await core.store.lance.getChunks(doc.id);
-      rows.push({ path: doc.path, status: doc.status, chunks: doc.chunks, stored: chunks.length, texts: chunks.map((c) => c.text).join('|').length });
+      rows.push({
+        path: doc.path,
+        status: doc.status,
+        chunks: doc.chunks,
+        stored: chunks.length,
+        texts: chunks.map((c) => c.text).join('|').length,
+      });
     }
     return { rows, total: await core.store.countChunks() };
   } finally {
@@ -52,7 +77,11 @@ async function finalState(dataDir: string) {
 it('after SIGKILL mid-indexing, a restart ends in the same state as an uninterrupted run, with no duplicates', async () => {
   const docs = path.join(root, 'docs');
   writeNotes(docs, 24);
-  const inputs = [docs, path.join(PDF_DIR, 'irs_i1040nr_instructions_50p.pdf'), path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf')];
+  const inputs = [
+    docs,
+    path.join(PDF_DIR, 'irs_i1040nr_instructions_50p.pdf'),
+    path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf'),
+  ];
 
   const clean = await runIndex(path.join(root, 'clean'), inputs);
   expect(clean.code).toBe(0);

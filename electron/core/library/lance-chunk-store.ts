@@ -6,7 +6,11 @@ import type { ChunkStorePort, DocumentChunks } from './chunk-store-port';
 export type LanceChunkStore = ChunkStorePort & { readonly lance: LanceStore };
 
 /** The library's chunk store on LanceDB in `<dataDir>/lancedb`. */
-export async function openLanceChunkStore(options: { dataDir: string; dims: number; kindOf?: (file: string) => DocumentKind }): Promise<LanceChunkStore> {
+export async function openLanceChunkStore(options: {
+  dataDir: string;
+  dims: number;
+  kindOf?: (file: string) => DocumentKind;
+}): Promise<LanceChunkStore> {
   const lance = await openStore({ dir: path.join(options.dataDir, 'lancedb'), dims: options.dims });
   return {
     lance,
@@ -31,7 +35,14 @@ export async function openLanceChunkStore(options: { dataDir: string; dims: numb
           updatedAt: now,
         })),
       );
-      await lance.replaceDocuments(batch.map((d) => ({ docId: d.documentId, chunks: d.chunks, vectors: d.vectors, embeddingModel: d.embeddingModel })));
+      await lance.replaceDocuments(
+        batch.map((d) => ({
+          docId: d.documentId,
+          chunks: d.chunks,
+          vectors: d.vectors,
+          embeddingModel: d.embeddingModel,
+        })),
+      );
     },
     async setVectors(documentId, embeddingModel, vectors) {
       await lance.setVectors(documentId, embeddingModel, vectors);

@@ -18,7 +18,10 @@ type LibraryHandlers = Pick<
   | 'documents.content'
 >;
 
-export function createLibraryHandlers(library: LibraryService, watcher: FolderWatcher): LibraryHandlers {
+export function createLibraryHandlers(
+  library: LibraryService,
+  watcher: FolderWatcher,
+): LibraryHandlers {
   return {
     'library.add': ({ paths }) => library.add(paths),
     'library.list': () => library.snapshot(),

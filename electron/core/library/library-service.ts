@@ -29,7 +29,12 @@ export type LibraryOptions = {
 
 type InFlight = { cancel: () => void; tracker: ProgressTracker };
 
-const ACTIVE: ReadonlySet<DocumentStatus> = new Set(['parsing', 'chunking', 'embedding', 'writing']);
+const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
+  'parsing',
+  'chunking',
+  'embedding',
+  'writing',
+]);
 
 async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -78,14 +83,22 @@ export class LibraryService {
     };
   }
 
-  async add(paths: string[]): Promise<{ added: DocumentInfo[]; unchanged: string[]; skipped: SkippedPath[] }> {
+  async add(
+    paths: string[],
+  ): Promise<{ added: DocumentInfo[]; unchanged: string[]; skipped: SkippedPath[] }> {
     const { files, skipped } = await expandPaths(paths, isSupportedPath);
     const added: DocumentInfo[] = [];
     const unchanged: string[] = [];
     for (const file of files) {
       const existing = this.registry.byPath(file.path);
-      if (existing && (existing.status === 'ready' || existing.status === 'queued' || ACTIVE.has(existing.status))) {
-        if (existing.status !== 'ready' || (existing.size === file.size && existing.mtimeMs === file.mtimeMs)) {
+      if (
+        existing &&
+        (existing.status === 'ready' || existing.status === 'queued' || ACTIVE.has(existing.status))
+      ) {
+        if (
+          existing.status !== 'ready' ||
+          (existing.size === file.size && existing.mtimeMs === file.mtimeMs)
+        ) {
           unchanged.push(file.path);
           continue;
         }
@@ -149,7 +162,14 @@ export class LibraryService {
     if (this.inFlight.has(documentId) || doc.status === 'queued') return publicInfo(doc);
     if (doc.status === 'ready' && !options.force) return publicInfo(doc);
     if (options.password !== undefined) this.passwords.set(documentId, options.password);
-    const next = this.registry.put({ ...doc, status: 'queued', error: null, progress: null, contentHash: options.force ? null : doc.contentHash, updatedAt: Date.now() });
+    const next = this.registry.put({
+      ...doc,
+      status: 'queued',
+      error: null,
+      progress: null,
+      contentHash: options.force ? null : doc.contentHash,
+      updatedAt: Date.now(),
+    });
     this.emit(documentId, 'document.added', { document: publicInfo(next) });
     this.emitQueueState();
     this.pump();
@@ -160,7 +180,8 @@ export class LibraryService {
     const doc = this.require(documentId);
     const running = this.inFlight.get(documentId);
     if (running) running.cancel();
-    else if (doc.status === 'queued') this.fail(doc, new QuireError('cancelled', 'Indexing was cancelled.'));
+    else if (doc.status === 'queued')
+      this.fail(doc, new QuireError('cancelled', 'Indexing was cancelled.'));
     return publicInfo(this.require(documentId));
   }
 
@@ -174,7 +195,9 @@ export class LibraryService {
   /** Resolves when nothing is queued, in flight or waiting to be written. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return this.writer.idle();
-    return new Promise<void>((resolve) => this.idleWaiters.push(resolve)).then(() => this.writer.idle());
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve)).then(() =>
+      this.writer.idle(),
+    );
   }
 
   async close(): Promise<void> {
@@ -198,7 +221,9 @@ export class LibraryService {
     if (this.closed) return;
     const capacity = Math.max(2, this.options.pool.size * 4);
     if (!this.registry.paused) {
-      const queued = this.registry.all().filter((d) => d.status === 'queued' && !this.inFlight.has(d.id));
+      const queued = this.registry
+        .all()
+        .filter((d) => d.status === 'queued' && !this.inFlight.has(d.id));
       for (const doc of queued) {
         if (this.inFlight.size >= capacity) break;
         this.startIndexing(doc);
@@ -226,7 +251,8 @@ export class LibraryService {
         if (!progress) return;
         const latest = this.registry.get(doc.id);
         if (!latest || latest.status === 'cancelled' || latest.status === 'failed') return;
-        if (latest.status !== p.stage) current = this.registry.put({ ...latest, status: p.stage, updatedAt: Date.now() });
+        if (latest.status !== p.stage)
+          current = this.registry.put({ ...latest, status: p.stage, updatedAt: Date.now() });
         this.registry.setProgress(doc.id, progress);
         this.emit(doc.id, 'document.progress', { documentId: doc.id, ...progress });
       },
@@ -238,7 +264,12 @@ export class LibraryService {
         const contentHash = await hashFile(doc.path).catch(() => null);
         const result = (await job.promise) as IndexResponse;
         if (!this.registry.get(doc.id)) return; // removed meanwhile
-        current = this.registry.put({ ...this.require(doc.id), status: 'writing', pages: result.pages, updatedAt: Date.now() });
+        current = this.registry.put({
+          ...this.require(doc.id),
+          status: 'writing',
+          pages: result.pages,
+          updatedAt: Date.now(),
+        });
         const writing = tracker.update('writing', 0, result.chunks.length);
         if (writing) this.emit(doc.id, 'document.progress', { documentId: doc.id, ...writing });
         await this.writer.write({
@@ -267,7 +298,13 @@ export class LibraryService {
           updatedAt: Date.now(),
         });
         this.passwords.delete(doc.id);
-        this.emit(doc.id, 'document.ready', { documentId: doc.id, chunks: ready.chunks, pages: ready.pages, ms: tracker.elapsedMs, vectorsPending });
+        this.emit(doc.id, 'document.ready', {
+          documentId: doc.id,
+          chunks: ready.chunks,
+          pages: ready.pages,
+          ms: tracker.elapsedMs,
+          vectorsPending,
+        });
       } catch (error) {
         // Shutting down: leave the document in flight, so the next start resumes it.
         const latest = this.registry.get(doc.id);
@@ -282,17 +319,34 @@ export class LibraryService {
 
   private fail(doc: DocumentRecord, error: unknown) {
     const shape = toErrorShape(error);
-    if (shape.code === 'internal') this.options.log?.('error', `indexing ${doc.path} failed: ${String(error)}`);
+    if (shape.code === 'internal')
+      this.options.log?.('error', `indexing ${doc.path} failed: ${String(error)}`);
     const status: DocumentStatus = shape.code === 'cancelled' ? 'cancelled' : 'failed';
-    this.registry.put({ ...doc, status, progress: null, error: { code: shape.code, message: shape.message }, updatedAt: Date.now() });
-    this.emit(doc.id, 'document.failed', { documentId: doc.id, code: shape.code, message: shape.message });
+    this.registry.put({
+      ...doc,
+      status,
+      progress: null,
+      error: { code: shape.code, message: shape.message },
+      updatedAt: Date.now(),
+    });
+    this.emit(doc.id, 'document.failed', {
+      documentId: doc.id,
+      code: shape.code,
+      message: shape.message,
+    });
   }
 
   /** Embeds documents stored without vectors, or with another model's, once a model is there. */
   private async embedPending(): Promise<void> {
     if (this.embedding || this.closed || this.registry.paused) return;
     const model = this.options.embeddingModel;
-    const due = this.registry.all().filter((d) => d.status === 'ready' && (d.vectorsPending || (d.embeddingModel !== null && d.embeddingModel !== model)));
+    const due = this.registry
+      .all()
+      .filter(
+        (d) =>
+          d.status === 'ready' &&
+          (d.vectorsPending || (d.embeddingModel !== null && d.embeddingModel !== model)),
+      );
     if (due.length === 0) return;
     this.embedding = true;
     try {
@@ -301,7 +355,8 @@ export class LibraryService {
         const texts = await this.options.store.chunkTexts(doc.id);
         let response: EmbedResponse;
         try {
-          response = (await this.options.pool.run({ type: 'embed', documentId: doc.id, texts }).promise) as EmbedResponse;
+          response = (await this.options.pool.run({ type: 'embed', documentId: doc.id, texts })
+            .promise) as EmbedResponse;
         } catch (error) {
           if (error instanceof QuireError && error.code === 'model_unavailable') break; // try again later
           throw error;
@@ -309,8 +364,19 @@ export class LibraryService {
         await this.options.store.setVectors(doc.id, response.embeddingModel, response.vectors);
         const latest = this.registry.get(doc.id);
         if (latest) {
-          this.registry.put({ ...latest, vectorsPending: false, embeddingModel: response.embeddingModel, updatedAt: Date.now() });
-          this.emit(doc.id, 'document.ready', { documentId: doc.id, chunks: latest.chunks, pages: latest.pages, ms: 0, vectorsPending: false });
+          this.registry.put({
+            ...latest,
+            vectorsPending: false,
+            embeddingModel: response.embeddingModel,
+            updatedAt: Date.now(),
+          });
+          this.emit(doc.id, 'document.ready', {
+            documentId: doc.id,
+            chunks: latest.chunks,
+            pages: latest.pages,
+            ms: 0,
+            vectorsPending: false,
+          });
         }
       }
     } catch (error) {
@@ -321,11 +387,14 @@ export class LibraryService {
     }
   }
 
-  private emit<K extends 'document.added' | 'document.progress' | 'document.ready' | 'document.failed' | 'document.removed'>(
-    documentId: string,
-    type: K,
-    data: EventData[K],
-  ) {
+  private emit<
+    K extends
+      | 'document.added'
+      | 'document.progress'
+      | 'document.ready'
+      | 'document.failed'
+      | 'document.removed',
+  >(documentId: string, type: K, data: EventData[K]) {
     this.options.hub.emit(LIBRARY_STREAM, type, data);
     this.options.hub.emit(documentStream(documentId), type, data);
   }

@@ -36,7 +36,12 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
       'encrypted_userpw_openpassword.pdf': 'password_required',
       'scanned_loremipsum_image_only.pdf': 'no_text_layer',
     };
-    const outcome = Object.fromEntries(Object.entries(byName).map(([name, d]) => [name, d.status === 'ready' ? 'ready' : d.error?.code]));
+    const outcome = Object.fromEntries(
+      Object.entries(byName).map(([name, d]) => [
+        name,
+        d.status === 'ready' ? 'ready' : d.error?.code,
+      ]),
+    );
     expect(outcome).toEqual(expected);
     for (const doc of Object.values(byName).filter((d) => d.status === 'ready')) {
       expect(await core.store.countChunks(doc.id)).toBe(doc.chunks);
@@ -96,7 +101,10 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     const files = writeNotes(path.join(dir, 'docs'), 6);
     const events: StreamEvent[] = [];
     core.hub.onAnyEvent((e) => events.push(e));
-    await core.library.add([path.join(dir, 'docs'), path.join(PDF_DIR, 'irs_i1040nr_instructions_50p.pdf')]);
+    await core.library.add([
+      path.join(dir, 'docs'),
+      path.join(PDF_DIR, 'irs_i1040nr_instructions_50p.pdf'),
+    ]);
     await core.library.whenIdle();
     const library = events.filter((e) => e.stream === LIBRARY_STREAM).map((e) => e.seq);
     expect(library).toEqual(Array.from({ length: library.length }, (_, i) => library[0]! + i));
@@ -106,12 +114,24 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
       expect(own.map((e) => e.seq)).toEqual(own.map((_, i) => i + 1));
       expect(own[0]!.type).toBe('document.added');
       expect(own.at(-1)!.type).toBe('document.ready');
-      const fractions = own.flatMap((e) => (e.type === 'document.progress' ? [e.data.fraction] : []));
+      const fractions = own.flatMap((e) =>
+        e.type === 'document.progress' ? [e.data.fraction] : [],
+      );
       expect(fractions.length).toBeGreaterThan(1);
       expect(fractions).toEqual([...fractions].sort((x, y) => x - y));
     }
-    const irs = events.filter((e) => e.type === 'document.progress' && e.stream === documentStream(core!.library.registry.byPath(path.join(PDF_DIR, 'irs_i1040nr_instructions_50p.pdf'))!.id));
-    expect(new Set(irs.map((e) => (e.type === 'document.progress' ? e.data.stage : '')))).toEqual(new Set(['parsing', 'chunking', 'embedding', 'writing']));
+    const irs = events.filter(
+      (e) =>
+        e.type === 'document.progress' &&
+        e.stream ===
+          documentStream(
+            core!.library.registry.byPath(path.join(PDF_DIR, 'irs_i1040nr_instructions_50p.pdf'))!
+              .id,
+          ),
+    );
+    expect(new Set(irs.map((e) => (e.type === 'document.progress' ? e.data.stage : '')))).toEqual(
+      new Set(['parsing', 'chunking', 'embedding', 'writing']),
+    );
   });
 
   it('replaces a worker that crashes mid-document: that document fails, the others finish', async () => {
@@ -121,9 +141,15 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     writeNotes(docs, 1, 'CRASHME');
     await core.library.add([docs]);
     await core.library.whenIdle();
-    const states = core.library.snapshot().documents.map((d) => [d.name, d.status, d.error?.code ?? null]);
+    const states = core.library
+      .snapshot()
+      .documents.map((d) => [d.name, d.status, d.error?.code ?? null]);
     expect(states.filter(([, status]) => status === 'ready')).toHaveLength(5);
-    expect(states.find(([name]) => String(name).startsWith('CRASHME'))).toEqual(['CRASHME-000.md', 'failed', 'worker_crashed']);
+    expect(states.find(([name]) => String(name).startsWith('CRASHME'))).toEqual([
+      'CRASHME-000.md',
+      'failed',
+      'worker_crashed',
+    ]);
   });
 
   it('indexes for full-text search without an embedding model, and embeds once the model is there', async () => {
@@ -140,7 +166,11 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
 
     core = await makeTestCore(path.join(dir, 'data'));
     await core.library.whenIdle();
-    expect(core.library.snapshot().documents.every((d) => !d.vectorsPending && d.embeddingModel === 'quire-test/bow')).toBe(true);
+    expect(
+      core.library
+        .snapshot()
+        .documents.every((d) => !d.vectorsPending && d.embeddingModel === 'quire-test/bow'),
+    ).toBe(true);
     expect(await core.store.lance.countVectors()).toBe(await core.store.countChunks());
   });
 

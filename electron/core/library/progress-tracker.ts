@@ -35,7 +35,10 @@ export class ProgressTracker {
     this.lastEmit = now;
     this.lastStage = stage;
     const elapsed = now - this.startedAt;
-    const etaMs = this.fraction >= 0.05 && this.fraction < 1 ? Math.round((elapsed * (1 - this.fraction)) / this.fraction) : null;
+    const etaMs =
+      this.fraction >= 0.05 && this.fraction < 1
+        ? Math.round((elapsed * (1 - this.fraction)) / this.fraction)
+        : null;
     return { stage, done, total, fraction: Math.round(this.fraction * 1000) / 1000, etaMs };
   }
 

@@ -207,12 +207,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const rawName = decodeURIComponent(String(req.headers['x-file-name'] ?? ''));
     const name = path.basename(rawName.replace(/\\/g, '/')).replace(/^\.+/, '').slice(0, 255);
     if (!name) {
-      sendJson(res, 400, err({ code: 'invalid_argument', message: 'The upload needs a file name.' }));
+      sendJson(
+        res,
+        400,
+        err({ code: 'invalid_argument', message: 'The upload needs a file name.' }),
+      );
       return;
     }
     const limit = options.maxUploadBytes ?? 200 * 1024 * 1024;
     if (Number(req.headers['content-length'] ?? 0) > limit) {
-      sendJson(res, 413, err({ code: 'too_large', message: 'This file is larger than the upload limit.' }));
+      sendJson(
+        res,
+        413,
+        err({ code: 'too_large', message: 'This file is larger than the upload limit.' }),
+      );
       return;
     }
     const folder = path.join(options.uploadsDir, randomBytes(6).toString('hex'));
@@ -231,10 +239,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (size > limit) {
       await fs.rm(folder, { recursive: true, force: true });
-      sendJson(res, 413, err({ code: 'too_large', message: 'This file is larger than the upload limit.' }));
+      sendJson(
+        res,
+        413,
+        err({ code: 'too_large', message: 'This file is larger than the upload limit.' }),
+      );
       return;
     }
-    const result = await options.dispatch('library.add', { paths: [target] }, { transport: 'http', connection: null });
+    const result = await options.dispatch(
+      'library.add',
+      { paths: [target] },
+      { transport: 'http', connection: null },
+    );
     sendJson(res, statusFor(result), result);
   }
 

@@ -8,10 +8,22 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
 const MIGRATIONS: Record<number, Migration> = {
   // v0 (unversioned) kept the provider flat and called the chunk budget "chunkSize".
   0: (old) => {
-    const { providerKind, modelPath, baseUrl, model, chunkSize, topK, ...rest } = old as Record<string, unknown>;
+    const { providerKind, modelPath, baseUrl, model, chunkSize, topK, ...rest } = old as Record<
+      string,
+      unknown
+    >;
     const provider =
-      providerKind === 'embedded' ? { kind: 'embedded', modelPath } : providerKind ? { kind: providerKind, baseUrl, model } : { kind: 'none' };
-    return { ...rest, version: 1, provider, retrieval: { ...(chunkSize ? { chunkTokens: chunkSize } : {}), ...(topK ? { topK } : {}) } };
+      providerKind === 'embedded'
+        ? { kind: 'embedded', modelPath }
+        : providerKind
+          ? { kind: providerKind, baseUrl, model }
+          : { kind: 'none' };
+    return {
+      ...rest,
+      version: 1,
+      provider,
+      retrieval: { ...(chunkSize ? { chunkTokens: chunkSize } : {}), ...(topK ? { topK } : {}) },
+    };
   },
 };
 
@@ -36,7 +48,10 @@ export class SettingsFile {
   private current: Settings;
   readonly file: string;
 
-  constructor(dataDir: string, private readonly warn: (message: string) => void = () => {}) {
+  constructor(
+    dataDir: string,
+    private readonly warn: (message: string) => void = () => {},
+  ) {
     this.file = path.join(dataDir, 'settings.json');
     this.current = this.load();
   }
@@ -67,7 +82,9 @@ export class SettingsFile {
     } catch (error) {
       const backup = `${this.file}.corrupt-${Date.now()}`;
       fs.copyFileSync(this.file, backup);
-      this.warn(`settings file was unreadable (${error instanceof Error ? error.message : String(error)}); saved it as ${backup} and started with defaults`);
+      this.warn(
+        `settings file was unreadable (${error instanceof Error ? error.message : String(error)}); saved it as ${backup} and started with defaults`,
+      );
       return this.update(SettingsSchema.parse({}));
     }
   }

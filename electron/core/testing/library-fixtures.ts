@@ -28,7 +28,11 @@ export function writeNotes(dir: string, count: number, prefix = 'note'): string[
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
     const file = path.join(dir, `${prefix}-${String(i).padStart(3, '0')}.md`);
-    const body = Array.from({ length: 1 + (i % 4) }, (_, p) => `Paragraph ${p} of note ${i} talks about topic ${(i * 7 + p) % 13} and river ${i % 5}.`).join('\n\n');
+    const body = Array.from(
+      { length: 1 + (i % 4) },
+      (_, p) =>
+        `Paragraph ${p} of note ${i} talks about topic ${(i * 7 + p) % 13} and river ${i % 5}.`,
+    ).join('\n\n');
     fs.writeFileSync(file, `# Note ${i}\n\n${body}\n\n## Details\n\nMore words about item ${i}.\n`);
     files.push(file);
   }

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/sse';
 import { StreamFollower } from '../../../shared/stream-follower';
 import type { ConnectionState, StreamHandlers, Transport } from '../../../shared/transport';
+import type { UploadingTransport } from './upload';
 
 const TOKEN_KEY = 'quire.token';
 /** Pings arrive every 15 s; silence for this long means the connection is dead. */
@@ -36,7 +37,7 @@ type StreamConnection = {
 };
 
 /** The contract over HTTP: POST for methods, one SSE response per followed stream. */
-export function createHttpTransport(baseUrl: string, token: string | null): Transport {
+export function createHttpTransport(baseUrl: string, token: string | null): UploadingTransport {
   let state: ConnectionState = 'connecting';
   const listeners = new Set<(s: ConnectionState) => void>();
   const streams = new Set<StreamConnection>();
@@ -140,12 +141,35 @@ export function createHttpTransport(baseUrl: string, token: string | null): Tran
     }
   }
 
+  async function upload(file: File): Promise<Result<MethodResult<'library.add'>>> {
+    try {
+      const response = await fetch(`${baseUrl}/api/files/upload`, {
+        method: 'POST',
+        headers: {
+          ...headers(),
+          'content-type': 'application/octet-stream',
+          'x-file-name': encodeURIComponent(file.name),
+        },
+        body: file,
+      });
+      if (response.status === 401) setState('disconnected');
+      return (await response.json()) as Result<MethodResult<'library.add'>>;
+    } catch {
+      return err({
+        code: 'unreachable',
+        message: `"${file.name}" could not be sent to Quire. Is it still running?`,
+        retryable: true,
+      });
+    }
+  }
+
   return {
     kind: 'http',
     get connectionState() {
       return state;
     },
     invoke,
+    upload,
     follow(stream, handlers, afterSeq) {
       const conn: StreamConnection = {
         follower: new StreamFollower(

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -140,7 +141,13 @@ export async function streamTokens(
     ctx.record.sent += 1;
   }
   if (b.type === 'stream') return true;
-  if (b.type === 'disconnect') ctx.res.socket?.destroy();
+  if (b.type === 'disconnect') {
+    // http corks writes until the next tick: flush them so the client really gets the tokens.
+    const socket = ctx.res.socket;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (socket && socket.writableLength > 0) await once(socket, 'drain');
+    socket?.destroy();
+  }
   if (b.type === 'malformed') {
     ctx.write(frames.malformed);
     ctx.res.end();

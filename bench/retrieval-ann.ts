@@ -1,0 +1,226 @@
+// ANN benchmark for the chunks table: p50 latency and recall@10 against exact search.
+//
+//   npx tsx bench/retrieval-ann.ts [--n 100000] [--queries 200] [--index ivf_pq,ivf_hnsw_sq]
+//
+// Vectors are synthetic but clustered (topics > subtopics > noise, then normalised), so
+// neighbours are meaningful the way sentence embeddings are; 5% of chunks stay pending
+// (zero vector, has_vector=false) as in a library still being embedded.
+import { cpus, totalmem, platform, release, arch } from 'node:os';
+import { Index } from '@lancedb/lancedb';
+import { openStore } from '../electron/core/store';
+import { tempDir } from '../electron/core/store/test-helpers';
+import { search } from '../electron/core/retrieval/search';
+import { percentile } from '../electron/core/retrieval/beir-eval';
+import type { AnnQuery } from '../electron/core/store/vector-index';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const N = Number(arg('n', '100000'));
+const QUERIES = Number(arg('queries', '200'));
+const DIMS = 384;
+const K = 10;
+const PENDING = 0.05;
+const DOC_SIZE = 1000;
+
+let seed = 42;
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+const randomVector = (scale: number) => Float32Array.from({ length: DIMS }, () => gauss() * scale);
+
+const topics = Array.from({ length: 200 }, () => randomVector(1));
+const subtopics = Array.from({ length: 2000 }, () => {
+  const topic = topics[Math.floor(random() * topics.length)]!;
+  const offset = randomVector(0.7);
+  return topic.map((x, i) => x + offset[i]!);
+});
+function sample(): Float32Array {
+  const sub = subtopics[Math.floor(random() * subtopics.length)]!;
+  const v = sub.map((x) => x + gauss() * 0.6);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+type IndexChoice = { name: string; build: (rows: number) => Index; sweep: AnnQuery[] };
+const grid = (nprobes: number[], refine: (number | null)[]) =>
+  nprobes.flatMap((p) => refine.map((r) => ({ nprobes: p, refineFactor: r, ef: null })));
+const INDEXES: IndexChoice[] = [
+  {
+    name: 'ivf_pq',
+    build: (rows) =>
+      Index.ivfPq({
+        distanceType: 'cosine',
+        numPartitions: Math.round(Math.sqrt(rows) / 2),
+        numSubVectors: DIMS / 8,
+        maxIterations: 20,
+      }),
+    sweep: grid([5, 10, 20, 40], [null, 2, 5, 10]),
+  },
+  {
+    name: 'ivf_flat',
+    build: (rows) =>
+      Index.ivfFlat({
+        distanceType: 'cosine',
+        numPartitions: Math.round(Math.sqrt(rows) / 2),
+        maxIterations: 20,
+      }),
+    sweep: grid([5, 10, 20, 40], [null]),
+  },
+  {
+    name: 'ivf_hnsw_sq',
+    build: () =>
+      Index.hnswSq({ distanceType: 'cosine', numPartitions: 4, m: 16, efConstruction: 100 }),
+    sweep: [20, 40, 80, 160].map((ef) => ({ nprobes: 4, refineFactor: null, ef })),
+  },
+];
+
+async function main(): Promise<void> {
+  const wanted = arg('index', INDEXES.map((i) => i.name).join(',')).split(',');
+  const { dir, cleanup } = await tempDir('quire-ann-');
+  const store = await openStore({
+    dir,
+    dims: DIMS,
+    vectorIndex: { minRows: Number.MAX_SAFE_INTEGER },
+  });
+  try {
+    let started = performance.now();
+    for (let d = 0; d * DOC_SIZE < N; d++) {
+      const count = Math.min(DOC_SIZE, N - d * DOC_SIZE);
+      const chunks = Array.from({ length: count }, (_, i) => ({
+        ordinal: i,
+        text: `passage ${i} of document ${d}`,
+        pageStart: null,
+        pageEnd: null,
+        charStart: 0,
+        charEnd: 0,
+        headingPath: [],
+        tokens: 6,
+        vector: random() < PENDING ? null : sample(),
+      }));
+      await store.upsertDocument({
+        id: `doc${d}`,
+        path: `/bench/doc${d}.txt`,
+        name: `doc${d}.txt`,
+        kind: 'text',
+        size: 0,
+        pages: null,
+        contentHash: '',
+        status: 'ready',
+        chunks: count,
+        error: null,
+        vectorsPending: false,
+        embeddingModel: 'bench',
+        addedAt: 0,
+        updatedAt: 0,
+      });
+      await store.replaceDocumentChunks(`doc${d}`, chunks, { embeddingModel: 'bench' });
+    }
+    await store.optimize();
+    const loadMs = performance.now() - started;
+    const queries = Array.from({ length: QUERIES }, sample);
+    const chunks = store.tables.chunks;
+    const exact = async (q: Float32Array) =>
+      (
+        await chunks
+          .vectorSearch(q)
+          .distanceType('cosine')
+          .where('has_vector = true')
+          .bypassVectorIndex()
+          .select(['id', '_distance'])
+          .limit(K)
+          .toArray()
+      ).map((r) => String(r.id));
+    const truth: string[][] = [];
+    const exactLatency: number[] = [];
+    for (const q of queries) {
+      started = performance.now();
+      truth.push(await exact(q));
+      exactLatency.push(performance.now() - started);
+    }
+    const results: Record<string, unknown>[] = [];
+    for (const choice of INDEXES.filter((i) => wanted.includes(i.name))) {
+      started = performance.now();
+      await chunks.createIndex('vector', {
+        config: choice.build(await store.countVectors()),
+        replace: true,
+      });
+      const buildMs = performance.now() - started;
+      for (const ann of choice.sweep) {
+        for (const q of queries.slice(0, 10))
+          await search(store, { query: '', queryVector: q, mode: 'vector', k: K, ann });
+        const latency: number[] = [];
+        let found = 0;
+        for (const [i, q] of queries.entries()) {
+          started = performance.now();
+          const { hits } = await search(store, {
+            query: '',
+            queryVector: q,
+            mode: 'vector',
+            k: K,
+            ann,
+          });
+          latency.push(performance.now() - started);
+          const expected = new Set(truth[i]);
+          found += hits.filter((h) => expected.has(h.chunkId)).length;
+        }
+        const row = {
+          index: choice.name,
+          ...ann,
+          buildMs: Math.round(buildMs),
+          p50Ms: round(percentile(latency, 0.5)),
+          p95Ms: round(percentile(latency, 0.95)),
+          recallAt10: round(found / (K * QUERIES), 3),
+        };
+        results.push(row);
+        console.error(JSON.stringify(row));
+      }
+    }
+    const ok = results.filter((r) => (r.recallAt10 as number) >= 0.95);
+    const best = (ok.length ? ok : results).sort((a, b) =>
+      ok.length
+        ? (a.p50Ms as number) - (b.p50Ms as number)
+        : (b.recallAt10 as number) - (a.recallAt10 as number),
+    )[0];
+    console.log(
+      JSON.stringify(
+        {
+          best,
+          meetsTarget: Boolean(
+            best && (best.p50Ms as number) <= 15 && (best.recallAt10 as number) >= 0.95,
+          ),
+          exactP50Ms: round(percentile(exactLatency, 0.5)),
+          rows: N,
+          dims: DIMS,
+          queries: QUERIES,
+          pendingShare: PENDING,
+          loadMs: Math.round(loadMs),
+          machine: {
+            cpu: cpus()[0]?.model ?? 'unknown',
+            cores: cpus().length,
+            memoryGiB: round(totalmem() / 2 ** 30, 1),
+            os: `${platform()} ${release()} ${arch()}`,
+            node: process.version,
+          },
+          results,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await store.close();
+    await cleanup();
+  }
+}
+
+function round(x: number, digits = 2): number {
+  return Number(x.toFixed(digits));
+}
+
+await main();

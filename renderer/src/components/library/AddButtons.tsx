@@ -1,0 +1,68 @@
+import { useEffect, useRef } from 'react';
+import { useLibraryActions } from '../../hooks/use-library';
+import { isHiddenName } from '../../library/file-intake';
+import { Icon } from '../ui/Icon';
+
+const ACCEPT =
+  '.pdf,.md,.markdown,.mdown,.mkd,.txt,.text,.csv,.tsv,.log,.html,.htm,.xhtml,.docx';
+
+/** "Add files…" and "Add folder…": native dialogs in Electron, file inputs in a browser. */
+export function AddButtons({ compact = false }: { compact?: boolean }) {
+  const actions = useLibraryActions();
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const pick = window.quire?.pickPaths;
+
+  useEffect(() => {
+    // Not in React's attribute types; the property is standard in every engine we run in.
+    if (folderInput.current) folderInput.current.webkitdirectory = true;
+  }, []);
+
+  const choose = async (kind: 'files' | 'folder') => {
+    if (pick) {
+      await actions.addPaths(await pick(kind));
+      return;
+    }
+    (kind === 'files' ? filesInput : folderInput).current?.click();
+  };
+
+  const onPicked = (input: HTMLInputElement) => {
+    const files = [...(input.files ?? [])].filter((f) => !isHiddenName(f.name));
+    input.value = '';
+    void actions.uploadFiles(files);
+  };
+
+  return (
+    <div className="add-buttons">
+      <button type="button" className="btn btn-primary" onClick={() => void choose('files')}>
+        <Icon name="plus" />
+        {compact ? 'Files…' : 'Add files…'}
+      </button>
+      <button type="button" className="btn" onClick={() => void choose('folder')}>
+        <Icon name="folder" />
+        {compact ? 'Folder…' : 'Add folder…'}
+      </button>
+      {!pick && (
+        <>
+          <input
+            ref={filesInput}
+            type="file"
+            multiple
+            accept={ACCEPT}
+            hidden
+            data-testid="add-files-input"
+            onChange={(e) => onPicked(e.currentTarget)}
+          />
+          <input
+            ref={folderInput}
+            type="file"
+            multiple
+            hidden
+            data-testid="add-folder-input"
+            onChange={(e) => onPicked(e.currentTarget)}
+          />
+        </>
+      )}
+    </div>
+  );
+}

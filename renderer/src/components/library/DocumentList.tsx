@@ -1,0 +1,43 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import type { DocumentInfo } from '../../../../shared/documents';
+import { DocumentRow, type RowActions } from './DocumentRow';
+
+const ROW_HEIGHT = 76;
+
+/** Virtualised: only the rows in view exist in the DOM, so 10,000 documents stay smooth. */
+export function DocumentList({ docs, actions }: { docs: readonly DocumentInfo[]; actions: RowActions }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: docs.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (index) => docs[index]?.id ?? index,
+  });
+  return (
+    <div className="doc-scroller" ref={scroller} tabIndex={-1}>
+      <div
+        className="doc-list"
+        role="list"
+        aria-label="Documents"
+        aria-rowcount={docs.length}
+        style={{ height: virtualizer.getTotalSize() }}
+      >
+        {virtualizer.getVirtualItems().map((item) => {
+          const doc = docs[item.index];
+          if (!doc) return null;
+          return (
+            <div
+              key={item.key}
+              className="doc-slot"
+              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+            >
+              <DocumentRow doc={doc} actions={actions} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

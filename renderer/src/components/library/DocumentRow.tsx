@@ -1,0 +1,163 @@
+import { memo } from 'react';
+import type { DocumentInfo } from '../../../../shared/documents';
+import {
+  canRetry,
+  failureReason,
+  formatBytes,
+  formatCount,
+  formatEta,
+  KIND_LABEL,
+  needsPassword,
+  plural,
+  progressDetail,
+  STATUS_LABEL,
+} from '../../library/format';
+import { isIndexing } from '../../library/library-reducer';
+import { Icon } from '../ui/Icon';
+import { ProgressBar } from '../ui/ProgressBar';
+
+export type RowActions = {
+  retry: (doc: DocumentInfo) => void;
+  unlock: (doc: DocumentInfo) => void;
+  reindex: (doc: DocumentInfo) => void;
+  remove: (doc: DocumentInfo) => void;
+  cancel: (doc: DocumentInfo) => void;
+};
+
+function KindBadge({ doc }: { doc: DocumentInfo }) {
+  const label = doc.kind === 'markdown' ? 'MD' : doc.kind === 'other' ? '?' : KIND_LABEL[doc.kind].slice(0, 4).toUpperCase();
+  return (
+    <span className={`kind-badge kind-${doc.kind}`} title={KIND_LABEL[doc.kind]} aria-hidden="true">
+      {label}
+    </span>
+  );
+}
+
+function Meta({ doc }: { doc: DocumentInfo }) {
+  const parts = [KIND_LABEL[doc.kind], formatBytes(doc.size)];
+  if (doc.pages) parts.push(plural(doc.pages, 'page'));
+  if (doc.status === 'ready') parts.push(plural(doc.chunks, 'passage'));
+  if (doc.vectorsPending) parts.push('text search only');
+  return <span className="doc-meta">{parts.join(' · ')}</span>;
+}
+
+function Status({ doc }: { doc: DocumentInfo }) {
+  if (isIndexing(doc)) {
+    const p = doc.progress;
+    const detail = progressDetail(doc);
+    const eta = formatEta(p?.etaMs ?? null);
+    return (
+      <div className="doc-progress">
+        <ProgressBar
+          value={p?.fraction ?? 0}
+          indeterminate={!p}
+          label={`Indexing ${doc.name}`}
+        />
+        <span className="doc-progress-text" data-testid="doc-progress">
+          {[detail, eta].filter(Boolean).join(' · ') ||
+            (doc.status === 'queued' ? 'Waiting for its turn' : 'Starting…')}
+        </span>
+      </div>
+    );
+  }
+  if (doc.status === 'failed' || doc.status === 'cancelled') {
+    return (
+      <span className="doc-error" data-testid="doc-error">
+        {failureReason(doc)}
+      </span>
+    );
+  }
+  return null;
+}
+
+/** One document; memoised on the document object, which the reducer replaces only on change. */
+export const DocumentRow = memo(function DocumentRow({
+  doc,
+  actions,
+}: {
+  doc: DocumentInfo;
+  actions: RowActions;
+}) {
+  const indexing = isIndexing(doc);
+  const locked = needsPassword(doc);
+  return (
+    <div
+      className={`doc-row doc-${doc.status}`}
+      role="listitem"
+      aria-label={doc.name}
+      data-testid="doc-row"
+      data-status={doc.status}
+      data-name={doc.name}
+    >
+      <KindBadge doc={doc} />
+      <div className="doc-main">
+        <div className="doc-title-line">
+          <span className="doc-name" title={doc.path}>
+            {doc.name}
+          </span>
+          <span className={`stage stage-${doc.status}`} data-testid="doc-stage">
+            {locked ? (
+              <>
+                <Icon name="lock" size={12} /> Locked
+              </>
+            ) : (
+              STATUS_LABEL[doc.status]
+            )}
+          </span>
+        </div>
+        <Meta doc={doc} />
+        <Status doc={doc} />
+      </div>
+      <div className="doc-actions">
+        {locked && (
+          <button type="button" className="btn btn-small btn-primary" onClick={() => actions.unlock(doc)}>
+            <Icon name="lock" size={14} /> Enter password…
+          </button>
+        )}
+        {!locked && canRetry(doc) && (
+          <button type="button" className="btn btn-small" onClick={() => actions.retry(doc)}>
+            <Icon name="refresh" size={14} /> Retry
+          </button>
+        )}
+        {indexing && (
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={`Stop indexing ${doc.name}`}
+            title="Stop indexing"
+            onClick={() => actions.cancel(doc)}
+          >
+            <Icon name="stop" />
+          </button>
+        )}
+        {doc.status === 'ready' && (
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={`Re-index ${doc.name}`}
+            title="Re-index"
+            onClick={() => actions.reindex(doc)}
+          >
+            <Icon name="refresh" />
+          </button>
+        )}
+        <button
+          type="button"
+          className="icon-btn icon-btn-danger"
+          aria-label={`Remove ${doc.name}`}
+          title="Remove from library"
+          onClick={() => actions.remove(doc)}
+        >
+          <Icon name="trash" />
+        </button>
+      </div>
+    </div>
+  );
+});
+
+export function totalsLine(totals: { documents: number; chunks: number; indexing: number; failed: number }): string {
+  const parts = [plural(totals.documents, 'document'), `${formatCount(totals.chunks)} passages`];
+  if (totals.indexing) parts.push(`${formatCount(totals.indexing)} indexing`);
+  if (totals.failed) parts.push(`${formatCount(totals.failed)} failed`);
+  return parts.join(' · ');
+}

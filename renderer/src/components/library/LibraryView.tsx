@@ -1,0 +1,151 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import type { DocumentInfo } from '../../../../shared/documents';
+import { useLibrary, useLibraryActions } from '../../hooks/use-library';
+import { isIndexing } from '../../library/library-reducer';
+import { ConfirmDialog } from '../ui/Dialog';
+import { Icon, Spinner } from '../ui/Icon';
+import { AddButtons } from './AddButtons';
+import { DocumentList } from './DocumentList';
+import { totalsLine, type RowActions } from './DocumentRow';
+import { PasswordDialog } from './PasswordDialog';
+import { WatchedFolders } from './WatchedFolders';
+
+type Filter = 'all' | 'indexing' | 'failed' | 'ready';
+const FILTERS: { id: Filter; label: string }[] = [
+  { id: 'all', label: 'All' },
+  { id: 'indexing', label: 'Indexing' },
+  { id: 'failed', label: 'Failed' },
+  { id: 'ready', label: 'Ready' },
+];
+
+function matches(doc: DocumentInfo, filter: Filter, query: string): boolean {
+  if (filter === 'indexing' && !isIndexing(doc)) return false;
+  if (filter === 'failed' && doc.status !== 'failed' && doc.status !== 'cancelled') return false;
+  if (filter === 'ready' && doc.status !== 'ready') return false;
+  return !query || doc.name.toLocaleLowerCase().includes(query) || doc.path.toLocaleLowerCase().includes(query);
+}
+
+export function LibraryView() {
+  const library = useLibrary();
+  const actions = useLibraryActions();
+  const [filter, setFilter] = useState<Filter>('all');
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query.trim().toLocaleLowerCase());
+  const [unlocking, setUnlocking] = useState<DocumentInfo | null>(null);
+  const [removing, setRemoving] = useState<DocumentInfo | null>(null);
+
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      retry: (doc) => void actions.retry(doc.id),
+      unlock: setUnlocking,
+      reindex: (doc) => void actions.reindex(doc.id),
+      remove: setRemoving,
+      cancel: (doc) => void actions.cancel(doc.id),
+    }),
+    [actions],
+  );
+
+  const documents = library?.documents;
+  const visible = useMemo(() => {
+    if (!documents) return [];
+    if (filter === 'all' && !deferredQuery) return documents;
+    return documents.filter((d) => matches(d, filter, deferredQuery));
+  }, [documents, filter, deferredQuery]);
+
+  return (
+    <section className="view library-view" aria-labelledby="library-title">
+      <header className="view-header">
+        <div className="view-heading">
+          <h2 id="library-title">Library</h2>
+          <p className="view-sub" data-testid="library-totals">
+            {library ? totalsLine(library.totals) : 'Loading…'}
+            {library?.paused && <span className="pill pill-warn">Paused</span>}
+          </p>
+        </div>
+        <div className="view-actions">
+          {library && library.totals.documents > 0 && (
+            <button
+              type="button"
+              className="btn"
+              aria-pressed={library.paused}
+              onClick={() => void (library.paused ? actions.resume() : actions.pause())}
+            >
+              <Icon name={library.paused ? 'play' : 'pause'} />
+              {library.paused ? 'Resume indexing' : 'Pause indexing'}
+            </button>
+          )}
+          <AddButtons />
+        </div>
+      </header>
+      {library && <WatchedFolders folders={library.watchedFolders} />}
+      {!library ? (
+        <div className="empty-state">
+          <Spinner label="Loading the library" />
+        </div>
+      ) : library.documents.length === 0 ? (
+        <div className="empty-state" data-testid="library-empty">
+          <div className="empty-icon" aria-hidden="true">
+            <Icon name="upload" size={28} />
+          </div>
+          <p className="empty-title">Drop files here</p>
+          <p className="empty-hint">
+            Drag PDFs, Markdown, text, HTML or Word files (or whole folders) anywhere on this window.
+            They are indexed on this machine; nothing is uploaded anywhere.
+          </p>
+          <AddButtons />
+        </div>
+      ) : (
+        <>
+          <div className="list-toolbar">
+            <label className="search-field">
+              <Icon name="search" size={14} />
+              <input
+                type="search"
+                placeholder="Filter documents"
+                aria-label="Filter documents"
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+              />
+            </label>
+            <div className="segmented" role="group" aria-label="Show">
+              {FILTERS.map((f) => (
+                <button
+                  key={f.id}
+                  type="button"
+                  aria-pressed={filter === f.id}
+                  onClick={() => setFilter(f.id)}
+                >
+                  {f.label}
+                </button>
+              ))}
+            </div>
+          </div>
+          {visible.length === 0 ? (
+            <p className="list-none">No documents match.</p>
+          ) : (
+            <DocumentList docs={visible} actions={rowActions} />
+          )}
+        </>
+      )}
+      <PasswordDialog
+        doc={unlocking}
+        onClose={() => setUnlocking(null)}
+        onSubmit={(doc, password) => void actions.retry(doc.id, password)}
+      />
+      <ConfirmDialog
+        open={removing !== null}
+        title="Remove from library?"
+        description={
+          <>
+            <strong>{removing?.name}</strong> and its passages leave the library. The file on disk
+            stays where it is.
+          </>
+        }
+        confirmLabel="Remove"
+        danger
+        onConfirm={() => removing && void actions.remove(removing.id)}
+        onClose={() => setRemoving(null)}
+      />
+    </section>
+  );
+}

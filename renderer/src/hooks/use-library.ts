@@ -1,0 +1,125 @@
+import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import type { LibrarySnapshot } from '../../../shared/documents';
+import type { Result } from '../../../shared/result';
+import { call, type ArgsOf, type ResultOf } from '../api/call';
+import { readDrop } from '../library/file-intake';
+import { plural } from '../library/format';
+import { canUpload, type AddResult } from '../transport/upload';
+import { useNotify } from './app-services';
+import { queryKeys } from './query-keys';
+import { useTransport } from './transport-context';
+
+/** The library as the `library` stream keeps it: no fetching, no polling. */
+export function useLibrary(): LibrarySnapshot | undefined {
+  return useQuery<LibrarySnapshot>({
+    queryKey: queryKeys.library.snapshot(),
+    queryFn: skipToken,
+  }).data;
+}
+
+function describeAdd(results: AddResult[]): { tone: 'success' | 'info' | 'error'; text: string } {
+  const added = results.reduce((n, r) => n + r.added.length, 0);
+  const unchanged = results.reduce((n, r) => n + r.unchanged.length, 0);
+  const skipped = results.flatMap((r) => r.skipped);
+  const parts: string[] = [];
+  if (added) parts.push(`Added ${plural(added, 'document')}`);
+  if (unchanged) parts.push(`${plural(unchanged, 'document')} already indexed`);
+  if (skipped.length) {
+    const first = skipped[0];
+    const name = first?.path.split(/[\\/]/).pop() ?? '';
+    parts.push(
+      skipped.length === 1
+        ? `Skipped "${name}": ${first?.reason ?? ''}`
+        : `Skipped ${plural(skipped.length, 'file')} (e.g. "${name}": ${first?.reason ?? ''})`,
+    );
+  }
+  if (parts.length === 0) return { tone: 'info', text: 'Nothing to add.' };
+  return { tone: added || unchanged ? 'success' : 'error', text: `${parts.join('. ')}.` };
+}
+
+/** Library commands; each reports its outcome as a notice. State arrives by events. */
+export function useLibraryActions() {
+  const transport = useTransport();
+  const notify = useNotify();
+  const queryClient = useQueryClient();
+  return useMemo(() => {
+    // Watched folders change no document, so no event carries them: apply the result.
+    const setWatched = (result: { watchedFolders: string[] } | null) => {
+      if (!result) return;
+      queryClient.setQueryData<LibrarySnapshot>(queryKeys.library.snapshot(), (old) =>
+        old ? { ...old, watchedFolders: result.watchedFolders } : old,
+      );
+    };
+
+    const run = async <M extends Parameters<typeof call>[1]>(
+      method: M,
+      args: ArgsOf<M>,
+    ): Promise<ResultOf<M> | null> => {
+      const result = (await call(transport, method, args)) as Result<ResultOf<M>>;
+      if (result.ok) return result.value;
+      notify('error', result.error.message);
+      return null;
+    };
+
+    const addPaths = async (paths: string[]) => {
+      if (paths.length === 0) return;
+      const result = await run('library.add', { paths });
+      if (result) {
+        const summary = describeAdd([result]);
+        notify(summary.tone, summary.text);
+      }
+    };
+
+    const uploadFiles = async (files: File[]) => {
+      if (files.length === 0) return;
+      if (!canUpload(transport)) {
+        notify('error', 'This window cannot read dropped files.');
+        return;
+      }
+      if (files.length > 1) notify('info', `Sending ${plural(files.length, 'file')} to Quire…`);
+      const results: AddResult[] = [];
+      // Two at a time: quick for many small files, gentle for a few large ones.
+      let next = 0;
+      const worker = async () => {
+        while (next < files.length) {
+          const file = files[next++]!;
+          const result = await transport.upload(file);
+          if (result.ok) results.push(result.value);
+          else
+            results.push({
+              added: [],
+              unchanged: [],
+              skipped: [{ path: file.name, code: result.error.code, reason: result.error.message }],
+            });
+        }
+      };
+      await Promise.all([worker(), worker()]);
+      const summary = describeAdd(results);
+      notify(summary.tone, summary.text);
+    };
+
+    return {
+      addPaths,
+      uploadFiles,
+      /** Adds whatever a drop or a file input carries, by path or by upload. */
+      addDropped: async (data: DataTransfer) => {
+        const { paths, files } = await readDrop(data, window.quire);
+        if (paths.length) await addPaths(paths);
+        if (files.length) await uploadFiles(files);
+        if (!paths.length && !files.length) notify('info', 'There were no files in that drop.');
+      },
+      remove: (documentId: string) => run('library.remove', { documentId }),
+      retry: (documentId: string, password?: string) =>
+        run('library.retry', password === undefined ? { documentId } : { documentId, password }),
+      reindex: (documentId: string) => run('library.reindex', { documentId }),
+      cancel: (documentId: string) => run('library.cancel', { documentId }),
+      pause: () => run('library.pause', {}),
+      resume: () => run('library.resume', {}),
+      watch: async (folder: string) => setWatched(await run('library.watch', { folder })),
+      unwatch: async (folder: string) => setWatched(await run('library.unwatch', { folder })),
+    };
+  }, [transport, notify, queryClient]);
+}
+
+export type LibraryActions = ReturnType<typeof useLibraryActions>;
