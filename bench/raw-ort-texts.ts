@@ -60,3 +60,25 @@ export async function tokenizeAbstracts(
 export function realTokens(ids: number[][]): number {
   return ids.reduce((sum, row) => sum + row.length, 0);
 }
+
+export type Timing = { wallSeconds: number; cpuSeconds: number };
+
+/**
+ * Runs `run` `passes` times and keeps the best wall time and the least CPU time. Other work on
+ * the machine only slows a pass, so the best is the fairest; CPU time (this process, all its
+ * threads) barely moves with other load, which makes tokens per CPU-second comparable between
+ * a busy machine and a quiet one at one thread.
+ */
+export async function timeBest(passes: number, run: () => Promise<unknown>): Promise<Timing> {
+  let wallSeconds = Infinity;
+  let cpuSeconds = Infinity;
+  for (let pass = 0; pass < Math.max(1, passes); pass++) {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await run();
+    wallSeconds = Math.min(wallSeconds, (performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    cpuSeconds = Math.min(cpuSeconds, (used.user + used.system) / 1e6);
+  }
+  return { wallSeconds, cpuSeconds };
+}

@@ -1,6 +1,6 @@
 // Raw onnxruntime-node throughput on the MiniLM-shaped model: the ceiling our embedder is held to.
-// Usage: tsx bench/raw-ort.ts [--batch 8] [--threads 1] [--docs 256] [--embedder] [--wasm] [--sweep]
-// Prints one JSON line.
+// Usage: tsx bench/raw-ort.ts [--batch 8] [--threads 1] [--docs 256] [--passes 1] [--embedder] [--wasm]
+// Prints one JSON line. With --sweep: one line per batch size (1..32) and thread count (1, 2).
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import {
   machine,
   realTokens,
   scifactAbstracts,
+  timeBest,
   tokenizeAbstracts,
   type Machine,
 } from './raw-ort-texts';
@@ -32,6 +33,8 @@ export type RawOrtOptions = {
 
 export type RawOrtResult = {
   rawOrtTokensPerSec: number;
+  /** Tokens per CPU-second of this process: steadier than wall time on a busy machine. */
+  rawOrtTokensPerCpuSec: number;
   batchSize: number;
   threads: number | 'default';
   docs: number;
@@ -61,16 +64,14 @@ export async function rawOrtTokensPerSec(options: RawOrtOptions = {}): Promise<R
     fed += rows.length * Math.max(...rows.map((r) => r.length));
   }
   for (const feeds of batches.slice(0, warmupBatches)) await session.run(feeds);
-  let seconds = Infinity;
-  for (let pass = 0; pass < (options.passes ?? 1); pass++) {
-    const started = performance.now();
+  const { wallSeconds: seconds, cpuSeconds } = await timeBest(options.passes ?? 1, async () => {
     for (const feeds of batches) await session.run(feeds);
-    seconds = Math.min(seconds, (performance.now() - started) / 1000);
-  }
+  });
   await session.release();
   const tokens = realTokens(ids);
   return {
     rawOrtTokensPerSec: Math.round(tokens / seconds),
+    rawOrtTokensPerCpuSec: Math.round(tokens / cpuSeconds),
     batchSize,
     threads: options.threads ?? 'default',
     docs: ids.length,
@@ -127,7 +128,7 @@ async function cli(): Promise<void> {
     );
     return;
   }
-  if (values.sweep) return sweep(docs, passes);
+  if (values.sweep) return sweep({ docs, passes, threads, wasm: values.wasm });
 
   const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes });
   const result: Record<string, unknown> = { ...raw };
@@ -140,41 +141,42 @@ async function cli(): Promise<void> {
       passes,
     });
     result.embedderTokensPerSec = native.tokensPerSec;
+    result.embedderTokensPerCpuSec = native.tokensPerCpuSec;
     result.embedderSortedTokensPerSec = native.sortedTokensPerSec;
     result.embedderVsRaw = Math.round((native.tokensPerSec / raw.rawOrtTokensPerSec) * 100) / 100;
   }
   if (values.wasm) {
     const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs, passes });
     result.wasmTokensPerSec = wasm.tokensPerSec;
+    result.wasmTokensPerCpuSec = wasm.tokensPerCpuSec;
     result.wasmSortedTokensPerSec = wasm.sortedTokensPerSec;
   }
   console.log(JSON.stringify(result));
 }
 
-/** Batch size x threads, raw and through the embedder; one JSON line per setting. */
-async function sweep(docs: number, passes: number): Promise<void> {
-  for (const threads of [1, 2]) {
+type SweepOptions = { docs: number; passes: number; threads?: number; wasm: boolean };
+
+/** Batch size x threads, raw and through the embedder (and WASM with --wasm); a line each. */
+async function sweep({ docs, passes, threads: only, wasm }: SweepOptions): Promise<void> {
+  for (const threads of only ? [only] : [1, 2]) {
     for (const batchSize of [1, 4, 8, 16, 32]) {
-      const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes });
-      const native = await embedderTokensPerSec({
-        backend: 'native',
-        batchSize,
-        threads,
-        docs,
-        passes,
-      });
-      const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs, passes });
-      const { machine: _machine, ...rest } = raw;
-      console.log(
-        JSON.stringify({
-          ...rest,
-          embedderTokensPerSec: native.tokensPerSec,
-          embedderSortedTokensPerSec: native.sortedTokensPerSec,
-          wasmTokensPerSec: wasm.tokensPerSec,
-          wasmSortedTokensPerSec: wasm.sortedTokensPerSec,
-          loadAvg1m: raw.machine.loadAvg1m,
+      const settings = { batchSize, threads, docs, passes };
+      const { machine: host, ...raw } = await rawOrtTokensPerSec(settings);
+      const native = await embedderTokensPerSec({ backend: 'native', ...settings });
+      const web = wasm ? await wasmEmbedderTokensPerSec(settings) : undefined;
+      const line = {
+        ...raw,
+        embedderTokensPerSec: native.tokensPerSec,
+        embedderTokensPerCpuSec: native.tokensPerCpuSec,
+        embedderSortedTokensPerSec: native.sortedTokensPerSec,
+        ...(web && {
+          wasmTokensPerSec: web.tokensPerSec,
+          wasmTokensPerCpuSec: web.tokensPerCpuSec,
+          wasmSortedTokensPerSec: web.sortedTokensPerSec,
         }),
-      );
+        loadAvg1m: host.loadAvg1m,
+      };
+      console.log(JSON.stringify(line));
     }
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createChatHandlers } from './chat/chat-handlers';
-import { ChatService, type ChatProvider } from './chat/chat-service';
+import { ChatService } from './chat/chat-service';
 import { ConversationStore } from './chat/conversation-store';
 import { createRetriever } from './chat/retriever';
 import { createEventHandlers } from './events/event-handlers';
@@ -17,7 +17,11 @@ import { LibraryService } from './library/library-service';
 import { openLanceChunkStore } from './library/lance-chunk-store';
 import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
+import { ProviderManager } from './settings/provider-manager';
+import { createSettingsHandlers } from './settings/settings-handlers';
 import { SettingsFile } from './settings/settings-file';
+import type { SafeStorageLike } from './secrets';
+import { isRemoteProvider, type ProviderSettings } from '../../shared/settings';
 import { QUIRE_VERSION } from './version';
 import { CONVERSATIONS_STREAM } from '../../shared/streams';
 
@@ -36,8 +40,12 @@ export type QuireCoreOptions = {
   /** False for read-only commands: the queue is not resumed. */
   startIndexing?: boolean;
   /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
-  chatProvider?: () => Promise<ChatProvider | null>;
+  providerOverride?: ProviderSettings;
   chat?: { maxPromptTokens?: number; maxAnswerTokens?: number; checkpointMs?: number };
+  /** Electron's safeStorage, the fallback when no OS keychain answers. */
+  safeStorage?: SafeStorageLike;
+  /** false: do not probe the OS keychain (tests that do not need it). */
+  keychain?: boolean;
 };
 
 /**
@@ -96,6 +104,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     hasModel: () => model.hasWeights,
   });
   const conversations = new ConversationStore(dataDir);
+  const providers = new ProviderManager({ dataDir, safeStorage: options.safeStorage, keychain: options.keychain, log: (m) => log('info', m) });
   // Late subscribers (a reload mid-answer, a second window) start from the saved message.
   hub.registerSnapshotProvider(
     'chat',
@@ -107,7 +116,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const chat = new ChatService({
     hub,
     store: conversations,
-    provider: options.chatProvider ?? (async () => null),
+    provider: () => providers.providerFor(options.providerOverride ?? settings.get().provider),
     passageCount: () => retriever.passageCount(),
     retrieve: (query) => retriever.retrieve(query),
     rerankerEnabled: () => false,
@@ -124,11 +133,12 @@ export async function createQuireCore(options: QuireCoreOptions) {
       version: QUIRE_VERSION,
       dataDir,
       transport: ctx.transport,
-      offline: true,
+      offline: !isRemoteProvider(settings.get().provider),
     }),
     ...createEventHandlers(hub),
     ...createLibraryHandlers(library, watcher),
     ...createChatHandlers(chat, conversations, hub),
+    ...createSettingsHandlers(settings, providers, () => {}),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, logger);
@@ -146,8 +156,10 @@ export async function createQuireCore(options: QuireCoreOptions) {
     retriever,
     chat,
     conversations,
+    providers,
     async close() {
       await chat.stopAll();
+      await providers.dispose();
       await watcher.close();
       await library.close();
       await pool.close();

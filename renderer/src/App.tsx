@@ -1,48 +1,40 @@
-import { useQuery } from '@tanstack/react-query';
-import { ChatPane } from './components/ChatPane';
-import { ConnectionBadge } from './components/ConnectionBadge';
-import { LibraryPane } from './components/LibraryPane';
-import { queryKeys } from './hooks/query-keys';
-import { useTransport } from './hooks/transport-context';
+import { ChatView } from './components/chat/ChatView';
+import { DropOverlay } from './components/library/DropOverlay';
+import { LibraryView } from './components/library/LibraryView';
+import { SettingsView } from './components/settings/SettingsView';
+import { Sidebar } from './components/shell/Sidebar';
+import { Notices } from './components/ui/Notices';
+import { DocumentViewer } from './components/viewer/DocumentViewer';
+import { AppServicesProvider } from './hooks/app-services';
 import { useQuireSubscriptions } from './hooks/use-quire-subscriptions';
+import { useRoute } from './hooks/use-route';
+
+function Main() {
+  const route = useRoute();
+  return (
+    <div className="app">
+      <Sidebar route={route} />
+      <main className="app-main">
+        {route.view === 'library' ? (
+          <LibraryView />
+        ) : route.view === 'settings' ? (
+          <SettingsView />
+        ) : (
+          <ChatView key={route.conversationId ?? 'new'} conversationId={route.conversationId} />
+        )}
+      </main>
+      <DocumentViewer />
+      <DropOverlay />
+      <Notices />
+    </div>
+  );
+}
 
 export function App() {
   useQuireSubscriptions();
-  const transport = useTransport();
-  const info = useQuery({
-    queryKey: queryKeys.app.info(),
-    queryFn: async () => {
-      const result = await transport.invoke('app.info', {});
-      if (!result.ok) throw new Error(result.error.message);
-      return result.value;
-    },
-  });
-
   return (
-    <div className="app">
-      <header className="app-header">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            Q
-          </span>
-          <h1 className="brand-name">Quire</h1>
-        </div>
-        <div className="header-status">
-          {info.data?.offline && (
-            <span
-              className="pill pill-offline"
-              title="No remote provider is active: nothing leaves this machine."
-            >
-              Offline
-            </span>
-          )}
-          <ConnectionBadge />
-        </div>
-      </header>
-      <main className="app-main">
-        <ChatPane />
-        <LibraryPane />
-      </main>
-    </div>
+    <AppServicesProvider>
+      <Main />
+    </AppServicesProvider>
   );
 }

@@ -4,7 +4,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { TransportProvider } from './hooks/transport-context';
 import { selectTransport } from './transport/select-transport';
-import './styles/app.css';
+import './styles/tokens.css';
+import './styles/shell.css';
+import './styles/library.css';
+import './styles/chat.css';
+import './styles/viewer.css';
+import './styles/settings.css';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: 1 } },

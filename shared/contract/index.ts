@@ -4,6 +4,7 @@ import { appMethods } from './app';
 import { chatMethods } from './chat';
 import { eventsMethods } from './events';
 import { documentMethods, libraryMethods } from './library';
+import { settingsMethods } from './settings';
 
 /** Every invoke method, `domain.method`, with its zod argument and result schemas. */
 export const contract = {
@@ -12,6 +13,7 @@ export const contract = {
   ...libraryMethods,
   ...documentMethods,
   ...chatMethods,
+  ...settingsMethods,
 };
 
 export type Contract = typeof contract;
@@ -39,3 +41,4 @@ export * from './app';
 export * from './chat';
 export * from './events';
 export * from './library';
+export * from './settings';

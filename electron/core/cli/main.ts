@@ -1,3 +1,4 @@
+import { askCommand, ASK_HELP } from './ask-command';
 import { evalCommand, EVAL_HELP } from './eval-command';
 import { indexCommand, INDEX_HELP } from './index-command';
 import { libraryCommand, LIBRARY_HELP } from './library-command';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   library: { run: libraryCommand, help: LIBRARY_HELP },
   search: { run: searchCommand, help: SEARCH_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
+  ask: { run: askCommand, help: ASK_HELP },
 };
 
 function usage(): string {

@@ -16,7 +16,7 @@ describe('chooseBackend', () => {
   it("picks 'native' here, where onnxruntime-node works, and caches the answer", async () => {
     const logs: string[] = [];
     expect(await chooseBackend('auto', { log: (m) => logs.push(m) })).toBe('native');
-    expect(logs.join()).toMatch(/native \(onnxruntime-node 1\.21\.0 ran/);
+    expect(logs.join()).toMatch(/native \(onnxruntime-node \d+\.\d+\.\d+ ran/);
     const started = performance.now();
     expect(await chooseBackend('auto')).toBe('native');
     expect(performance.now() - started).toBeLessThan(50);

@@ -67,7 +67,9 @@ describe('Anthropic provider against the wire-format server', () => {
 
   it('maps stop_reason max_tokens to length', async () => {
     server.setBehaviour({ type: 'stream', tokens: ['a'], finish: 'length' });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: signal() }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: signal() }),
+    );
     expect(out.result?.finishReason).toBe('length');
   });
 
@@ -85,10 +87,13 @@ describe('Anthropic provider against the wire-format server', () => {
     ['400 prompt is too long', anthropicErrors.promptTooLong, 'context_length', false],
   ] as const)('maps HTTP %s', async (_name, error, code, retryable) => {
     server.setBehaviour({ type: 'http-error', ...error });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: signal() }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: signal() }),
+    );
     expect(out.error).toMatchObject({ code, retryable });
     expect(out.error?.message).not.toContain(KEY);
-    if (code === 'rate_limit' && error.status === 429) expect(out.error?.message).toContain('30 seconds');
+    if (code === 'rate_limit' && error.status === 429)
+      expect(out.error?.message).toContain('30 seconds');
   });
 
   it('maps an in-stream overloaded_error event to a retryable rate_limit', async () => {
@@ -98,21 +103,27 @@ describe('Anthropic provider against the wire-format server', () => {
       after: 2,
       error: anthropicErrors.streamOverloaded,
     });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: signal() }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: signal() }),
+    );
     expect(out.deltas).toEqual(TOKENS.slice(0, 2));
     expect(out.error).toMatchObject({ code: 'rate_limit', retryable: true });
   });
 
   it('a mid-stream disconnect is a retryable bad_response, after the partial text', async () => {
     server.setBehaviour({ type: 'disconnect', tokens: TOKENS, after: 2 });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: signal() }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: signal() }),
+    );
     expect(out.text).toBe('Claude says');
     expect(out.error).toMatchObject({ code: 'bad_response', retryable: true });
   });
 
   it('malformed event data is a bad_response that is not retryable', async () => {
     server.setBehaviour({ type: 'malformed', tokens: TOKENS, after: 1 });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: signal() }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: signal() }),
+    );
     expect(out.error).toMatchObject({ code: 'bad_response', retryable: false });
   });
 

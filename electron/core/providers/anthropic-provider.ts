@@ -4,7 +4,10 @@ import Anthropic, {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
-import type { MessageCreateParamsStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  MessageCreateParamsStreaming,
+  MessageParam,
+} from '@anthropic-ai/sdk/resources/messages';
 import { QuireError } from '../../../shared/errors';
 import type { SecretStore } from '../secrets/types';
 import { guessContextSize } from './context-sizes';
@@ -40,7 +43,10 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const DEFAULT_MAX_TOKENS = 2048; // the Messages API requires max_tokens
 
 /** System turns go to `system`; the rest must alternate user/assistant and start with user. */
-export function toAnthropicMessages(turns: ChatTurn[]): { system: string; messages: MessageParam[] } {
+export function toAnthropicMessages(turns: ChatTurn[]): {
+  system: string;
+  messages: MessageParam[];
+} {
   const system = turns
     .filter((t) => t.role === 'system')
     .map((t) => t.content)
@@ -49,7 +55,8 @@ export function toAnthropicMessages(turns: ChatTurn[]): { system: string; messag
   for (const turn of turns) {
     if (turn.role === 'system' || turn.content.trim() === '') continue;
     const last = messages[messages.length - 1];
-    if (last && last.role === turn.role) last.content = `${String(last.content)}\n\n${turn.content}`;
+    if (last && last.role === turn.role)
+      last.content = `${String(last.content)}\n\n${turn.content}`;
     else if (messages.length > 0 || turn.role === 'user') {
       messages.push({ role: turn.role, content: turn.content });
     }
@@ -148,7 +155,9 @@ export class AnthropicProvider implements LlmProvider {
         if (event.type === 'message_start') {
           const u = event.message.usage;
           inputTokens =
-            u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
+            u.input_tokens +
+            (u.cache_read_input_tokens ?? 0) +
+            (u.cache_creation_input_tokens ?? 0);
         } else if (event.type === 'message_delta') {
           outputTokens = event.usage.output_tokens;
           if (event.delta.stop_reason === 'max_tokens') finish = 'length';

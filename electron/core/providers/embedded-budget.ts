@@ -48,11 +48,16 @@ export function fitPrompt(
     // Drop a whole exchange so the history still alternates user/assistant.
     const drop = history[0]?.role === 'user' && history[1]?.role === 'assistant' ? 2 : 1;
     history = history.slice(drop);
-    if (count({ ...parts, history }) <= budget) return { parts: { ...parts, history }, trimmed: true };
+    if (count({ ...parts, history }) <= budget)
+      return { parts: { ...parts, history }, trimmed: true };
   }
   const noSystem = { ...parts, history, system: '' };
   if (count(noSystem) <= budget) {
-    const system = trimToFit(parts.system, (s) => count({ ...noSystem, system: s }) <= budget, 'start');
+    const system = trimToFit(
+      parts.system,
+      (s) => count({ ...noSystem, system: s }) <= budget,
+      'start',
+    );
     return { parts: { ...noSystem, system }, trimmed: true };
   }
   const user = trimToFit(parts.user, (u) => count({ ...noSystem, user: u }) <= budget, 'end');

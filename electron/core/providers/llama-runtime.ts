@@ -1,7 +1,8 @@
+import type * as NodeLlamaCpp from 'node-llama-cpp';
 import type { Llama } from 'node-llama-cpp';
 import { QuireError } from '../../../shared/errors';
 
-export type LlamaModule = typeof import('node-llama-cpp');
+export type LlamaModule = typeof NodeLlamaCpp;
 export type LlamaRuntime = { mod: LlamaModule; llama: Llama };
 
 let runtime: Promise<LlamaRuntime> | null = null;

@@ -54,7 +54,10 @@ export async function listModelsForTest(options: ListOptions): Promise<ProviderT
   const found = models.some((name) => sameModel(name, options.model));
   const count = `${models.length} model${models.length === 1 ? '' : 's'}`;
   if (found) {
-    return { ok: true, detail: `${options.label} is answering (${count}); "${options.model}" is ready.` };
+    return {
+      ok: true,
+      detail: `${options.label} is answering (${count}); "${options.model}" is ready.`,
+    };
   }
   if (options.kind === 'ollama') {
     return {

@@ -29,10 +29,16 @@ beforeEach(() => {
 });
 
 async function provider(
-  options: { kind?: 'openai' | 'ollama'; key?: string | null; timeouts?: ProviderTimeouts; baseUrl?: string } = {},
+  options: {
+    kind?: 'openai' | 'ollama';
+    key?: string | null;
+    timeouts?: ProviderTimeouts;
+    baseUrl?: string;
+  } = {},
 ) {
   const secrets = new SessionSecretStore();
-  if (options.key !== null) await secrets.set(options.kind === 'ollama' ? 'ollama' : 'openai', options.key ?? KEY);
+  if (options.key !== null)
+    await secrets.set(options.kind === 'ollama' ? 'ollama' : 'openai', options.key ?? KEY);
   return new OpenAiCompatibleProvider({
     kind: options.kind ?? 'openai',
     baseUrl: options.baseUrl ?? `${server.url}/v1`,
@@ -48,7 +54,12 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
   it('streams deltas, reads usage, and sends the documented request', async () => {
     const p = await provider();
     const out = await collectStream(
-      p.stream({ messages: MESSAGES, maxTokens: 64, temperature: 0.2, signal: new AbortController().signal }),
+      p.stream({
+        messages: MESSAGES,
+        maxTokens: 64,
+        temperature: 0.2,
+        signal: new AbortController().signal,
+      }),
     );
     expect(out.error).toBeUndefined();
     expect(out.text).toBe('Quire is a desktop app.');
@@ -71,20 +82,26 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
 
   it('reports finish_reason length', async () => {
     server.setBehaviour({ type: 'stream', tokens: ['a', 'b'], finish: 'length' });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.result?.finishReason).toBe('length');
   });
 
   it('needs no key for a loopback server and sends a placeholder', async () => {
     const p = await provider({ kind: 'ollama', key: null });
-    const out = await collectStream(p.stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      p.stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.text).toBe(TOKENS.join(''));
     expect(chatRequests()[0]?.headers.authorization).toBe('Bearer quire-local-no-key');
   });
 
   it('asks for a key before calling a remote server', async () => {
     const p = await provider({ key: null, baseUrl: 'https://api.example.com/v1' });
-    const out = await collectStream(p.stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      p.stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.error).toMatchObject({ code: 'key_missing', retryable: false });
     expect(out.error?.message).toContain('api.example.com');
     expect(await p.test()).toMatchObject({ ok: false, code: 'key_missing' });
@@ -94,7 +111,13 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
     const secrets = new SessionSecretStore();
     await secrets.set('openai', KEY);
     const redirect: typeof fetch = (input, init) =>
-      fetch(String(input instanceof Request ? input.url : input).replace('https://api.openai.com', server.url), init);
+      fetch(
+        String(input instanceof Request ? input.url : input).replace(
+          'https://api.openai.com',
+          server.url,
+        ),
+        init,
+      );
     const p = new OpenAiCompatibleProvider({
       kind: 'openai',
       baseUrl: 'https://api.openai.com/v1',
@@ -102,7 +125,9 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
       secrets,
       fetch: redirect,
     });
-    await collectStream(p.stream({ messages: MESSAGES, maxTokens: 99, signal: new AbortController().signal }));
+    await collectStream(
+      p.stream({ messages: MESSAGES, maxTokens: 99, signal: new AbortController().signal }),
+    );
     const body = chatRequests()[0]?.body as Record<string, unknown>;
     expect(body.max_completion_tokens).toBe(99);
     expect(body.max_tokens).toBeUndefined();
@@ -114,11 +139,26 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
     ['429 rate limit', openAiErrors.rateLimited, 'rate_limit', true],
     ['400 context_length_exceeded', openAiErrors.contextLength, 'context_length', false],
     ['404 model not found', openAiErrors.modelNotFound, 'model_unavailable', false],
-    ['503 server error', { status: 503, body: { error: { message: 'busy', type: 'server_error' } } }, 'unreachable', true],
-    ['400 other', { status: 400, body: { error: { message: `bad param, key ${KEY}`, type: 'invalid_request_error' } } }, 'bad_response', false],
+    [
+      '503 server error',
+      { status: 503, body: { error: { message: 'busy', type: 'server_error' } } },
+      'unreachable',
+      true,
+    ],
+    [
+      '400 other',
+      {
+        status: 400,
+        body: { error: { message: `bad param, key ${KEY}`, type: 'invalid_request_error' } },
+      },
+      'bad_response',
+      false,
+    ],
   ] as const)('maps HTTP %s', async (_name, error, code, retryable) => {
     server.setBehaviour({ type: 'http-error', ...error });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.error).toMatchObject({ code, retryable });
     expect(out.error?.message).not.toContain(KEY);
     expect(out.error?.message).not.toMatch(/sk-[A-Za-z0-9]/);
@@ -132,21 +172,27 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
       after: 2,
       error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' },
     });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.deltas).toEqual(TOKENS.slice(0, 2));
     expect(out.error).toMatchObject({ code: 'rate_limit', retryable: true });
   });
 
   it('a mid-stream disconnect is a retryable bad_response, after the partial text', async () => {
     server.setBehaviour({ type: 'disconnect', tokens: TOKENS, after: 3 });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.text).toBe('Quire is a');
     expect(out.error).toMatchObject({ code: 'bad_response', retryable: true });
   });
 
   it('malformed stream data is a bad_response that is not retryable', async () => {
     server.setBehaviour({ type: 'malformed', tokens: TOKENS, after: 1 });
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.deltas).toEqual(['Quire']);
     expect(out.error).toMatchObject({ code: 'bad_response', retryable: false });
   });
@@ -154,7 +200,9 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
   it('fires the idle time-out when the server goes silent mid-stream', async () => {
     server.setBehaviour({ type: 'hang', tokens: TOKENS, after: 2 });
     const p = await provider({ timeouts: { idleMs: 300 } });
-    const out = await collectStream(p.stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      p.stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.error).toMatchObject({ code: 'timeout', retryable: true });
     await chatRequests()[0]?.closed;
     expect(chatRequests()[0]?.closedEarly).toBe(true);
@@ -163,7 +211,9 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
   it('fires the connect time-out when no headers arrive', async () => {
     server.setBehaviour({ type: 'hang-before-headers' });
     const p = await provider({ timeouts: { connectMs: 300 } });
-    const out = await collectStream(p.stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      p.stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.error).toMatchObject({ code: 'timeout', retryable: true });
   });
 
@@ -189,7 +239,10 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
   it('a consumer that stops reading closes the upstream connection', async () => {
     const many = Array.from({ length: 200 }, (_, i) => ` t${i}`);
     server.setBehaviour({ type: 'stream', tokens: many, delayMs: 20 });
-    await collectStream((await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }), () => 'stop');
+    await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
+      () => 'stop',
+    );
     const req = chatRequests()[0];
     await req?.closed;
     expect(req?.closedEarly).toBe(true);
@@ -198,7 +251,9 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
   it('an already-aborted signal returns cancelled without a request', async () => {
     const controller = new AbortController();
     controller.abort();
-    const out = await collectStream((await provider()).stream({ messages: MESSAGES, signal: controller.signal }));
+    const out = await collectStream(
+      (await provider()).stream({ messages: MESSAGES, signal: controller.signal }),
+    );
     expect(out.result?.finishReason).toBe('cancelled');
     expect(chatRequests()).toHaveLength(0);
   });
@@ -209,7 +264,9 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const p = await provider({ kind: 'ollama', key: null, baseUrl: `http://127.0.0.1:${port}/v1` });
-    const out = await collectStream(p.stream({ messages: MESSAGES, signal: new AbortController().signal }));
+    const out = await collectStream(
+      p.stream({ messages: MESSAGES, signal: new AbortController().signal }),
+    );
     expect(out.error).toMatchObject({ code: 'unreachable', retryable: true });
     expect(out.error?.message).toBe(
       `Ollama is not running at http://127.0.0.1:${port}. Start it, or pick another model in Settings.`,

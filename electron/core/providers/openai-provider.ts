@@ -121,7 +121,10 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   async *stream(request: GenerateRequest): AsyncGenerator<string, GenerateResult> {
     const promptTokens = estimateTokens(request.messages.map((m) => m.content).join('\n'));
     let text = '';
-    const result = (finishReason: GenerateResult['finishReason'], usage?: OpenAI.CompletionUsage) => ({
+    const result = (
+      finishReason: GenerateResult['finishReason'],
+      usage?: OpenAI.CompletionUsage,
+    ) => ({
       finishReason,
       usage: {
         promptTokens: usage?.prompt_tokens ?? promptTokens,

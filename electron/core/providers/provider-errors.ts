@@ -20,7 +20,8 @@ export type HttpErrorInfo = {
 
 const CONTEXT_WORDS =
   /context[ _-]?(length|window|size)|maximum context|prompt is too long|too many tokens|exceeds? the (model|context)|reduce the length/i;
-const MODEL_WORDS = /model.*(not found|does not exist|not exist|unknown|try pulling)|no such model/i;
+const MODEL_WORDS =
+  /model.*(not found|does not exist|not exist|unknown|try pulling)|no such model/i;
 
 export function isLoopbackUrl(url: string): boolean {
   try {
@@ -86,11 +87,9 @@ export function httpError(info: HttpErrorInfo, ctx: ErrorContext, cause?: unknow
   const raw = `${type} ${code} ${info.message ?? ''}`;
   if (status === 401 || type === 'authentication_error' || code === 'invalid_api_key') {
     // The server's own text can quote part of the key, so it is left out on purpose.
-    return new QuireError(
-      'auth',
-      `${ctx.label} rejected the API key. Check the key in Settings.`,
-      { cause },
-    );
+    return new QuireError('auth', `${ctx.label} rejected the API key. Check the key in Settings.`, {
+      cause,
+    });
   }
   if (status === 403 || type === 'permission_error') {
     return new QuireError(
@@ -113,10 +112,18 @@ export function httpError(info: HttpErrorInfo, ctx: ErrorContext, cause?: unknow
       { retryable: true, cause },
     );
   }
-  if (code === 'context_length_exceeded' || ((status === 400 || status === 413 || !status) && CONTEXT_WORDS.test(raw))) {
+  if (
+    code === 'context_length_exceeded' ||
+    ((status === 400 || status === 413 || !status) && CONTEXT_WORDS.test(raw))
+  ) {
     return contextLengthError(ctx, cause);
   }
-  if (status === 404 || code === 'model_not_found' || type === 'not_found_error' || MODEL_WORDS.test(raw)) {
+  if (
+    status === 404 ||
+    code === 'model_not_found' ||
+    type === 'not_found_error' ||
+    MODEL_WORDS.test(raw)
+  ) {
     const hint = ctx.ollama
       ? `Run "ollama pull ${ctx.model}", or pick another model in Settings.`
       : 'Check the model name in Settings.';

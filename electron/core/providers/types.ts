@@ -23,8 +23,7 @@ export type GenerateResult = {
 export type ProviderKind = 'embedded' | 'ollama' | 'openai' | 'anthropic';
 
 export type ProviderTestResult =
-  | { ok: true; detail: string }
-  | { ok: false; code: ErrorCode; message: string };
+  { ok: true; detail: string } | { ok: false; code: ErrorCode; message: string };
 
 export interface LlmProvider {
   readonly kind: ProviderKind;

@@ -129,6 +129,14 @@ describe('vector search', () => {
     );
   });
 
+  it('rejects a query vector of the wrong width', async () => {
+    await expect(
+      search(store, { query: 'x', queryVector: new Float32Array(3) }),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+
   it('filters by documents, safely quoted', async () => {
     const result = await search(store, {
       query: 'solar',

@@ -1,7 +1,9 @@
+import { QuireError } from '../../../shared/errors';
 import { CHUNK_COLUMNS, rowToChunk, sqlString, type StoredChunk } from '../store/schema';
 import type { Store } from '../store/store';
 import { FTS_COLUMN } from '../store/fts-index';
 import type { AnnQuery } from '../store/vector-index';
+import { guard } from '../store/store-errors';
 import { cleanFtsQuery } from './fts-query';
 import { fuseRrf, type RankedList } from './rrf';
 
@@ -19,7 +21,7 @@ export type SearchOptions = {
   mode?: SearchMode;
   weights?: { vector: number; text: number };
   rrfK?: number;
-  /** Candidates fetched per mode before fusion; defaults to 4·k. Fewer than k caps the hits. */
+  /** Candidates fetched per mode: defaults to 4·k for hybrid, k otherwise. Fewer than k caps the hits. */
   candidates?: number;
   /** Only chunks embedded by this model are comparable with the query vector. */
   embeddingModel?: string | null;
@@ -103,22 +105,37 @@ async function vectorCandidates(
     .limit(limit)
     .nprobes(ann.nprobes);
   if (ann.refineFactor) q = q.refineFactor(ann.refineFactor);
-  if (ann.ef) q = q.ef(ann.ef);
+  // HNSW rejects ef < limit.
+  if (ann.ef) q = q.ef(Math.max(ann.ef, limit));
   return (await q.toArray()) as Row[];
 }
 
 /** Vector, full-text or hybrid (weighted RRF) search over the store's chunks. */
-export async function search(store: Store, options: SearchOptions): Promise<SearchResult> {
+export function search(store: Store, options: SearchOptions): Promise<SearchResult> {
+  const vector = options.queryVector ?? null;
+  if (vector && vector.length !== store.dims) {
+    const message = `The query vector has ${vector.length} dims; the index holds ${store.dims}.`;
+    return Promise.reject(new QuireError('invalid_argument', message));
+  }
+  return guard('search', () => run(store, options, vector));
+}
+
+async function run(
+  store: Store,
+  options: SearchOptions,
+  vector: Float32Array | null,
+): Promise<SearchResult> {
   const k = Math.max(0, Math.floor(options.k ?? 10));
   const requested = options.mode ?? 'hybrid';
   const weights = options.weights ?? { vector: 1, text: 1 };
-  const limit = Math.max(1, Math.floor(options.candidates ?? 4 * k));
+  // Fusion needs depth from each mode; a single mode needs only its top k.
+  const fallback = requested === 'hybrid' ? 4 * k : k;
+  const limit = Math.max(1, Math.floor(options.candidates ?? fallback));
   const docs = docFilter(options.docIds);
   if (k === 0) return { hits: [], mode: requested, degraded: null };
 
   const wantVector = requested !== 'text' && weights.vector > 0;
   const wantText = requested !== 'vector' && weights.text > 0;
-  const vector = options.queryVector ?? null;
   const ann = { ...store.settings.vectorIndex.query, ...options.ann };
   const filters = [
     ...(options.embeddingModel ? [`embedding_model = ${sqlString(options.embeddingModel)}`] : []),

@@ -62,7 +62,10 @@ describe('EncryptedFileSecretStore', () => {
   it('treats an undecryptable blob as absent and sets a damaged file aside', async () => {
     fs.writeFileSync(
       path.join(dir, SECRETS_FILE),
-      JSON.stringify({ version: 1, secrets: { openai: Buffer.from('garbage').toString('base64') } }),
+      JSON.stringify({
+        version: 1,
+        secrets: { openai: Buffer.from('garbage').toString('base64') },
+      }),
     );
     expect(await new EncryptedFileSecretStore(dir, fakeSafeStorage()).get('openai')).toBeNull();
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KeytarSecretStore, loadKeytar, probeKeychain, type KeytarLike } from './keytar-secret-store';
+import {
+  KeytarSecretStore,
+  loadKeytar,
+  probeKeychain,
+  type KeytarLike,
+} from './keytar-secret-store';
 
 // A separate service name so a developer's real Quire keys are never touched.
 const TEST_SERVICE = 'QuireTest';

@@ -34,6 +34,7 @@ export type OptimizeReport = {
 export class OptimizeThrottle {
   private writes = 0;
   private last: number;
+  private previousRun: number | null = null;
   constructor(
     private readonly policy: MaintenancePolicy,
     private readonly now: () => number,
@@ -57,12 +58,22 @@ export class OptimizeThrottle {
     this.writes = 0;
     this.last = this.now();
   }
+  /** Versions older than this may go: past keepVersionsMs and older than the previous run. */
+  cleanupBefore(started: number): number {
+    const byAge = started - this.policy.keepVersionsMs;
+    const before = this.previousRun === null ? byAge : Math.min(byAge, this.previousRun);
+    this.previousRun = started;
+    return before;
+  }
 }
 
+/**
+ * `cleanupBefore` should lag one optimize run behind: a version superseded only by this
+ * run's compaction may still be under a search that started just before it.
+ */
 export async function optimizeTables(
   tables: readonly Table[],
-  keepVersionsMs: number,
-  now: number,
+  cleanupBefore: number,
 ): Promise<Omit<OptimizeReport, 'durationMs' | 'vectorIndexBuilt'>> {
   const report = {
     fragments: {} as Record<string, number>,
@@ -72,7 +83,7 @@ export async function optimizeTables(
   };
   for (const table of tables) {
     // Compaction, index refresh (folds new rows into FTS/ANN) and old-version cleanup in one.
-    const stats = await table.optimize({ cleanupOlderThan: new Date(now - keepVersionsMs) });
+    const stats = await table.optimize({ cleanupOlderThan: new Date(cleanupBefore) });
     report.fragmentsRemoved += stats.compaction.fragmentsRemoved - stats.compaction.fragmentsAdded;
     report.versionsRemoved += stats.prune.oldVersionsRemoved;
     report.bytesRemoved += stats.prune.bytesRemoved;

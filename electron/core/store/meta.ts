@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Connection } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
 import { SCHEMA_VERSION } from './schema';
+import type { VectorIndexState } from './vector-index';
 
 /** Lives inside the LanceDB folder; LanceDB only lists `*.lance` folders, so it is ignored there. */
 export const META_FILE = 'quire-store.json';
@@ -14,6 +15,8 @@ export type StoreMeta = {
   createdAt: number;
   /** Settings the full-text index was built with; a change triggers a rebuild. */
   fts: string | null;
+  /** What the ANN index was trained on, to know when to retrain it. */
+  vectorIndex: VectorIndexState | null;
 };
 
 export type MigrationContext = { db: Connection; dir: string; meta: StoreMeta };
@@ -41,6 +44,7 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
       dims: meta.dims,
       createdAt: meta.createdAt ?? 0,
       fts: typeof meta.fts === 'string' ? meta.fts : null,
+      vectorIndex: meta.vectorIndex ?? null,
     };
   } catch (error) {
     throw new QuireError('table_damaged', 'The search index settings file is damaged.', {

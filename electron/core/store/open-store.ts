@@ -40,18 +40,24 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       dims: options.dims,
       createdAt: now(),
       fts: null,
+      vectorIndex: null,
     };
     meta = await migrate({ db, dir: options.dir, meta });
     const fingerprint = ftsFingerprint(fts);
-    const { documents, chunks } = await damagedIfThrows(async () => {
+    const { documents, chunks, rebuilt } = await damagedIfThrows(async () => {
       const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
       const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
       await ensureFtsIndex(chunks, fts, rebuilt || (meta.fts !== null && meta.fts !== fingerprint));
-      return { documents, chunks };
+      return { documents, chunks, rebuilt };
     });
-    meta = { ...meta, dims: options.dims, fts: fingerprint };
+    meta = {
+      ...meta,
+      dims: options.dims,
+      fts: fingerprint,
+      vectorIndex: rebuilt ? null : meta.vectorIndex,
+    };
     await writeMeta(options.dir, meta);
-    return new LanceStore(db, options.dir, options.dims, documents, chunks, {
+    return new LanceStore(db, options.dir, options.dims, meta, documents, chunks, {
       now,
       maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
       vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },

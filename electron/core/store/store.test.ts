@@ -42,6 +42,20 @@ describe('documents', () => {
     expect((await store.listDocuments()).map((d) => d.id)).toEqual(['b', 'a']);
     expect([...(await store.getDocuments(['a', "it's"])).keys()]).toEqual(['a']);
   });
+
+  it('keeps its in-memory mirror exact across writes, and hands out copies', async () => {
+    expect(await store.listDocuments()).toEqual([]);
+    await store.upsertDocuments([makeDoc('a'), makeDoc('b')]);
+    const listed = await store.listDocuments();
+    expect(listed.map((d) => d.id)).toEqual(['a', 'b']);
+    listed[0]!.name = 'mutated';
+    expect((await store.getDocument('a'))?.name).toBe('a.md');
+    await store.deleteDocument('a');
+    expect((await store.getDocuments(['a', 'b'])).size).toBe(1);
+    await store.close();
+    store = await openStore({ dir, dims: DIMS });
+    expect((await store.listDocuments()).map((d) => d.id)).toEqual(['b']);
+  });
 });
 
 describe('chunks', () => {

@@ -1,6 +1,6 @@
 import type { Connection, Table } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
-import { buildArrowTable } from './arrow';
+import { DocumentTable } from './document-table';
 import { chunkArrowTable, splitVectors, toChunkRows, type ChunkRow } from './chunk-rows';
 import {
   checkTables,
@@ -14,18 +14,16 @@ import {
   CHUNK_COLUMNS,
   CHUNKS_TABLE,
   chunksSchema,
-  documentColumns,
-  documentsSchema,
   DOCUMENTS_TABLE,
   rowToChunk,
-  rowToDocument,
   sqlString,
   type ChunkInput,
   type StoredChunk,
   type StoredDocument,
 } from './schema';
 import { guard } from './store-errors';
-import { ensureVectorIndex, type VectorIndexPolicy } from './vector-index';
+import { writeMeta, type StoreMeta } from './meta';
+import { maintainVectorIndex, type VectorIndexPolicy } from './vector-index';
 
 export type ReplaceOptions = {
   /** One flat [chunks × dims] buffer, as workers transfer them; or set ChunkInput.vector. */
@@ -46,25 +44,29 @@ export type StoreSettings = {
 
 export class LanceStore {
   private chain: Promise<unknown> = Promise.resolve();
+  /** The model of the latest embedded write: what a (re)trained ANN index is trained on. */
+  private lastModel: string | null = null;
   private readonly throttle: OptimizeThrottle;
-  private readonly docsSchema = documentsSchema();
+  private readonly documents: DocumentTable;
   private readonly chunkSchema;
 
   constructor(
     private readonly db: Connection,
     readonly dir: string,
     readonly dims: number,
-    private readonly documents: Table,
+    private meta: StoreMeta,
+    documentsTable: Table,
     private readonly chunks: Table,
     readonly settings: StoreSettings,
   ) {
+    this.documents = new DocumentTable(documentsTable);
     this.throttle = new OptimizeThrottle(settings.maintenance, settings.now);
     this.chunkSchema = chunksSchema(dims);
   }
 
   /** Raw tables for retrieval's queries; all writes must go through the store. */
   get tables(): { readonly documents: Table; readonly chunks: Table } {
-    return { documents: this.documents, chunks: this.chunks };
+    return { documents: this.documents.table, chunks: this.chunks };
   }
 
   /** One writer: mutations and maintenance run one at a time, in call order. */
@@ -76,13 +78,8 @@ export class LanceStore {
 
   upsertDocuments(docs: readonly StoredDocument[]): Promise<void> {
     if (docs.length === 0) return Promise.resolve();
-    const data = buildArrowTable(this.docsSchema, documentColumns(docs), docs.length);
     return this.serial('save the document', async () => {
-      await this.documents
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .execute(data);
+      await this.documents.upsert(docs);
       this.throttle.note();
     });
   }
@@ -92,44 +89,23 @@ export class LanceStore {
   }
 
   getDocument(id: string): Promise<StoredDocument | null> {
-    return guard('read the document', async () => {
-      const rows = await this.documents
-        .query()
-        .where(`id = ${sqlString(id)}`)
-        .limit(1)
-        .toArray();
-      return rows[0] ? rowToDocument(rows[0] as Record<string, unknown>) : null;
-    });
+    return guard('read the document', () => this.documents.get(id));
   }
 
   getDocuments(ids: readonly string[]): Promise<Map<string, StoredDocument>> {
-    return guard('read documents', async () => {
-      const unique = [...new Set(ids)];
-      if (unique.length === 0) return new Map();
-      const rows = await this.documents
-        .query()
-        .where(`id IN (${unique.map(sqlString).join(', ')})`)
-        .toArray();
-      return new Map(
-        rows.map((r) => rowToDocument(r as Record<string, unknown>)).map((d) => [d.id, d]),
-      );
-    });
+    return guard('read documents', () => this.documents.getMany(ids));
   }
 
+  /** Oldest first. */
   listDocuments(): Promise<StoredDocument[]> {
-    return guard('list documents', async () => {
-      const rows = await this.documents.query().toArray();
-      return rows
-        .map((r) => rowToDocument(r as Record<string, unknown>))
-        .sort((a, b) => a.addedAt - b.addedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    });
+    return guard('list documents', () => this.documents.list());
   }
 
   /** Removes the chunks first: a crash in between leaves a row to retry, never orphan chunks. */
   deleteDocument(docId: string): Promise<void> {
     return this.serial('delete the document', async () => {
       await this.chunks.delete(`doc_id = ${sqlString(docId)}`);
-      await this.documents.delete(`id = ${sqlString(docId)}`);
+      await this.documents.delete(docId);
       this.throttle.note();
     });
   }
@@ -205,6 +181,7 @@ export class LanceStore {
       const result = await this.chunks.delete(filter);
       return { version: result.version, chunks: 0 };
     }
+    this.lastModel = rows.find((r) => r.vector)?.embeddingModel ?? this.lastModel;
     const data = chunkArrowTable(this.chunkSchema, rows, this.dims);
     if (replace && (await this.chunks.countRows(filter)) === 0) {
       const result = await this.chunks.add(data);
@@ -256,7 +233,7 @@ export class LanceStore {
 
   fragments(): Promise<{ documents: number; chunks: number }> {
     return guard('read statistics', async () => ({
-      documents: (await this.documents.stats()).fragmentStats.numFragments,
+      documents: (await this.documents.table.stats()).fragmentStats.numFragments,
       chunks: (await this.chunks.stats()).fragmentStats.numFragments,
     }));
   }
@@ -265,13 +242,20 @@ export class LanceStore {
   optimize(): Promise<OptimizeReport> {
     return this.serial('tidy the index', async () => {
       const started = this.settings.now();
-      const tables = [this.documents, this.chunks];
-      const report = await optimizeTables(
-        tables,
-        this.settings.maintenance.keepVersionsMs,
-        started,
+      const tables = [this.documents.table, this.chunks];
+      const report = await optimizeTables(tables, this.throttle.cleanupBefore(started));
+      const built = await maintainVectorIndex(
+        this.chunks,
+        this.settings.vectorIndex,
+        this.meta.vectorIndex,
+        this.lastModel,
+        this.settings.now(),
       );
-      const vectorIndexBuilt = await ensureVectorIndex(this.chunks, this.settings.vectorIndex);
+      if (built) {
+        this.meta = { ...this.meta, vectorIndex: built };
+        await writeMeta(this.dir, this.meta);
+      }
+      const vectorIndexBuilt = built !== null;
       this.throttle.reset();
       return { ...report, vectorIndexBuilt, durationMs: this.settings.now() - started };
     });
@@ -293,7 +277,7 @@ export class LanceStore {
   /** Waits for queued writes, then releases the tables. */
   async close(): Promise<void> {
     await this.chain;
-    this.documents.close();
+    this.documents.table.close();
     this.chunks.close();
     this.db.close();
   }

@@ -1,9 +1,9 @@
 import type { MethodArgs, MethodName, MethodResult } from '../../../shared/contract';
 import type { Message, SendResult } from '../../../shared/contract/chat';
 import type { ErrorCode, QuireErrorShape } from '../../../shared/errors';
-import type { Conversation } from '../../../shared/events';
+import type { Conversation } from './event-types';
 import type { Result } from '../../../shared/result';
-import type { ProviderKind, Settings } from '../../../shared/settings';
+import type { ProviderSettings, Settings } from '../../../shared/settings';
 import type { Transport } from '../../../shared/transport';
 
 export type SecretBackend = 'keychain' | 'safeStorage' | 'session';
@@ -32,7 +32,10 @@ type PendingMethods = {
   'settings.update': [{ settings: Settings }, unknown];
   'settings.setApiKey': [{ provider: KeyProvider; key: string }, unknown];
   'settings.clearApiKey': [{ provider: KeyProvider }, unknown];
-  'providers.test': [{ provider: ProviderKind }, { ok: boolean; detail: string }];
+  'providers.test': [
+    { provider: ProviderSettings },
+    { ok: true; detail: string } | { ok: false; code: ErrorCode; message: string },
+  ];
 };
 
 export type AnyMethod = MethodName | keyof PendingMethods;

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { StreamEvent } from '../../../shared/events';
+import type { StreamEvent } from '../api/event-types';
 import { chatStream } from '../../../shared/streams';
 import type { Transport } from '../../../shared/transport';
 import type { ConversationDetail } from '../api/call';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../../../shared/events';
+import type { Conversation } from '../api/event-types';
 import {
   filterConversations,
   placeholderConversation,

@@ -1,5 +1,5 @@
 import type { Message } from '../../../shared/contract/chat';
-import type { Conversation } from '../../../shared/events';
+import type { Conversation } from '../api/event-types';
 import type { ConversationDetail } from '../api/call';
 
 /** Newest first, like `conversations.list`. */

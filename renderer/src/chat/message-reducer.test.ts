@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Source, StreamEvent } from '../../../shared/events';
+import type { Source, StreamEvent } from '../api/event-types';
 import { makeEvent } from '../../../shared/test-events';
 import {
   applyChatEvent,
@@ -34,13 +34,48 @@ function answerFixture(finish: 'stop' | 'cancelled' = 'stop'): StreamEvent[] {
     data: Parameters<typeof makeEvent<K>>[3],
   ) => makeEvent(S, ++seq, type, data);
   return [
-    e('message.start', { messageId: 'm1', conversationId: 'c1', provider: 'embedded', model: 'tiny' }),
-    e('step', { step: 'understand', status: 'running', label: 'Understanding your question', category: 'thinking', progress: null }),
-    e('step', { step: 'understand', status: 'done', label: 'Understanding your question', category: 'thinking', progress: null }),
-    e('step', { step: 'search', status: 'running', label: 'Searching 1,204 passages', category: 'action', progress: null }),
-    e('step', { step: 'search', status: 'done', label: 'Searching 1,204 passages', category: 'action', progress: null }),
+    e('message.start', {
+      messageId: 'm1',
+      conversationId: 'c1',
+      provider: 'embedded',
+      model: 'tiny',
+    }),
+    e('step', {
+      step: 'understand',
+      status: 'running',
+      label: 'Understanding your question',
+      category: 'thinking',
+      progress: null,
+    }),
+    e('step', {
+      step: 'understand',
+      status: 'done',
+      label: 'Understanding your question',
+      category: 'thinking',
+      progress: null,
+    }),
+    e('step', {
+      step: 'search',
+      status: 'running',
+      label: 'Searching 1,204 passages',
+      category: 'action',
+      progress: null,
+    }),
+    e('step', {
+      step: 'search',
+      status: 'done',
+      label: 'Searching 1,204 passages',
+      category: 'action',
+      progress: null,
+    }),
     e('message.sources', { sources: [source], mode: 'answer' }),
-    e('step', { step: 'write', status: 'running', label: 'Writing the answer', category: 'action', progress: null }),
+    e('step', {
+      step: 'write',
+      status: 'running',
+      label: 'Writing the answer',
+      category: 'action',
+      progress: null,
+    }),
     e('message.delta', { text: 'The answer ' }),
     e('message.delta', { text: 'is **42** ' }),
     e('message.delta', { text: '[1].' }),
@@ -104,16 +139,29 @@ describe('applyChatEvents', () => {
     const events = answerFixture().slice(0, 4);
     const state = applyChatEvents(fresh(), [
       ...events,
-      makeEvent(S, 5, 'message.error', { code: 'timeout', message: 'The model took too long.', retryable: true }),
+      makeEvent(S, 5, 'message.error', {
+        code: 'timeout',
+        message: 'The model took too long.',
+        retryable: true,
+      }),
     ]);
     expect(state.status).toBe('error');
-    expect(state.error).toEqual({ code: 'timeout', message: 'The model took too long.', retryable: true });
+    expect(state.error).toEqual({
+      code: 'timeout',
+      message: 'The model took too long.',
+      retryable: true,
+    });
     expect(state.steps.find((s) => s.step === 'search')?.status).toBe('error');
   });
 
   it('search mode: sources without a model', () => {
     const state = applyChatEvents(fresh(), [
-      makeEvent(S, 1, 'message.start', { messageId: 'm1', conversationId: 'c1', provider: null, model: null }),
+      makeEvent(S, 1, 'message.start', {
+        messageId: 'm1',
+        conversationId: 'c1',
+        provider: null,
+        model: null,
+      }),
       makeEvent(S, 2, 'message.sources', { sources: [source], mode: 'search' }),
       makeEvent(S, 3, 'message.end', {
         finishReason: 'stop',
@@ -156,7 +204,8 @@ describe('applyChatEvents', () => {
       makeEvent(S, i + 1, 'message.delta', { text: `t${i} ` }),
     );
     let state = fresh();
-    for (let i = 0; i < deltas.length; i += 4) state = applyChatEvents(state, deltas.slice(i, i + 4));
+    for (let i = 0; i < deltas.length; i += 4)
+      state = applyChatEvents(state, deltas.slice(i, i + 4));
     expect(state.text.split(' ').length - 1).toBe(2000);
     expect(state.text.startsWith('t0 t1 t2 ')).toBe(true);
     expect(state.lastSeq).toBe(2000);

@@ -1,5 +1,5 @@
 import type { Message } from '../../../shared/contract/chat';
-import type { EventData, FinishReason, StreamEvent } from '../../../shared/events';
+import type { EventData, FinishReason, StreamEvent } from '../api/event-types';
 
 export type StepView = EventData['step'];
 

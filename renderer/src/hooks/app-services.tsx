@@ -25,7 +25,10 @@ export type ViewerTarget = {
 export type Notice = { id: number; tone: 'info' | 'success' | 'error'; text: string };
 
 type ViewerActions = { open: (target: ViewerTarget) => void; close: () => void };
-type NoticeActions = { notify: (tone: Notice['tone'], text: string) => void; dismiss: (id: number) => void };
+type NoticeActions = {
+  notify: (tone: Notice['tone'], text: string) => void;
+  dismiss: (id: number) => void;
+};
 
 // State and actions live in separate contexts: components that only act never re-render.
 const ChatStreamsContext = createContext<ChatStreams | null>(null);

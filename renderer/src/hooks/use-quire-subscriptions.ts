@@ -1,7 +1,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { LibrarySnapshot } from '../../../shared/documents';
-import type { Conversation, StreamEvent } from '../../../shared/events';
+import type { Conversation, StreamEvent } from '../api/event-types';
 import { CONVERSATIONS_STREAM, LIBRARY_STREAM } from '../../../shared/streams';
 import type { Transport } from '../../../shared/transport';
 import type { ConversationDetail } from '../api/call';

@@ -1,9 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
 export type Route =
-  | { view: 'chat'; conversationId: string | null }
-  | { view: 'library' }
-  | { view: 'settings' };
+  { view: 'chat'; conversationId: string | null } | { view: 'library' } | { view: 'settings' };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -25,7 +23,8 @@ export function parseRoute(hash: string): Route {
 }
 
 export function routeHash(route: Route): string {
-  if (route.view === 'chat') return route.conversationId ? `#/chat/${route.conversationId}` : '#/chat';
+  if (route.view === 'chat')
+    return route.conversationId ? `#/chat/${route.conversationId}` : '#/chat';
   return `#/${route.view}`;
 }
 

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
-import type { StreamEvent } from '../../../shared/events';
+import type { StreamEvent } from '../api/event-types';
 import { makeEvent } from '../../../shared/test-events';
-import { applyLibraryEvents, computeTotals, emptyLibrary, librarySnapshotFrom } from './library-reducer';
+import {
+  applyLibraryEvents,
+  computeTotals,
+  emptyLibrary,
+  librarySnapshotFrom,
+} from './library-reducer';
 
 const S = 'library';
 
@@ -70,9 +75,20 @@ describe('applyLibraryEvents', () => {
       state = applyLibraryEvents(state, [e]);
       if (state.documents[0]) seen.push(state.documents[0]);
     }
-    expect(seen.map((d) => d.status)).toEqual(['queued', 'queued', 'parsing', 'embedding', 'ready']);
+    expect(seen.map((d) => d.status)).toEqual([
+      'queued',
+      'queued',
+      'parsing',
+      'embedding',
+      'ready',
+    ]);
     expect(seen[2]?.progress).toMatchObject({ done: 3, total: 9, etaMs: 9000 });
-    expect(state.documents[0]).toMatchObject({ status: 'ready', chunks: 40, pages: 9, progress: null });
+    expect(state.documents[0]).toMatchObject({
+      status: 'ready',
+      chunks: 40,
+      pages: 9,
+      progress: null,
+    });
     expect(state.totals).toEqual({ documents: 1, chunks: 40, indexing: 0, failed: 0 });
   });
 
@@ -149,7 +165,9 @@ describe('applyLibraryEvents', () => {
   });
 
   it('handles 10,000 documents with a batch of progress events quickly enough to stay pure', () => {
-    const docs = Array.from({ length: 10_000 }, (_, i) => doc(`d${i}`, { status: 'ready', chunks: 2 }));
+    const docs = Array.from({ length: 10_000 }, (_, i) =>
+      doc(`d${i}`, { status: 'ready', chunks: 2 }),
+    );
     const start = snapshot(docs);
     const events = Array.from({ length: 50 }, (_, i) =>
       makeEvent(S, i + 1, 'document.progress', {

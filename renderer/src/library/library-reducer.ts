@@ -1,5 +1,5 @@
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
-import type { StreamEvent } from '../../../shared/events';
+import type { StreamEvent } from '../api/event-types';
 
 const INDEXING = new Set<DocumentInfo['status']>([
   'queued',

@@ -12,7 +12,7 @@ import {
   SSE_SNAPSHOT_EVENT,
 } from '../../../shared/sse';
 import { StreamFollower } from '../../../shared/stream-follower';
-import type { ConnectionState, StreamHandlers, Transport } from '../../../shared/transport';
+import type { ConnectionState, StreamHandlers } from '../../../shared/transport';
 import type { UploadingTransport } from './upload';
 
 const TOKEN_KEY = 'quire.token';

@@ -70,7 +70,10 @@ function messages(ctx: RouteContext) {
     ctx.write(
       sse('message_delta', {
         type: 'message_delta',
-        delta: { stop_reason: b.finish === 'length' ? 'max_tokens' : 'end_turn', stop_sequence: null },
+        delta: {
+          stop_reason: b.finish === 'length' ? 'max_tokens' : 'end_turn',
+          stop_sequence: null,
+        },
         usage: { output_tokens: b.tokens.length },
       }),
     );

@@ -23,7 +23,10 @@ export async function collectStream(
       if (step.done) return { deltas, text: deltas.join(''), result: step.value };
       deltas.push(step.value);
       if (onDelta?.(step.value, deltas.length - 1) === 'stop') {
-        await stream.return({ finishReason: 'cancelled', usage: { promptTokens: 0, completionTokens: 0 } });
+        await stream.return({
+          finishReason: 'cancelled',
+          usage: { promptTokens: 0, completionTokens: 0 },
+        });
         return { deltas, text: deltas.join('') };
       }
     }

@@ -53,7 +53,8 @@ function chatCompletions(ctx: RouteContext) {
   return (async () => {
     const complete = await streamTokens(
       ctx,
-      (token) => chunk([{ index: 0, delta: { content: token }, logprobs: null, finish_reason: null }]),
+      (token) =>
+        chunk([{ index: 0, delta: { content: token }, logprobs: null, finish_reason: null }]),
       {
         error: (error) => `data: ${JSON.stringify({ error })}\n\n`,
         malformed: 'data: {"id":"chatcmpl-test","choices":[{"delta":\n\n',
@@ -87,7 +88,12 @@ export function startOpenAiWireServer(): Promise<WireServer> {
     'GET /v1/models': ({ res }) =>
       sendJson(res, 200, {
         object: 'list',
-        data: OPENAI_TEST_MODELS.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })),
+        data: OPENAI_TEST_MODELS.map((id) => ({
+          id,
+          object: 'model',
+          created: 0,
+          owned_by: 'test',
+        })),
       }),
     'GET /api/tags': ({ res }) =>
       sendJson(res, 200, {

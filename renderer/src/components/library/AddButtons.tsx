@@ -3,8 +3,7 @@ import { useLibraryActions } from '../../hooks/use-library';
 import { isHiddenName } from '../../library/file-intake';
 import { Icon } from '../ui/Icon';
 
-const ACCEPT =
-  '.pdf,.md,.markdown,.mdown,.mkd,.txt,.text,.csv,.tsv,.log,.html,.htm,.xhtml,.docx';
+const ACCEPT = '.pdf,.md,.markdown,.mdown,.mkd,.txt,.text,.csv,.tsv,.log,.html,.htm,.xhtml,.docx';
 
 /** "Add files…" and "Add folder…": native dialogs in Electron, file inputs in a browser. */
 export function AddButtons({ compact = false }: { compact?: boolean }) {

@@ -6,7 +6,13 @@ import { DocumentRow, type RowActions } from './DocumentRow';
 const ROW_HEIGHT = 76;
 
 /** Virtualised: only the rows in view exist in the DOM, so 10,000 documents stay smooth. */
-export function DocumentList({ docs, actions }: { docs: readonly DocumentInfo[]; actions: RowActions }) {
+export function DocumentList({
+  docs,
+  actions,
+}: {
+  docs: readonly DocumentInfo[];
+  actions: RowActions;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: docs.length,

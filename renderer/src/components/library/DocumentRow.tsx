@@ -25,7 +25,12 @@ export type RowActions = {
 };
 
 function KindBadge({ doc }: { doc: DocumentInfo }) {
-  const label = doc.kind === 'markdown' ? 'MD' : doc.kind === 'other' ? '?' : KIND_LABEL[doc.kind].slice(0, 4).toUpperCase();
+  const label =
+    doc.kind === 'markdown'
+      ? 'MD'
+      : doc.kind === 'other'
+        ? '?'
+        : KIND_LABEL[doc.kind].slice(0, 4).toUpperCase();
   return (
     <span className={`kind-badge kind-${doc.kind}`} title={KIND_LABEL[doc.kind]} aria-hidden="true">
       {label}
@@ -48,11 +53,7 @@ function Status({ doc }: { doc: DocumentInfo }) {
     const eta = formatEta(p?.etaMs ?? null);
     return (
       <div className="doc-progress">
-        <ProgressBar
-          value={p?.fraction ?? 0}
-          indeterminate={!p}
-          label={`Indexing ${doc.name}`}
-        />
+        <ProgressBar value={p?.fraction ?? 0} indeterminate={!p} label={`Indexing ${doc.name}`} />
         <span className="doc-progress-text" data-testid="doc-progress">
           {[detail, eta].filter(Boolean).join(' · ') ||
             (doc.status === 'queued' ? 'Waiting for its turn' : 'Starting…')}
@@ -110,7 +111,11 @@ export const DocumentRow = memo(function DocumentRow({
       </div>
       <div className="doc-actions">
         {locked && (
-          <button type="button" className="btn btn-small btn-primary" onClick={() => actions.unlock(doc)}>
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            onClick={() => actions.unlock(doc)}
+          >
             <Icon name="lock" size={14} /> Enter password…
           </button>
         )}
@@ -155,7 +160,12 @@ export const DocumentRow = memo(function DocumentRow({
   );
 });
 
-export function totalsLine(totals: { documents: number; chunks: number; indexing: number; failed: number }): string {
+export function totalsLine(totals: {
+  documents: number;
+  chunks: number;
+  indexing: number;
+  failed: number;
+}): string {
   const parts = [plural(totals.documents, 'document'), `${formatCount(totals.chunks)} passages`];
   if (totals.indexing) parts.push(`${formatCount(totals.indexing)} indexing`);
   if (totals.failed) parts.push(`${formatCount(totals.failed)} failed`);

@@ -22,7 +22,11 @@ function matches(doc: DocumentInfo, filter: Filter, query: string): boolean {
   if (filter === 'indexing' && !isIndexing(doc)) return false;
   if (filter === 'failed' && doc.status !== 'failed' && doc.status !== 'cancelled') return false;
   if (filter === 'ready' && doc.status !== 'ready') return false;
-  return !query || doc.name.toLocaleLowerCase().includes(query) || doc.path.toLocaleLowerCase().includes(query);
+  return (
+    !query ||
+    doc.name.toLocaleLowerCase().includes(query) ||
+    doc.path.toLocaleLowerCase().includes(query)
+  );
 }
 
 export function LibraryView() {
@@ -89,8 +93,8 @@ export function LibraryView() {
           </div>
           <p className="empty-title">Drop files here</p>
           <p className="empty-hint">
-            Drag PDFs, Markdown, text, HTML or Word files (or whole folders) anywhere on this window.
-            They are indexed on this machine; nothing is uploaded anywhere.
+            Drag PDFs, Markdown, text, HTML or Word files (or whole folders) anywhere on this
+            window. They are indexed on this machine; nothing is uploaded anywhere.
           </p>
           <AddButtons />
         </div>

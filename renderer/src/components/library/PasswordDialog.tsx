@@ -25,7 +25,9 @@ export function PasswordDialog({
       description={
         <>
           <strong>{doc?.name}</strong> is protected by a password.
-          {wrong ? ' The last password was not right; try again.' : ' Enter it to index the document.'}
+          {wrong
+            ? ' The last password was not right; try again.'
+            : ' Enter it to index the document.'}
         </>
       }
     >

@@ -71,7 +71,11 @@ export function WatchedFolders({ folders }: { folders: readonly string[] }) {
           </button>
         </form>
       ) : (
-        <button type="button" className="btn btn-small btn-ghost" onClick={() => void startAdding()}>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          onClick={() => void startAdding()}
+        >
           <Icon name="plus" size={14} /> Watch a folder…
         </button>
       )}

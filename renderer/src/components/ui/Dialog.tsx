@@ -16,7 +16,15 @@ type Props = {
  * A modal on the native <dialog>: the browser traps focus, closes on Esc and marks the
  * rest of the page inert; focus returns to where it was when the dialog closes.
  */
-export function Dialog({ open, title, onClose, children, description, className, initialFocus }: Props) {
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+  description,
+  className,
+  initialFocus,
+}: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -88,7 +96,13 @@ export function ConfirmDialog({
   onClose: () => void;
 }) {
   return (
-    <Dialog open={open} title={title} description={description} onClose={onClose} initialFocus="[data-autofocus]">
+    <Dialog
+      open={open}
+      title={title}
+      description={description}
+      onClose={onClose}
+      initialFocus="[data-autofocus]"
+    >
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onClose}>
           Cancel

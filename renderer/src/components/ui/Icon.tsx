@@ -16,7 +16,8 @@ const PATHS = {
   stop: 'M7 7h10v10H7z',
   send: 'M5 12h14M13 6l6 6-6 6',
   check: 'M5 12l5 5 9-10',
-  alert: 'M12 8v5M12 17h.01M10.3 3.9L2.4 18a2 2 0 0 0 1.7 3h15.8a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z',
+  alert:
+    'M12 8v5M12 17h.01M10.3 3.9L2.4 18a2 2 0 0 0 1.7 3h15.8a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z',
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 1 1 8 0v4',
   edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
   chevron: 'M9 6l6 6-6 6',
@@ -33,7 +34,15 @@ const PATHS = {
 export type IconName = keyof typeof PATHS;
 
 /** Stroke icons drawn inline: no icon font, nothing fetched. */
-export function Icon({ name, size = 16, className }: { name: IconName; size?: number; className?: string }) {
+export function Icon({
+  name,
+  size = 16,
+  className,
+}: {
+  name: IconName;
+  size?: number;
+  className?: string;
+}) {
   return (
     <svg
       className={className ? `icon ${className}` : 'icon'}
@@ -54,5 +63,12 @@ export function Icon({ name, size = 16, className }: { name: IconName; size?: nu
 }
 
 export function Spinner({ label }: { label?: string }) {
-  return <span className="spinner" role={label ? 'img' : undefined} aria-label={label} aria-hidden={label ? undefined : true} />;
+  return (
+    <span
+      className="spinner"
+      role={label ? 'img' : undefined}
+      aria-label={label}
+      aria-hidden={label ? undefined : true}
+    />
+  );
 }

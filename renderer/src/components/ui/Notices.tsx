@@ -11,7 +11,12 @@ export function Notices() {
         <div key={n.id} className={`notice notice-${n.tone}`}>
           <Icon name={n.tone === 'error' ? 'alert' : n.tone === 'success' ? 'check' : 'sparkle'} />
           <span className="notice-text">{n.text}</span>
-          <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Dismiss"
+            onClick={() => dismiss(n.id)}
+          >
             <Icon name="x" size={14} />
           </button>
         </div>

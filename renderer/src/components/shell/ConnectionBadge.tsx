@@ -1,4 +1,4 @@
-import { useConnectionState } from '../hooks/transport-context';
+import { useConnectionState } from '../../hooks/transport-context';
 
 const LABELS = {
   connecting: 'Connecting…',

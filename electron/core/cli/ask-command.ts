@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { StreamEvent } from '../../../shared/events';
+import { ProviderSettingsSchema, type ProviderSettings } from '../../../shared/settings';
+import { createQuireCore } from '../quire-core';
+import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+
+export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+  Answers from your documents, streaming to stdout. Without --provider, the provider in settings is used;
+  with none configured, Quire shows the best passages (search mode).`;
+
+function providerFromFlags(values: { provider?: string; model?: string; 'base-url'?: string }): ProviderSettings | null {
+  if (!values.provider) return null;
+  const kind = values.provider;
+  const raw =
+    kind === 'embedded'
+      ? { kind, modelPath: path.resolve(values.model ?? '') }
+      : { kind, model: values.model ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) };
+  return ProviderSettingsSchema.parse(raw);
+}
+
+export async function askCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      ...SHARED_OPTIONS,
+      conversation: { type: 'string' },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const out = createOutput(values.json);
+  const question = positionals.join(' ').trim();
+  if (!question) {
+    out.error('Ask a question, e.g. npm run quire -- ask "What does the contract say about termination?"');
+    return 2;
+  }
+  let provider: ProviderSettings | null;
+  try {
+    provider = providerFromFlags(values);
+  } catch {
+    out.error('--provider is embedded, ollama, openai or anthropic; embedded needs --model <file.gguf>, the others --model <name>.');
+    return 2;
+  }
+  const core = await createQuireCore({
+    ...coreOptionsFrom(values),
+    dataDir: resolveDataDir(values.data),
+    startIndexing: false,
+    ...(provider ? { providerOverride: provider } : {}),
+  });
+  try {
+    const sent = await core.dispatch('chat.send', { text: question, ...(values.conversation ? { conversationId: values.conversation } : {}) }, { transport: 'memory', connection: null });
+    if (!sent.ok) {
+      out.error(sent.error.message, { error: sent.error });
+      return 1;
+    }
+    const { stream, conversationId, messageId } = sent.value as { stream: string; conversationId: string; messageId: string };
+    const outcome = await new Promise<StreamEvent>((resolve) => {
+      const sub = core.hub.subscribe(stream, {
+        afterSeq: 0,
+        listener: (event) => handle(event),
+      });
+      const handle = (event: StreamEvent) => {
+        if (values.json) out.line('', { event });
+        else if (event.type === 'message.delta') process.stdout.write(event.data.text);
+        else if (event.type === 'step' && event.data.status === 'running') process.stderr.write(`… ${event.data.label}\n`);
+        if (event.type === 'message.end' || event.type === 'message.error') {
+          sub.unsubscribe();
+          resolve(event);
+        }
+      };
+      for (const event of sub.events) handle(event);
+    });
+    const message = core.conversations.getMessage(messageId);
+    if (!values.json) {
+      process.stdout.write('\n');
+      if (outcome.type === 'message.error') out.error(`\n${outcome.data.message} [${outcome.data.code}]`);
+      for (const source of message?.sources ?? []) {
+        if (message?.mode === 'answer' && !message.citations.includes(source.n)) continue;
+        const page = source.pageStart ? `, page ${source.pageStart}` : '';
+        out.line(`[${source.n}] ${source.title}${page}: ${source.snippet}`);
+      }
+      out.line(`(conversation ${conversationId})`);
+    }
+    return outcome.type === 'message.error' ? 1 : 0;
+  } finally {
+    await core.close();
+  }
+}

@@ -1,0 +1,37 @@
+import type { SettingsView } from '../../../shared/contract';
+import { isRemoteProvider } from '../../../shared/settings';
+import type { Handlers } from '../rpc/dispatch';
+import type { ProviderManager } from './provider-manager';
+import type { SettingsFile } from './settings-file';
+
+type SettingsHandlers = Pick<Handlers, 'settings.get' | 'settings.update' | 'settings.setApiKey' | 'settings.clearApiKey' | 'providers.test'>;
+
+export function createSettingsHandlers(settings: SettingsFile, providers: ProviderManager, onChange: () => void): SettingsHandlers {
+  async function view(): Promise<SettingsView> {
+    const secrets = await providers.secretStore();
+    const current = settings.get();
+    return {
+      settings: current,
+      keys: { openai: await secrets.has('openai'), anthropic: await secrets.has('anthropic') },
+      secretBackend: secrets.backend,
+      offline: !isRemoteProvider(current.provider),
+    };
+  }
+  return {
+    'settings.get': () => view(),
+    'settings.update': async ({ settings: next }) => {
+      settings.update(next);
+      onChange();
+      return view();
+    },
+    'settings.setApiKey': async ({ provider, key }) => {
+      await (await providers.secretStore()).set(provider, key);
+      return view();
+    },
+    'settings.clearApiKey': async ({ provider }) => {
+      await (await providers.secretStore()).delete(provider);
+      return view();
+    },
+    'providers.test': ({ provider }) => providers.test(provider),
+  };
+}

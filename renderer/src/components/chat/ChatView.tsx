@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Message } from '../../../../shared/contract/chat';
+import { isUnknownMethod } from '../../api/call';
+import { useChatStreams, useNotify, useViewerActions } from '../../hooks/app-services';
+import { useChatActions } from '../../hooks/use-chat';
+import {
+  useConversation,
+  useConversationList,
+  useLiveMessage,
+} from '../../hooks/use-conversations';
+import { navigate } from '../../hooks/use-route';
+import { ChatEmpty } from './ChatEmpty';
+import { Composer } from './Composer';
+import type { MessageCallbacks } from './MessageItem';
+import { MessageList } from './MessageList';
+import { SourcesPanel } from './SourcesPanel';
+
+const NO_MESSAGES: Message[] = [];
+
+export function ChatView({ conversationId }: { conversationId: string | null }) {
+  const list = useConversationList();
+  const detail = useConversation(conversationId);
+  const chat = useChatActions();
+  const chatStreams = useChatStreams();
+  const viewer = useViewerActions();
+  const notify = useNotify();
+  const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
+  const [panel, setPanel] = useState<{ messageId: string; n: number | null } | null>(null);
+
+  const messages = detail.data?.messages ?? NO_MESSAGES;
+  const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
+  const liveLast = useLiveMessage(lastAssistant?.id ?? '-');
+  const streamingMessage =
+    (liveLast ?? lastAssistant)?.status === 'streaming' ? (liveLast ?? lastAssistant) : undefined;
+
+  // Answers that were streaming when this window opened (reload, second window) resume.
+  useEffect(() => {
+    for (const m of messages)
+      if (m.role === 'assistant' && m.status === 'streaming' && !chatStreams.isFollowing(m.id))
+        chatStreams.follow(m.id, m.conversationId);
+  }, [messages, chatStreams]);
+
+  useEffect(() => setPanel(null), [conversationId]);
+
+  const on = useMemo<MessageCallbacks>(
+    () => ({
+      cite: (message, n) => {
+        const source = message.sources.find((s) => s.n === n);
+        setPanel({ messageId: message.id, n });
+        if (!source) return;
+        viewer.open({
+          documentId: source.documentId,
+          title: source.title,
+          page: source.pageStart,
+          charStart: source.charStart,
+          charEnd: source.charEnd,
+          n,
+        });
+      },
+      showSources: (message) => setPanel({ messageId: message.id, n: null }),
+      regenerate: (message) => void chat.regenerate(message.id),
+    }),
+    [viewer, chat],
+  );
+
+  const send = useCallback(
+    async (text: string) => {
+      setPendingQuestion(text);
+      const result = await chat.send(text, conversationId);
+      setPendingQuestion(null);
+      if (!result.ok) {
+        notify('error', result.error.message);
+        return false;
+      }
+      if (result.value.conversationId !== conversationId)
+        navigate({ view: 'chat', conversationId: result.value.conversationId });
+      return true;
+    },
+    [chat, conversationId, notify],
+  );
+
+  const stop = useCallback(() => {
+    if (streamingMessage) void chat.stop(streamingMessage.id);
+  }, [chat, streamingMessage]);
+
+  const unavailable = isUnknownMethod(list.error);
+  const panelMessage = panel ? messages.find((m) => m.id === panel.messageId) : undefined;
+  const title = detail.data?.conversation.title;
+  const missing = conversationId !== null && detail.isError && !unavailable;
+
+  return (
+    <section className="view chat-view" aria-label="Chat">
+      <header className="chat-header">
+        <h2 className="chat-title" data-testid="chat-title">
+          {conversationId ? (title ?? '') : 'New chat'}
+        </h2>
+      </header>
+      <div className={panelMessage ? 'chat-body with-panel' : 'chat-body'}>
+        <div className="chat-column">
+          {missing ? (
+            <div className="empty-state">
+              <p className="empty-title">This conversation is gone</p>
+              <p className="empty-hint">It may have been deleted in another window.</p>
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => navigate({ view: 'chat', conversationId: null })}
+              >
+                Start a new chat
+              </button>
+            </div>
+          ) : messages.length === 0 && pendingQuestion === null ? (
+            <ChatEmpty />
+          ) : (
+            <MessageList messages={messages} pendingQuestion={pendingQuestion} on={on} />
+          )}
+          <Composer
+            streaming={streamingMessage !== undefined}
+            disabled={unavailable}
+            disabledReason={
+              unavailable
+                ? 'Chat is not available in this version of the Quire core yet.'
+                : undefined
+            }
+            onSend={send}
+            onStop={stop}
+          />
+        </div>
+        {panelMessage && (
+          <SourcesPanel
+            message={panelMessage}
+            active={panel?.n ?? null}
+            onOpen={(n) => on.cite(panelMessage, n)}
+            onClose={() => setPanel(null)}
+          />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,176 @@
+import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import type { Message } from '../../../../shared/contract/chat';
+import { useLiveMessage } from '../../hooks/use-conversations';
+import { navigate } from '../../hooks/use-route';
+import { Icon } from '../ui/Icon';
+import { MarkdownAnswer, StreamingAnswer } from './MarkdownAnswer';
+import { SourceList } from './SourceList';
+import { StepTrail } from './StepTrail';
+
+export type MessageCallbacks = {
+  cite: (message: Message, n: number) => void;
+  showSources: (message: Message) => void;
+  regenerate: (message: Message) => void;
+};
+
+function CopyButton({ text }: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="icon-btn"
+      aria-label={copied ? 'Copied' : 'Copy answer'}
+      title={copied ? 'Copied' : 'Copy'}
+      onClick={() =>
+        void navigator.clipboard?.writeText(text).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        })
+      }
+    >
+      <Icon name={copied ? 'check' : 'copy'} />
+    </button>
+  );
+}
+
+function StatusNote({ message }: { message: Message }) {
+  if (message.status === 'cancelled')
+    return (
+      <p className="answer-note" data-testid="message-stopped">
+        <Icon name="stop" size={12} /> Stopped. The answer above is partial.
+      </p>
+    );
+  if (message.status === 'interrupted')
+    return (
+      <p className="answer-note" data-testid="message-interrupted">
+        <Icon name="alert" size={12} /> Interrupted: Quire closed while answering.
+      </p>
+    );
+  if (message.finishReason === 'length')
+    return <p className="answer-note">The answer reached its length limit.</p>;
+  return null;
+}
+
+function Assistant({ message, on }: { message: Message; on: MessageCallbacks }) {
+  const live = useLiveMessage(message.id);
+  const view = live ?? message;
+  const streaming = view.status === 'streaming';
+  // A stable callback: chips and memoised Markdown blocks must not re-render per token.
+  const latest = useRef(view);
+  useLayoutEffect(() => {
+    latest.current = view;
+  });
+  const cite = useCallback((n: number) => on.cite(latest.current, n), [on]);
+  const search = view.mode === 'search';
+  const waiting = streaming && !view.text && !search;
+  return (
+    <article
+      className={`message message-assistant${streaming ? ' is-streaming' : ''}`}
+      aria-label="Answer"
+      aria-busy={streaming || undefined}
+      data-testid="assistant-message"
+      data-status={view.status}
+      data-message-id={view.id}
+    >
+      <div className="avatar" aria-hidden="true">
+        Q
+      </div>
+      <div className="message-body">
+        <StepTrail
+          steps={live?.steps ?? []}
+          finished={!streaming}
+          totalMs={view.timings?.totalMs ?? null}
+        />
+        {waiting && (live?.steps.length ?? 0) === 0 && <p className="answer-waiting">Thinking…</p>}
+        {search && (
+          <div className="search-mode" data-testid="search-mode">
+            <p className="search-mode-title">
+              <Icon name="search" size={14} /> The passages that match best
+            </p>
+            <p className="search-mode-hint">
+              {view.text ||
+                'No language model is set up, so Quire shows what it found instead of writing an answer.'}
+            </p>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => navigate({ view: 'settings' })}
+            >
+              <Icon name="sparkle" size={14} /> Set up a model
+            </button>
+            {view.sources.length > 0 ? (
+              <SourceList sources={view.sources} onOpen={cite} />
+            ) : (
+              !streaming && <p className="search-mode-hint">Nothing in the library matches.</p>
+            )}
+          </div>
+        )}
+        {view.text &&
+          !search &&
+          (streaming ? (
+            <StreamingAnswer text={view.text} sources={view.sources} onCite={cite} />
+          ) : (
+            <MarkdownAnswer text={view.text} sources={view.sources} onCite={cite} />
+          ))}
+        <StatusNote message={view} />
+        {view.status === 'error' && view.error && (
+          <div className="answer-error" role="alert" data-testid="message-error">
+            <Icon name="alert" />
+            <span>{view.error.message}</span>
+            {view.error.retryable && (
+              <button type="button" className="btn btn-small" onClick={() => on.regenerate(view)}>
+                Retry
+              </button>
+            )}
+          </div>
+        )}
+        {!streaming && (
+          <div className="message-actions">
+            {view.text && !search && <CopyButton text={view.text} />}
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Regenerate answer"
+              title="Regenerate"
+              onClick={() => on.regenerate(view)}
+            >
+              <Icon name="regenerate" />
+            </button>
+            {view.sources.length > 0 && !search && (
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                onClick={() => on.showSources(view)}
+              >
+                {view.sources.length} {view.sources.length === 1 ? 'source' : 'sources'}
+              </button>
+            )}
+            {view.model && <span className="message-model">{view.model}</span>}
+          </div>
+        )}
+      </div>
+    </article>
+  );
+}
+
+/** Memoised on the stored message: finished messages never re-render while another streams. */
+export const MessageItem = memo(function MessageItem({
+  message,
+  on,
+}: {
+  message: Message;
+  on: MessageCallbacks;
+}) {
+  if (message.role === 'user') {
+    return (
+      <article
+        className="message message-user"
+        aria-label="Your question"
+        data-testid="user-message"
+      >
+        <div className="user-bubble">{message.text}</div>
+      </article>
+    );
+  }
+  return <Assistant message={message} on={on} />;
+});

@@ -1,0 +1,38 @@
+import type { Message } from '../../../../shared/contract/chat';
+import { useLiveMessage } from '../../hooks/use-conversations';
+import { Icon } from '../ui/Icon';
+import { SourceList } from './SourceList';
+
+/** The sources of one answer, beside the conversation. */
+export function SourcesPanel({
+  message,
+  active,
+  onOpen,
+  onClose,
+}: {
+  message: Message;
+  active: number | null;
+  onOpen: (n: number) => void;
+  onClose: () => void;
+}) {
+  // While the answer streams, its sources exist only in the live state.
+  message = useLiveMessage(message.id) ?? message;
+  if (message.sources.length === 0) return null;
+  const cited = new Set(message.citations);
+  return (
+    <aside className="sources-panel" aria-label="Sources" data-testid="sources-panel">
+      <header className="panel-header">
+        <h3>Sources</h3>
+        <button type="button" className="icon-btn" aria-label="Hide sources" onClick={onClose}>
+          <Icon name="x" />
+        </button>
+      </header>
+      <p className="panel-hint">
+        {cited.size > 0
+          ? `The answer cites ${cited.size} of ${message.sources.length} passages.`
+          : `${message.sources.length} passages were retrieved.`}
+      </p>
+      <SourceList sources={message.sources} active={active} onOpen={onOpen} />
+    </aside>
+  );
+}

@@ -1,0 +1,89 @@
+import type { RetrievalSettings } from '../../../../shared/settings';
+import { NumberField, RangeField, SelectField, Switch, TextField } from './fields';
+
+export function RetrievalSection({
+  retrieval,
+  disabled,
+  onChange,
+}: {
+  retrieval: RetrievalSettings;
+  disabled: boolean;
+  onChange: (retrieval: RetrievalSettings) => void;
+}) {
+  const set = <K extends keyof RetrievalSettings>(key: K, value: RetrievalSettings[K]) =>
+    onChange({ ...retrieval, [key]: value });
+  return (
+    <fieldset className="settings-group" disabled={disabled}>
+      <legend>Retrieval</legend>
+      <div className="field-grid">
+        <TextField
+          label="Embedding model"
+          value={retrieval.embeddingModel}
+          hint="Changing it re-embeds the library in the background."
+          onChange={(v) => set('embeddingModel', v)}
+        />
+        <SelectField
+          label="Embedding backend"
+          value={retrieval.embeddingBackend}
+          options={[
+            { value: 'auto', label: 'Automatic' },
+            { value: 'native', label: 'Native (fastest)' },
+            { value: 'wasm', label: 'WebAssembly (safest)' },
+          ]}
+          onChange={(v) => set('embeddingBackend', v)}
+        />
+        <NumberField
+          label="Chunk size (tokens)"
+          min={64}
+          max={1024}
+          step={32}
+          value={retrieval.chunkTokens}
+          onChange={(v) => set('chunkTokens', v)}
+        />
+        <NumberField
+          label="Passages per answer (top-k)"
+          min={1}
+          max={50}
+          value={retrieval.topK}
+          onChange={(v) => set('topK', v)}
+        />
+        <SelectField
+          label="Search"
+          value={retrieval.mode}
+          options={[
+            { value: 'hybrid', label: 'Hybrid (meaning + words)' },
+            { value: 'vector', label: 'Meaning only' },
+            { value: 'text', label: 'Words only' },
+          ]}
+          onChange={(v) => set('mode', v)}
+        />
+      </div>
+      {retrieval.mode === 'hybrid' && (
+        <div className="field-grid">
+          <RangeField
+            label="Meaning weight"
+            min={0}
+            max={3}
+            step={0.1}
+            value={retrieval.weights.vector}
+            onChange={(v) => set('weights', { ...retrieval.weights, vector: v })}
+          />
+          <RangeField
+            label="Word weight"
+            min={0}
+            max={3}
+            step={0.1}
+            value={retrieval.weights.text}
+            onChange={(v) => set('weights', { ...retrieval.weights, text: v })}
+          />
+        </div>
+      )}
+      <Switch
+        label="Rerank passages with a local cross-encoder"
+        checked={retrieval.reranker}
+        hint="More precise sources; a little slower."
+        onChange={(v) => set('reranker', v)}
+      />
+    </fieldset>
+  );
+}

@@ -1,0 +1,190 @@
+import { useEffect, useState } from 'react';
+import {
+  ProviderSettingsSchema,
+  SettingsSchema,
+  isRemoteProvider,
+  type Settings,
+} from '../../../../shared/settings';
+import { errorMessage, isUnknownMethod } from '../../api/call';
+import { useNotify } from '../../hooks/app-services';
+import { useSettings, useSettingsActions } from '../../hooks/use-settings';
+import { Icon, Spinner } from '../ui/Icon';
+import { NumberField } from './fields';
+import { ProviderSection } from './ProviderSection';
+import { RetrievalSection } from './RetrievalSection';
+
+function hostOf(settings: Settings): string {
+  const p = settings.provider;
+  if (p.kind === 'anthropic') return p.baseUrl ? new URL(p.baseUrl).host : 'api.anthropic.com';
+  if (p.kind === 'openai' || p.kind === 'ollama') {
+    try {
+      return new URL(p.baseUrl).host;
+    } catch {
+      return 'an unknown server';
+    }
+  }
+  return '';
+}
+
+function OfflineIndicator({ settings }: { settings: Settings }) {
+  const remote = isRemoteProvider(settings.provider);
+  return (
+    <div
+      className={remote ? 'privacy privacy-remote' : 'privacy privacy-local'}
+      data-testid="privacy"
+    >
+      <Icon name={remote ? 'cloud' : 'shield'} size={18} />
+      <div>
+        <p className="privacy-title">{remote ? 'Uses the internet' : 'Fully offline'}</p>
+        <p className="privacy-text">
+          {remote
+            ? `Your questions and the passages they need are sent to ${hostOf(settings)}. Documents stay here.`
+            : 'Nothing leaves this machine: indexing, search and answers all run locally.'}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+type TestState =
+  { state: 'idle' } | { state: 'testing' } | { state: 'done'; ok: boolean; detail: string };
+
+export function SettingsView() {
+  const query = useSettings();
+  const actions = useSettingsActions();
+  const notify = useNotify();
+  const unavailable = isUnknownMethod(query.error);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [test, setTest] = useState<TestState>({ state: 'idle' });
+
+  const saved = query.data?.settings ?? null;
+  useEffect(() => {
+    if (saved) setDraft(saved);
+  }, [saved]);
+
+  const current = draft ?? saved ?? SettingsSchema.parse({});
+  const dirty = draft !== null && saved !== null && JSON.stringify(draft) !== JSON.stringify(saved);
+  const disabled = unavailable || !query.data;
+
+  const save = async (): Promise<boolean> => {
+    const parsed = SettingsSchema.safeParse(current);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      setError(
+        issue ? `${issue.path.join('.')}: ${issue.message}` : 'Some settings are not valid.',
+      );
+      return false;
+    }
+    setSaving(true);
+    const result = await actions.update(parsed.data);
+    setSaving(false);
+    if (!result.ok) {
+      setError(result.error.message);
+      return false;
+    }
+    setError(null);
+    notify('success', 'Settings saved.');
+    return true;
+  };
+
+  const runTest = async () => {
+    const provider = ProviderSettingsSchema.safeParse(current.provider);
+    if (!provider.success) {
+      setTest({ state: 'done', ok: false, detail: 'Fill in the model settings first.' });
+      return;
+    }
+    setTest({ state: 'testing' });
+    const result = await actions.test(provider.data);
+    if (!result.ok) setTest({ state: 'done', ok: false, detail: result.error.message });
+    else if (result.value.ok) setTest({ state: 'done', ok: true, detail: result.value.detail });
+    else setTest({ state: 'done', ok: false, detail: result.value.message });
+  };
+
+  return (
+    <section className="view settings-view" aria-labelledby="settings-title">
+      <header className="view-header">
+        <div className="view-heading">
+          <h2 id="settings-title">Settings</h2>
+          <p className="view-sub">Which model answers, and how passages are found.</p>
+        </div>
+        <div className="view-actions">
+          <button
+            type="button"
+            className="btn"
+            disabled={disabled || current.provider.kind === 'none' || test.state === 'testing'}
+            onClick={() => void runTest()}
+          >
+            {test.state === 'testing' ? <Spinner /> : <Icon name="sparkle" />} Test connection
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={disabled || !dirty || saving}
+            onClick={() => void save()}
+          >
+            {saving ? 'Saving…' : 'Save changes'}
+          </button>
+        </div>
+      </header>
+      <div className="settings-scroll">
+        {unavailable && (
+          <div className="callout callout-warn" role="note">
+            <Icon name="alert" />
+            <p className="callout-text">
+              This Quire core does not offer settings yet. Defaults are shown.
+            </p>
+          </div>
+        )}
+        {query.isError && !unavailable && (
+          <div className="callout callout-warn" role="alert">
+            <Icon name="alert" />
+            <p className="callout-text">{errorMessage(query.error)}</p>
+          </div>
+        )}
+        <OfflineIndicator settings={current} />
+        {test.state === 'done' && (
+          <div
+            className={test.ok ? 'callout callout-ok' : 'callout callout-warn'}
+            role="status"
+            data-testid="test-result"
+          >
+            <Icon name={test.ok ? 'check' : 'alert'} />
+            <p className="callout-text">
+              <strong>{test.ok ? 'Connected. ' : 'Could not connect. '}</strong>
+              {test.detail}
+            </p>
+          </div>
+        )}
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <ProviderSection
+          provider={current.provider}
+          info={query.data}
+          disabled={disabled}
+          onChange={(provider) => setDraft({ ...current, provider })}
+        />
+        <RetrievalSection
+          retrieval={current.retrieval}
+          disabled={disabled}
+          onChange={(retrieval) => setDraft({ ...current, retrieval })}
+        />
+        <fieldset className="settings-group" disabled={disabled}>
+          <legend>Indexing</legend>
+          <NumberField
+            label="Largest file (MB)"
+            min={1}
+            max={4096}
+            value={current.indexing.maxFileMb}
+            hint="Bigger files are skipped with a clear message."
+            onChange={(maxFileMb) => setDraft({ ...current, indexing: { maxFileMb } })}
+          />
+        </fieldset>
+      </div>
+    </section>
+  );
+}

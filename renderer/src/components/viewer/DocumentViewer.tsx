@@ -1,0 +1,77 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { errorMessage, request } from '../../api/call';
+import { useViewerActions, useViewerTarget } from '../../hooks/app-services';
+import { queryKeys } from '../../hooks/query-keys';
+import { useTransport } from '../../hooks/transport-context';
+import { base64ToBytes } from '../../viewer/pdfjs';
+import { Dialog } from '../ui/Dialog';
+import { Icon, Spinner } from '../ui/Icon';
+import { PdfViewer } from './PdfViewer';
+import { TextViewer } from './TextViewer';
+
+/** Opens the cited document at the cited place: a sheet over the chat. */
+export function DocumentViewer() {
+  const target = useViewerTarget();
+  const { close } = useViewerActions();
+  const transport = useTransport();
+  const content = useQuery({
+    queryKey: queryKeys.documents.content(target?.documentId ?? '-'),
+    queryFn: () => request(transport, 'documents.content', { documentId: target!.documentId }),
+    enabled: target !== null,
+    // Bytes of big PDFs: keep them only while the viewer is open and a little after.
+    gcTime: 60_000,
+    retry: false,
+  });
+  const bytes = useMemo(
+    () => (content.data?.base64 ? base64ToBytes(content.data.base64) : null),
+    [content.data],
+  );
+
+  if (!target) return null;
+  const place = target.page !== null ? `Page ${target.page}` : 'Cited passage';
+  return (
+    <Dialog open title={target.title} onClose={close} className="sheet" initialFocus=".sheet-close">
+      <p className="sheet-sub">
+        {target.n !== undefined && <span className="source-n">{target.n}</span>}
+        <span>{place}</span>
+        {content.data && (
+          <span className="sheet-path" title={content.data.document.path}>
+            {content.data.document.path}
+          </span>
+        )}
+      </p>
+      <button
+        type="button"
+        className="icon-btn sheet-close"
+        aria-label="Close the document"
+        onClick={close}
+      >
+        <Icon name="x" />
+      </button>
+      <div className="sheet-content" data-testid="document-viewer">
+        {content.isPending ? (
+          <div className="viewer-loading">
+            <Spinner label="Opening the document" />
+          </div>
+        ) : content.isError ? (
+          <p className="viewer-error">{errorMessage(content.error)}</p>
+        ) : bytes ? (
+          <PdfViewer
+            key={`${target.documentId}:${target.charStart}`}
+            bytes={bytes}
+            page={target.page}
+            charStart={target.charStart}
+            charEnd={target.charEnd}
+          />
+        ) : (
+          <TextViewer
+            text={content.data.text ?? ''}
+            charStart={target.charStart}
+            charEnd={target.charEnd}
+          />
+        )}
+      </div>
+    </Dialog>
+  );
+}

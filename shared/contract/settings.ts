@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ErrorCodeSchema } from '../errors';
+import { ProviderSettingsSchema, SettingsSchema } from '../settings';
+import { method } from './define';
+
+const KeyProviderSchema = z.enum(['openai', 'anthropic']);
+
+export const SettingsViewSchema = z.object({
+  settings: SettingsSchema,
+  /** Whether a key is stored for each provider; the key itself never leaves main. */
+  keys: z.object({ openai: z.boolean(), anthropic: z.boolean() }),
+  secretBackend: z.enum(['keychain', 'safeStorage', 'session']),
+  /** True while no remote provider is active: nothing leaves the machine. */
+  offline: z.boolean(),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+export const settingsMethods = {
+  'settings.get': method({
+    summary: 'Settings, which keys are stored, where, and whether Quire is fully offline.',
+    args: z.object({}).strict(),
+    result: SettingsViewSchema,
+  }),
+  'settings.update': method({
+    summary: 'Replace the settings (validated; keys are not settings).',
+    args: z.object({ settings: SettingsSchema }).strict(),
+    result: SettingsViewSchema,
+  }),
+  'settings.setApiKey': method({
+    summary: 'Store an API key in the OS keychain (write-only).',
+    args: z.object({ provider: KeyProviderSchema, key: z.string().trim().min(8).max(512) }).strict(),
+    result: SettingsViewSchema,
+  }),
+  'settings.clearApiKey': method({
+    summary: 'Delete a stored API key.',
+    args: z.object({ provider: KeyProviderSchema }).strict(),
+    result: SettingsViewSchema,
+  }),
+  'providers.test': method({
+    summary: 'Test a provider configuration: reach the server or load the model file.',
+    args: z.object({ provider: ProviderSettingsSchema }).strict(),
+    result: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), detail: z.string() }),
+      z.object({ ok: z.literal(false), code: ErrorCodeSchema, message: z.string() }),
+    ]),
+  }),
+};

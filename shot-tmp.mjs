@@ -1,0 +1,11 @@
+import { chromium } from '@playwright/test';
+const [,, url, out, scheme = 'light', w = '1280', h = '800'] = process.argv;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: +w, height: +h } });
+await page.emulateMedia({ colorScheme: scheme });
+page.on('console', (m) => console.log('console:', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(url);
+await page.waitForTimeout(2500);
+await page.screenshot({ path: out });
+await browser.close();
