@@ -37,7 +37,7 @@ async function addFixtures(page: Page) {
 
 async function ask(page: Page, question: string) {
   await page.getByRole('button', { name: 'New chat' }).click();
-  const input = page.getByLabel('Your question');
+  const input = page.getByRole('textbox', { name: 'Your question' });
   await input.fill(question);
   await input.press('Enter');
 }

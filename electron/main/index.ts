@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { createQuireCore, type QuireCore } from '../core/quire-core';
 import { registerIpcHandlers } from './ipc';
+import { usableSafeStorage } from './safe-storage-secret-store';
 import { isAppUrl, isSafeExternalUrl, secureWindowOptions } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,7 +35,13 @@ app.whenReady().then(async () => {
     callback(false),
   );
   session.defaultSession.setPermissionCheckHandler(() => false);
-  core = await createQuireCore({ dataDir: app.getPath('userData'), transport: 'ipc' });
+  core = await createQuireCore({
+    dataDir: app.getPath('userData'),
+    transport: 'ipc',
+    resourcesDir: process.resourcesPath,
+    // The keychain comes first; safeStorage only when it really encrypts.
+    safeStorage: usableSafeStorage(safeStorage),
+  });
   registerIpcHandlers({
     ipcMain,
     dispatch: core.dispatch,

@@ -50,6 +50,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     dataDir: resolveDataDir(values.data),
     startIndexing: false,
     ...(provider ? { providerOverride: provider } : {}),
+    ...(process.env.QUIRE_ANSWER_TOKENS ? { chat: { maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS) } } : {}),
   });
   try {
     const sent = await core.dispatch('chat.send', { text: question, ...(values.conversation ? { conversationId: values.conversation } : {}) }, { transport: 'memory', connection: null });

@@ -46,7 +46,7 @@ export function MessageList({
           <MessageItem key={m.id} message={m} on={on} />
         ))}
         {pendingQuestion !== null && (
-          <article className="message message-user message-pending" aria-label="Your question">
+          <article className="message message-user message-pending" aria-label="Question">
             <div className="user-bubble">{pendingQuestion}</div>
           </article>
         )}
