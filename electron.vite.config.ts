@@ -25,6 +25,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           'indexing-worker': resolve(__dirname, 'electron/core/indexing/worker-entry.ts'),
+          'native-canary': resolve(__dirname, 'electron/core/embedding/native-canary.ts'),
         },
       },
     },

@@ -97,10 +97,12 @@ test('perf: frame rate while an answer streams at 200 tokens/s', async ({ page }
 
     const results: FrameStats[] = [];
     // Twice in one conversation: the second answer streams below a long finished one.
-    for (const question of ['How are sentences aligned?', 'And how are they scored?']) {
+    const questions = ['How are sentences aligned?', 'And how are they scored?'];
+    for (const [i, question] of questions.entries()) {
       const input = page.getByRole('textbox', { name: 'Your question' });
       await input.fill(question);
       await input.press('Enter');
+      await expect(page.getByTestId('assistant-message')).toHaveCount(i + 1);
       const last = page.getByTestId('assistant-message').last();
       await expect(last.locator('.markdown')).toContainText('Part 1.', { timeout: 60_000 });
       results.push(await measureWhileStreaming(page));

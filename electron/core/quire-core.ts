@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createChatHandlers } from './chat/chat-handlers';
-import { ChatService } from './chat/chat-service';
+import { ChatService, type ChatProvider } from './chat/chat-service';
 import { ConversationStore } from './chat/conversation-store';
 import { createRetriever } from './chat/retriever';
 import { createEventHandlers } from './events/event-handlers';
@@ -41,6 +41,8 @@ export type QuireCoreOptions = {
   startIndexing?: boolean;
   /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
   providerOverride?: ProviderSettings;
+  /** Benchmarks wrap the live provider to time each token it yields. */
+  wrapProvider?: (provider: ChatProvider | null) => ChatProvider | null;
   chat?: { maxPromptTokens?: number; maxAnswerTokens?: number; checkpointMs?: number };
   /** Electron's safeStorage, the fallback when no OS keychain answers. */
   safeStorage?: SafeStorageLike;
@@ -116,7 +118,10 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const chat = new ChatService({
     hub,
     store: conversations,
-    provider: () => providers.providerFor(options.providerOverride ?? settings.get().provider),
+    provider: async () => {
+      const provider = await providers.providerFor(options.providerOverride ?? settings.get().provider);
+      return options.wrapProvider ? options.wrapProvider(provider) : provider;
+    },
     passageCount: () => retriever.passageCount(),
     retrieve: (query) => retriever.retrieve(query),
     rerankerEnabled: () => false,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { QuireError, type QuireErrorShape } from '../../../shared/errors';
@@ -45,7 +46,9 @@ export function defaultPoolSize(): number {
 export function indexingWorkerEntry(): { url: URL; fromSource: boolean } {
   const here = import.meta.url;
   if (/\.ts($|\?)/.test(here)) return { url: new URL('./worker-entry.ts', here), fromSource: true };
-  return { url: new URL('./indexing-worker.js', here), fromSource: false };
+  // The bundle may place this module in out/main or in out/main/chunks.
+  const candidates = [new URL('./indexing-worker.js', here), new URL('../indexing-worker.js', here)];
+  return { url: candidates.find((u) => existsSync(u)) ?? candidates[0]!, fromSource: false };
 }
 
 /** Starts a worker; from sources, tsx is registered inside the worker before the entry loads. */

@@ -1,18 +1,18 @@
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /**
- * Splits streaming Markdown into a stable head (whole blocks that will not change) and the
- * tail still being written. The head is cut only at a blank line outside code fences, so
- * re-rendering per frame re-parses just the tail.
+ * Splits Markdown into blocks at blank lines outside code fences. Every block but the last
+ * is finished and never changes while more text streams in, so each can be parsed once
+ * and memoised; only the last one is parsed again per frame. A blank line followed by an
+ * indented line is not a cut: that line continues a list item.
  */
-export function splitStableBlocks(text: string): { stable: string; tail: string } {
-  let fence: string | null = null;
-  let boundary = 0;
-  let offset = 0;
-  let previousBlank = false;
+export function splitBlocks(text: string): string[] {
+  const blocks: string[] = [];
   const lines = text.split('\n');
-  // The last line may be incomplete: never cut after it.
-  for (let i = 0; i < lines.length - 1; i++) {
+  let fence: string | null = null;
+  let start = 0;
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const end = offset + line.length + 1;
     const open = FENCE.exec(line);
@@ -21,10 +21,14 @@ export function splitStableBlocks(text: string): { stable: string; tail: string 
       if (fence === null) fence = marker;
       else if (marker[0] === fence[0] && marker.length >= fence.length) fence = null;
     }
-    const blank = line.trim() === '';
-    if (fence === null && blank && !previousBlank && i > 0) boundary = end;
-    previousBlank = blank;
+    // Cut only once the next line has begun: its first character decides, and never changes.
+    const next = lines[i + 1] ?? '';
+    if (fence === null && line.trim() === '' && end > start + 1 && /^[^ \t]/.test(next)) {
+      blocks.push(text.slice(start, end));
+      start = end;
+    }
     offset = end;
   }
-  return { stable: text.slice(0, boundary), tail: text.slice(boundary) };
+  blocks.push(text.slice(start));
+  return blocks;
 }

@@ -40,6 +40,15 @@ export function useLiveMessage(messageId: string): ChatMessage | undefined {
     .data;
 }
 
+/** Only the status of a live message: re-renders when it changes, not on every token. */
+export function useLiveStatus(messageId: string): ChatMessage['status'] | undefined {
+  return useQuery<ChatMessage, Error, ChatMessage['status']>({
+    queryKey: queryKeys.chat.live(messageId),
+    queryFn: skipToken,
+    select: (m) => m.status,
+  }).data;
+}
+
 export function useConversationActions() {
   const transport = useTransport();
   const queryClient = useQueryClient();

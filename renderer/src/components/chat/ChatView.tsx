@@ -3,11 +3,7 @@ import type { Message } from '../../../../shared/contract/chat';
 import { isUnknownMethod } from '../../api/call';
 import { useChatStreams, useNotify, useViewerActions } from '../../hooks/app-services';
 import { useChatActions } from '../../hooks/use-chat';
-import {
-  useConversation,
-  useConversationList,
-  useLiveMessage,
-} from '../../hooks/use-conversations';
+import { useConversation, useConversationList, useLiveStatus } from '../../hooks/use-conversations';
 import { navigate } from '../../hooks/use-route';
 import { ChatEmpty } from './ChatEmpty';
 import { Composer } from './Composer';
@@ -29,9 +25,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
 
   const messages = detail.data?.messages ?? NO_MESSAGES;
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
-  const liveLast = useLiveMessage(lastAssistant?.id ?? '-');
-  const streamingMessage =
-    (liveLast ?? lastAssistant)?.status === 'streaming' ? (liveLast ?? lastAssistant) : undefined;
+  const liveStatus = useLiveStatus(lastAssistant?.id ?? '-');
+  const streamingId =
+    lastAssistant && (liveStatus ?? lastAssistant.status) === 'streaming' ? lastAssistant.id : null;
 
   // Answers that were streaming when this window opened (reload, second window) resume.
   useEffect(() => {
@@ -80,8 +76,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   );
 
   const stop = useCallback(() => {
-    if (streamingMessage) void chat.stop(streamingMessage.id);
-  }, [chat, streamingMessage]);
+    if (streamingId) void chat.stop(streamingId);
+  }, [chat, streamingId]);
 
   const unavailable = isUnknownMethod(list.error);
   const panelMessage = panel ? messages.find((m) => m.id === panel.messageId) : undefined;
@@ -115,7 +111,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
             <MessageList messages={messages} pendingQuestion={pendingQuestion} on={on} />
           )}
           <Composer
-            streaming={streamingMessage !== undefined}
+            streaming={streamingId !== null}
             disabled={unavailable}
             disabledReason={
               unavailable

@@ -3,7 +3,7 @@ import Markdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import type { Source } from '../../api/event-types';
 import { remarkCitations } from '../../chat/citations';
-import { splitStableBlocks } from '../../chat/markdown-blocks';
+import { splitBlocks } from '../../chat/markdown-blocks';
 import { CitationChip } from './CitationChip';
 
 type Props = {
@@ -57,28 +57,25 @@ const MarkdownBlock = memo(function MarkdownBlock({
   );
 });
 
-/** A finished answer: parsed once, then memoised. */
-export const MarkdownAnswer = memo(function MarkdownAnswer({ text, sources, onCite }: Props) {
+/**
+ * The answer as Markdown blocks: each finished block is parsed once and memoised, so while
+ * an answer streams only its last block is parsed again per frame, and finishing costs
+ * nothing extra.
+ */
+export const MarkdownAnswer = memo(function MarkdownAnswer({
+  text,
+  sources,
+  onCite,
+  streaming = false,
+}: Props & { streaming?: boolean }) {
   const components = useComponents(sources, onCite);
+  const blocks = splitBlocks(text);
   return (
-    <div className="markdown">
-      <MarkdownBlock text={text} components={components} max={sources.length} />
+    <div className={streaming ? 'markdown markdown-streaming' : 'markdown'}>
+      {blocks.map((block, i) => (
+        <MarkdownBlock key={i} text={block} components={components} max={sources.length} />
+      ))}
+      {streaming && <span className="caret" aria-hidden="true" />}
     </div>
   );
 });
-
-/**
- * An answer still arriving: finished blocks are memoised, only the block being written
- * is parsed again on each frame.
- */
-export function StreamingAnswer({ text, sources, onCite }: Props) {
-  const components = useComponents(sources, onCite);
-  const { stable, tail } = splitStableBlocks(text);
-  return (
-    <div className="markdown markdown-streaming">
-      {stable && <MarkdownBlock text={stable} components={components} max={sources.length} />}
-      <MarkdownBlock text={tail} components={components} max={sources.length} />
-      <span className="caret" aria-hidden="true" />
-    </div>
-  );
-}

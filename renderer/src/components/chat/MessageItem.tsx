@@ -3,7 +3,7 @@ import type { Message } from '../../../../shared/contract/chat';
 import { useLiveMessage } from '../../hooks/use-conversations';
 import { navigate } from '../../hooks/use-route';
 import { Icon } from '../ui/Icon';
-import { MarkdownAnswer, StreamingAnswer } from './MarkdownAnswer';
+import { MarkdownAnswer } from './MarkdownAnswer';
 import { SourceList } from './SourceList';
 import { StepTrail } from './StepTrail';
 
@@ -105,13 +105,14 @@ function Assistant({ message, on }: { message: Message; on: MessageCallbacks }) 
             )}
           </div>
         )}
-        {view.text &&
-          !search &&
-          (streaming ? (
-            <StreamingAnswer text={view.text} sources={view.sources} onCite={cite} />
-          ) : (
-            <MarkdownAnswer text={view.text} sources={view.sources} onCite={cite} />
-          ))}
+        {view.text && !search && (
+          <MarkdownAnswer
+            text={view.text}
+            sources={view.sources}
+            onCite={cite}
+            streaming={streaming}
+          />
+        )}
         <StatusNote message={view} />
         {view.status === 'error' && view.error && (
           <div className="answer-error" role="alert" data-testid="message-error">
@@ -163,11 +164,7 @@ export const MessageItem = memo(function MessageItem({
 }) {
   if (message.role === 'user') {
     return (
-      <article
-        className="message message-user"
-        aria-label="Your question"
-        data-testid="user-message"
-      >
+      <article className="message message-user" aria-label="Question" data-testid="user-message">
         <div className="user-bubble">{message.text}</div>
       </article>
     );
