@@ -8,7 +8,7 @@ export default defineConfig({
       'renderer/src/**/*.test.{ts,tsx}',
       'scripts/**/*.test.ts',
     ],
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     typecheck: {

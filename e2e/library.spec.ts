@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { ServerHandle } from './quire-server';
 import {
   docRow,
@@ -24,6 +24,29 @@ Documents are parsed, chunked and embedded on this machine. Nothing is uploaded.
 
 test.describe.configure({ timeout: 360_000 });
 
+/** Notes every status each document row shows, in order, from now on. */
+async function recordRowStates(page: Page) {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      document: {
+        body: unknown;
+        querySelectorAll: (s: string) => ArrayLike<{ getAttribute: (n: string) => string | null }>;
+      };
+      MutationObserver: new (cb: () => void) => { observe: (n: unknown, o: unknown) => void };
+      __rowStates: Record<string, string[]>;
+    };
+    g.__rowStates = {};
+    new g.MutationObserver(() => {
+      for (const row of Array.from(g.document.querySelectorAll('[data-testid="doc-row"]'))) {
+        const name = row.getAttribute('data-name') ?? '';
+        const status = row.getAttribute('data-status') ?? '';
+        const seen = (g.__rowStates[name] ??= []);
+        if (seen.at(-1) !== status) seen.push(status);
+      }
+    }).observe(g.document.body, { subtree: true, childList: true, attributes: true });
+  });
+}
+
 let server: ServerHandle;
 test.afterEach(async () => {
   await server?.stop();
@@ -37,6 +60,7 @@ test('1. two files dropped on the window show progress and become ready', async 
   await page.getByRole('link', { name: 'Library' }).click();
   await expect(page.getByText('Drop files here')).toBeVisible();
 
+  await recordRowStates(page);
   await dropFiles(page, [
     fixtureFile('acl_naacl06_two_column_paper.pdf'),
     textFile('field-notes.md', NOTES),
@@ -45,10 +69,20 @@ test('1. two files dropped on the window show progress and become ready', async 
   const md = docRow(page, 'field-notes.md');
   await expect(pdf).toBeVisible({ timeout: 30_000 });
   await expect(md).toBeVisible({ timeout: 30_000 });
-  // Each row passes through a visible indexing stage with a progress bar, or is ready already.
-  await expect(pdf.getByRole('progressbar').or(pdf.getByText('Ready'))).toBeVisible();
   await expectReady(page, 'field-notes.md');
   await expectReady(page, 'acl_naacl06_two_column_paper.pdf');
+  // Both rows showed their progress on the way: queued, then indexing stages, then ready.
+  const states = await page.evaluate(
+    () => (globalThis as unknown as { __rowStates: Record<string, string[]> }).__rowStates,
+  );
+  console.log(`[library] row states seen: ${JSON.stringify(states)}`);
+  for (const name of ['acl_naacl06_two_column_paper.pdf', 'field-notes.md']) {
+    expect(states[name]?.at(-1)).toBe('ready');
+    expect(states[name]?.length).toBeGreaterThan(1);
+  }
+  expect(states['acl_naacl06_two_column_paper.pdf']).toEqual(
+    expect.arrayContaining(['parsing', 'embedding']),
+  );
   await expect(pdf).toContainText('8 pages');
   await expect(page.getByTestId('library-totals')).toContainText('2 documents');
   await shootBoth(page, 'library');
@@ -82,6 +116,7 @@ test('2. a reload during indexing shows the true progress at once, and it contin
   // Wait until real progress is shown (a page counter), then reload mid-indexing.
   const progress = row.getByTestId('doc-progress');
   await expect(progress).toContainText(/\d+ \/ \d+/, { timeout: 120_000 });
+  await shootBoth(page, 'library-indexing');
   const before = await row.getByRole('progressbar').getAttribute('aria-valuenow');
   await page.reload();
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');

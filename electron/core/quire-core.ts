@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createChatHandlers } from './chat/chat-handlers';
 import { ChatService, type ChatProvider } from './chat/chat-service';
@@ -73,14 +74,16 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const backend = model.hasWeights
     ? await chooseBackend(options.embeddingBackend ?? 'auto', { log: (m) => log('info', m) })
     : 'native';
+  const poolSize = options.poolSize ?? defaultPoolSize();
   const pool = new WorkerPool({
-    size: options.poolSize ?? defaultPoolSize(),
+    size: poolSize,
     log,
     config: {
       embeddingModel: model.modelId,
       modelDir: model.modelDir,
       backend,
-      threads: 1,
+      // ONNX threads share the cores between workers; the coordinating thread mostly waits.
+      threads: Math.max(1, Math.floor(os.availableParallelism() / poolSize)),
       batchSize: 8,
       maxTokens: 256,
       overlapTokens: 32,

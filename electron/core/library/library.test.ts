@@ -64,7 +64,7 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     core.library.requeue(locked.id, { password: 'openpassword' });
     await core.library.whenIdle();
     expect(core.library.registry.get(locked.id)).toMatchObject({ status: 'ready', error: null });
-  });
+  }, 240_000);
 
   it('does no work for an unchanged file, replaces a changed one, and deletes chunks on removal', async () => {
     core = await makeTestCore(path.join(dir, 'data'));

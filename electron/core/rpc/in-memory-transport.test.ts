@@ -50,24 +50,24 @@ describe('the contract over the in-memory transport pair', () => {
   });
 
   it('delivers a snapshot, then every event once and in order, until unsubscribe', async () => {
-    core.hub.registerSnapshotProvider('library', () => ({ marker: 'snap' }));
-    core.hub.emit('library', 'queue.state', { paused: false, pending: 1, active: 0 });
+    core.hub.registerSnapshotProvider('system', () => ({ marker: 'snap' }));
+    core.hub.emit('system', 'queue.state', { paused: false, pending: 1, active: 0 });
     const client = createInMemoryTransport(core.dispatch);
     const snapshots: unknown[] = [];
     const got: StreamEvent[] = [];
-    const stop = client.follow('library', {
+    const stop = client.follow('system', {
       onSnapshot: (r) => snapshots.push(r.snapshot),
       onEvent: (e) => got.push(e),
     });
     await waitFor(() => snapshots.length === 1);
     for (let i = 0; i < 200; i++)
-      core.hub.emit('library', 'queue.state', { paused: false, pending: i, active: 1 });
+      core.hub.emit('system', 'queue.state', { paused: false, pending: i, active: 1 });
     await waitFor(() => got.length === 200);
     expect(snapshots).toEqual([{ marker: 'snap' }]);
     expect(got.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
     stop();
-    await waitFor(() => core.hub.status('library').subscribers === 0);
-    core.hub.emit('library', 'queue.state', { paused: true, pending: 0, active: 0 });
+    await waitFor(() => core.hub.status('system').subscribers === 0);
+    core.hub.emit('system', 'queue.state', { paused: true, pending: 0, active: 0 });
     await new Promise((r) => setTimeout(r, 20));
     expect(got).toHaveLength(200);
     client.close();

@@ -25,8 +25,11 @@ export function formatEta(ms: number | null): string | null {
   return `about ${h} h ${min % 60} min left`;
 }
 
+// One formatter: toLocaleString builds a new one per call, which shows in 10,000-row lists.
+const COUNT = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT.format(n);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

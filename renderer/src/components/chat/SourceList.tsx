@@ -5,19 +5,27 @@ import { sourcePlace } from './CitationChip';
 export function SourceList({
   sources,
   active,
+  cited,
   onOpen,
 }: {
   sources: readonly Source[];
   active?: number | null;
+  /** The numbers the answer cites; the others were retrieved but not used. */
+  cited?: readonly number[];
   onOpen: (n: number) => void;
 }) {
+  const used = cited && cited.length > 0 ? new Set(cited) : null;
   return (
     <ol className="source-list">
       {sources.map((s) => (
         <li key={s.n}>
           <button
             type="button"
-            className={s.n === active ? 'source-card source-active' : 'source-card'}
+            className={[
+              'source-card',
+              s.n === active ? 'source-active' : '',
+              used && !used.has(s.n) ? 'source-unused' : '',
+            ].join(' ')}
             data-testid="source-card"
             onClick={() => onOpen(s.n)}
           >
@@ -27,6 +35,7 @@ export function SourceList({
               </span>
               <span className="source-title">{s.title}</span>
               {sourcePlace(s) && <span className="source-place">{sourcePlace(s)}</span>}
+              {used && !used.has(s.n) && <span className="source-flag">not cited</span>}
             </span>
             <span className="source-snippet">{s.snippet}</span>
           </button>

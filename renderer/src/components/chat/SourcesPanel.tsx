@@ -32,7 +32,12 @@ export function SourcesPanel({
           ? `The answer cites ${cited.size} of ${message.sources.length} passages.`
           : `${message.sources.length} passages were retrieved.`}
       </p>
-      <SourceList sources={message.sources} active={active} onOpen={onOpen} />
+      <SourceList
+        sources={message.sources}
+        active={active}
+        cited={message.citations}
+        onOpen={onOpen}
+      />
     </aside>
   );
 }

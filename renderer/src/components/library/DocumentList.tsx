@@ -27,7 +27,6 @@ export function DocumentList({
         className="doc-list"
         role="list"
         aria-label="Documents"
-        aria-rowcount={docs.length}
         style={{ height: virtualizer.getTotalSize() }}
       >
         {virtualizer.getVirtualItems().map((item) => {
@@ -39,7 +38,12 @@ export function DocumentList({
               className="doc-slot"
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
-              <DocumentRow doc={doc} actions={actions} />
+              <DocumentRow
+                doc={doc}
+                actions={actions}
+                position={item.index + 1}
+                total={docs.length}
+              />
             </div>
           );
         })}

@@ -47,6 +47,13 @@ function Meta({ doc }: { doc: DocumentInfo }) {
 }
 
 function Status({ doc }: { doc: DocumentInfo }) {
+  if (doc.status === 'queued') {
+    return (
+      <span className="doc-progress-text" data-testid="doc-progress">
+        Waiting for its turn
+      </span>
+    );
+  }
   if (isIndexing(doc)) {
     const p = doc.progress;
     const detail = progressDetail(doc);
@@ -55,8 +62,7 @@ function Status({ doc }: { doc: DocumentInfo }) {
       <div className="doc-progress">
         <ProgressBar value={p?.fraction ?? 0} indeterminate={!p} label={`Indexing ${doc.name}`} />
         <span className="doc-progress-text" data-testid="doc-progress">
-          {[detail, eta].filter(Boolean).join(' · ') ||
-            (doc.status === 'queued' ? 'Waiting for its turn' : 'Starting…')}
+          {[detail, eta].filter(Boolean).join(' · ') || 'Starting…'}
         </span>
       </div>
     );
@@ -75,9 +81,14 @@ function Status({ doc }: { doc: DocumentInfo }) {
 export const DocumentRow = memo(function DocumentRow({
   doc,
   actions,
+  position,
+  total,
 }: {
   doc: DocumentInfo;
   actions: RowActions;
+  /** 1-based place in the whole list: only visible rows exist, so say where this one is. */
+  position: number;
+  total: number;
 }) {
   const indexing = isIndexing(doc);
   const locked = needsPassword(doc);
@@ -86,6 +97,8 @@ export const DocumentRow = memo(function DocumentRow({
       className={`doc-row doc-${doc.status}`}
       role="listitem"
       aria-label={doc.name}
+      aria-posinset={position}
+      aria-setsize={total}
       data-testid="doc-row"
       data-status={doc.status}
       data-name={doc.name}
@@ -132,7 +145,7 @@ export const DocumentRow = memo(function DocumentRow({
             title="Stop indexing"
             onClick={() => actions.cancel(doc)}
           >
-            <Icon name="stop" />
+            <Icon name="x" />
           </button>
         )}
         {doc.status === 'ready' && (

@@ -2,6 +2,11 @@ import { useState } from 'react';
 import { useLibraryActions } from '../../hooks/use-library';
 import { Icon } from '../ui/Icon';
 
+/** The end of a long path is the part that tells folders apart. */
+export function shortPath(folder: string, max = 42): string {
+  return folder.length <= max ? folder : `…${folder.slice(folder.length - max + 1)}`;
+}
+
 /** Folders Quire keeps in sync: new, changed and deleted files are picked up. */
 export function WatchedFolders({ folders }: { folders: readonly string[] }) {
   const actions = useLibraryActions();
@@ -28,7 +33,7 @@ export function WatchedFolders({ folders }: { folders: readonly string[] }) {
         {folders.map((folder) => (
           <li key={folder} className="chip" title={folder}>
             <Icon name="folder" size={13} />
-            <span className="chip-text">{folder}</span>
+            <span className="chip-text">{shortPath(folder)}</span>
             <button
               type="button"
               className="chip-remove"
