@@ -181,7 +181,7 @@ async function sweep({ docs, passes, threads: only, wasm }: SweepOptions): Promi
   }
 }
 
-const entry = process.argv[1];
+const entry = /raw-ort\.[cm]?[jt]s$/.test(process.argv[1] ?? '') ? process.argv[1] : undefined;
 if (entry && import.meta.url === pathToFileURL(resolve(entry)).href) {
   await cli();
 }

@@ -1,6 +1,7 @@
 // ANN benchmark for the chunks table: p50 latency and recall@10 against exact search.
 //
-//   npx tsx bench/retrieval-ann.ts [--n 100000] [--queries 200] [--index ivf_flat,ivf_pq4,ivf_pq8,ivf_hnsw_sq]
+//   npx tsx bench/retrieval-ann.ts [--n 100000] [--queries 200]
+//     [--index default,ivf_flat,ivf_pq4,ivf_pq8,ivf_hnsw_sq]   (default: the store's own index)
 //
 // Vectors are synthetic but clustered (topics > subtopics > noise, then normalised; cosine
 // ~0.6 within a subtopic, ~0.4 within a topic, ~0 across), so neighbours are meaningful the
@@ -12,7 +13,7 @@ import { openStore } from '../electron/core/store';
 import { tempDir } from '../electron/core/store/test-helpers';
 import { search } from '../electron/core/retrieval/search';
 import { percentile } from '../electron/core/retrieval/beir-eval';
-import type { AnnQuery } from '../electron/core/store/vector-index';
+import { DEFAULT_VECTOR_INDEX, type AnnQuery } from '../electron/core/store/vector-index';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,6 +54,17 @@ const grid = (nprobes: number[], refine: (number | null)[]) =>
   nprobes.flatMap((p) => refine.map((r) => ({ nprobes: p, refineFactor: r, ef: null })));
 const INDEXES: IndexChoice[] = [
   {
+    // What the store builds (DEFAULT_VECTOR_INDEX), around its default query knobs.
+    name: 'default',
+    build: DEFAULT_VECTOR_INDEX.build,
+    sweep: [
+      DEFAULT_VECTOR_INDEX.query,
+      ...[20, 40, 80].flatMap((ef) =>
+        [null, 2].map((refineFactor) => ({ nprobes: 1, refineFactor, ef })),
+      ),
+    ],
+  },
+  {
     name: 'ivf_flat',
     build: (rows) =>
       Index.ivfFlat({
@@ -91,12 +103,14 @@ const INDEXES: IndexChoice[] = [
     name: 'ivf_hnsw_sq',
     build: () =>
       Index.hnswSq({ distanceType: 'cosine', numPartitions: 1, m: 16, efConstruction: 100 }),
-    sweep: [10, 20, 40, 80, 160].map((ef) => ({ nprobes: 1, refineFactor: null, ef })),
+    sweep: [20, 40, 80, 160].flatMap((ef) =>
+      [null, 2].map((refineFactor) => ({ nprobes: 1, refineFactor, ef })),
+    ),
   },
 ];
 
 async function main(): Promise<void> {
-  const wanted = arg('index', 'ivf_flat,ivf_pq4,ivf_hnsw_sq').split(',');
+  const wanted = arg('index', 'default').split(',');
   const { dir, cleanup } = await tempDir('quire-ann-');
   const store = await openStore({
     dir,

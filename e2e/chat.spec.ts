@@ -210,7 +210,11 @@ test('screens: chat with citations, sources, viewer and settings, light and dark
   await page.locator('.message-scroller').evaluate((el) => (el.scrollTop = 0));
   await shootBoth(page, 'chat-citations', () => page.waitForTimeout(400));
 
-  await answer.getByTestId('citation-chip').first().click();
+  // A chip citing a PDF page, so the viewer shows pdf.js with the passage marked.
+  const pdfChip = answer.getByRole('button', { name: /^Source \d+: .*page \d+/ }).first();
+  await (
+    (await pdfChip.count()) > 0 ? pdfChip : answer.getByTestId('citation-chip').first()
+  ).click();
   const viewer = page.getByTestId('document-viewer');
   await expect(viewer.getByTestId('pdf-page').or(viewer.getByTestId('text-viewer'))).toBeVisible({
     timeout: 60_000,

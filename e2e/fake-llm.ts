@@ -17,7 +17,7 @@ export function longAnswer(paragraphs = 12): string {
     parts.push(
       `Part ${i + 1}. The paper describes how the system aligns sentences across two columns ` +
         `and scores each candidate with a learned model [1]. It reports results on several ` +
-        `test sets and discusses errors in detail [2].`,
+        `test sets and discusses errors in detail [2], with examples [3].`,
     );
     if (i % 4 === 1)
       parts.push('- first point about the method\n- second point [1]\n- third point');

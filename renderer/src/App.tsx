@@ -13,8 +13,15 @@ function Main() {
   const route = useRoute();
   return (
     <div className="app">
+      <button
+        type="button"
+        className="skip-link"
+        onClick={() => document.querySelector<HTMLElement>('.app-main')?.focus()}
+      >
+        Skip to main content
+      </button>
       <Sidebar route={route} />
-      <main className="app-main">
+      <main className="app-main" tabIndex={-1}>
         {route.view === 'library' ? (
           <LibraryView />
         ) : route.view === 'settings' ? (

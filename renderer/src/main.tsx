@@ -5,9 +5,13 @@ import { App } from './App';
 import { TransportProvider } from './hooks/transport-context';
 import { selectTransport } from './transport/select-transport';
 import './styles/tokens.css';
+import './styles/controls.css';
 import './styles/shell.css';
+import './styles/overlays.css';
 import './styles/library.css';
 import './styles/chat.css';
+import './styles/markdown.css';
+import './styles/sources.css';
 import './styles/viewer.css';
 import './styles/settings.css';
 

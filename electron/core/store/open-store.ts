@@ -7,7 +7,7 @@ import { migrate, readMeta, writeMeta, type StoreMeta } from './meta';
 import { DOCUMENTS_TABLE, documentsSchema, SCHEMA_VERSION } from './schema';
 import { LanceStore } from './store';
 import { guard, toStoreError } from './store-errors';
-import { openChunksTable, openOrCreate } from './tables';
+import { ensureScalarIndexes, openChunksTable, openOrCreate } from './tables';
 import { DEFAULT_VECTOR_INDEX, type VectorIndexPolicy } from './vector-index';
 
 export type StoreOptions = {
@@ -48,6 +48,7 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
       const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
       await ensureFtsIndex(chunks, fts, rebuilt || (meta.fts !== null && meta.fts !== fingerprint));
+      await ensureScalarIndexes(chunks);
       return { documents, chunks, rebuilt };
     });
     meta = {

@@ -1,4 +1,4 @@
-import type { Connection, Table } from '@lancedb/lancedb';
+import { Index, type Connection, type Table } from '@lancedb/lancedb';
 import { arrow, type ArrowSchema } from './arrow';
 import { chunkArrowTable } from './chunk-rows';
 import { CHUNK_COLUMNS, CHUNKS_TABLE, chunksSchema, rowToChunk } from './schema';
@@ -54,4 +54,22 @@ export async function openChunksTable(
     });
   }
   return { table: rebuilt, rebuilt: true };
+}
+
+/**
+ * Scalar indexes for the filters every query or write uses. Without them a vector search's
+ * `has_vector = true` prefilter scans the whole column (measured: ~4 ms of a ~17 ms query at
+ * 100k chunks), and each write's `doc_id = ...` lookups scan too. Rows written later are
+ * covered by a scan until optimize() folds them in.
+ */
+export async function ensureScalarIndexes(table: Table): Promise<void> {
+  const have = new Set((await table.listIndices()).flatMap((i) => i.columns));
+  const wanted: [string, () => Index][] = [
+    ['doc_id', () => Index.btree()],
+    ['has_vector', () => Index.bitmap()],
+    ['embedding_model', () => Index.bitmap()],
+  ];
+  for (const [column, config] of wanted) {
+    if (!have.has(column)) await table.createIndex(column, { config: config() });
+  }
 }

@@ -1,4 +1,3 @@
-import { Index } from '@lancedb/lancedb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { search } from '../retrieval/search';
 import { openStore } from './open-store';
@@ -22,11 +21,8 @@ describe('ANN index upkeep', () => {
     store = await openStore({
       dir: tmp.dir,
       dims: DIMS,
-      // A tiny, quick-to-train index stands in for the production one.
-      vectorIndex: {
-        minRows: 400,
-        build: () => Index.ivfFlat({ distanceType: 'cosine', numPartitions: 2 }),
-      },
+      // The production index type and query knobs, with a threshold a test can reach.
+      vectorIndex: { minRows: 400 },
     });
   });
   afterEach(async () => {
@@ -50,6 +46,10 @@ describe('ANN index upkeep', () => {
     await writeDoc(4, 'm1');
     expect((await store.optimize()).vectorIndexBuilt).toBe(true);
     expect(await hasVectorIndex(store.tables.chunks)).toBe(true);
+    expect(
+      (await store.tables.chunks.listIndices()).find((i) => i.columns.includes('vector'))
+        ?.indexType,
+    ).toBe('IvfHnswSq');
     expect((await store.optimize()).vectorIndexBuilt).toBe(false);
 
     const probe = unit(2 * 100 + 7);

@@ -2,7 +2,8 @@ import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { LibrarySnapshot } from '../../../shared/documents';
 import type { Result } from '../../../shared/result';
-import { call, type ArgsOf, type ResultOf } from '../api/call';
+import type { MethodArgs, MethodName, MethodResult } from '../../../shared/contract';
+import { call } from '../api/call';
 import { readDrop } from '../library/file-intake';
 import { plural } from '../library/format';
 import { canUpload, type AddResult } from '../transport/upload';
@@ -52,11 +53,11 @@ export function useLibraryActions() {
       );
     };
 
-    const run = async <M extends Parameters<typeof call>[1]>(
+    const run = async <M extends MethodName>(
       method: M,
-      args: ArgsOf<M>,
-    ): Promise<ResultOf<M> | null> => {
-      const result = (await call(transport, method, args)) as Result<ResultOf<M>>;
+      args: MethodArgs<M>,
+    ): Promise<MethodResult<M> | null> => {
+      const result: Result<MethodResult<M>> = await call(transport, method, args);
       if (result.ok) return result.value;
       notify('error', result.error.message);
       return null;

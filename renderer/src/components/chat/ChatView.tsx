@@ -86,6 +86,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
 
   return (
     <section className="view chat-view" aria-label="Chat">
+      <p className="sr-only" role="status">
+        {streamingId ? 'Quire is writing the answer.' : lastAssistant ? 'The answer is ready.' : ''}
+      </p>
       <header className="chat-header">
         <h2 className="chat-title" data-testid="chat-title">
           {conversationId ? (title ?? '') : 'New chat'}
