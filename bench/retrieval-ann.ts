@@ -57,12 +57,9 @@ const INDEXES: IndexChoice[] = [
     // What the store builds (DEFAULT_VECTOR_INDEX), around its default query knobs.
     name: 'default',
     build: DEFAULT_VECTOR_INDEX.build,
-    sweep: [
-      DEFAULT_VECTOR_INDEX.query,
-      ...[20, 40, 80].flatMap((ef) =>
-        [null, 2].map((refineFactor) => ({ nprobes: 1, refineFactor, ef })),
-      ),
-    ],
+    sweep: [20, 40, 80].flatMap((ef) =>
+      [null, 2].map((refineFactor) => ({ ...DEFAULT_VECTOR_INDEX.query, refineFactor, ef })),
+    ),
   },
   {
     name: 'ivf_flat',

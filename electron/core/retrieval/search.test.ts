@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('hybrid search', () => {
-  it('ranks a chunk found by both modes above chunks found by one, ties broken the same way every time', async () => {
+  it('ranks a chunk found by both modes above single-mode ones, breaking ties the same way', async () => {
     const result = await search(store, {
       query: 'solar',
       queryVector: v(0),

@@ -21,7 +21,7 @@ export type SearchOptions = {
   mode?: SearchMode;
   weights?: { vector: number; text: number };
   rrfK?: number;
-  /** Candidates fetched per mode: defaults to 4·k for hybrid, k otherwise. Fewer than k caps the hits. */
+  /** Candidates per mode: 4·k for hybrid, k otherwise by default. Fewer than k caps the hits. */
   candidates?: number;
   /** Only chunks embedded by this model are comparable with the query vector. */
   embeddingModel?: string | null;

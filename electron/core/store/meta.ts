@@ -5,7 +5,7 @@ import { QuireError } from '../../../shared/errors';
 import { SCHEMA_VERSION } from './schema';
 import type { VectorIndexState } from './vector-index';
 
-/** Lives inside the LanceDB folder; LanceDB only lists `*.lance` folders, so it is ignored there. */
+/** Sits in the LanceDB folder; LanceDB lists only `*.lance` folders, so it ignores the file. */
 export const META_FILE = 'quire-store.json';
 
 export type StoreMeta = {

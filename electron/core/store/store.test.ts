@@ -271,6 +271,15 @@ describe('health and errors', () => {
     expect(health.find((h) => h.table === 'documents')).toMatchObject({ ok: true });
   });
 
+  it('refuses to open a table whose manifest is damaged, with table_damaged', async () => {
+    await store.replaceDocumentChunks('d1', makeChunks(5, (i) => `passage ${i}`));
+    await store.close();
+    const versions = join(dir, 'chunks.lance', '_versions');
+    for (const file of await readdir(versions)) await writeFile(join(versions, file), 'garbage');
+    await expect(openStore({ dir, dims: DIMS })).rejects.toMatchObject({ code: 'table_damaged' });
+    store = await openStore({ dir: `${dir}/fresh`, dims: DIMS });
+  });
+
   it('maps a full disk to disk_full', () => {
     const full = toStoreError(
       new Error('LanceError(IO): No space left on device (os error 28)'),

@@ -42,6 +42,9 @@ export class ChatStreams {
     const existing = this.followed.get(messageId);
     if (existing) return existing.unfollow;
     const key = queryKeys.chat.live(messageId);
+    // Already streamed to its end here: a stale copy saying "streaming" changes nothing.
+    const known = this.queryClient.getQueryData<ChatMessage>(key);
+    if (known && !base && isFinished(known)) return () => {};
     const initial =
       base ??
       this.queryClient.getQueryData<ChatMessage>(key) ??

@@ -154,7 +154,32 @@ function Assistant({ message, on }: { message: Message; on: MessageCallbacks }) 
   );
 }
 
-/** Memoised on the stored message: finished messages never re-render while another streams. */
+/**
+ * A refetched conversation brings new objects for unchanged messages; comparing what is
+ * shown, not identity, keeps finished answers from being parsed again.
+ */
+function sameMessage(
+  a: { message: Message; on: MessageCallbacks },
+  b: { message: Message; on: MessageCallbacks },
+) {
+  const x = a.message;
+  const y = b.message;
+  return (
+    a.on === b.on &&
+    x.id === y.id &&
+    x.status === y.status &&
+    x.text === y.text &&
+    x.mode === y.mode &&
+    x.finishReason === y.finishReason &&
+    x.model === y.model &&
+    x.error?.message === y.error?.message &&
+    x.sources.length === y.sources.length &&
+    x.sources.every((s, i) => s.chunkId === y.sources[i]?.chunkId) &&
+    x.citations.join() === y.citations.join()
+  );
+}
+
+/** Finished messages never re-render while another one streams. */
 export const MessageItem = memo(function MessageItem({
   message,
   on,
@@ -170,4 +195,4 @@ export const MessageItem = memo(function MessageItem({
     );
   }
   return <Assistant message={message} on={on} />;
-});
+}, sameMessage);
