@@ -242,7 +242,11 @@ async function main() {
   console.log(JSON.stringify(result));
 }
 
-if (process.argv[1] && /chat-llm\.[cm]?[jt]s$/.test(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (
+  process.argv[1] &&
+  /chat-llm\.[cm]?[jt]s$/.test(process.argv[1]) &&
+  import.meta.url === pathToFileURL(process.argv[1]).href
+) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

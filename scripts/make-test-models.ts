@@ -105,7 +105,11 @@ async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
 function isMain(): boolean {
   const entry = process.argv[1];
   // Bundles (benchmarks) inline this module: only the script itself is the entry point.
-  return entry !== undefined && /make-test-models\.[cm]?[jt]s$/.test(entry) && import.meta.url === pathToFileURL(resolve(entry)).href;
+  return (
+    entry !== undefined &&
+    /make-test-models\.[cm]?[jt]s$/.test(entry) &&
+    import.meta.url === pathToFileURL(resolve(entry)).href
+  );
 }
 
 if (isMain()) {

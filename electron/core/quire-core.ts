@@ -109,7 +109,12 @@ export async function createQuireCore(options: QuireCoreOptions) {
     hasModel: () => model.hasWeights,
   });
   const conversations = new ConversationStore(dataDir);
-  const providers = new ProviderManager({ dataDir, safeStorage: options.safeStorage, keychain: options.keychain, log: (m) => log('info', m) });
+  const providers = new ProviderManager({
+    dataDir,
+    safeStorage: options.safeStorage,
+    keychain: options.keychain,
+    log: (m) => log('info', m),
+  });
   // Late subscribers (a reload mid-answer, a second window) start from the saved message.
   hub.registerSnapshotProvider(
     'chat',
@@ -122,7 +127,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
     hub,
     store: conversations,
     provider: async () => {
-      const provider = await providers.providerFor(options.providerOverride ?? settings.get().provider);
+      const provider = await providers.providerFor(
+        options.providerOverride ?? settings.get().provider,
+      );
       return options.wrapProvider ? options.wrapProvider(provider) : provider;
     },
     passageCount: () => retriever.passageCount(),

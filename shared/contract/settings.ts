@@ -28,7 +28,9 @@ export const settingsMethods = {
   }),
   'settings.setApiKey': method({
     summary: 'Store an API key in the OS keychain (write-only).',
-    args: z.object({ provider: KeyProviderSchema, key: z.string().trim().min(8).max(512) }).strict(),
+    args: z
+      .object({ provider: KeyProviderSchema, key: z.string().trim().min(8).max(512) })
+      .strict(),
     result: SettingsViewSchema,
   }),
   'settings.clearApiKey': method({

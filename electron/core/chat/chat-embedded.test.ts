@@ -11,7 +11,9 @@ import { BOW_MODEL, makeTestCore, PDF_DIR, writeNotes } from '../testing/library
 import { makeTempDir, waitFor } from '../testing/temp-dir';
 import { ConversationStore } from './conversation-store';
 
-const GGUF = fileURLToPath(new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url));
+const GGUF = fileURLToPath(
+  new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),
+);
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 const embedded = { kind: 'embedded' as const, modelPath: GGUF };
 
@@ -27,23 +29,41 @@ describe('chat with the embedded stories260K model', () => {
   });
 
   it('streams start → steps → sources → deltas → end with contiguous seq and valid citations', async () => {
-    core = await makeTestCore(path.join(dir, 'data'), { providerOverride: embedded, keychain: false });
-    await core.library.add([path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf'), ...writeNotes(path.join(dir, 'docs'), 3)]);
+    core = await makeTestCore(path.join(dir, 'data'), {
+      providerOverride: embedded,
+      keychain: false,
+    });
+    await core.library.add([
+      path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf'),
+      ...writeNotes(path.join(dir, 'docs'), 3),
+    ]);
     await core.library.whenIdle();
     const client = createInMemoryTransport(core.dispatch);
     const sent = await client.invoke('chat.send', { text: 'What do the notes say about river 2?' });
     if (!sent.ok) throw new Error(sent.error.message);
     const events: StreamEvent[] = [];
     client.follow(sent.value.stream, { onSnapshot: () => {}, onEvent: (e) => events.push(e) }, 0);
-    await waitFor(() => events.some((e) => e.type === 'message.end' || e.type === 'message.error'), 120_000);
+    await waitFor(
+      () => events.some((e) => e.type === 'message.end' || e.type === 'message.error'),
+      120_000,
+    );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const order = events.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]);
-    expect(order).toEqual(['message.start', 'step', 'message.sources', 'step', 'message.delta', 'step', 'message.end']);
+    expect(order).toEqual([
+      'message.start',
+      'step',
+      'message.sources',
+      'step',
+      'message.delta',
+      'step',
+      'message.end',
+    ]);
     const deltas = events.filter((e) => e.type === 'message.delta');
     expect(deltas.length).toBeGreaterThan(3);
     const end = events.at(-1)!;
     const sources = events.find((e) => e.type === 'message.sources')!;
-    if (end.type !== 'message.end' || sources.type !== 'message.sources') throw new Error('unexpected');
+    if (end.type !== 'message.end' || sources.type !== 'message.sources')
+      throw new Error('unexpected');
     expect(sources.data.mode).toBe('answer');
     expect(sources.data.sources.length).toBeGreaterThan(0);
     expect(end.data.usage.completionTokens).toBeGreaterThan(0);
@@ -51,13 +71,24 @@ describe('chat with the embedded stories260K model', () => {
     // Every citation points to a source that was given to the model.
     for (const n of end.data.citations) expect(sources.data.sources.map((s) => s.n)).toContain(n);
     const stored = core.conversations.getMessage(sent.value.messageId)!;
-    expect(stored.text).toBe(deltas.map((e) => (e.type === 'message.delta' ? e.data.text : '')).join(''));
-    expect(stored).toMatchObject({ status: 'complete', mode: 'answer', provider: 'embedded', citations: end.data.citations });
+    expect(stored.text).toBe(
+      deltas.map((e) => (e.type === 'message.delta' ? e.data.text : '')).join(''),
+    );
+    expect(stored).toMatchObject({
+      status: 'complete',
+      mode: 'answer',
+      provider: 'embedded',
+      citations: end.data.citations,
+    });
     client.close();
   });
 
   it('keeps the partial answer, marked cancelled, when stopped mid-stream', async () => {
-    core = await makeTestCore(path.join(dir, 'data'), { providerOverride: embedded, keychain: false, chat: { maxAnswerTokens: 4000 } });
+    core = await makeTestCore(path.join(dir, 'data'), {
+      providerOverride: embedded,
+      keychain: false,
+      chat: { maxAnswerTokens: 4000 },
+    });
     await core.library.add(writeNotes(path.join(dir, 'docs'), 2));
     await core.library.whenIdle();
     const sent = await core.chat.send({ text: 'Tell me a long story about river 1.' });
@@ -72,7 +103,9 @@ describe('chat with the embedded stories260K model', () => {
     const stored = core.conversations.getMessage(sent.messageId)!;
     expect(stored.status).toBe('cancelled');
     expect(stored.text.length).toBeGreaterThan(0);
-    expect(stored.text).toBe(events.map((e) => (e.type === 'message.delta' ? e.data.text : '')).join(''));
+    expect(stored.text).toBe(
+      events.map((e) => (e.type === 'message.delta' ? e.data.text : '')).join(''),
+    );
   });
 
   it('leaves an interrupted message with its checkpointed text when the process is killed mid-answer', async () => {
@@ -86,7 +119,24 @@ describe('chat with the embedded stories260K model', () => {
     // A long answer (4,000 tokens) so the kill lands mid-stream, after a checkpoint.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CLI, 'ask', 'Tell me everything about river 1.', '--json', '--data', data, '--model-dir', models.modelsDir, '--embedding-model', BOW_MODEL, '--provider', 'embedded', '--model', GGUF],
+      [
+        '--import',
+        'tsx',
+        CLI,
+        'ask',
+        'Tell me everything about river 1.',
+        '--json',
+        '--data',
+        data,
+        '--model-dir',
+        models.modelsDir,
+        '--embedding-model',
+        BOW_MODEL,
+        '--provider',
+        'embedded',
+        '--model',
+        GGUF,
+      ],
       { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, QUIRE_ANSWER_TOKENS: '4000' } },
     );
     let deltas = 0;
@@ -101,13 +151,19 @@ describe('chat with the embedded stories260K model', () => {
           resolve();
         }
       });
-      child.on('exit', () => reject(new Error(`ask exited before it could be killed (${deltas} deltas)`)));
+      child.on('exit', () =>
+        reject(new Error(`ask exited before it could be killed (${deltas} deltas)`)),
+      );
     });
     const store = new ConversationStore(data);
     const [conversation] = store.listConversations();
     const [question, answer] = store.listMessages(conversation!.id);
     expect(question).toMatchObject({ role: 'user', status: 'complete' });
-    expect(answer).toMatchObject({ role: 'assistant', status: 'interrupted', finishReason: 'interrupted' });
+    expect(answer).toMatchObject({
+      role: 'assistant',
+      status: 'interrupted',
+      finishReason: 'interrupted',
+    });
     expect(answer!.text.length).toBeGreaterThan(0);
     store.close();
   });

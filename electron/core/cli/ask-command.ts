@@ -9,13 +9,21 @@ export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--provider 
   Answers from your documents, streaming to stdout. Without --provider, the provider in settings is used;
   with none configured, Quire shows the best passages (search mode).`;
 
-function providerFromFlags(values: { provider?: string; model?: string; 'base-url'?: string }): ProviderSettings | null {
+function providerFromFlags(values: {
+  provider?: string;
+  model?: string;
+  'base-url'?: string;
+}): ProviderSettings | null {
   if (!values.provider) return null;
   const kind = values.provider;
   const raw =
     kind === 'embedded'
       ? { kind, modelPath: path.resolve(values.model ?? '') }
-      : { kind, model: values.model ?? '', ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}) };
+      : {
+          kind,
+          model: values.model ?? '',
+          ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+        };
   return ProviderSettingsSchema.parse(raw);
 }
 
@@ -35,14 +43,18 @@ export async function askCommand(argv: string[]): Promise<number> {
   const out = createOutput(values.json);
   const question = positionals.join(' ').trim();
   if (!question) {
-    out.error('Ask a question, e.g. npm run quire -- ask "What does the contract say about termination?"');
+    out.error(
+      'Ask a question, e.g. npm run quire -- ask "What does the contract say about termination?"',
+    );
     return 2;
   }
   let provider: ProviderSettings | null;
   try {
     provider = providerFromFlags(values);
   } catch {
-    out.error('--provider is embedded, ollama, openai or anthropic; embedded needs --model <file.gguf>, the others --model <name>.');
+    out.error(
+      '--provider is embedded, ollama, openai or anthropic; embedded needs --model <file.gguf>, the others --model <name>.',
+    );
     return 2;
   }
   const core = await createQuireCore({
@@ -50,15 +62,25 @@ export async function askCommand(argv: string[]): Promise<number> {
     dataDir: resolveDataDir(values.data),
     startIndexing: false,
     ...(provider ? { providerOverride: provider } : {}),
-    ...(process.env.QUIRE_ANSWER_TOKENS ? { chat: { maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS) } } : {}),
+    ...(process.env.QUIRE_ANSWER_TOKENS
+      ? { chat: { maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS) } }
+      : {}),
   });
   try {
-    const sent = await core.dispatch('chat.send', { text: question, ...(values.conversation ? { conversationId: values.conversation } : {}) }, { transport: 'memory', connection: null });
+    const sent = await core.dispatch(
+      'chat.send',
+      { text: question, ...(values.conversation ? { conversationId: values.conversation } : {}) },
+      { transport: 'memory', connection: null },
+    );
     if (!sent.ok) {
       out.error(sent.error.message, { error: sent.error });
       return 1;
     }
-    const { stream, conversationId, messageId } = sent.value as { stream: string; conversationId: string; messageId: string };
+    const { stream, conversationId, messageId } = sent.value as {
+      stream: string;
+      conversationId: string;
+      messageId: string;
+    };
     const outcome = await new Promise<StreamEvent>((resolve) => {
       const sub = core.hub.subscribe(stream, {
         afterSeq: 0,
@@ -67,7 +89,8 @@ export async function askCommand(argv: string[]): Promise<number> {
       const handle = (event: StreamEvent) => {
         if (values.json) out.line('', { event });
         else if (event.type === 'message.delta') process.stdout.write(event.data.text);
-        else if (event.type === 'step' && event.data.status === 'running') process.stderr.write(`… ${event.data.label}\n`);
+        else if (event.type === 'step' && event.data.status === 'running')
+          process.stderr.write(`… ${event.data.label}\n`);
         if (event.type === 'message.end' || event.type === 'message.error') {
           sub.unsubscribe();
           resolve(event);
@@ -78,7 +101,8 @@ export async function askCommand(argv: string[]): Promise<number> {
     const message = core.conversations.getMessage(messageId);
     if (!values.json) {
       process.stdout.write('\n');
-      if (outcome.type === 'message.error') out.error(`\n${outcome.data.message} [${outcome.data.code}]`);
+      if (outcome.type === 'message.error')
+        out.error(`\n${outcome.data.message} [${outcome.data.code}]`);
       for (const source of message?.sources ?? []) {
         if (message?.mode === 'answer' && !message.citations.includes(source.n)) continue;
         const page = source.pageStart ? `, page ${source.pageStart}` : '';

@@ -14,7 +14,12 @@ type Mode = 'hybrid' | 'vector' | 'text';
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...SHARED_OPTIONS, mode: { type: 'string', default: 'all' }, qrels: { type: 'string' }, limit: { type: 'string' } },
+    options: {
+      ...SHARED_OPTIONS,
+      mode: { type: 'string', default: 'all' },
+      qrels: { type: 'string' },
+      limit: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -24,7 +29,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     out.error('Name a BEIR folder (with corpus.jsonl, queries.jsonl and qrels/).');
     return 2;
   }
-  const modes: Mode[] = values.mode === 'all' ? ['text', 'vector', 'hybrid'] : [values.mode as Mode];
+  const modes: Mode[] =
+    values.mode === 'all' ? ['text', 'vector', 'hybrid'] : [values.mode as Mode];
   if (!modes.every((m) => ['hybrid', 'vector', 'text'].includes(m))) {
     out.error('--mode is hybrid, vector, text or all.');
     return 2;
@@ -34,11 +40,17 @@ export async function evalCommand(argv: string[]): Promise<number> {
   try {
     qrelsText = await fs.readFile(qrelsPath, 'utf8');
   } catch {
-    out.error(`No relevance judgements at ${qrelsPath}. Pass --qrels <file> (e.g. qrels/train.tsv).`);
+    out.error(
+      `No relevance judgements at ${qrelsPath}. Pass --qrels <file> (e.g. qrels/train.tsv).`,
+    );
     return 2;
   }
   const qrels = parseQrels(qrelsText);
-  const queries = new Map(parseJsonl<{ _id: string; text: string }>(await fs.readFile(path.join(dir, 'queries.jsonl'), 'utf8')).map((q) => [String(q._id), q.text]));
+  const queries = new Map(
+    parseJsonl<{ _id: string; text: string }>(
+      await fs.readFile(path.join(dir, 'queries.jsonl'), 'utf8'),
+    ).map((q) => [String(q._id), q.text]),
+  );
   let judged = [...qrels.keys()].filter((id) => queries.has(id));
   if (values.limit) judged = judged.slice(0, Number(values.limit));
 
@@ -47,16 +59,20 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const core = await createQuireCore({ ...coreOptionsFrom(values), dataDir });
   try {
     // One document per corpus entry, named by its id, so hits map back to BEIR ids.
-    const corpus = parseJsonl<{ _id: string; title?: string; text?: string }>(await fs.readFile(path.join(dir, 'corpus.jsonl'), 'utf8'));
+    const corpus = parseJsonl<{ _id: string; title?: string; text?: string }>(
+      await fs.readFile(path.join(dir, 'corpus.jsonl'), 'utf8'),
+    );
     await fs.mkdir(corpusDir, { recursive: true });
     const existing = new Set(await fs.readdir(corpusDir));
     for (const doc of corpus) {
       const name = `${String(doc._id).replace(/[^A-Za-z0-9_.-]/g, '_')}.txt`;
-      if (!existing.has(name)) await fs.writeFile(path.join(corpusDir, name), `${doc.title ?? ''}\n\n${doc.text ?? ''}\n`);
+      if (!existing.has(name))
+        await fs.writeFile(path.join(corpusDir, name), `${doc.title ?? ''}\n\n${doc.text ?? ''}\n`);
     }
     const started = Date.now();
     const added = await core.library.add([corpusDir]);
-    if (added.added.length) out.line(`indexing ${added.added.length} documents…`, { indexing: added.added.length });
+    if (added.added.length)
+      out.line(`indexing ${added.added.length} documents…`, { indexing: added.added.length });
     await core.library.whenIdle();
     const indexMs = Date.now() - started;
 
@@ -87,9 +103,22 @@ export async function evalCommand(argv: string[]): Promise<number> {
         latencyP95Ms: Math.round(percentile(latencies, 0.95) * 10) / 10,
         queries: at10.queries,
       };
-      out.line(`${mode.padEnd(6)} nDCG@10 ${round(at10.ndcg)}  R@10 ${round(at10.recall)}  R@100 ${round(at100.recall)}  p50 ${Math.round(percentile(latencies, 0.5))} ms`, { mode, ...(results[mode] as object) });
+      out.line(
+        `${mode.padEnd(6)} nDCG@10 ${round(at10.ndcg)}  R@10 ${round(at10.recall)}  R@100 ${round(at100.recall)}  p50 ${Math.round(percentile(latencies, 0.5))} ms`,
+        { mode, ...(results[mode] as object) },
+      );
     }
-    console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), qrels: qrelsPath, embeddingModel: core.model.modelId, modelHasWeights: core.model.hasWeights, documents: corpus.length, indexMs, results }));
+    console.log(
+      JSON.stringify({
+        dataset: path.basename(path.resolve(dir)),
+        qrels: qrelsPath,
+        embeddingModel: core.model.modelId,
+        modelHasWeights: core.model.hasWeights,
+        documents: corpus.length,
+        indexMs,
+        results,
+      }),
+    );
     return 0;
   } finally {
     await core.close();

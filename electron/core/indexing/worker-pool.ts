@@ -47,7 +47,10 @@ export function indexingWorkerEntry(): { url: URL; fromSource: boolean } {
   const here = import.meta.url;
   if (/\.ts($|\?)/.test(here)) return { url: new URL('./worker-entry.ts', here), fromSource: true };
   // The bundle may place this module in out/main or in out/main/chunks.
-  const candidates = [new URL('./indexing-worker.js', here), new URL('../indexing-worker.js', here)];
+  const candidates = [
+    new URL('./indexing-worker.js', here),
+    new URL('../indexing-worker.js', here),
+  ];
   return { url: candidates.find((u) => existsSync(u)) ?? candidates[0]!, fromSource: false };
 }
 

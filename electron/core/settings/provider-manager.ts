@@ -12,7 +12,12 @@ export class ProviderManager {
   private current: { key: string; provider: Promise<LlmProvider | null> } | null = null;
 
   constructor(
-    private readonly options: { dataDir: string; safeStorage?: SafeStorageLike; keychain?: boolean; log?: (m: string) => void },
+    private readonly options: {
+      dataDir: string;
+      safeStorage?: SafeStorageLike;
+      keychain?: boolean;
+      log?: (m: string) => void;
+    },
   ) {}
 
   secretStore(): Promise<SecretStore> {
@@ -30,7 +35,10 @@ export class ProviderManager {
     const key = JSON.stringify(settings);
     if (this.current?.key !== key) {
       const previous = this.current;
-      this.current = { key, provider: this.secretStore().then((secrets) => createProvider(settings, { secrets })) };
+      this.current = {
+        key,
+        provider: this.secretStore().then((secrets) => createProvider(settings, { secrets })),
+      };
       void previous?.provider.then((p) => p?.dispose()).catch(() => {});
     }
     return this.current.provider;
@@ -39,7 +47,8 @@ export class ProviderManager {
   /** A throwaway provider for "Test connection", so testing never disturbs the live one. */
   async test(requested: ProviderSettings) {
     const settings = withThreadDefault(requested);
-    if (settings.kind === 'none') return { ok: true as const, detail: 'Search-only mode: answers show the passages found.' };
+    if (settings.kind === 'none')
+      return { ok: true as const, detail: 'Search-only mode: answers show the passages found.' };
     const provider = await createProvider(settings, { secrets: await this.secretStore() });
     try {
       return provider ? await provider.test() : { ok: true as const, detail: 'No provider.' };

@@ -4,9 +4,20 @@ import type { Handlers } from '../rpc/dispatch';
 import type { ProviderManager } from './provider-manager';
 import type { SettingsFile } from './settings-file';
 
-type SettingsHandlers = Pick<Handlers, 'settings.get' | 'settings.update' | 'settings.setApiKey' | 'settings.clearApiKey' | 'providers.test'>;
+type SettingsHandlers = Pick<
+  Handlers,
+  | 'settings.get'
+  | 'settings.update'
+  | 'settings.setApiKey'
+  | 'settings.clearApiKey'
+  | 'providers.test'
+>;
 
-export function createSettingsHandlers(settings: SettingsFile, providers: ProviderManager, onChange: () => void): SettingsHandlers {
+export function createSettingsHandlers(
+  settings: SettingsFile,
+  providers: ProviderManager,
+  onChange: () => void,
+): SettingsHandlers {
   async function view(): Promise<SettingsView> {
     const secrets = await providers.secretStore();
     const current = settings.get();
