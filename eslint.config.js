@@ -78,10 +78,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer talks only to the typed transport.' }],
+          // Bare builtin names go in `paths` (exact match), so shared/events is not mistaken for 'events'.
+          paths: [
+            { name: 'electron', message: 'The renderer talks only to the typed transport.' },
+            ...nodeBuiltins
+              .filter((n) => !n.includes('*'))
+              .map((name) => ({ name, message: 'renderer/ cannot use Node modules.' })),
+          ],
           patterns: [
             { group: ['**/electron/**', 'electron/*'], message: 'renderer/ imports only shared/.' },
-            { group: nodeBuiltins, message: 'renderer/ cannot use Node modules.' },
+            { group: ['node:*'], message: 'renderer/ cannot use Node modules.' },
           ],
         },
       ],

@@ -272,7 +272,10 @@ describe('health and errors', () => {
   });
 
   it('refuses to open a table whose manifest is damaged, with table_damaged', async () => {
-    await store.replaceDocumentChunks('d1', makeChunks(5, (i) => `passage ${i}`));
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(5, (i) => `passage ${i}`),
+    );
     await store.close();
     const versions = join(dir, 'chunks.lance', '_versions');
     for (const file of await readdir(versions)) await writeFile(join(versions, file), 'garbage');

@@ -1,9 +1,4 @@
-/**
- * The event schema's types for the renderer. The layering lint bans the Node builtin
- * `events`, and its pattern also matches `shared/events` (a false positive), so the
- * renderer takes these types from here. Types only: nothing from Node can leak in.
- */
-// eslint-disable-next-line no-restricted-imports
+/** The event schema's types for the renderer, in one place. */
 export type {
   Conversation,
   EventData,
