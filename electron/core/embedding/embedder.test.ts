@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isQuireError } from '../../../shared/errors';
 import { createEmbedder, type Embedder } from './embedder';
 import { expectBatchingKeepsOrder, expectRetrievalBehaviour } from './embedding-checks';
-import { BOW, rowNorms, testModels } from './test-fixtures';
+import { BOW, DOC_A, DOC_B, QUERY, rowNorms, testModels } from './test-fixtures';
 
 describe('createEmbedder (native backend, in this thread)', () => {
   let modelsDir = '';
@@ -26,6 +26,21 @@ describe('createEmbedder (native backend, in this thread)', () => {
     expect(embedder.backend).toBe('native');
     expect(embedder.modelId).toBe(BOW);
     await expectRetrievalBehaviour(embedder);
+  });
+
+  it("matches transformers.js's own mean pooling and normalization", async () => {
+    const { pipeline } = await import('@huggingface/transformers');
+    const texts = [DOC_A, DOC_B, QUERY, 'short'];
+    const reference = await pipeline('feature-extraction', BOW, {
+      dtype: 'fp32',
+      local_files_only: true,
+    });
+    const expected = (await reference(texts, { pooling: 'mean', normalize: true }))
+      .data as Float32Array;
+    const actual = await embedder.embed(texts);
+    expect(actual.length).toBe(expected.length);
+    for (let i = 0; i < actual.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, 5);
+    await reference.dispose();
   });
 
   it('keeps each vector at its text position across sorted batches', async () => {

@@ -7,6 +7,7 @@ import {
   modelUnavailable,
   type ModelDtype,
 } from './model-location';
+import { meanPoolNormalize } from './mean-pool';
 import { loadTransformers, type EmbeddingBackend, type Transformers } from './transformers-runtime';
 
 export type { EmbeddingBackend } from './transformers-runtime';
@@ -48,14 +49,15 @@ const DEFAULT_MAX_SEQUENCE_LENGTH = 256;
 export const DEFAULT_BATCH_SIZE = 8;
 export const DEFAULT_THREADS = 1;
 
-type OutputTensor = { dims: number[]; data: Float32Array; dispose?: () => void };
+type TensorLike = { dims: number[]; data: ArrayLike<number | bigint>; dispose?: () => void };
 type Tokenizer = {
+  (texts: string[], options: { padding: boolean; truncation: boolean }): Record<string, TensorLike>;
   model_max_length: number;
   encode(text: string, options?: { add_special_tokens?: boolean }): number[];
 };
 type FeaturePipeline = {
-  (texts: string[], options: { pooling: 'mean'; normalize: boolean }): Promise<OutputTensor>;
   tokenizer: Tokenizer;
+  model: (inputs: Record<string, TensorLike>) => Promise<Record<string, TensorLike | undefined>>;
   dispose(): Promise<void>;
 };
 
@@ -150,7 +152,8 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
 
 /**
  * Sorts texts by length so each batch pads to a similar length (padding is pure waste), runs the
- * batches, and writes each vector back at its text's original position.
+ * batches, and writes each vector back at its text's original position. Tokenizer and model are
+ * called as the feature-extraction pipeline calls them; only the pooling is our own.
  */
 async function embedBatches(
   pipe: FeaturePipeline,
@@ -163,19 +166,22 @@ async function embedBatches(
   let dims = knownDims;
   let out = new Float32Array(texts.length * dims);
   for (let start = 0; start < order.length; start += batchSize) {
-    const indices = order.slice(start, start + batchSize);
-    const tensor = await pipe(
-      indices.map((i) => texts[i]!),
-      { pooling: 'mean', normalize: true },
+    const rows = order.slice(start, start + batchSize);
+    const inputs = pipe.tokenizer(
+      rows.map((i) => texts[i]!),
+      { padding: true, truncation: true },
     );
+    const outputs = await pipe.model(inputs);
+    const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+    const mask = inputs.attention_mask;
+    if (!hidden || !mask) throw new Error('the model gave no token embeddings');
+    const [batch = 0, seq = 0, width = 0] = hidden.dims;
     if (dims === 0) {
-      dims = tensor.dims[1] ?? 0;
+      dims = width;
       out = new Float32Array(texts.length * dims);
     }
-    indices.forEach((original, row) =>
-      out.set(tensor.data.subarray(row * dims, (row + 1) * dims), original * dims),
-    );
-    tensor.dispose?.();
+    meanPoolNormalize(hidden.data as Float32Array, mask.data, { batch, seq, dims }, out, rows);
+    for (const tensor of [hidden, ...Object.values(inputs)]) tensor.dispose?.();
   }
   return out;
 }

@@ -20,28 +20,29 @@ export type VectorIndexPolicy = {
 /*
  * Chosen with bench/retrieval-ann.ts: 100k clustered 384-d chunks (5% pending), 2 vCPU
  * AMD EPYC, Node 20, LanceDB 0.22.3, the CPU shared with other jobs (load average 4-11,
- * which inflates every latency here; p50 is through search(), documents lookup included):
- *   exact flat scan                         p50 414-488 ms (~4-5 us per row)
- *   IVF_HNSW_SQ m16 efC100, ef 80 (chosen)  recall@10 0.979, p50 15.1 ms (load 9.5)
- *     (its build: 49-109 s at 100k rows)
- *   IVF_HNSW_SQ ef 80 + refine 2            recall@10 1.000, p50 17.4 ms (load 9.4)
- *   IVF_HNSW_SQ ef 40                       recall@10 0.973, p50 15.9 ms (load 8.9)
- *   IVF_HNSW_SQ ef 20                       recall@10 0.909, p50 17.0 ms (load 8.3)
- *   IVF_FLAT 158 parts, nprobes 5           recall@10 1.000, p50 35 ms (load 8), build 9 s
- *   IVF_PQ 4-bit x96, nprobes 5 + refine 5  recall@10 1.000, p50 24 ms (load 4), build 310 s
+ * which inflates every latency here; p50 is through search(), documents lookup included).
+ * IVF_HNSW_SQ (1 partition, m 16, efConstruction 100), three runs at load ~9 / ~4.5 / ~6:
+ *   ef 20                recall@10 0.909-0.917  p50 17.0 / 14.4 / 12.5 ms
+ *   ef 40 (chosen)       recall@10 0.973-0.976  p50 15.9 / 15.5 / 12.0 ms
+ *   ef 80                recall@10 0.978-0.979  p50 15.1 / 15.4 / 15.3 ms
+ *   ef 40 + refine 2     recall@10 0.993-0.997  p50 17.8 / 16.0 / 16.0 ms
+ *   ef 80 + refine 2     recall@10 1.000        p50 17.4 / 18.6 / 20.0 ms
+ *   build 36-109 s at 100k rows (14 s at 20k); exact flat scan p50 287-488 ms.
+ * Alternatives, one run each (before the has_vector bitmap index, worth ~4 ms):
+ *   IVF_FLAT 158 parts, nprobes 5           recall@10 1.000  p50 35 ms (load 8), build 9 s
+ *   IVF_PQ 4-bit x96, nprobes 5 + refine 5  recall@10 1.000  p50 24 ms (load 4), build 310 s
  *   IVF_PQ 4-bit x96, nprobes 5, no refine  recall@10 0.742
- * (IVF rows were measured before the has_vector bitmap index existed, worth ~4 ms.)
  * HNSW latency barely moves with ef (the floor is per-query overhead on a busy CPU), its
  * recall does not hinge on clusters lining up with IVF partitions, and it builds far faster
- * than PQ. Refine buys the last 2% of recall for ~2 ms. Below ~5k rows a flat scan is exact
- * and about as fast (~15 ms at 5k rows), so no index until then.
+ * than PQ. Hybrid search asks for 4k candidates, which raises ef to 40 anyway. Below ~5k
+ * rows a flat scan is exact and about as fast (~15 ms at 5k rows), so no index until then.
  */
 export const DEFAULT_VECTOR_INDEX: VectorIndexPolicy = {
   minRows: 5_000,
   regrowFactor: 2,
   build: () =>
     Index.hnswSq({ distanceType: 'cosine', numPartitions: 1, m: 16, efConstruction: 100 }),
-  query: { nprobes: 1, refineFactor: null, ef: 80 },
+  query: { nprobes: 1, refineFactor: null, ef: 40 },
 };
 
 export async function hasVectorIndex(table: Table): Promise<boolean> {
