@@ -19,7 +19,11 @@ it('a watched folder picks up added, changed and deleted files, and is watched a
   const folder = path.join(dir, 'watched');
   const [first] = writeNotes(folder, 2);
   core = await makeTestCore(path.join(dir, 'data'));
-  const watched = await core.dispatch('library.watch', { folder }, { transport: 'memory', connection: null });
+  const watched = await core.dispatch(
+    'library.watch',
+    { folder },
+    { transport: 'memory', connection: null },
+  );
   expect(watched).toMatchObject({ ok: true, value: { watchedFolders: [folder] } });
   await core.library.whenIdle();
   expect(core.library.snapshot().totals.documents).toBe(2);
@@ -30,19 +34,23 @@ it('a watched folder picks up added, changed and deleted files, and is watched a
 
   fs.writeFileSync(first!, '# Changed\n\nNow it is about volcanoes.\n');
   const firstId = core.library.registry.byPath(first!)!.id;
-  await waitFor(() => core!.library.registry.get(firstId)?.status === 'ready' && core!.library.registry.get(firstId)!.chunks === 1, 30_000);
+  await waitFor(
+    () =>
+      core!.library.registry.get(firstId)?.status === 'ready' &&
+      core!.library.registry.get(firstId)!.chunks === 1,
+    30_000,
+  );
   await core.library.whenIdle();
-  expect((await core.store.lance.getChunks(firstId)).map((c) => c.text).join(' ')).toContain('volcanoes');
+  expect((await core.store.lance.getChunks(firstId)).map((c) => c.text).join(' ')).toContain(
+    'volcanoes',
+  );
 
   fs.rmSync(added);
   await waitFor(() => core!.library.registry.byPath(added) === undefined, 30_000);
 
   await core.close();
   const whileClosed = path.join(folder, 'while-closed.md');
-  fs.writeFileSync(whileClosed, '# Offline
-
-Written while Quire was closed.
-');
+  fs.writeFileSync(whileClosed, '# Offline\n\nWritten while Quire was closed.\n');
   core = await makeTestCore(path.join(dir, 'data'));
   expect(core.library.snapshot().watchedFolders).toEqual([folder]);
   await waitFor(() => core!.library.registry.byPath(whileClosed)?.status === 'ready', 30_000);
