@@ -100,7 +100,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingModel: model.modelId,
     log,
   });
-  const watcher = new FolderWatcher(library);
+  const watcher = new FolderWatcher(library, 500, (m) => log('warn', m));
   const retriever = createRetriever({
     store: store.lance,
     pool,

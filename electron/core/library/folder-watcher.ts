@@ -17,12 +17,19 @@ export class FolderWatcher {
   constructor(
     private readonly library: LibraryService,
     private readonly debounceMs = 500,
+    private readonly log?: (message: string) => void,
   ) {}
 
-  /** Restarts watching the folders saved in the registry. */
+  /** Restarts watching the saved folders and catches up on what changed while Quire was closed. */
   async restore(): Promise<void> {
-    for (const folder of this.library.registry.watchedFolders)
-      await this.startWatcher(folder).catch(() => {});
+    for (const folder of this.library.registry.watchedFolders) {
+      await this.startWatcher(folder).catch((e: unknown) =>
+        this.log?.(`cannot watch ${folder}: ${String(e)}`),
+      );
+      void this.library
+        .add([folder])
+        .catch((e: unknown) => this.log?.(`cannot rescan ${folder}: ${String(e)}`));
+    }
   }
 
   async watch(folder: string): Promise<string[]> {
