@@ -63,7 +63,12 @@ export async function askCommand(argv: string[]): Promise<number> {
     startIndexing: false,
     ...(provider ? { providerOverride: provider } : {}),
     ...(process.env.QUIRE_ANSWER_TOKENS
-      ? { chat: { maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS) } }
+      ? {
+          chat: {
+            maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS),
+            checkpointMs: Number(process.env.QUIRE_CHECKPOINT_MS ?? 1000),
+          },
+        }
       : {}),
   });
   try {

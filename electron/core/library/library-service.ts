@@ -234,11 +234,19 @@ export class LibraryService {
   }
 
   private checkIdle() {
-    if (!this.isIdle()) return;
+    if (!this.isIdle() || this.idleWaiters.length === 0) {
+      if (this.isIdle()) void this.options.store.maybeOptimize(true).catch(() => {});
+      return;
+    }
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
-    void this.options.store.maybeOptimize(true).catch(() => {});
+    // Compact once the queue drains, then report idle: callers see a settled index.
+    void this.options.store
+      .maybeOptimize(true)
+      .catch(() => {})
+      .then(() => {
+        for (const resolve of waiters) resolve();
+      });
   }
 
   private startIndexing(doc: DocumentRecord): void {
