@@ -4,7 +4,8 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from
 import { createQuireCore, type QuireCore } from '../core/quire-core';
 import { registerIpcHandlers } from './ipc';
 import { usableSafeStorage } from './safe-storage-secret-store';
-import { isAppUrl, isSafeExternalUrl, secureWindowOptions } from './window-options';
+import { createAppWindow, restrictPermissions } from './window-factory';
+import { isAppUrl } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const preloadPath = path.join(here, '../preload/index.cjs');
@@ -15,26 +16,18 @@ const appUrl =
 let core: QuireCore | null = null;
 
 function createMainWindow(): BrowserWindow {
-  const window = new BrowserWindow(secureWindowOptions(preloadPath));
-  window.once('ready-to-show', () => window.show());
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, appUrl)) event.preventDefault();
+  return createAppWindow({
+    BrowserWindow,
+    openExternal: (url) => shell.openExternal(url),
+    preloadPath,
+    appUrl,
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  void window.loadURL(appUrl);
-  return window;
 }
 
 app.enableSandbox();
 
 app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
-    callback(false),
-  );
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  restrictPermissions(session.defaultSession);
   core = await createQuireCore({
     dataDir: app.getPath('userData'),
     transport: 'ipc',
