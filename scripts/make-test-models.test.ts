@@ -19,7 +19,8 @@ describe('makeTestModels', () => {
   it('lays each model out as transformers.js expects for a local model', async () => {
     expect(models.bowDir).toBe(join(dir, 'quire-test', 'bow'));
     expect(models.minilmDir).toBe(join(dir, 'quire-test', 'minilm-shape'));
-    for (const modelDir of [models.bowDir, models.minilmDir]) {
+    expect(models.rerankerDir).toBe(join(dir, 'quire-test', 'bow-reranker'));
+    for (const modelDir of [models.bowDir, models.minilmDir, models.rerankerDir]) {
       for (const file of [
         'config.json',
         'tokenizer.json',
@@ -35,6 +36,50 @@ describe('makeTestModels', () => {
       };
       expect(config.model_type).toBe('bert');
     }
+  });
+
+  it('makes bow-reranker a sequence classifier whose score rises with shared word-pieces', async () => {
+    const config = JSON.parse(await readFile(join(models.rerankerDir, 'config.json'), 'utf8')) as {
+      architectures: string[];
+      num_labels: number;
+      id2label: Record<string, string>;
+    };
+    expect(config.architectures).toEqual(['BertForSequenceClassification']);
+    expect(config.num_labels).toBe(1);
+    expect(Object.keys(config.id2label)).toHaveLength(1);
+
+    const session = await ort.InferenceSession.create(
+      join(models.rerankerDir, 'onnx', 'model.onnx'),
+    );
+    expect(session.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+    expect(session.outputNames).toEqual(['logits']);
+    // [CLS] a b [SEP] <segment B> [SEP] [PAD]: B repeats A's pieces, half of them, or none.
+    const rows = [
+      [101, 2000, 3000, 102, 2000, 3000, 102, 0],
+      [101, 2000, 3000, 102, 2000, 4000, 102, 0],
+      [101, 2000, 3000, 102, 5000, 6000, 102, 0],
+      [101, 2000, 3000, 102, 102, 0, 0, 0],
+    ];
+    const types = [
+      [0, 0, 0, 0, 1, 1, 1, 0],
+      [0, 0, 0, 0, 1, 1, 1, 0],
+      [0, 0, 0, 0, 1, 1, 1, 0],
+      [0, 0, 0, 0, 1, 0, 0, 0],
+    ];
+    const tensor = (values: number[][]) =>
+      new ort.Tensor('int64', BigInt64Array.from(values.flat().map(BigInt)), [4, 8]);
+    const { logits } = await session.run({
+      input_ids: tensor(rows),
+      attention_mask: tensor(rows.map((r) => r.map((id) => (id === 0 ? 0 : 1)))),
+      token_type_ids: tensor(types),
+    });
+    await session.release();
+    expect(logits!.dims).toEqual([4, 1]);
+    const [same, half, none, empty] = Array.from(logits!.data as Float32Array);
+    expect(same).toBeCloseTo(10, 4);
+    expect(half).toBeGreaterThan(none! + 3);
+    expect(Math.abs(none!)).toBeLessThan(3);
+    expect(empty).toBe(0);
   });
 
   it("gives minilm-shape exactly MiniLM-L6's parameter count (no pooler), so it costs the same", async () => {

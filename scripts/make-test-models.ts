@@ -1,13 +1,20 @@
-// Writes the small ONNX embedding models that tests and benches use, beside MiniLM's real tokenizer.
+// Writes the small ONNX models that tests and benches use, beside MiniLM's real tokenizer.
 // Usage: tsx scripts/make-test-models.ts <dir>
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BOW_DIMS, MINILM_SHAPE, buildBowModel, buildMiniLmShapeModel } from './test-model-graphs';
+import {
+  BOW_DIMS,
+  MINILM_SHAPE,
+  buildBowModel,
+  buildBowRerankerModel,
+  buildMiniLmShapeModel,
+} from './test-model-graphs';
 
 export const BOW_MODEL_ID = 'quire-test/bow';
 export const MINILM_SHAPE_MODEL_ID = 'quire-test/minilm-shape';
+export const BOW_RERANKER_MODEL_ID = 'quire-test/bow-reranker';
 const SEED = 20250409;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,20 +28,22 @@ const TOKENIZER_FILES = [
 ];
 
 export type TestModels = {
-  /** Pass this as `localModelPath`; the model ids are BOW_MODEL_ID and MINILM_SHAPE_MODEL_ID. */
+  /** Pass this as `localModelPath`; the model ids are the *_MODEL_ID constants. */
   modelsDir: string;
   bowDir: string;
   minilmDir: string;
+  rerankerDir: string;
 };
 
 /**
- * Makes `<dir>/quire-test/bow` and `<dir>/quire-test/minilm-shape`. The output is deterministic,
+ * Makes `<dir>/quire-test/bow`, `<dir>/quire-test/minilm-shape` and `<dir>/quire-test/bow-reranker`. The output is deterministic,
  * and a file whose content hash already matches is not rewritten, so calling this is cheap.
  */
 export async function makeTestModels(dir: string): Promise<TestModels> {
   const modelsDir = resolve(dir);
   const bowDir = join(modelsDir, BOW_MODEL_ID);
   const minilmDir = join(modelsDir, MINILM_SHAPE_MODEL_ID);
+  const rerankerDir = join(modelsDir, BOW_RERANKER_MODEL_ID);
   const baseConfig = JSON.parse(
     await readFile(join(MINILM_TOKENIZER_DIR, 'config.json'), 'utf8'),
   ) as Record<string, unknown>;
@@ -48,11 +57,24 @@ export async function makeTestModels(dir: string): Promise<TestModels> {
     { ...baseConfig, _name_or_path: MINILM_SHAPE_MODEL_ID, hidden_size: MINILM_SHAPE.hidden },
     () => buildMiniLmShapeModel(SEED),
   );
-  return { modelsDir, bowDir, minilmDir };
+  await writeModelDir(
+    rerankerDir,
+    {
+      ...baseConfig,
+      _name_or_path: BOW_RERANKER_MODEL_ID,
+      hidden_size: BOW_DIMS,
+      architectures: ['BertForSequenceClassification'],
+      num_labels: 1,
+      id2label: { 0: 'LABEL_0' },
+      label2id: { LABEL_0: 0 },
+    },
+    () => buildBowRerankerModel(SEED),
+  );
+  return { modelsDir, bowDir, minilmDir, rerankerDir };
 }
 
 // Bump when the graphs or the weights change, so that stale models on disk get rebuilt.
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const STAMP_FILE = '.quire-test-model.json';
 type Stamp = { generator: number; seed: number; model: string };
 // transformers.js loads `onnx/model.onnx` for dtype fp32 (`onnx/model_quantized.onnx` for q8).

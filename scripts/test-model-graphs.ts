@@ -1,4 +1,4 @@
-// The two test embedding models: a bag of word-pieces, and a random-weight MiniLM-L6 look-alike.
+// The test models: a bag-of-word-pieces embedder and cross-encoder, and a random-weight MiniLM-L6 look-alike.
 import { FLOAT, GraphBuilder, INT64, hashSeed, randomFloats } from './onnx-graph';
 
 export const VOCAB_SIZE = 30522;
@@ -147,4 +147,64 @@ export function buildMiniLmShapeModel(seed: number, opset = 11): Uint8Array {
   g.op('Identity', [h], {}, 'last_hidden_state');
   g.output('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', hidden]);
   return g.encode(opset);
+}
+
+/** The scale of the reranker's logits: cosines in [-1, 1] become scores in [-10, 10]. */
+export const BOW_RERANKER_SCALE = 10;
+
+/**
+ * A cross-encoder with BERT sequence-classification I/O: logits [batch, 1] = scale · cosine
+ * between the summed word-piece rows of segment A (token_type 0) and of segment B (token_type 1).
+ * Padding and special tokens weigh nothing, so the score tracks how many word-pieces a passage
+ * shares with the query. Sums and means have the same cosine, so no division is needed.
+ */
+export function buildBowRerankerModel(seed: number): Uint8Array {
+  const g = new GraphBuilder('quire_test_bow_reranker');
+  const ids = g.input('input_ids', INT64, ['batch_size', 'sequence_length']);
+  const mask = g.input('attention_mask', INT64, ['batch_size', 'sequence_length']);
+  const types = g.input('token_type_ids', INT64, ['batch_size', 'sequence_length']);
+  g.floats(
+    'embeddings.word',
+    [VOCAB_SIZE, BOW_DIMS],
+    randomFloats(VOCAB_SIZE * BOW_DIMS, 1, hashSeed('bow_reranker.table', seed)),
+  );
+  const content = new Float32Array(VOCAB_SIZE).fill(1);
+  for (const id of SPECIAL_TOKEN_IDS) content[id] = 0;
+  g.floats('content_weight', [VOCAB_SIZE], content);
+  g.floats('f_one', [], new Float32Array([1]));
+  g.floats('f_eps', [], new Float32Array([1e-6]));
+  g.floats('f_scale', [], new Float32Array([BOW_RERANKER_SCALE]));
+  g.ints('axes_seq', [1], [1]);
+  g.ints('axes_last', [1], [-1]);
+
+  // Per-token weights [batch, seq]: attended, not special, and in the segment.
+  const tokenWeight = g.op('Mul', [
+    g.op('Cast', [mask], { to: FLOAT }),
+    g.op('Gather', ['content_weight', ids], { axis: 0 }),
+  ]);
+  const typeF = g.op('Cast', [types], { to: FLOAT });
+  const inA = g.op('Mul', [tokenWeight, g.op('Sub', ['f_one', typeF])]);
+  const inB = g.op('Mul', [tokenWeight, typeF]);
+
+  const rows = g.op('Gather', ['embeddings.word', ids], { axis: 0 });
+  const segmentSum = (weights: string): string =>
+    g.op(
+      'ReduceSum',
+      [g.op('Mul', [rows, g.op('Unsqueeze', [weights, 'axes_last'])]), 'axes_seq'],
+      {
+        keepdims: 0,
+      },
+    );
+  const a = segmentSum(inA);
+  const b = segmentSum(inB);
+  const dot = (x: string, y: string): string =>
+    g.op('ReduceSum', [g.op('Mul', [x, y]), 'axes_last'], { keepdims: 1 });
+  // eps keeps an empty segment at score 0 instead of NaN.
+  const norms = g.op('Mul', [
+    g.op('Sqrt', [g.op('Add', [dot(a, a), 'f_eps'])]),
+    g.op('Sqrt', [g.op('Add', [dot(b, b), 'f_eps'])]),
+  ]);
+  g.op('Mul', [g.op('Div', [dot(a, b), norms]), 'f_scale'], {}, 'logits');
+  g.output('logits', FLOAT, ['batch_size', 1]);
+  return g.encode();
 }
