@@ -22,6 +22,7 @@ import { ProviderManager } from './settings/provider-manager';
 import { createSettingsHandlers } from './settings/settings-handlers';
 import { SettingsFile } from './settings/settings-file';
 import type { SafeStorageLike } from './secrets';
+import type { ProviderTimeouts } from './providers';
 import { isRemoteProvider, type ProviderSettings } from '../../shared/settings';
 import { QUIRE_VERSION } from './version';
 import { CONVERSATIONS_STREAM } from '../../shared/streams';
@@ -45,6 +46,8 @@ export type QuireCoreOptions = {
   /** Benchmarks wrap the live provider to time each token it yields. */
   wrapProvider?: (provider: ChatProvider | null) => ChatProvider | null;
   chat?: { maxPromptTokens?: number; maxAnswerTokens?: number; checkpointMs?: number };
+  /** Provider connect and idle time-outs; each provider has its own defaults. */
+  providerTimeouts?: ProviderTimeouts;
   /** Electron's safeStorage, the fallback when no OS keychain answers. */
   safeStorage?: SafeStorageLike;
   /** false: do not probe the OS keychain (tests that do not need it). */
@@ -119,6 +122,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
   hub.registerSnapshotProvider(
     'chat',
     (stream) => conversations.getMessage(stream.slice('chat:'.length)) ?? null,
+    timeouts: options.providerTimeouts,
   );
   hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({
     conversations: conversations.listConversations(),

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { ProviderSettings } from '../../../shared/settings';
-import { createProvider, type LlmProvider } from '../providers';
+import { createProvider, type LlmProvider, type ProviderTimeouts } from '../providers';
 import { createSecretStore, type SafeStorageLike, type SecretStore } from '../secrets';
 
 /**
@@ -17,6 +17,8 @@ export class ProviderManager {
       safeStorage?: SafeStorageLike;
       keychain?: boolean;
       log?: (m: string) => void;
+      /** Connect and idle time-outs for every provider (tests shorten them). */
+      timeouts?: ProviderTimeouts;
     },
   ) {}
 
@@ -37,7 +39,9 @@ export class ProviderManager {
       const previous = this.current;
       this.current = {
         key,
-        provider: this.secretStore().then((secrets) => createProvider(settings, { secrets })),
+        provider: this.secretStore().then((secrets) =>
+          createProvider(settings, { secrets, timeouts: this.options.timeouts }),
+        ),
       };
       void previous?.provider.then((p) => p?.dispose()).catch(() => {});
     }
@@ -49,7 +53,10 @@ export class ProviderManager {
     const settings = withThreadDefault(requested);
     if (settings.kind === 'none')
       return { ok: true as const, detail: 'Search-only mode: answers show the passages found.' };
-    const provider = await createProvider(settings, { secrets: await this.secretStore() });
+    const provider = await createProvider(settings, {
+      secrets: await this.secretStore(),
+      timeouts: this.options.timeouts,
+    });
     try {
       return provider ? await provider.test() : { ok: true as const, detail: 'No provider.' };
     } finally {
