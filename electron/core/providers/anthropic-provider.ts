@@ -21,7 +21,7 @@ import {
   timeoutError,
   type ErrorContext,
 } from './provider-errors';
-import { DEFAULT_CONNECT_MS, DEFAULT_IDLE_MS, estimateTokens, StreamGuard } from './stream-guard';
+import { DEFAULT_CONNECT_MS, DEFAULT_IDLE_MS, estimateTokens, guardedStream } from './stream-guard';
 import type {
   ChatTurn,
   GenerateRequest,
@@ -142,16 +142,13 @@ export class AnthropicProvider implements LlmProvider {
       ...(system ? { system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
-    const guard = new StreamGuard(request.signal, this.idleMs);
-    let started = false;
     let stopped = false;
     let finish: 'stop' | 'length' = 'stop';
-    try {
-      const stream = await this.client(apiKey).messages.create(body, { signal: guard.signal });
-      started = true;
-      guard.arm();
-      for await (const event of stream) {
-        guard.arm();
+    const outcome = yield* guardedStream({
+      signal: request.signal,
+      idleMs: this.idleMs,
+      open: (signal) => this.client(apiKey).messages.create(body, { signal }),
+      onEvent: (event) => {
         if (event.type === 'message_start') {
           const u = event.message.usage;
           inputTokens =
@@ -165,21 +162,14 @@ export class AnthropicProvider implements LlmProvider {
           stopped = true;
         } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
           text += event.delta.text;
-          guard.pause();
-          yield event.delta.text;
-          guard.arm();
+          return event.delta.text;
         }
-      }
-    } catch (error) {
-      if (guard.cancelled) return result('cancelled');
-      if (guard.idleFired) throw timeoutError(ctx, 'idle', this.idleMs);
-      throw this.mapError(error, ctx, started);
-    } finally {
-      guard.dispose();
-      guard.abort();
-    }
-    if (guard.cancelled) return result('cancelled');
-    if (guard.idleFired) throw timeoutError(ctx, 'idle', this.idleMs);
+        return undefined;
+      },
+      idleError: () => timeoutError(ctx, 'idle', this.idleMs),
+      mapError: (error, started) => this.mapError(error, ctx, started),
+    });
+    if (outcome === 'cancelled') return result('cancelled');
     if (!stopped) throw droppedError(ctx);
     return result(finish);
   }

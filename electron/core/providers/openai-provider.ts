@@ -23,7 +23,7 @@ import {
   DEFAULT_IDLE_MS,
   DEFAULT_LOOPBACK_CONNECT_MS,
   estimateTokens,
-  StreamGuard,
+  guardedStream,
 } from './stream-guard';
 import type {
   GenerateRequest,
@@ -134,7 +134,6 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     if (request.signal.aborted) return result('cancelled');
     const apiKey = await this.apiKey();
     const ctx = this.errorContext(apiKey);
-    const guard = new StreamGuard(request.signal, this.idleMs);
     const body: ChatCompletionCreateParamsStreaming = {
       model: this.model,
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -147,39 +146,24 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     }
     if (request.temperature !== undefined) body.temperature = request.temperature;
 
-    let started = false;
     let finish: 'stop' | 'length' | undefined;
     let usage: OpenAI.CompletionUsage | undefined;
-    try {
-      const stream = await this.client(apiKey).chat.completions.create(body, {
-        signal: guard.signal,
-      });
-      started = true;
-      guard.arm();
-      for await (const chunk of stream) {
-        guard.arm();
+    const outcome = yield* guardedStream({
+      signal: request.signal,
+      idleMs: this.idleMs,
+      open: (signal) => this.client(apiKey).chat.completions.create(body, { signal }),
+      onEvent: (chunk) => {
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices?.[0];
         if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
-        const delta = choice?.delta?.content;
-        if (delta) {
-          text += delta;
-          guard.pause();
-          yield delta;
-          guard.arm();
-        }
-      }
-    } catch (error) {
-      if (guard.cancelled) return result('cancelled', usage);
-      if (guard.idleFired) throw timeoutError(ctx, 'idle', this.idleMs);
-      throw this.mapError(error, ctx, started);
-    } finally {
-      guard.dispose();
-      guard.abort(); // a consumer that stopped early closes the upstream request too
-    }
-    // The SDK ends quietly on abort, so the reason is read from the guard.
-    if (guard.cancelled) return result('cancelled', usage);
-    if (guard.idleFired) throw timeoutError(ctx, 'idle', this.idleMs);
+        const delta = choice?.delta?.content ?? undefined;
+        if (delta) text += delta;
+        return delta;
+      },
+      idleError: () => timeoutError(ctx, 'idle', this.idleMs),
+      mapError: (error, started) => this.mapError(error, ctx, started),
+    });
+    if (outcome === 'cancelled') return result('cancelled', usage);
     if (!finish) throw droppedError(ctx);
     return result(finish, usage);
   }

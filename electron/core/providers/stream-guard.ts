@@ -44,6 +44,50 @@ export class StreamGuard {
   }
 }
 
+/**
+ * Runs one upstream SDK stream under a StreamGuard: the idle timer re-arms on every event and
+ * pauses while the consumer holds a delta; the caller's abort ends it quietly as 'cancelled';
+ * an idle stall and any other failure become the provider's own QuireErrors. 'ended' means
+ * the stream closed by itself: the provider still checks that it really finished.
+ */
+export async function* guardedStream<Event>(options: {
+  signal: AbortSignal;
+  idleMs: number;
+  open: (signal: AbortSignal) => Promise<AsyncIterable<Event>>;
+  /** Reads one event; returns the text it carries, if any. */
+  onEvent: (event: Event) => string | undefined;
+  idleError: () => Error;
+  mapError: (error: unknown, started: boolean) => Error;
+}): AsyncGenerator<string, 'ended' | 'cancelled'> {
+  const guard = new StreamGuard(options.signal, options.idleMs);
+  let started = false;
+  try {
+    const stream = await options.open(guard.signal);
+    started = true;
+    guard.arm();
+    for await (const event of stream) {
+      guard.arm();
+      const text = options.onEvent(event);
+      if (text) {
+        guard.pause();
+        yield text;
+        guard.arm();
+      }
+    }
+  } catch (error) {
+    if (guard.cancelled) return 'cancelled';
+    if (guard.idleFired) throw options.idleError();
+    throw options.mapError(error, started);
+  } finally {
+    guard.dispose();
+    guard.abort(); // a consumer that stopped early closes the upstream request too
+  }
+  // SDKs end quietly on abort, so the reason is read from the guard.
+  if (guard.cancelled) return 'cancelled';
+  if (guard.idleFired) throw options.idleError();
+  return 'ended';
+}
+
 export const DEFAULT_CONNECT_MS = 30_000;
 // Local servers may load a multi-GB model before the first header: be patient with them.
 export const DEFAULT_LOOPBACK_CONNECT_MS = 120_000;
