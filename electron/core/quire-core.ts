@@ -20,7 +20,7 @@ import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
 import { ProviderManager } from './settings/provider-manager';
 import { createSettingsHandlers } from './settings/settings-handlers';
-import { SettingsFile } from './settings/settings-file';
+import { openSettingsStore, type SettingsBackendFactory } from './settings/settings-store';
 import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
 import { isRemoteProvider, type ProviderSettings } from '../../shared/settings';
@@ -52,6 +52,8 @@ export type QuireCoreOptions = {
   safeStorage?: SafeStorageLike;
   /** false: do not probe the OS keychain (tests that do not need it). */
   keychain?: boolean;
+  /** The app's electron-store; headless mode uses conf. Both read the same settings file. */
+  settingsBackend?: SettingsBackendFactory;
 };
 
 /**
@@ -66,7 +68,11 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const log = (level: 'info' | 'warn' | 'error', message: string) =>
     level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : undefined;
 
-  const settings = new SettingsFile(dataDir, (m) => logger.warn(m));
+  const settings = openSettingsStore({
+    dataDir,
+    backend: options.settingsBackend,
+    warn: (m) => logger.warn(m),
+  });
   const model = resolveModel({
     modelId:
       options.embeddingModel ?? settings.get().retrieval.embeddingModel ?? DEFAULT_EMBEDDING_MODEL,
@@ -157,7 +163,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createEventHandlers(hub),
     ...createLibraryHandlers(library, watcher),
     ...createChatHandlers(chat, conversations, hub),
-    ...createSettingsHandlers(settings, providers, () => {}),
+    ...createSettingsHandlers(settings, providers),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, logger);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { createQuireCore, type QuireCore } from '../core/quire-core';
+import { electronSettingsBackend } from './electron-settings-backend';
 import { registerIpcHandlers } from './ipc';
 import { usableSafeStorage } from './safe-storage-secret-store';
 import { createAppWindow, restrictPermissions } from './window-factory';
@@ -34,6 +35,7 @@ app.whenReady().then(async () => {
     resourcesDir: process.resourcesPath,
     // The keychain comes first; safeStorage only when it really encrypts.
     safeStorage: usableSafeStorage(safeStorage),
+    settingsBackend: electronSettingsBackend,
   });
   registerIpcHandlers({
     ipcMain,

@@ -12,6 +12,8 @@ export const SettingsViewSchema = z.object({
   secretBackend: z.enum(['keychain', 'safeStorage', 'session']),
   /** True while no remote provider is active: nothing leaves the machine. */
   offline: z.boolean(),
+  /** Problems met when the settings were opened, e.g. a corrupt file that was reset. */
+  warnings: z.array(z.string()).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 

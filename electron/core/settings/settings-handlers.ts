@@ -2,7 +2,7 @@ import type { SettingsView } from '../../../shared/contract';
 import { isRemoteProvider } from '../../../shared/settings';
 import type { Handlers } from '../rpc/dispatch';
 import type { ProviderManager } from './provider-manager';
-import type { SettingsFile } from './settings-file';
+import type { SettingsStore } from './settings-store';
 
 type SettingsHandlers = Pick<
   Handlers,
@@ -14,9 +14,8 @@ type SettingsHandlers = Pick<
 >;
 
 export function createSettingsHandlers(
-  settings: SettingsFile,
+  settings: SettingsStore,
   providers: ProviderManager,
-  onChange: () => void,
 ): SettingsHandlers {
   async function view(): Promise<SettingsView> {
     const secrets = await providers.secretStore();
@@ -26,13 +25,13 @@ export function createSettingsHandlers(
       keys: { openai: await secrets.has('openai'), anthropic: await secrets.has('anthropic') },
       secretBackend: secrets.backend,
       offline: !isRemoteProvider(current.provider),
+      warnings: [...settings.warnings],
     };
   }
   return {
     'settings.get': () => view(),
     'settings.update': async ({ settings: next }) => {
       settings.update(next);
-      onChange();
       return view();
     },
     'settings.setApiKey': async ({ provider, key }) => {
