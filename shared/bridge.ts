@@ -13,6 +13,9 @@ export type QuireBridge = {
   pickPaths?: (kind: 'files' | 'folder') => Promise<string[]>;
 };
 
+/** The one IPC channel outside the contract: main's native open dialog. */
+export const DIALOG_CHANNEL = 'quire:dialog.open';
+
 export type BridgeIpc = {
   invoke: (channel: string, args: unknown) => Promise<unknown>;
   /** Returns the removal function for the listener it registered. */

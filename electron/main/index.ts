@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from
 import { createQuireCore, type QuireCore } from '../core/quire-core';
 import { electronSettingsBackend } from './electron-settings-backend';
 import { registerIpcHandlers } from './ipc';
+import { registerOpenDialog } from './open-dialog';
 import { usableSafeStorage } from './safe-storage-secret-store';
 import { createAppWindow, restrictPermissions } from './window-factory';
 import { isAppUrl } from './window-options';
@@ -42,27 +43,15 @@ app.whenReady().then(async () => {
     dispatch: core.dispatch,
     isTrustedFrame: (frame) => isAppUrl(frame.url, appUrl),
   });
-  ipcMain.handle('quire:dialog.open', async (event, kind: unknown) => {
-    const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isAppUrl(frame.url, appUrl)) return [];
-    const window = BrowserWindow.fromWebContents(event.sender);
-    const options: Electron.OpenDialogOptions = {
-      title: kind === 'folder' ? 'Add a folder to Quire' : 'Add files to Quire',
-      properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],
-      filters:
-        kind === 'folder'
-          ? []
-          : [
-              {
-                name: 'Documents',
-                extensions: ['pdf', 'md', 'markdown', 'txt', 'html', 'htm', 'docx', 'csv', 'log'],
-              },
-            ],
-    };
-    const result = window
-      ? await dialog.showOpenDialog(window, options)
-      : await dialog.showOpenDialog(options);
-    return result.canceled ? [] : result.filePaths;
+  registerOpenDialog({
+    ipcMain,
+    isTrustedFrame: (frame) => isAppUrl(frame.url, appUrl),
+    showOpenDialog: (sender, dialogOptions) => {
+      const window = BrowserWindow.fromWebContents(sender as Electron.WebContents);
+      return window
+        ? dialog.showOpenDialog(window, dialogOptions)
+        : dialog.showOpenDialog(dialogOptions);
+    },
   });
   createMainWindow();
   app.on('activate', () => {

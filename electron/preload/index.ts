@@ -1,9 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { buildBridge } from '../../shared/bridge';
+import { buildBridge, DIALOG_CHANNEL } from '../../shared/bridge';
 import { EVENT_CHANNEL } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
-
-export const DIALOG_CHANNEL = 'quire:dialog.open';
 
 // Only the contract's channels are reachable; raw ipcRenderer never leaves this file.
 const bridge = buildBridge({

@@ -1,0 +1,41 @@
+import type { OpenDialogOptions } from 'electron';
+import { DIALOG_CHANNEL } from '../../shared/bridge';
+import { SUPPORTED_EXTENSIONS } from '../core/parsers';
+import type { IpcInvokeEventLike, IpcMainLike, SenderFrameLike, WebContentsLike } from './ipc';
+
+export type DialogResultLike = { canceled: boolean; filePaths: string[] };
+
+/** The native picker for "Add files…" and "Add folder…"; anything but 'folder' means files. */
+export function openDialogOptions(kind: unknown): OpenDialogOptions {
+  if (kind === 'folder') {
+    return { title: 'Add a folder to Quire', properties: ['openDirectory'] };
+  }
+  return {
+    title: 'Add files to Quire',
+    properties: ['openFile', 'multiSelections'],
+    filters: [
+      { name: 'Documents', extensions: SUPPORTED_EXTENSIONS.map((ext) => ext.replace(/^\./, '')) },
+    ],
+  };
+}
+
+/**
+ * Answers the preload's `pickPaths`. Like every contract handler, it serves only the app's own
+ * top-level frame: a foreign page never gets to open a file dialog.
+ */
+export function registerOpenDialog(options: {
+  ipcMain: IpcMainLike;
+  isTrustedFrame: (frame: NonNullable<SenderFrameLike>) => boolean;
+  showOpenDialog: (
+    sender: WebContentsLike,
+    options: OpenDialogOptions,
+  ) => Promise<DialogResultLike>;
+}): () => void {
+  options.ipcMain.handle(DIALOG_CHANNEL, async (event: IpcInvokeEventLike, kind: unknown) => {
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !options.isTrustedFrame(frame)) return [];
+    const result = await options.showOpenDialog(event.sender, openDialogOptions(kind));
+    return result.canceled ? [] : result.filePaths;
+  });
+  return () => options.ipcMain.removeHandler(DIALOG_CHANNEL);
+}
