@@ -6,11 +6,12 @@ import { chatStream, CONVERSATIONS_STREAM } from '../../../shared/streams';
 import type { StreamHub } from '../events/stream-hub';
 import type { ConversationStore } from './conversation-store';
 import { DeltaCoalescer } from './delta-coalescer';
+import { searchQueryFor } from './follow-up-query';
 import {
   buildPrompt,
   extractCitations,
-  searchQueryFor,
   snippetOf,
+  type Exchange,
   type Passage,
   type PromptTurn,
 } from './prompt';
@@ -45,8 +46,13 @@ export type ChatDeps = {
   passageCount: () => Promise<number>;
   retrieve: (query: string, onStep: (step: 'rerank') => void) => Promise<Retrieval>;
   rerankerEnabled: () => boolean;
-  /** Budget for sources+history on CPU models, which spend most of the first-token time on the prompt. */
+  /**
+   * What a new turn (system, sources, question) may add to the prompt. CPU models spend most of
+   * the first-token time evaluating it; replayed history is cached by the embedded provider.
+   */
   maxPromptTokens?: number;
+  /** History replayed on follow-ups, at most; defaults to four turns' worth. */
+  maxHistoryTokens?: number;
   maxAnswerTokens?: number;
   checkpointMs?: number;
   now?: () => number;
@@ -209,20 +215,23 @@ export class ChatService {
 
       const contextSize = await provider.contextSize();
       const answerTokens = Math.min(this.deps.maxAnswerTokens ?? 512, Math.floor(contextSize / 4));
+      const room = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
+      // Half the room at most, so that a small context still has space to keep the last exchange.
       const budget = Math.min(
-        contextSize - answerTokens,
+        Math.floor(room / 2),
         this.deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000),
       );
-      const history: PromptTurn[] = earlier
-        .filter((m) => m.text && (m.role === 'user' || m.status === 'complete'))
-        .map((m) => ({ role: m.role, content: m.role === 'user' ? m.text : m.text }));
       const prompt = await buildPrompt({
         question: question.text,
         passages: retrieval.passages,
-        history,
+        history: exchangesIn(earlier, (m) => this.deps.store.sentPrompt(m)),
         budgetTokens: budget,
+        contextTokens: room,
+        maxHistoryTokens: this.deps.maxHistoryTokens ?? 4 * budget,
         countTokens: (t) => provider.countTokens(t),
       });
+      // Before generation: the provider's cache holds this turn from now on, answered or not.
+      this.deps.store.putSentPrompt(question, prompt.userTurn);
       emit('message.sources', { sources: prompt.sources, mode: 'answer' });
       save({ sources: prompt.sources, mode: 'answer' });
 
@@ -343,6 +352,44 @@ export class ChatService {
     const updated = this.deps.store.putConversation({ ...rest, updatedAt: Date.now() });
     this.deps.hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation: updated });
   }
+}
+
+// Our token counts leave out the chat template's framing; this keeps the provider from trimming.
+const CONTEXT_MARGIN_TOKENS = 32;
+
+/**
+ * The conversation so far as exchanges: each question as it was sent to the model and the
+ * latest answer it got (a regenerated answer replaces the earlier one). Questions without a
+ * written answer (failed, search mode, empty) are left out, so turns still alternate.
+ */
+export function exchangesIn(
+  messages: readonly Message[],
+  sentPrompt: (question: Message) => string | undefined,
+): Exchange[] {
+  const exchanges: Exchange[] = [];
+  let question: Message | null = null;
+  let answer: Message | null = null;
+  const close = () => {
+    if (question && answer)
+      exchanges.push({ sent: sentPrompt(question) ?? question.text, answer: answer.text });
+    answer = null;
+  };
+  for (const message of messages) {
+    if (message.role === 'user') {
+      close();
+      question = message;
+    } else if (
+      message.mode !== 'search' &&
+      message.text !== '' &&
+      (message.status === 'complete' ||
+        message.status === 'cancelled' ||
+        message.status === 'interrupted')
+    ) {
+      answer = message;
+    }
+  }
+  close();
+  return exchanges;
 }
 
 function throwIfStopped(signal: AbortSignal) {

@@ -52,3 +52,27 @@ it('keeps conversations across restarts and marks an answer cut off by a crash a
   second.close();
   expect(new ConversationStore(dir).listConversations()).toEqual([]);
 });
+
+it('keeps the prompt sent for each question across restarts and compaction, and forgets it with the conversation', () => {
+  const first = new ConversationStore(dir);
+  first.putConversation({ id: 'c1', title: 'Pumps', createdAt: 1, updatedAt: 1 });
+  const question = first.putMessage(message('u1', 'complete', 'How do pumps work?', 1));
+  const sent =
+    'Sources:\n\n[1] Pumps.pdf, page 2\nPumps move fluid.\n\nQuestion: How do pumps work?';
+  first.putSentPrompt(question, 'an earlier prompt, replaced by a regenerate');
+  first.putSentPrompt(question, sent);
+  expect(first.sentPrompt(question)).toBe(sent);
+  expect(first.sentPrompt({ id: 'u2', conversationId: 'c1' })).toBeUndefined();
+  first.close();
+
+  const second = new ConversationStore(dir); // loading compacts the journal
+  expect(second.sentPrompt(question)).toBe(sent);
+  second.close();
+  const third = new ConversationStore(dir);
+  expect(third.sentPrompt(question)).toBe(sent);
+  // The message itself, which goes to the renderer, does not carry it.
+  expect(JSON.stringify(third.listMessages('c1'))).not.toContain('Pumps move fluid');
+  third.deleteConversation('c1');
+  third.close();
+  expect(new ConversationStore(dir).sentPrompt(question)).toBeUndefined();
+});

@@ -6,16 +6,24 @@ import { Journal } from '../library/journal';
 type Record_ =
   | { t: 'conv'; conv: Omit<Conversation, 'messageCount'> }
   | { t: 'msg'; msg: Message }
+  | { t: 'prompt'; conversationId: string; messageId: string; prompt: string }
   | { t: 'delconv'; id: string };
 
 /**
  * Conversations and messages, durable. Every write is journaled before the call returns;
  * a message still "streaming" when the store opens was cut off by a crash and becomes
  * "interrupted", keeping its last checkpointed text.
+ *
+ * Each question also keeps the exact user turn the model was sent for it (question plus its
+ * numbered sources), so a follow-up can replay the conversation byte for byte and a
+ * provider that caches the prompt (llama.cpp's KV cache) continues instead of starting over.
+ * It stays in core: the renderer never needs the sources' full text twice.
  */
 export class ConversationStore {
   private readonly conversations = new Map<string, Omit<Conversation, 'messageCount'>>();
   private readonly messages = new Map<string, Map<string, Message>>();
+  /** conversation id → user message id → the user turn as sent. */
+  private readonly sentPrompts = new Map<string, Map<string, string>>();
   private readonly journal: Journal<Record_>;
 
   constructor(dataDir: string) {
@@ -24,10 +32,9 @@ export class ConversationStore {
       if (record.t === 'conv') this.conversations.set(record.conv.id, record.conv);
       else if (record.t === 'msg')
         this.messagesOf(record.msg.conversationId).set(record.msg.id, record.msg);
-      else {
-        this.conversations.delete(record.id);
-        this.messages.delete(record.id);
-      }
+      else if (record.t === 'prompt')
+        this.promptsOf(record.conversationId).set(record.messageId, record.prompt);
+      else this.forget(record.id);
     }
     for (const list of this.messages.values()) {
       for (const msg of list.values()) {
@@ -62,8 +69,7 @@ export class ConversationStore {
 
   deleteConversation(id: string): boolean {
     if (!this.conversations.has(id)) return false;
-    this.conversations.delete(id);
-    this.messages.delete(id);
+    this.forget(id);
     this.append({ t: 'delconv', id });
     return true;
   }
@@ -89,6 +95,23 @@ export class ConversationStore {
     return msg;
   }
 
+  /** Records the user turn exactly as the model received it for this question. */
+  putSentPrompt(question: Pick<Message, 'id' | 'conversationId'>, prompt: string): void {
+    if (this.promptsOf(question.conversationId).get(question.id) === prompt) return;
+    this.promptsOf(question.conversationId).set(question.id, prompt);
+    this.append({
+      t: 'prompt',
+      conversationId: question.conversationId,
+      messageId: question.id,
+      prompt,
+    });
+  }
+
+  /** The user turn last sent for this question, if it was ever sent to a model. */
+  sentPrompt(question: Pick<Message, 'id' | 'conversationId'>): string | undefined {
+    return this.sentPrompts.get(question.conversationId)?.get(question.id);
+  }
+
   close(): void {
     this.journal.close();
   }
@@ -102,9 +125,26 @@ export class ConversationStore {
     const records: Record_[] = [];
     for (const conv of this.conversations.values()) {
       records.push({ t: 'conv', conv });
-      for (const msg of this.listMessages(conv.id)) records.push({ t: 'msg', msg });
+      for (const msg of this.listMessages(conv.id)) {
+        records.push({ t: 'msg', msg });
+        const prompt = this.sentPrompt(msg);
+        if (prompt !== undefined)
+          records.push({ t: 'prompt', conversationId: conv.id, messageId: msg.id, prompt });
+      }
     }
     this.journal.compact(records);
+  }
+
+  private forget(conversationId: string) {
+    this.conversations.delete(conversationId);
+    this.messages.delete(conversationId);
+    this.sentPrompts.delete(conversationId);
+  }
+
+  private promptsOf(conversationId: string): Map<string, string> {
+    let prompts = this.sentPrompts.get(conversationId);
+    if (!prompts) this.sentPrompts.set(conversationId, (prompts = new Map()));
+    return prompts;
   }
 
   private messagesOf(conversationId: string): Map<string, Message> {

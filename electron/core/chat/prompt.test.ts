@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeltaCoalescer } from './delta-coalescer';
-import { buildPrompt, extractCitations, searchQueryFor, type Passage } from './prompt';
+import { buildPrompt, extractCitations, type Exchange, type Passage } from './prompt';
 
 const passage = (i: number, words = 40): Passage => ({
   chunkId: `d${i}:0`,
@@ -48,24 +48,62 @@ describe('the prompt', () => {
     expect(built.messages.at(-1)!.content.length).toBeLessThan(passage(1, 400).text.length);
   });
 
-  it('keeps the newest history that fits and never starts it with an answer', async () => {
-    const history = [
-      { role: 'user' as const, content: 'first question' },
-      { role: 'assistant' as const, content: 'first answer' },
-      { role: 'user' as const, content: 'second question' },
-      { role: 'assistant' as const, content: 'second answer' },
-    ];
+  it('replays the newest earlier exchanges exactly as sent and drops the oldest that do not fit', async () => {
+    const exchange = (i: number): Exchange => ({
+      sent: `Sources:\n\n[1] Doc ${i}.pdf, page ${i}\n${passage(i, 30).text}\n\nQuestion: question ${i}`,
+      answer: `answer ${i} [1]`,
+    });
+    const history = [1, 2, 3].map(exchange);
+    const built = await buildPrompt({
+      question: 'and then?',
+      passages: [passage(4)],
+      history,
+      budgetTokens: 160,
+      // 300 - 89 fixed - 80 kept for the new turn: room for two earlier exchanges (58 each), not three
+      contextTokens: 300,
+      countTokens: countWords,
+    });
+    expect(built.historyKept).toBe(2);
+    expect(built.messages.slice(1, -1)).toEqual([
+      { role: 'user', content: history[1]!.sent },
+      { role: 'assistant', content: history[1]!.answer },
+      { role: 'user', content: history[2]!.sent },
+      { role: 'assistant', content: history[2]!.answer },
+    ]);
+    expect(built.userTurn).toBe(built.messages.at(-1)!.content);
+    expect(built.userTurn).toContain('Question: and then?');
+    expect(built.sources.map((s) => s.n)).toEqual([1]);
+    expect(built.promptTokens).toBeLessThanOrEqual(300);
+  });
+
+  it('keeps no history when the context has only room for the new turn', async () => {
     const built = await buildPrompt({
       question: 'third',
       passages: [],
-      history,
-      budgetTokens: 100,
+      history: [{ sent: 'first question', answer: 'first answer' }],
+      budgetTokens: 120,
       countTokens: countWords,
     });
-    const roles = built.messages.map((m) => m.role);
-    expect(roles[0]).toBe('system');
-    expect(roles[1]).toBe('user');
+    expect(built.historyKept).toBe(0);
+    expect(built.messages.map((m) => m.role)).toEqual(['system', 'user']);
     expect(built.messages.at(-1)!.content).toContain('No passage');
+  });
+
+  it('gives history no more than maxHistoryTokens', async () => {
+    const built = await buildPrompt({
+      question: 'q',
+      passages: [],
+      history: [
+        { sent: 'one two three', answer: 'four five' },
+        { sent: 'six seven', answer: 'eight' },
+      ],
+      budgetTokens: 100,
+      contextTokens: 1000,
+      maxHistoryTokens: 20, // one exchange costs 3 words + 16 framing
+      countTokens: countWords,
+    });
+    expect(built.historyKept).toBe(1);
+    expect(built.messages[1]).toEqual({ role: 'user', content: 'six seven' });
   });
 });
 
@@ -73,20 +111,6 @@ describe('citations', () => {
   it('resolves single, grouped and ranged markers, only to sources that were given', () => {
     expect(extractCitations('A [2]. B [1, 3]. C [2–4]. D [9]. E [0].', 4)).toEqual([2, 1, 3, 4]);
     expect(extractCitations('No markers here, or [x].', 3)).toEqual([]);
-  });
-});
-
-describe('follow-up rewriting', () => {
-  it('attaches the previous question to short or referring follow-ups only', () => {
-    expect(searchQueryFor('And its cost?', ['How does the pump work?'])).toBe(
-      'How does the pump work? And its cost?',
-    );
-    expect(
-      searchQueryFor('What does the 1040-NR form require from nonresident aliens?', [
-        'How does the pump work?',
-      ]),
-    ).toBe('What does the 1040-NR form require from nonresident aliens?');
-    expect(searchQueryFor('Anything', [])).toBe('Anything');
   });
 });
 

@@ -22,37 +22,70 @@ export function formatSource(n: number, p: Passage, text = p.text): string {
   return `[${n}] ${p.title}${pageLabel(p)}${heading}\n${text.trim()}`;
 }
 
-export type BuiltPrompt = { messages: PromptTurn[]; sources: Source[]; promptTokens: number };
+export type BuiltPrompt = {
+  messages: PromptTurn[];
+  sources: Source[];
+  /** The last user turn (sources + question): recorded so a follow-up can replay it exactly. */
+  userTurn: string;
+  /** Earlier exchanges that fit, oldest first. */
+  historyKept: number;
+  promptTokens: number;
+};
+
+/** One earlier question, exactly as it was sent to the model, and the answer it got. */
+export type Exchange = { sent: string; answer: string };
+
+// Chat templates add a few tokens of framing per turn.
+const TURN_OVERHEAD = 8;
+const PROMPT_OVERHEAD = 24;
 
 /**
- * Fits the system prompt, recent history, numbered sources and the question into the
- * token budget. Sources ride in the last user turn, so earlier turns stay byte-identical
- * and a provider can reuse its cache of them. Only sources that made it into the prompt
- * are returned: a citation can never point anywhere else.
+ * Fits the system prompt, earlier exchanges, numbered sources and the question into the
+ * model's context. Earlier user turns are replayed exactly as they were sent, sources and
+ * all, so a provider that keeps the conversation's prompt cached (llama.cpp) evaluates only
+ * the new turn: history costs context space, not prompt time. The newest whole exchanges that
+ * fit are kept; older ones are dropped (the provider's cache then starts over, correctly).
+ *
+ * `budgetTokens` caps what the new turn adds (system, sources, question): that is what a
+ * CPU model has to evaluate before its first token. `contextTokens` is all the prompt may
+ * occupy, history included. Only sources that made it into the prompt are returned: a
+ * citation can never point anywhere else.
  */
 export async function buildPrompt(options: {
   question: string;
   passages: Passage[];
-  history: PromptTurn[];
+  history: Exchange[];
   budgetTokens: number;
+  /** Room for the whole prompt; defaults to budgetTokens (no room for history beyond it). */
+  contextTokens?: number;
+  /** At most this much history, however much room there is. */
+  maxHistoryTokens?: number;
   countTokens: (text: string) => Promise<number>;
 }): Promise<BuiltPrompt> {
   const { question, passages, countTokens } = options;
-  let remaining =
-    options.budgetTokens - (await countTokens(SYSTEM_PROMPT)) - (await countTokens(question)) - 24;
-  // Keep the newest turns that fit in a third of the budget.
-  const history: PromptTurn[] = [];
-  let historyBudget = Math.floor(remaining / 3);
+  const contextTokens = options.contextTokens ?? options.budgetTokens;
+  const fixed =
+    (await countTokens(SYSTEM_PROMPT)) + (await countTokens(question)) + PROMPT_OVERHEAD;
+  // History may take what the context has left once the new turn has at least half its budget.
+  const historyRoom = Math.min(
+    contextTokens - fixed - Math.floor(options.budgetTokens / 2),
+    options.maxHistoryTokens ?? Number.POSITIVE_INFINITY,
+  );
+  const kept: Exchange[] = [];
+  let historyTokens = 0;
   for (let i = options.history.length - 1; i >= 0; i--) {
-    const turn = options.history[i]!;
-    const cost = (await countTokens(turn.content)) + 4;
-    if (cost > historyBudget) break;
-    historyBudget -= cost;
-    remaining -= cost;
-    history.unshift(turn);
+    const exchange = options.history[i]!;
+    const cost =
+      (await countTokens(exchange.sent)) + (await countTokens(exchange.answer)) + 2 * TURN_OVERHEAD;
+    if (historyTokens + cost > historyRoom) break;
+    historyTokens += cost;
+    kept.unshift(exchange);
   }
-  // A history that starts with an assistant turn confuses chat templates.
-  while (history[0]?.role === 'assistant') history.shift();
+  let remaining = Math.min(options.budgetTokens, contextTokens - historyTokens) - fixed;
+  const history: PromptTurn[] = kept.flatMap((e) => [
+    { role: 'user' as const, content: e.sent },
+    { role: 'assistant' as const, content: e.answer },
+  ]);
 
   const blocks: string[] = [];
   const sources: Source[] = [];
@@ -78,7 +111,14 @@ export async function buildPrompt(options: {
     ...history,
     { role: 'user', content: user },
   ];
-  return { messages, sources, promptTokens: options.budgetTokens - remaining };
+  const used = Math.min(options.budgetTokens, contextTokens - historyTokens) - remaining;
+  return {
+    messages,
+    sources,
+    userTurn: user,
+    historyKept: kept.length,
+    promptTokens: historyTokens + used,
+  };
 }
 
 function stripText(p: Passage): Omit<Source, 'n' | 'snippet'> {
@@ -104,16 +144,4 @@ export function extractCitations(text: string, sourceCount: number): number[] {
     }
   }
   return cited;
-}
-
-/** Follow-ups like "and what about its cost?" search better with the previous question attached. */
-export function searchQueryFor(question: string, previousQuestions: string[]): string {
-  const previous = previousQuestions.at(-1);
-  if (!previous) return question;
-  const words = question.trim().split(/\s+/).length;
-  const refersBack =
-    /\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|also|more|else|why|how so)\b/i.test(
-      question,
-    );
-  return words <= 6 || refersBack ? `${previous} ${question}` : question;
 }
