@@ -84,6 +84,8 @@ export const EventDataSchemas = {
     message: z.string(),
   }),
   'document.removed': z.object({ documentId: z.string() }),
+  /** The whole list after every watch or unwatch, so every open window shows the same. */
+  'folders.updated': z.object({ watchedFolders: z.array(z.string()) }),
   'queue.state': z.object({
     paused: z.boolean(),
     pending: z.number().int(),
@@ -119,6 +121,7 @@ export const EVENT_CATEGORY: { [K in EventType]: EventCategory } = {
   'document.ready': 'library',
   'document.failed': 'library',
   'document.removed': 'library',
+  'folders.updated': 'library',
   'queue.state': 'library',
   'conversation.updated': 'chat',
   'conversation.deleted': 'chat',
@@ -149,6 +152,7 @@ export const StreamEventSchema = z.discriminatedUnion('type', [
   eventSchemaFor('document.ready'),
   eventSchemaFor('document.failed'),
   eventSchemaFor('document.removed'),
+  eventSchemaFor('folders.updated'),
   eventSchemaFor('queue.state'),
   eventSchemaFor('conversation.updated'),
   eventSchemaFor('conversation.deleted'),

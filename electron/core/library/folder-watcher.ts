@@ -37,24 +37,22 @@ export class FolderWatcher {
     const stat = await fs.stat(resolved).catch(() => null);
     if (!stat?.isDirectory())
       throw new QuireError('not_found', `"${resolved}" is not a folder Quire can read.`);
-    const registry = this.library.registry;
-    if (!registry.watchedFolders.includes(resolved)) {
-      registry.watchedFolders = [...registry.watchedFolders, resolved];
-      registry.saveMeta();
-    }
+    const current = this.library.registry.watchedFolders;
+    const folders = current.includes(resolved)
+      ? [...current]
+      : this.library.setWatchedFolders([...current, resolved]);
     await this.startWatcher(resolved);
     await this.library.add([resolved]);
-    return registry.watchedFolders;
+    return folders;
   }
 
   async unwatch(folder: string): Promise<string[]> {
     const resolved = path.resolve(folder);
     await this.watchers.get(resolved)?.close();
     this.watchers.delete(resolved);
-    const registry = this.library.registry;
-    registry.watchedFolders = registry.watchedFolders.filter((f) => f !== resolved);
-    registry.saveMeta();
-    return registry.watchedFolders;
+    const current = this.library.registry.watchedFolders;
+    if (!current.includes(resolved)) return [...current];
+    return this.library.setWatchedFolders(current.filter((f) => f !== resolved));
   }
 
   async close(): Promise<void> {

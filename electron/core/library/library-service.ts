@@ -192,6 +192,15 @@ export class LibraryService {
     if (!paused) this.pump();
   }
 
+  /** Saves the watched-folder list and tells every subscriber (other windows) about it. */
+  setWatchedFolders(folders: readonly string[]): string[] {
+    this.registry.watchedFolders = [...folders];
+    this.registry.saveMeta();
+    const watchedFolders = [...this.registry.watchedFolders];
+    this.options.hub.emit(LIBRARY_STREAM, 'folders.updated', { watchedFolders });
+    return watchedFolders;
+  }
+
   /** Resolves when nothing is queued, in flight or waiting to be written. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return this.writer.idle();

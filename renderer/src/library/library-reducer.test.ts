@@ -151,6 +151,25 @@ describe('applyLibraryEvents', () => {
     expect(applyLibraryEvents(start, [makeEvent(S, 1, 'ping', {})])).toBe(start);
   });
 
+  it('takes the watched-folder list from the latest folders.updated event', () => {
+    const start = snapshot([doc('a')]);
+    const watched = applyLibraryEvents(start, [
+      makeEvent(S, 1, 'folders.updated', { watchedFolders: ['/notes'] }),
+      makeEvent(S, 2, 'folders.updated', { watchedFolders: ['/notes', '/papers'] }),
+    ]);
+    expect(watched.watchedFolders).toEqual(['/notes', '/papers']);
+    expect(watched.documents).toBe(start.documents);
+    expect(start.watchedFolders).toEqual([]);
+
+    // Mixed with document events in one frame's batch, the list still lands.
+    const mixed = applyLibraryEvents(watched, [
+      makeEvent(S, 3, 'document.added', { document: doc('b') }),
+      makeEvent(S, 4, 'folders.updated', { watchedFolders: ['/papers'] }),
+    ]);
+    expect(mixed.watchedFolders).toEqual(['/papers']);
+    expect(mixed.documents.map((d) => d.id)).toEqual(['a', 'b']);
+  });
+
   it('ignores progress for unknown documents', () => {
     const state = applyLibraryEvents(emptyLibrary(), [
       makeEvent(S, 1, 'document.ready', {

@@ -48,6 +48,7 @@ export function applyLibraryEvents(
   let index = new Map<string, number>();
   const removed = new Set<string>();
   let paused = state.paused;
+  let watchedFolders = state.watchedFolders;
 
   const writable = (): DocumentInfo[] => {
     if (!docs) {
@@ -120,15 +121,21 @@ export function applyLibraryEvents(
       case 'queue.state':
         paused = event.data.paused;
         break;
+      case 'folders.updated':
+        watchedFolders = event.data.watchedFolders;
+        break;
       default:
         break;
     }
   }
 
-  if (!docs) return paused === state.paused ? state : { ...state, paused };
+  if (!docs)
+    return paused === state.paused && watchedFolders === state.watchedFolders
+      ? state
+      : { ...state, paused, watchedFolders };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
-  return { ...state, documents, paused, totals: computeTotals(documents) };
+  return { ...state, documents, paused, watchedFolders, totals: computeTotals(documents) };
 }
 
 /** Reads a stream snapshot defensively: a malformed one counts as an empty library. */

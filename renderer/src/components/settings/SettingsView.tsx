@@ -143,6 +143,12 @@ export function SettingsView() {
             <p className="callout-text">{errorMessage(query.error)}</p>
           </div>
         )}
+        {query.data?.warnings?.map((warning) => (
+          <div key={warning} className="callout callout-warn" role="alert">
+            <Icon name="alert" />
+            <p className="callout-text">{warning}</p>
+          </div>
+        ))}
         <OfflineIndicator settings={current} />
         {test.state === 'done' && (
           <div
