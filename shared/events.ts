@@ -20,7 +20,10 @@ export const SourceSchema = z.object({
   charEnd: z.number().int().nonnegative(),
   headingPath: z.array(z.string()),
   snippet: z.string(),
+  /** The fused (reciprocal-rank) score. */
   score: z.number(),
+  /** The cross-encoder's score, when the passages were reranked. */
+  rerankScore: z.number().nullable().optional(),
 });
 export type Source = z.infer<typeof SourceSchema>;
 

@@ -32,6 +32,9 @@ export const ProviderSettingsSchema = z.discriminatedUnion('kind', [
 ]);
 export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
 
+/** The cross-encoder used when reranking is on; it is looked for in the model folders. */
+export const DEFAULT_RERANKER_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';
+
 export const RetrievalSettingsSchema = z.object({
   embeddingModel: z.string().min(1).max(256).default('Xenova/all-MiniLM-L6-v2'),
   embeddingBackend: z.enum(['auto', 'native', 'wasm']).default('auto'),
@@ -42,6 +45,7 @@ export const RetrievalSettingsSchema = z.object({
     .object({ vector: z.number().min(0).max(10), text: z.number().min(0).max(10) })
     .default({ vector: 1, text: 1 }),
   reranker: z.boolean().default(false),
+  rerankerModel: z.string().min(1).max(256).default(DEFAULT_RERANKER_MODEL),
 });
 export type RetrievalSettings = z.infer<typeof RetrievalSettingsSchema>;
 

@@ -20,6 +20,7 @@ import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
 import { ProviderManager } from './settings/provider-manager';
 import { createSettingsHandlers } from './settings/settings-handlers';
+import { withRerankerStatus } from './settings/with-reranker-status';
 import { openSettingsStore, type SettingsBackendFactory } from './settings/settings-store';
 import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
@@ -36,6 +37,8 @@ export type QuireCoreOptions = {
   modelDir?: string;
   resourcesDir?: string;
   embeddingModel?: string;
+  /** Overrides the reranker model named in settings (looked for in the same folders). */
+  rerankerModel?: string;
   embeddingBackend?: BackendPreference;
   poolSize?: number;
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
@@ -116,6 +119,8 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingModel: model.modelId,
     settings: () => settings.get().retrieval,
     hasModel: () => model.hasWeights,
+    modelSearchDirs: model.searchDirs,
+    rerankerModel: options.rerankerModel,
   });
   const conversations = new ConversationStore(dataDir);
   const providers = new ProviderManager({
@@ -143,8 +148,8 @@ export async function createQuireCore(options: QuireCoreOptions) {
       return options.wrapProvider ? options.wrapProvider(provider) : provider;
     },
     passageCount: () => retriever.passageCount(),
-    retrieve: (query) => retriever.retrieve(query),
-    rerankerEnabled: () => false,
+    retrieve: (query, onStep) => retriever.retrieve(query, onStep),
+    rerankerEnabled: () => retriever.rerankerStatus().active,
     ...options.chat,
   });
   if (options.startIndexing !== false) {
@@ -163,7 +168,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createEventHandlers(hub),
     ...createLibraryHandlers(library, watcher),
     ...createChatHandlers(chat, conversations, hub),
-    ...createSettingsHandlers(settings, providers),
+    ...withRerankerStatus(createSettingsHandlers(settings, providers), () =>
+      retriever.rerankerStatus(),
+    ),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, logger);

@@ -5,6 +5,21 @@ import { method } from './define';
 
 const KeyProviderSchema = z.enum(['openai', 'anthropic']);
 
+/** Whether reranking really runs, and if it cannot, why (in plain words). */
+export const RerankerStatusSchema = z.object({
+  enabled: z.boolean(),
+  /** The model's files are present (and did not fail to load). */
+  available: z.boolean(),
+  /** enabled and available: searches are reranked. */
+  active: z.boolean(),
+  modelId: z.string(),
+  /** Where the model was found, or the first place Quire expects it. */
+  modelPath: z.string().nullable(),
+  /** Why reranking cannot run, e.g. "Reranker model not found at …; reranking is off"; else null. */
+  notice: z.string().nullable(),
+});
+export type RerankerStatus = z.infer<typeof RerankerStatusSchema>;
+
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   /** Whether a key is stored for each provider; the key itself never leaves main. */
@@ -14,6 +29,8 @@ export const SettingsViewSchema = z.object({
   offline: z.boolean(),
   /** Problems met when the settings were opened, e.g. a corrupt file that was reset. */
   warnings: z.array(z.string()).optional(),
+  /** Optional so that a renderer keeps working against an older core. */
+  reranker: RerankerStatusSchema.optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 

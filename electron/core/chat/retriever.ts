@@ -1,13 +1,36 @@
+import type { RerankerStatus } from '../../../shared/contract/settings';
+import { QuireError } from '../../../shared/errors';
 import type { RetrievalSettings } from '../../../shared/settings';
+import { findLocalModel } from '../embedding/model-location';
 import type { WorkerPool } from '../indexing/worker-pool';
-import type { EmbedResponse } from '../indexing/worker-protocol';
-import { search } from '../retrieval/search';
+import type { EmbedResponse, RerankResponse } from '../indexing/worker-protocol';
+import { rerankerStatus, rerankOrder } from '../retrieval/reranker';
+import { search, type SearchHit, type SearchResult } from '../retrieval/search';
 import type { LanceStore } from '../store/store';
 import type { Retrieval } from './chat-service';
 
+export type RetrieverSearchOptions = Partial<RetrievalSettings> & {
+  k?: number;
+  /** Rerank with the cross-encoder when its model is present. Off unless asked (eval, bench). */
+  rerank?: boolean;
+};
+
+export type RetrieverResult = SearchResult & {
+  /** True when the hits are in the cross-encoder's order. */
+  reranked: boolean;
+  /** Why reranking was asked for but did not run, in plain words; null otherwise. */
+  rerankNote: string | null;
+};
+
+/** The reranker reads 3·k fused candidates and keeps its k best; more costs time for little gain. */
+export function rerankCandidates(k: number): number {
+  return Math.min(3 * k, Math.max(k, 60));
+}
+
 /**
- * Hybrid retrieval for chat. The query is embedded in an indexing worker (jumping its
- * queue), never on the coordinating thread; without a model it degrades to full-text.
+ * Hybrid retrieval for chat. The query is embedded, and the candidates reranked, in an indexing
+ * worker (jumping its queue), never on the coordinating thread; without a model it degrades to
+ * full-text, and without a reranker model to the fused order.
  */
 export function createRetriever(deps: {
   store: LanceStore;
@@ -15,7 +38,32 @@ export function createRetriever(deps: {
   embeddingModel: string;
   settings: () => RetrievalSettings;
   hasModel: () => boolean;
+  /** Folders searched for the reranker model, best first (as for the embedding model). */
+  modelSearchDirs: readonly string[];
+  /** Overrides the reranker model named in settings. */
+  rerankerModel?: string;
 }) {
+  // A model whose files exist but fail to load stays off for a while, then gets another try.
+  let loadFailure: { modelId: string; message: string; at: number } | null = null;
+  const RETRY_AFTER_MS = 60_000;
+
+  function rerankerModelId(): string {
+    return deps.rerankerModel ?? deps.settings().rerankerModel;
+  }
+
+  function currentRerankerStatus(): RerankerStatus {
+    const modelId = rerankerModelId();
+    return rerankerStatus({
+      enabled: deps.settings().reranker,
+      modelId,
+      searchDirs: deps.modelSearchDirs,
+      loadError:
+        loadFailure?.modelId === modelId && Date.now() - loadFailure.at < RETRY_AFTER_MS
+          ? loadFailure.message
+          : null,
+    });
+  }
+
   async function embedQuery(query: string): Promise<Float32Array | null> {
     if (!deps.hasModel()) return null;
     try {
@@ -30,27 +78,74 @@ export function createRetriever(deps: {
     }
   }
 
+  /** Scores the hits in a worker and returns them in the cross-encoder's order. */
+  async function rerankHits(query: string, hits: SearchHit[], status: RerankerStatus) {
+    const modelDir = findLocalModel(status.modelId, deps.modelSearchDirs);
+    if (!modelDir) throw new QuireError('model_unavailable', status.notice ?? 'No reranker model.');
+    const job = deps.pool.run(
+      {
+        type: 'rerank',
+        modelId: status.modelId,
+        modelDir,
+        query,
+        passages: hits.map((hit) => hit.text),
+      },
+      undefined,
+      { urgent: true },
+    );
+    const { scores } = (await job.promise) as RerankResponse;
+    return rerankOrder(scores).map((i) => ({ ...hits[i]!, rerankScore: scores[i]! }));
+  }
+
+  async function searchWithRerank(
+    query: string,
+    options: RetrieverSearchOptions = {},
+    onRerank: () => void = () => {},
+  ): Promise<RetrieverResult> {
+    const { rerank: wantRerank = false, k: requestedK, ...overrides } = options;
+    const settings = { ...deps.settings(), ...overrides };
+    const k = requestedK ?? settings.topK;
+    const status = wantRerank ? currentRerankerStatus() : null;
+    const rerank = status?.available === true;
+    const mode = settings.mode;
+    const queryVector = mode === 'text' ? null : await embedQuery(query);
+    const result = await search(deps.store, {
+      query,
+      queryVector,
+      k: rerank ? rerankCandidates(k) : k,
+      mode,
+      weights: settings.weights,
+      embeddingModel: deps.embeddingModel,
+    });
+    const rerankNote = status && !status.available ? status.notice : null;
+    if (!rerank || result.hits.length === 0)
+      return { ...result, hits: result.hits.slice(0, k), reranked: false, rerankNote };
+    onRerank();
+    try {
+      const hits = await rerankHits(query, result.hits, status);
+      return { ...result, hits: hits.slice(0, k), reranked: true, rerankNote: null };
+    } catch (error) {
+      // The search still answers, in the fused order; the status says why reranking is off.
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof QuireError && error.code === 'cancelled'))
+        loadFailure = { modelId: status.modelId, message: reason, at: Date.now() };
+      return { ...result, hits: result.hits.slice(0, k), reranked: false, rerankNote: reason };
+    }
+  }
+
   return {
     passageCount: () => deps.store.countChunks(),
     embedQuery,
-    async search(query: string, overrides: Partial<RetrievalSettings> & { k?: number } = {}) {
-      const settings = { ...deps.settings(), ...overrides };
-      const mode = settings.mode;
-      const queryVector = mode === 'text' ? null : await embedQuery(query);
-      return search(deps.store, {
-        query,
-        queryVector,
-        k: overrides.k ?? settings.topK,
-        mode,
-        weights: settings.weights,
-        embeddingModel: deps.embeddingModel,
-      });
-    },
-    async retrieve(query: string): Promise<Retrieval> {
-      const result = await this.search(query);
+    rerankerStatus: currentRerankerStatus,
+    search: searchWithRerank,
+    /** Chat's retrieval: reranks when settings say so; `onStep('rerank')` fires as it starts. */
+    async retrieve(query: string, onStep: (step: 'rerank') => void = () => {}): Promise<Retrieval> {
+      const result = await searchWithRerank(query, { rerank: deps.settings().reranker }, () =>
+        onStep('rerank'),
+      );
       return {
         searched: 0,
-        reranked: false,
+        reranked: result.reranked,
         passages: result.hits.map((hit) => ({
           chunkId: hit.chunkId,
           documentId: hit.docId,
@@ -63,6 +158,7 @@ export function createRetriever(deps: {
           headingPath: hit.headingPath,
           snippet: '',
           score: hit.score,
+          rerankScore: hit.rerankScore,
           text: hit.text,
         })),
       };

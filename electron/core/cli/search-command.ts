@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
-  Searches the indexed passages. Hybrid fuses vector and full-text search.`;
+export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--rerank|--no-rerank] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+  Searches the indexed passages. Hybrid fuses vector and full-text search; --rerank reorders the
+  best candidates with the local cross-encoder (default: the Settings choice).`;
 
 export async function searchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -12,6 +13,8 @@ export async function searchCommand(argv: string[]): Promise<number> {
       ...SHARED_OPTIONS,
       k: { type: 'string', short: 'k', default: '10' },
       mode: { type: 'string', default: 'hybrid' },
+      rerank: { type: 'boolean' },
+      'no-rerank': { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -32,18 +35,30 @@ export async function searchCommand(argv: string[]): Promise<number> {
     out.error('--mode is hybrid, vector or text, and -k a whole number from 1 to 1000.');
     return 2;
   }
+  if (values.rerank && values['no-rerank']) {
+    out.error('Give --rerank or --no-rerank, not both.');
+    return 2;
+  }
   const core = await createQuireCore({
     ...coreOptionsFrom(values),
     dataDir: resolveDataDir(values.data),
     startIndexing: false,
   });
   try {
+    const rerank = values.rerank
+      ? true
+      : values['no-rerank']
+        ? false
+        : core.settings.get().retrieval.reranker;
     const started = performance.now();
     const result = await core.retriever.search(query, {
       mode: values.mode as 'hybrid' | 'vector' | 'text',
       k,
+      rerank,
     });
     const ms = Math.round(performance.now() - started);
+    if (result.rerankNote)
+      out.error(`Note: ${result.rerankNote}`, { note: 'rerank_off', reason: result.rerankNote });
     if (result.degraded === 'no_vectors')
       out.error('Note: no embedding model or vectors yet, so this is a full-text search.', {
         note: 'degraded',
@@ -51,9 +66,13 @@ export async function searchCommand(argv: string[]): Promise<number> {
       });
     result.hits.forEach((hit, i) => {
       const page = hit.pageStart ? ` p.${hit.pageStart}` : '';
+      const scores =
+        hit.rerankScore === null
+          ? hit.score.toFixed(4)
+          : `rerank ${hit.rerankScore.toFixed(3)}, fused ${hit.score.toFixed(4)}`;
       const snippet = hit.text.replace(/\s+/g, ' ').slice(0, 160);
       out.line(
-        `${String(i + 1).padStart(2)}. ${hit.title ?? '?'}${page}  (${hit.score.toFixed(4)})\n    ${snippet}`,
+        `${String(i + 1).padStart(2)}. ${hit.title ?? '?'}${page}  (${scores})\n    ${snippet}`,
         {
           rank: i + 1,
           chunkId: hit.chunkId,
@@ -66,13 +85,15 @@ export async function searchCommand(argv: string[]): Promise<number> {
           charEnd: hit.charEnd,
           headingPath: hit.headingPath,
           score: hit.score,
+          rerankScore: hit.rerankScore,
           ranks: hit.ranks,
           text: hit.text,
         },
       );
     });
-    out.line(`${result.hits.length} results (${result.mode}) in ${ms} ms`, {
-      summary: { results: result.hits.length, mode: result.mode, ms },
+    const how = result.reranked ? `${result.mode}, reranked` : result.mode;
+    out.line(`${result.hits.length} results (${how}) in ${ms} ms`, {
+      summary: { results: result.hits.length, mode: result.mode, reranked: result.reranked, ms },
     });
     return 0;
   } finally {

@@ -8,7 +8,12 @@ import {
   type ModelDtype,
 } from './model-location';
 import { meanPoolNormalize } from './mean-pool';
-import { loadTransformers, type EmbeddingBackend, type Transformers } from './transformers-runtime';
+import {
+  loadModelExclusively,
+  loadTransformers,
+  type EmbeddingBackend,
+  type Transformers,
+} from './transformers-runtime';
 
 export type { EmbeddingBackend } from './transformers-runtime';
 
@@ -61,13 +66,8 @@ type FeaturePipeline = {
   dispose(): Promise<void>;
 };
 
-// transformers.js's `env` is per thread; two embedders loading at once must not mix settings.
-let loading: Promise<unknown> = Promise.resolve();
-
-export async function createEmbedder(options: EmbedderOptions): Promise<Embedder> {
-  const task = loading.then(() => load(options));
-  loading = task.catch(() => undefined);
-  return task;
+export function createEmbedder(options: EmbedderOptions): Promise<Embedder> {
+  return loadModelExclusively(() => load(options));
 }
 
 async function load(options: EmbedderOptions): Promise<Embedder> {

@@ -27,6 +27,18 @@ type OrtWeb = { env: { logLevel?: string; wasm: { wasmPaths?: string; numThreads
 const require = createRequire(import.meta.url);
 let loaded: { backend: EmbeddingBackend; transformers: Promise<Transformers> } | undefined;
 
+let modelLoads: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one model load at a time in this thread: transformers.js reads `env` (the local model
+ * folder, remote loading) during a load, so two loads at once must not mix their settings.
+ */
+export function loadModelExclusively<T>(load: () => Promise<T>): Promise<T> {
+  const task = modelLoads.then(load);
+  modelLoads = task.catch(() => undefined);
+  return task;
+}
+
 /** The backend this thread is bound to, if transformers.js has been loaded here. */
 export function threadBackend(): EmbeddingBackend | undefined {
   return loaded?.backend;

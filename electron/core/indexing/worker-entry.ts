@@ -1,9 +1,12 @@
-// The indexing worker: parse, chunk and embed documents off the main thread.
+// The indexing worker: parses, chunks and embeds documents, and reranks search candidates, off the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { Reranker } from '../retrieval/reranker';
 import type {
   FromWorker,
   IndexingWorkerConfig,
+  RerankRequest,
+  RerankResponse,
   ToWorker,
   WorkerProgress,
   WorkerRequest,
@@ -87,11 +90,40 @@ async function getRuntime(): Promise<Runtime> {
   return runtime;
 }
 
+// The cross-encoder loads on the first rerank and stays for the next (one model at a time).
+let reranker: { key: string; loading: Promise<Reranker> } | null = null;
+
+async function rerank(request: RerankRequest): Promise<RerankResponse> {
+  const { createReranker } = await import('../retrieval/reranker');
+  const key = `${request.modelDir}\0${request.modelId}`;
+  let entry = reranker;
+  if (entry?.key !== key) {
+    const previous = entry;
+    const loading = createReranker({
+      modelId: request.modelId,
+      localModelPath: request.modelDir,
+      backend: config.backend,
+      threads: config.threads,
+    });
+    const current = { key, loading };
+    reranker = entry = current;
+    // A failed load is not cached: the files may be fixed by the next search.
+    loading.catch(() => {
+      if (reranker === current) reranker = null;
+    });
+    void previous?.loading.then((old) => old.dispose()).catch(() => undefined);
+  }
+  const model = await entry.loading;
+  const scores = await model.score(request.query, request.passages);
+  return { type: 'reranked', scores, modelId: model.modelId };
+}
+
 async function handle(
   seq: number,
   request: WorkerRequest,
   signal: AbortSignal,
 ): Promise<WorkerResponse> {
+  if (request.type === 'rerank') return rerank(request);
   const rt = await getRuntime();
   const progress = (p: WorkerProgress) => send({ seq, kind: 'progress', progress: p });
   if (request.type === 'index') {

@@ -25,7 +25,15 @@ export type EmbedRequest = {
   texts: string[];
   urgent?: boolean;
 };
-export type WorkerRequest = IndexRequest | EmbedRequest;
+/** Scores (query, passage) pairs with a cross-encoder from `modelDir/modelId`. */
+export type RerankRequest = {
+  type: 'rerank';
+  modelId: string;
+  modelDir: string;
+  query: string;
+  passages: string[];
+};
+export type WorkerRequest = IndexRequest | EmbedRequest | RerankRequest;
 
 export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & { ordinal: number };
 
@@ -50,7 +58,8 @@ export type EmbedResponse = {
   dims: number;
   embeddingModel: string;
 };
-export type WorkerResponse = IndexResponse | EmbedResponse;
+export type RerankResponse = { type: 'reranked'; scores: Float32Array; modelId: string };
+export type WorkerResponse = IndexResponse | EmbedResponse | RerankResponse;
 
 export type WorkerProgress = { stage: IndexStage; done: number; total: number };
 

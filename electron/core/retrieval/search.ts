@@ -47,6 +47,8 @@ export type SearchHit = {
   headingPath: string[];
   /** Fused reciprocal-rank score; higher is better. */
   score: number;
+  /** The cross-encoder's score when the hits were reranked (then they are in its order), else null. */
+  rerankScore: number | null;
   /** 1-based rank in each mode, for debugging; null when that mode did not return it. */
   ranks: { vector: number | null; text: number | null };
   /** Cosine distance (0 = same direction) and BM25 score, when available. */
@@ -186,6 +188,7 @@ async function run(
       charEnd: chunk.charEnd,
       headingPath: chunk.headingPath,
       score: f.score,
+      rerankScore: null,
       ranks: { vector: f.ranks.vector ?? null, text: f.ranks.text ?? null },
       distance,
       bm25,

@@ -1,15 +1,23 @@
+import type { RerankerStatus } from '../../../../shared/contract';
 import type { RetrievalSettings } from '../../../../shared/settings';
+import { Icon } from '../ui/Icon';
 import { NumberField, RangeField, SelectField, Switch, TextField } from './fields';
 
 export function RetrievalSection({
   retrieval,
+  reranker,
   disabled,
   onChange,
 }: {
   retrieval: RetrievalSettings;
+  /** The core's view of the reranker model; absent from an older core. */
+  reranker?: RerankerStatus;
   disabled: boolean;
   onChange: (retrieval: RetrievalSettings) => void;
 }) {
+  // The status describes the saved model; a model name edited in the draft is checked on save.
+  const rerankerNotice =
+    retrieval.reranker && reranker?.modelId === retrieval.rerankerModel ? reranker.notice : null;
   const set = <K extends keyof RetrievalSettings>(key: K, value: RetrievalSettings[K]) =>
     onChange({ ...retrieval, [key]: value });
   return (
@@ -84,6 +92,12 @@ export function RetrievalSection({
         hint="More precise sources; a little slower."
         onChange={(v) => set('reranker', v)}
       />
+      {rerankerNotice && (
+        <div className="callout callout-warn" role="status" data-testid="reranker-notice">
+          <Icon name="alert" />
+          <p className="callout-text">{rerankerNotice}</p>
+        </div>
+      )}
     </fieldset>
   );
 }

@@ -176,6 +176,7 @@ export function SettingsView() {
         />
         <RetrievalSection
           retrieval={current.retrieval}
+          reranker={query.data?.reranker}
           disabled={disabled}
           onChange={(retrieval) => setDraft({ ...current, retrieval })}
         />
