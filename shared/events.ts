@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from './errors';
+import { ModelDownloadStateSchema } from './models';
 import { DocumentInfoSchema, IndexStageSchema } from './documents';
 
 export const EventCategorySchema = z.enum(['chat', 'library', 'pipeline', 'system']);
@@ -99,12 +100,7 @@ export const EventDataSchemas = {
   'conversation.deleted': z.object({ conversationId: z.string() }),
   // system
   ping: z.object({}),
-  'model.download.progress': z.object({
-    modelId: z.string(),
-    loaded: z.number().nonnegative(),
-    total: z.number().nonnegative().nullable(),
-    fraction: z.number().min(0).max(1).nullable(),
-  }),
+  'model.download.progress': ModelDownloadStateSchema,
 } as const;
 
 export type EventType = keyof typeof EventDataSchemas;

@@ -10,6 +10,7 @@ import { StreamHub } from './events/stream-hub';
 import { chooseBackend, type BackendPreference } from './embedding/backend-canary';
 import { DEFAULT_EMBEDDING_MODEL } from './embedding/model-location';
 import { resolveModel } from './embedding/model-settings';
+import { createModelHandlers, ModelDownloads } from './models/model-downloads';
 import { defaultPoolSize, WorkerPool } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
@@ -40,6 +41,8 @@ export type QuireCoreOptions = {
   /** Overrides the reranker model named in settings (looked for in the same folders). */
   rerankerModel?: string;
   embeddingBackend?: BackendPreference;
+  /** Where model downloads come from; default https://huggingface.co (tests use a local server). */
+  modelHub?: string;
   poolSize?: number;
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** False for read-only commands: the queue is not resumed. */
@@ -113,6 +116,37 @@ export async function createQuireCore(options: QuireCoreOptions) {
     log,
   });
   const watcher = new FolderWatcher(library, 500, (m) => log('warn', m));
+  // Models are fetched only when the user asks (models.download), never on their own.
+  const downloads = new ModelDownloads({
+    hub,
+    searchDirs: model.searchDirs,
+    hubUrl: options.modelHub,
+    modelIds: () => ({
+      embedding: model.modelId,
+      reranker: options.rerankerModel ?? settings.get().retrieval.rerankerModel,
+    }),
+    onInstalled: (kind) =>
+      kind === 'embedding' ? useDownloadedEmbeddingModel() : Promise.resolve(false),
+    log,
+  });
+  /** Puts a just-downloaded embedding model to work; resolves true when a restart is needed. */
+  async function useDownloadedEmbeddingModel(): Promise<boolean> {
+    const fresh = resolveModel({
+      modelId: model.modelId,
+      modelDir: options.modelDir,
+      dataDir,
+      resourcesDir: options.resourcesDir,
+    });
+    // The index holds vectors of one width; another width is rebuilt when Quire next opens it.
+    if (!fresh.hasWeights || fresh.dims !== model.dims) return true;
+    const nextBackend = model.hasWeights
+      ? backend
+      : await chooseBackend(options.embeddingBackend ?? 'auto', { log: (m) => log('info', m) });
+    Object.assign(model, fresh);
+    pool.reconfigure({ modelDir: fresh.modelDir, backend: nextBackend });
+    library.embedPendingNow();
+    return false;
+  }
   const retriever = createRetriever({
     store: store.lance,
     pool,
@@ -167,6 +201,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     }),
     ...createEventHandlers(hub),
     ...createLibraryHandlers(library, watcher),
+    ...createModelHandlers(downloads),
     ...createChatHandlers(chat, conversations, hub),
     ...withRerankerStatus(createSettingsHandlers(settings, providers), () =>
       retriever.rerankerStatus(),
@@ -189,7 +224,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
     chat,
     conversations,
     providers,
+    downloads,
     async close() {
+      await downloads.close();
       await chat.stopAll();
       await providers.dispose();
       await watcher.close();

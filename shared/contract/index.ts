@@ -4,6 +4,7 @@ import { appMethods } from './app';
 import { chatMethods } from './chat';
 import { eventsMethods } from './events';
 import { documentMethods, libraryMethods } from './library';
+import { modelsMethods } from './models';
 import { settingsMethods } from './settings';
 
 /** Every invoke method, `domain.method`, with its zod argument and result schemas. */
@@ -14,6 +15,7 @@ export const contract = {
   ...documentMethods,
   ...chatMethods,
   ...settingsMethods,
+  ...modelsMethods,
 };
 
 export type Contract = typeof contract;
@@ -41,4 +43,5 @@ export * from './app';
 export * from './chat';
 export * from './events';
 export * from './library';
+export * from './models';
 export * from './settings';

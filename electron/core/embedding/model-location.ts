@@ -1,5 +1,5 @@
 // Where the embedding model lives on disk, and the plain-words error when it is nowhere.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { QuireError } from '../../../shared/errors';
 
@@ -40,9 +40,26 @@ export function assertModelId(modelId: string): void {
     );
 }
 
+/** Written last by Quire's downloader; `complete: false` means a download is unfinished. */
+export const DOWNLOAD_STAMP = '.quire-download.json';
+
+/** True while Quire's downloader has started on `<dir>/<modelId>` and not finished. */
+export function isDownloadUnfinished(modelId: string, dir: string): boolean {
+  try {
+    const stamp = JSON.parse(readFileSync(join(dir, modelId, DOWNLOAD_STAMP), 'utf8')) as {
+      complete?: unknown;
+    };
+    return stamp.complete !== true;
+  } catch {
+    // No stamp: a folder copied in by hand, judged by its files alone.
+    return false;
+  }
+}
+
 /** Which weights `<dir>/<modelId>` has: fp32 if present, else the quantized file, else null. */
 export function localModelDtype(modelId: string, dir: string): ModelDtype | null {
   assertModelId(modelId);
+  if (isDownloadUnfinished(modelId, dir)) return null;
   for (const dtype of Object.keys(MODEL_FILES) as ModelDtype[]) {
     if (existsSync(join(dir, modelId, MODEL_FILES[dtype]))) return dtype;
   }

@@ -22,7 +22,14 @@ export type PoolTask = {
   urgent: boolean;
 };
 
-type Slot = { worker: Worker; tasks: Map<number, PoolTask>; solo: boolean; ready: boolean };
+type Slot = {
+  worker: Worker;
+  tasks: Map<number, PoolTask>;
+  solo: boolean;
+  ready: boolean;
+  /** Started with an older config: takes no new work and stops once its tasks are done. */
+  retiring?: boolean;
+};
 
 /** Workers that die before saying "ready" this many times in a row mean the indexer cannot start. */
 const MAX_STARTUP_FAILURES = 3;
@@ -110,6 +117,19 @@ export class WorkerPool {
     return { promise, cancel: () => this.cancel(task) };
   }
 
+  /**
+   * New workers start with `config` (e.g. an embedding model that has just been downloaded).
+   * Idle workers stop now; busy ones finish their documents first, so nothing is lost.
+   */
+  reconfigure(config: Partial<IndexingWorkerConfig>): void {
+    this.options.config = { ...this.options.config, ...config };
+    for (const slot of [...this.slots]) {
+      slot.retiring = true;
+      this.retireIfIdle(slot);
+    }
+    this.pump();
+  }
+
   get busy(): number {
     return this.slots.reduce((n, s) => n + s.tasks.size, 0) + this.queue.length;
   }
@@ -151,6 +171,7 @@ export class WorkerPool {
         .filter(
           (s) =>
             !s.solo &&
+            !s.retiring &&
             (suspect
               ? s.tasks.size === 0
               : s.tasks.size < this.concurrency + (task.urgent ? 1 : 0)),
@@ -197,7 +218,15 @@ export class WorkerPool {
     if (slot.tasks.size === 0) slot.solo = false;
     if (message.ok) task.resolve(message.response);
     else task.reject(toQuireError(message.error));
+    this.retireIfIdle(slot);
     this.pump();
+  }
+
+  private retireIfIdle(slot: Slot) {
+    if (!slot.retiring || slot.tasks.size > 0) return;
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    void slot.worker.terminate().catch(() => {});
   }
 
   private onCrash(slot: Slot, reason: string) {

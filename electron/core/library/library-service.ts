@@ -201,6 +201,11 @@ export class LibraryService {
     return watchedFolders;
   }
 
+  /** An embedding model has just arrived: documents waiting for vectors get them now. */
+  embedPendingNow(): void {
+    this.pump();
+  }
+
   /** Resolves when nothing is queued, in flight or waiting to be written. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return this.writer.idle();

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { ErrorCodeSchema } from './errors';
+
+export const ModelKindSchema = z.enum(['embedding', 'reranker']);
+export type ModelKind = z.infer<typeof ModelKindSchema>;
+
+/** One model download as the settings screen shows it; also the progress event's payload. */
+export const ModelDownloadStateSchema = z.object({
+  kind: ModelKindSchema,
+  modelId: z.string(),
+  state: z.enum(['running', 'done', 'error', 'cancelled']),
+  /** The file being fetched, or null before the first and after the last. */
+  file: z.string().nullable(),
+  receivedBytes: z.number().nonnegative(),
+  /** Null until the hub has said how large the files are. */
+  totalBytes: z.number().nonnegative().nullable(),
+  fraction: z.number().min(0).max(1).nullable(),
+  error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+  /** Done, but Quire must restart before it uses the model (e.g. a different vector width). */
+  restartRequired: z.boolean(),
+});
+export type ModelDownloadState = z.infer<typeof ModelDownloadStateSchema>;
