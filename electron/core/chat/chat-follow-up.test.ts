@@ -1,0 +1,141 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SendResult } from '../../../shared/contract/chat';
+import type { EventData, StreamEvent } from '../../../shared/events';
+import { EmbeddedProvider, type EmbeddedRunStats } from '../providers/embedded-provider';
+import type { QuireCore } from '../quire-core';
+import { makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
+import { makeTempDir, waitFor } from '../testing/temp-dir';
+import type { ChatProvider } from './chat-service';
+
+const GGUF = fileURLToPath(
+  new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),
+);
+
+type Turn = { sent: SendResult; end: EventData['message.end']; run: EmbeddedRunStats };
+
+/**
+ * Follow-ups through the whole pipeline with the real stories260K model: the observable is
+ * llama.cpp's own token meter (prompt tokens it evaluated), read after each answer.
+ */
+describe('follow-up questions reuse the embedded model session', () => {
+  let remove: () => Promise<void>;
+  let core: QuireCore;
+  let provider: ChatProvider | null = null;
+
+  beforeAll(async () => {
+    let dir: string;
+    ({ dir, remove } = await makeTempDir());
+    core = await makeTestCore(path.join(dir, 'data'), {
+      providerOverride: { kind: 'embedded', modelPath: GGUF },
+      keychain: false,
+      chat: { maxPromptTokens: 600, maxAnswerTokens: 48 },
+      wrapProvider: (p) => (provider = p),
+    });
+    await core.library.add([
+      path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf'),
+      ...writeNotes(path.join(dir, 'docs'), 4),
+    ]);
+    await core.library.whenIdle();
+  }, 180_000);
+  afterAll(async () => {
+    await core?.close();
+    await remove();
+  });
+
+  async function ask(
+    text: string | { regenerate: string },
+    conversationId?: string,
+  ): Promise<Turn> {
+    const sent =
+      typeof text === 'string'
+        ? await core.chat.send({ conversationId, text })
+        : await core.chat.regenerate(text.regenerate);
+    const events: StreamEvent[] = [];
+    const sub = core.hub.subscribe(sent.stream, { afterSeq: 0, listener: (e) => events.push(e) });
+    events.push(...sub.events);
+    await waitFor(
+      () => events.some((e) => e.type === 'message.end' || e.type === 'message.error'),
+      120_000,
+    );
+    sub.unsubscribe();
+    const end = events.find((e) => e.type === 'message.end');
+    if (end?.type !== 'message.end') throw new Error(JSON.stringify(events.at(-1)?.data));
+    if (!(provider instanceof EmbeddedProvider) || !provider.lastRun)
+      throw new Error('the embedded provider did not run');
+    return { sent, end: end.data, run: provider.lastRun };
+  }
+  const reused = (run: EmbeddedRunStats) => run.promptTokens - run.evaluatedPromptTokens;
+  const tokens = async (...texts: string[]) => {
+    let sum = 0;
+    for (const text of texts) sum += await provider!.countTokens(text);
+    return sum;
+  };
+  const sentFor = (questionId: string) => {
+    const question = core.conversations.getMessage(questionId)!;
+    const sent = core.conversations.sentPrompt(question);
+    if (sent === undefined) throw new Error('no prompt was recorded for the question');
+    return sent;
+  };
+  const answerText = (messageId: string) => core.conversations.getMessage(messageId)!.text;
+
+  it('evaluates only the new turn on a follow-up, and everything again when the history differs', async () => {
+    const first = await ask('What do the notes say about river 2?');
+    const conversationId = first.sent.conversationId;
+    expect(first.run.reusedSession).toBe(false);
+    const sent1 = sentFor(first.sent.userMessageId);
+    expect(sent1).toMatch(/^Sources:\n\n\[1\] /);
+    expect(sent1.endsWith('Question: What do the notes say about river 2?')).toBe(true);
+    const exchange1 = await tokens(sent1, answerText(first.sent.messageId));
+
+    // The follow-up replays the first exchange byte for byte: llama.cpp keeps it cached.
+    const second = await ask('And what about river 3?', conversationId);
+    expect(second.run.sessionKey).toBe(conversationId);
+    expect(second.run.reusedSession).toBe(true);
+    expect(reused(second.run)).toBeGreaterThanOrEqual(exchange1);
+    const sent2 = sentFor(second.sent.userMessageId);
+    expect(sent2.endsWith('Question: And what about river 3?')).toBe(true); // the user's words
+    expect(second.run.evaluatedPromptTokens).toBeLessThanOrEqual(
+      second.run.promptTokens - exchange1,
+    );
+
+    // Contrast: the same follow-up in a new conversation has nothing to reuse.
+    const elsewhere = await ask('And what about river 3?');
+    expect(elsewhere.sent.conversationId).not.toBe(conversationId);
+    expect(elsewhere.run.reusedSession).toBe(false);
+    expect(reused(elsewhere.run)).toBeLessThan(await tokens(sent1));
+
+    // Regenerate replaces the last answer: the cached tail differs, so the session is reset,
+    // yet llama.cpp still keeps the token prefix it shares (the first exchange).
+    const again = await ask({ regenerate: second.sent.messageId });
+    expect(again.sent.userMessageId).toBe(second.sent.userMessageId);
+    expect(again.run.reusedSession).toBe(false);
+    expect(reused(again.run)).toBeGreaterThanOrEqual(exchange1);
+
+    // A follow-up after the regenerate continues with the new answer.
+    const third = await ask('Why is that?', conversationId);
+    expect(third.run.reusedSession).toBe(true);
+    const exchange2 = await tokens(
+      sentFor(second.sent.userMessageId),
+      answerText(again.sent.messageId),
+    );
+    expect(reused(third.run)).toBeGreaterThanOrEqual(exchange1 + exchange2);
+
+    // Contrast: history edited at its first answer. Everything after the edit is evaluated again.
+    const firstAnswer = core.conversations.getMessage(first.sent.messageId)!;
+    core.conversations.putMessage({ ...firstAnswer, text: `Edited. ${firstAnswer.text}` });
+    const fourth = await ask('What else?', conversationId);
+    expect(fourth.run.reusedSession).toBe(false);
+    const afterEdit = await tokens(
+      `Edited. ${firstAnswer.text}`,
+      sentFor(second.sent.userMessageId),
+      answerText(again.sent.messageId),
+      sentFor(third.sent.userMessageId),
+      answerText(third.sent.messageId),
+      sentFor(fourth.sent.userMessageId),
+    );
+    expect(fourth.run.evaluatedPromptTokens).toBeGreaterThanOrEqual(afterEdit);
+    expect(reused(fourth.run)).toBeLessThan(reused(third.run) - exchange2);
+  }, 300_000);
+});
