@@ -37,11 +37,12 @@ export function encodeSseRetry(ms: number): string {
 
 /**
  * Incremental event-stream parser. Feed it text in arbitrary chunks; it returns the
- * messages completed by each chunk. Handles CRLF split across chunks, comments,
- * multi-line data and a leading BOM.
+ * messages completed by each chunk. Handles CRLF split across chunks (empty chunks
+ * included), comments, multi-line data and a leading BOM. Work is linear in the input
+ * however it is chunked: a long line is kept in pieces and joined once, when it ends.
  */
 export class SseDecoder {
-  private buffer = '';
+  private partialLine: string[] = [];
   private sawFirstChunk = false;
   private pendingCR = false;
   private dataLines: string[] = [];
@@ -54,25 +55,27 @@ export class SseDecoder {
   comments: number = 0;
 
   push(chunk: string): SseMessage[] {
-    if (!this.sawFirstChunk && chunk.length > 0) {
+    // An empty chunk must not clear a pending CR: its LF may still come next.
+    if (chunk.length === 0) return [];
+    if (!this.sawFirstChunk) {
       this.sawFirstChunk = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    let text = chunk;
+    let start = 0;
     if (this.pendingCR) {
       this.pendingCR = false;
-      if (text.startsWith('\n')) text = text.slice(1);
+      if (chunk.charCodeAt(0) === 10) start = 1;
     }
-    this.buffer += text;
     const out: SseMessage[] = [];
-    let start = 0;
-    for (let i = 0; i < this.buffer.length; i++) {
-      const ch = this.buffer.charCodeAt(i);
+    for (let i = start; i < chunk.length; i++) {
+      const ch = chunk.charCodeAt(i);
       if (ch !== 10 && ch !== 13) continue;
-      const line = this.buffer.slice(start, i);
+      const tail = chunk.slice(start, i);
+      const line = this.partialLine.length > 0 ? this.partialLine.join('') + tail : tail;
+      this.partialLine = [];
       if (ch === 13) {
-        if (i + 1 < this.buffer.length) {
-          if (this.buffer.charCodeAt(i + 1) === 10) i++;
+        if (i + 1 < chunk.length) {
+          if (chunk.charCodeAt(i + 1) === 10) i++;
         } else {
           this.pendingCR = true;
         }
@@ -81,13 +84,13 @@ export class SseDecoder {
       const message = this.processLine(line);
       if (message) out.push(message);
     }
-    this.buffer = this.buffer.slice(start);
+    if (start < chunk.length) this.partialLine.push(chunk.slice(start));
     return out;
   }
 
   /** Call at end of stream: an unterminated message is discarded, as the spec requires. */
   end(): void {
-    this.buffer = '';
+    this.partialLine = [];
     this.resetMessage();
   }
 
