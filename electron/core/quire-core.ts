@@ -161,13 +161,13 @@ export async function createQuireCore(options: QuireCoreOptions) {
     dataDir,
     safeStorage: options.safeStorage,
     keychain: options.keychain,
+    timeouts: options.providerTimeouts,
     log: (m) => log('info', m),
   });
   // Late subscribers (a reload mid-answer, a second window) start from the saved message.
   hub.registerSnapshotProvider(
     'chat',
     (stream) => conversations.getMessage(stream.slice('chat:'.length)) ?? null,
-    timeouts: options.providerTimeouts,
   );
   hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({
     conversations: conversations.listConversations(),
