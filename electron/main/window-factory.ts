@@ -9,10 +9,16 @@ export type BrowserWindowLike = {
   show: () => void;
   loadURL: (url: string) => Promise<unknown>;
   webContents: {
-    on: (
-      event: 'will-navigate' | 'will-redirect',
-      listener: (event: NavigationEventLike, url: string) => void,
-    ) => unknown;
+    on: {
+      (
+        event: 'will-navigate',
+        listener: (event: NavigationEventLike, url: string) => void,
+      ): unknown;
+      (
+        event: 'will-redirect',
+        listener: (event: NavigationEventLike, url: string) => void,
+      ): unknown;
+    };
     setWindowOpenHandler: (handler: (details: { url: string }) => WindowOpenResponse) => void;
   };
 };
