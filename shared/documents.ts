@@ -48,8 +48,17 @@ export const DocumentInfoSchema = z.object({
 });
 export type DocumentInfo = z.infer<typeof DocumentInfoSchema>;
 
+export const IndexHealthSchema = z.object({
+  /** `damaged`: a table cannot be read and must be rebuilt from the documents' files. */
+  status: z.enum(['ok', 'damaged', 'rebuilding']),
+  damagedTables: z.array(z.string()),
+  error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+});
+export type IndexHealth = z.infer<typeof IndexHealthSchema>;
+
 export const LibrarySnapshotSchema = z.object({
   documents: z.array(DocumentInfoSchema),
+  index: IndexHealthSchema,
   paused: z.boolean(),
   watchedFolders: z.array(z.string()),
   totals: z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from './errors';
 import { ModelDownloadStateSchema } from './models';
-import { DocumentInfoSchema, IndexStageSchema } from './documents';
+import { DocumentInfoSchema, IndexHealthSchema, IndexStageSchema } from './documents';
 
 export const EventCategorySchema = z.enum(['chat', 'library', 'pipeline', 'system']);
 export type EventCategory = z.infer<typeof EventCategorySchema>;
@@ -95,6 +95,7 @@ export const EventDataSchemas = {
     pending: z.number().int(),
     active: z.number().int(),
   }),
+  'index.health': IndexHealthSchema,
   // conversations
   'conversation.updated': z.object({ conversation: ConversationSchema }),
   'conversation.deleted': z.object({ conversationId: z.string() }),
@@ -122,6 +123,7 @@ export const EVENT_CATEGORY: { [K in EventType]: EventCategory } = {
   'document.removed': 'library',
   'folders.updated': 'library',
   'queue.state': 'library',
+  'index.health': 'library',
   'conversation.updated': 'chat',
   'conversation.deleted': 'chat',
   ping: 'system',
@@ -153,6 +155,7 @@ export const StreamEventSchema = z.discriminatedUnion('type', [
   eventSchemaFor('document.removed'),
   eventSchemaFor('folders.updated'),
   eventSchemaFor('queue.state'),
+  eventSchemaFor('index.health'),
   eventSchemaFor('conversation.updated'),
   eventSchemaFor('conversation.deleted'),
   eventSchemaFor('ping'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DocumentInfoSchema, LibrarySnapshotSchema } from '../documents';
+import { DocumentInfoSchema, IndexHealthSchema, LibrarySnapshotSchema } from '../documents';
 import { ErrorCodeSchema } from '../errors';
 import { method } from './define';
 
@@ -70,6 +70,12 @@ export const libraryMethods = {
     summary: 'Stop watching a folder (its documents stay).',
     args: z.object({ folder: PathSchema }).strict(),
     result: z.object({ watchedFolders: z.array(z.string()) }),
+  }),
+  'library.rebuildIndex': method({
+    summary:
+      'Rebuild a damaged search index: empty it, then index every document again from its file.',
+    args: z.object({}).strict(),
+    result: IndexHealthSchema,
   }),
 };
 

@@ -22,5 +22,9 @@ export interface ChunkStorePort {
   /** Compacts after bursts of writes, so fragments stay bounded. */
   maybeOptimize(force?: boolean): Promise<void>;
   fragments(): Promise<number>;
+  /** Reads every table end to end; a table that fails is damaged. */
+  checkHealth(): Promise<{ table: string; ok: boolean; error: string | null }[]>;
+  /** Drops the tables and creates them empty (after damage); documents must be indexed again. */
+  rebuild(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { QuireError } from '../../../shared/errors';
+import { toStoreError } from '../store/store-errors';
 import type { ChunkStorePort, DocumentChunks } from './chunk-store-port';
 
 type PendingWrite = { doc: DocumentChunks; resolve: () => void; reject: (e: unknown) => void };
@@ -48,40 +48,24 @@ export class ChunkWriter {
           await this.store.writeDocuments(batch.map((p) => p.doc));
           for (const p of batch) p.resolve();
         } catch (error) {
-          if (batch.length === 1) batch[0]!.reject(asStoreError(error));
+          if (batch.length === 1) batch[0]!.reject(toStoreError(error, 'save this document'));
           else {
             for (const p of batch) {
               try {
                 await this.store.writeDocuments([p.doc]);
                 p.resolve();
               } catch (single) {
-                p.reject(asStoreError(single));
+                p.reject(toStoreError(single, 'save this document'));
               }
             }
           }
         }
       }
-      await this.store.maybeOptimize();
+      // Compaction only tidies; a failure (e.g. a full disk) must not fail the writes above.
+      await this.store.maybeOptimize().catch(() => undefined);
     } finally {
       this.flushing = null;
       if (this.pending.length) this.flushing = this.flushLoop();
     }
   }
-}
-
-function asStoreError(error: unknown): QuireError {
-  if (error instanceof QuireError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/ENOSPC|no space left/i.test(message)) {
-    return new QuireError(
-      'disk_full',
-      'The disk is full. Free some space, then retry this document.',
-      { retryable: true },
-    );
-  }
-  return new QuireError(
-    'internal',
-    'Saving this document to the index failed. The details are in the log.',
-    { cause: error },
-  );
 }

@@ -42,10 +42,11 @@ export class DocumentRegistry {
       }
     }
     for (const doc of this.docs.values()) {
-      if (IN_FLIGHT.has(doc.status)) this.put({ ...doc, status: 'queued', progress: null });
+      if (IN_FLIGHT.has(doc.status))
+        this.putBestEffort({ ...doc, status: 'queued', progress: null });
       else if (doc.progress) doc.progress = null;
     }
-    this.compact();
+    this.tryCompact();
   }
 
   all(): DocumentRecord[] {
@@ -61,12 +62,27 @@ export class DocumentRegistry {
     return id ? this.docs.get(id) : undefined;
   }
 
-  /** Durable upsert. */
+  /** Durable upsert: journaled first, so a failed write (`disk_full`) changes nothing. */
   put(doc: DocumentRecord): DocumentRecord {
-    this.index(doc);
     this.journal.append({ t: 'doc', doc: { ...doc, progress: null } });
-    if (this.journal.needsCompaction()) this.compact();
+    this.index(doc);
+    if (this.journal.needsCompaction()) this.tryCompact();
     return doc;
+  }
+
+  /**
+   * Upsert that always takes effect in memory; false when the journal could not keep it
+   * (a full disk). The journal then still holds the previous state, which a restart
+   * resumes from: an in-flight document goes back to the queue.
+   */
+  putBestEffort(doc: DocumentRecord): boolean {
+    try {
+      this.put(doc);
+      return true;
+    } catch {
+      this.index(doc);
+      return false;
+    }
   }
 
   /** In-memory only: progress changes many times a second and is cheap to lose. */
@@ -77,8 +93,8 @@ export class DocumentRegistry {
 
   delete(id: string): boolean {
     if (!this.docs.has(id)) return false;
-    this.unindex(id);
     this.journal.append({ t: 'del', id });
+    this.unindex(id);
     return true;
   }
 
@@ -88,6 +104,15 @@ export class DocumentRegistry {
 
   close(): void {
     this.journal.close();
+  }
+
+  /** Compaction only saves space; when it fails the full history stays and is retried later. */
+  private tryCompact() {
+    try {
+      this.compact();
+    } catch {
+      // Keep appending to the intact journal.
+    }
   }
 
   private compact() {

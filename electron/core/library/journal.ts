@@ -1,13 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { QuireError } from '../../../shared/errors';
 
 /**
  * An append-only JSON-lines journal with compaction. Each append reaches the OS before
  * the call returns, so a killed process loses nothing it acknowledged. A torn last line
- * (the process died mid-write) is ignored on load.
+ * (the process died mid-write) is ignored on load. A failed append (a full disk) is cut
+ * back off, so the file always ends on a whole record.
  */
 export class Journal<Record> {
   private fd: number | null = null;
+  /** Bytes known to hold whole records: where a failed append is truncated back to. */
+  private size = 0;
+  private midLine = false;
   private appendedSinceCompaction = 0;
 
   constructor(
@@ -35,12 +40,27 @@ export class Journal<Record> {
     return records;
   }
 
+  /** Throws `disk_full` (and leaves the file as it was) when the disk has no room. */
   append(record: Record): void {
     if (this.fd === null) {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = fs.openSync(this.file, 'a');
+      this.fd = fs.openSync(this.file, 'a+');
+      this.size = fs.fstatSync(this.fd).size;
+      this.midLine = this.endsMidLine();
     }
-    fs.writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    // After a torn line (a crash mid-write), start on a fresh line so this record survives.
+    const lead = this.midLine ? '\n' : '';
+    const bytes = Buffer.from(`${lead}${JSON.stringify(record)}\n`);
+    try {
+      let written = 0;
+      while (written < bytes.length)
+        written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
+    } catch (error) {
+      this.cutBack();
+      throw journalError(error);
+    }
+    this.size += bytes.length;
+    this.midLine = false;
     this.appendedSinceCompaction++;
   }
 
@@ -48,22 +68,31 @@ export class Journal<Record> {
     return this.appendedSinceCompaction >= this.compactEvery;
   }
 
-  /** Replaces the history with the given current state, atomically (write, fsync, rename). */
+  /**
+   * Replaces the history with the given current state, atomically (write, fsync, rename).
+   * On failure the old journal stays in place and the temp file is removed.
+   */
   compact(state: Record[]): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.tmp`;
-    const fd = fs.openSync(temp, 'w');
     try {
-      fs.writeSync(fd, state.map((r) => JSON.stringify(r)).join('\n') + (state.length ? '\n' : ''));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      const fd = fs.openSync(temp, 'w');
+      try {
+        const text = state.map((r) => JSON.stringify(r)).join('\n') + (state.length ? '\n' : '');
+        fs.writeFileSync(fd, text);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (this.fd !== null) {
+        fs.closeSync(this.fd);
+        this.fd = null;
+      }
+      fs.renameSync(temp, this.file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw journalError(error);
     }
-    if (this.fd !== null) {
-      fs.closeSync(this.fd);
-      this.fd = null;
-    }
-    fs.renameSync(temp, this.file);
     this.appendedSinceCompaction = 0;
   }
 
@@ -71,4 +100,35 @@ export class Journal<Record> {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
   }
+
+  private endsMidLine(): boolean {
+    if (this.fd === null || this.size === 0) return false;
+    const last = Buffer.alloc(1);
+    fs.readSync(this.fd, last, 0, 1, this.size - 1);
+    return last[0] !== 0x0a;
+  }
+
+  /** Drops a partly written line; truncating frees space, so it works on a full disk. */
+  private cutBack() {
+    if (this.fd === null) return;
+    try {
+      fs.ftruncateSync(this.fd, this.size);
+    } catch {
+      // Reopening re-reads the size; the next append then starts on a fresh line.
+      fs.closeSync(this.fd);
+      this.fd = null;
+    }
+  }
+}
+
+function journalError(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new QuireError(
+      'disk_full',
+      'The disk is full. Free some space, then try again; nothing already saved was lost.',
+      { retryable: true, cause: error },
+    );
+  }
+  return error;
 }

@@ -58,6 +58,8 @@ export async function openLanceChunkStore(options: {
     async fragments() {
       return (await lance.fragments()).chunks;
     },
+    checkHealth: () => lance.checkHealth(),
+    rebuild: () => lance.rebuild(),
     close: () => lance.close(),
   };
 }

@@ -15,6 +15,7 @@ type LibraryHandlers = Pick<
   | 'library.resume'
   | 'library.watch'
   | 'library.unwatch'
+  | 'library.rebuildIndex'
   | 'documents.content'
 >;
 
@@ -39,6 +40,7 @@ export function createLibraryHandlers(
     },
     'library.watch': async ({ folder }) => ({ watchedFolders: await watcher.watch(folder) }),
     'library.unwatch': async ({ folder }) => ({ watchedFolders: await watcher.unwatch(folder) }),
+    'library.rebuildIndex': () => library.rebuildIndex(),
     'documents.content': ({ documentId }) => readDocumentContent(library, documentId),
   };
 }

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SkippedPath } from '../../../shared/contract';
-import type { DocumentInfo, DocumentStatus, LibrarySnapshot } from '../../../shared/documents';
+import type {
+  DocumentInfo,
+  DocumentStatus,
+  IndexHealth,
+  LibrarySnapshot,
+} from '../../../shared/documents';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { EventData } from '../../../shared/events';
 import { newId } from '../../../shared/ids';
@@ -11,6 +16,7 @@ import type { StreamHub } from '../events/stream-hub';
 import type { WorkerPool } from '../indexing/worker-pool';
 import type { IndexResponse, EmbedResponse } from '../indexing/worker-protocol';
 import { detectKind, isSupportedPath } from '../parsers';
+import { TABLE_DAMAGED_MESSAGE } from '../store/store-errors';
 import type { ChunkStorePort } from './chunk-store-port';
 import { ChunkWriter } from './chunk-writer';
 import { DocumentRegistry, type DocumentRecord } from './document-registry';
@@ -28,6 +34,8 @@ export type LibraryOptions = {
 };
 
 type InFlight = { cancel: () => void; tracker: ProgressTracker };
+
+const HEALTHY: IndexHealth = { status: 'ok', damagedTables: [], error: null };
 
 const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
   'parsing',
@@ -56,6 +64,12 @@ export class LibraryService {
   private embedding = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  private health: IndexHealth = HEALTHY;
+  private checking: Promise<IndexHealth> | null = null;
+  private rebuilding: Promise<IndexHealth> | null = null;
+  /** While the tables are swapped: nothing new starts, so nothing writes to a dropped table. */
+  private holdForRebuild = false;
+  private settleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir);
@@ -63,15 +77,125 @@ export class LibraryService {
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
   }
 
-  /** Resumes whatever a previous run left queued or in flight. */
+  /** Resumes whatever a previous run left queued or in flight, and checks the index. */
   start(): void {
+    void this.checkIndex();
     this.pump();
+  }
+
+  get indexHealth(): IndexHealth {
+    return this.health;
+  }
+
+  /** Reads every table end to end; a damaged one is reported on the library stream. */
+  checkIndex(): Promise<IndexHealth> {
+    if (this.rebuilding) return this.rebuilding;
+    this.checking ??= (async () => {
+      try {
+        const damaged = (await this.options.store.checkHealth()).filter((t) => !t.ok);
+        for (const t of damaged)
+          this.options.log?.('error', `the ${t.table} table is damaged: ${t.error ?? ''}`);
+        // A rebuild that started meanwhile decides the state.
+        if (!this.rebuilding)
+          this.setHealth(
+            damaged.length === 0
+              ? HEALTHY
+              : {
+                  status: 'damaged',
+                  damagedTables: damaged.map((t) => t.table),
+                  error: { code: 'table_damaged', message: TABLE_DAMAGED_MESSAGE },
+                },
+          );
+      } catch (error) {
+        this.options.log?.('warn', `checking the index failed: ${String(error)}`);
+      }
+      return this.health;
+    })().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  /**
+   * Empties the index and indexes every document again from its file: the way back from a
+   * damaged table. Documents the user cancelled stay cancelled.
+   */
+  rebuildIndex(): Promise<IndexHealth> {
+    this.rebuilding ??= this.runRebuild().finally(() => {
+      this.rebuilding = null;
+    });
+    return this.rebuilding;
+  }
+
+  private async runRebuild(): Promise<IndexHealth> {
+    const damagedTables = this.health.damagedTables;
+    this.setHealth({ status: 'rebuilding', damagedTables, error: null });
+    this.holdForRebuild = true;
+    try {
+      await this.checking?.catch(() => undefined);
+      await this.settled();
+      await this.writer.idle();
+      await this.options.store.rebuild();
+    } catch (error) {
+      this.holdForRebuild = false;
+      const { code, message } = toErrorShape(error);
+      this.options.log?.('error', `rebuilding the index failed: ${String(error)}`);
+      this.setHealth({ status: 'damaged', damagedTables, error: { code, message } });
+      this.pump();
+      throw error;
+    }
+    this.holdForRebuild = false;
+    for (const doc of this.registry.all()) {
+      if (doc.status === 'cancelled') continue;
+      const queued: DocumentRecord = {
+        ...doc,
+        status: 'queued',
+        chunks: 0,
+        progress: null,
+        error: null,
+        vectorsPending: false,
+        embeddingModel: null,
+        contentHash: null,
+        updatedAt: Date.now(),
+      };
+      this.registry.putBestEffort(queued);
+      this.emit(doc.id, 'document.added', { document: publicInfo(queued) });
+    }
+    this.setHealth(HEALTHY);
+    this.emitQueueState();
+    this.pump();
+    return this.health;
+  }
+
+  private setHealth(next: IndexHealth) {
+    const same =
+      next.status === this.health.status &&
+      next.error?.code === this.health.error?.code &&
+      next.damagedTables.join() === this.health.damagedTables.join();
+    this.health = next;
+    if (!same) this.options.hub.emit(LIBRARY_STREAM, 'index.health', next);
+  }
+
+  /** Resolves once no document is being indexed or embedded. */
+  private settled(): Promise<void> {
+    if (this.inFlight.size === 0 && !this.embedding) return Promise.resolve();
+    return new Promise<void>((resolve) => this.settleWaiters.push(resolve)).then(() =>
+      this.settled(),
+    );
+  }
+
+  private notifySettled() {
+    if (this.inFlight.size > 0 || this.embedding) return;
+    const waiters = this.settleWaiters;
+    this.settleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   snapshot(): LibrarySnapshot {
     const documents = this.registry.all().map(publicInfo);
     return {
       documents,
+      index: this.health,
       paused: this.registry.paused,
       watchedFolders: [...this.registry.watchedFolders],
       totals: {
@@ -128,9 +252,16 @@ export class LibraryService {
         contentHash: null,
         mtimeMs: file.mtimeMs,
       };
+      try {
+        this.registry.put(doc);
+      } catch (error) {
+        // A full disk: this file is not added; the ones before it are.
+        const { code, message } = toErrorShape(error);
+        skipped.push({ path: file.path, code, reason: message });
+        continue;
+      }
       const preset = this.passwordsByPath.get(file.path);
       if (preset !== undefined) this.passwords.set(doc.id, preset);
-      this.registry.put(doc);
       this.emit(doc.id, 'document.added', { document: publicInfo(doc) });
       added.push(publicInfo(doc));
     }
@@ -216,12 +347,16 @@ export class LibraryService {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.checking?.catch(() => undefined);
+    await this.rebuilding?.catch(() => undefined);
     await this.writer.idle();
     this.registry.close();
   }
 
   private isIdle(): boolean {
-    const waiting = !this.registry.paused && this.registry.all().some((d) => d.status === 'queued');
+    const waiting =
+      (!this.registry.paused || this.holdForRebuild) &&
+      this.registry.all().some((d) => d.status === 'queued');
     return this.inFlight.size === 0 && !waiting && !this.embedding;
   }
 
@@ -234,7 +369,7 @@ export class LibraryService {
   private pump(): void {
     if (this.closed) return;
     const capacity = Math.max(2, this.options.pool.size * 4);
-    if (!this.registry.paused) {
+    if (!this.registry.paused && !this.holdForRebuild) {
       const queued = this.registry
         .all()
         .filter((d) => d.status === 'queued' && !this.inFlight.has(d.id));
@@ -265,7 +400,9 @@ export class LibraryService {
 
   private startIndexing(doc: DocumentRecord): void {
     const tracker = new ProgressTracker();
-    let current = this.registry.put({ ...doc, status: 'parsing', updatedAt: Date.now() });
+    // Best effort: on a full disk the journal keeps 'queued', and indexing still tries.
+    let current: DocumentRecord = { ...doc, status: 'parsing', updatedAt: Date.now() };
+    this.registry.putBestEffort(current);
     const job = this.options.pool.run(
       { type: 'index', documentId: doc.id, path: doc.path, password: this.passwords.get(doc.id) },
       (p) => {
@@ -273,8 +410,10 @@ export class LibraryService {
         if (!progress) return;
         const latest = this.registry.get(doc.id);
         if (!latest || latest.status === 'cancelled' || latest.status === 'failed') return;
-        if (latest.status !== p.stage)
-          current = this.registry.put({ ...latest, status: p.stage, updatedAt: Date.now() });
+        if (latest.status !== p.stage) {
+          current = { ...latest, status: p.stage, updatedAt: Date.now() };
+          this.registry.putBestEffort(current);
+        }
         this.registry.setProgress(doc.id, progress);
         this.emit(doc.id, 'document.progress', { documentId: doc.id, ...progress });
       },
@@ -333,6 +472,7 @@ export class LibraryService {
         if (latest && !this.closed) this.fail(latest, error);
       } finally {
         this.inFlight.delete(doc.id);
+        this.notifySettled();
         this.emitQueueState();
         this.pump();
       }
@@ -344,7 +484,8 @@ export class LibraryService {
     if (shape.code === 'internal')
       this.options.log?.('error', `indexing ${doc.path} failed: ${String(error)}`);
     const status: DocumentStatus = shape.code === 'cancelled' ? 'cancelled' : 'failed';
-    this.registry.put({
+    // Best effort: on a full disk the journal keeps the last state, which a restart retries.
+    this.registry.putBestEffort({
       ...doc,
       status,
       progress: null,
@@ -356,11 +497,12 @@ export class LibraryService {
       code: shape.code,
       message: shape.message,
     });
+    if (shape.code === 'table_damaged') void this.checkIndex();
   }
 
   /** Embeds documents stored without vectors, or with another model's, once a model is there. */
   private async embedPending(): Promise<void> {
-    if (this.embedding || this.closed || this.registry.paused) return;
+    if (this.embedding || this.closed || this.registry.paused || this.holdForRebuild) return;
     const model = this.options.embeddingModel;
     const due = this.registry
       .all()
@@ -405,6 +547,7 @@ export class LibraryService {
       this.options.log?.('warn', `embedding pending documents failed: ${String(error)}`);
     } finally {
       this.embedding = false;
+      this.notifySettled();
       this.checkIdle();
     }
   }

@@ -62,6 +62,7 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       now,
       maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
       vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },
+      fts,
     });
   });
 }

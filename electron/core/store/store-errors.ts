@@ -1,18 +1,27 @@
 import { QuireError, isQuireError } from '../../../shared/errors';
 
-const DISK_FULL = /ENOSPC|No space left on device|disk full|os error 28/i;
+const DISK_FULL = /ENOSPC|No space left on device|disk full|os error 28|EDQUOT|quota exceeded/i;
+// A file the table's manifest names is gone or unreadable: the table is damaged, not the query.
+const DAMAGED =
+  /Not found: \S+\.(?:lance|idx)\b|LanceError\(Corrupt|corrupt (?:file|data)|Invalid (?:file|protobuf)|unexpected end of file|failed to fill whole buffer/i;
+
+export const TABLE_DAMAGED_MESSAGE =
+  'The search index is damaged. Rebuild it from your documents in the Library.';
 
 /** Turns a LanceDB / filesystem failure into a QuireError with a user-safe message. */
 export function toStoreError(error: unknown, action: string): QuireError {
   if (isQuireError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOSPC' || DISK_FULL.test(message)) {
+  if (code === 'ENOSPC' || code === 'EDQUOT' || DISK_FULL.test(message)) {
     return new QuireError(
       'disk_full',
       'The disk is full. Free some space, then try again; nothing already indexed was lost.',
       { retryable: true, cause: error },
     );
+  }
+  if (DAMAGED.test(message)) {
+    return new QuireError('table_damaged', TABLE_DAMAGED_MESSAGE, { cause: error });
   }
   return new QuireError('internal', `The search index could not ${action}.`, { cause: error });
 }

@@ -24,6 +24,8 @@ import {
 import { guard } from './store-errors';
 import { writeMeta, type StoreMeta } from './meta';
 import { maintainVectorIndex, type VectorIndexPolicy } from './vector-index';
+import type { FtsSettings } from './fts-index';
+import { createIndexedTables } from './tables';
 
 export type ReplaceOptions = {
   /** One flat [chunks × dims] buffer, as workers transfer them; or set ChunkInput.vector. */
@@ -40,6 +42,7 @@ export type StoreSettings = {
   now: () => number;
   maintenance: MaintenancePolicy;
   vectorIndex: VectorIndexPolicy;
+  fts: FtsSettings;
 };
 
 export class LanceStore {
@@ -47,7 +50,7 @@ export class LanceStore {
   /** The model of the latest embedded write: what a (re)trained ANN index is trained on. */
   private lastModel: string | null = null;
   private readonly throttle: OptimizeThrottle;
-  private readonly documents: DocumentTable;
+  private documents: DocumentTable;
   private readonly chunkSchema;
 
   constructor(
@@ -56,7 +59,7 @@ export class LanceStore {
     readonly dims: number,
     private meta: StoreMeta,
     documentsTable: Table,
-    private readonly chunks: Table,
+    private chunks: Table,
     readonly settings: StoreSettings,
   ) {
     this.documents = new DocumentTable(documentsTable);
@@ -272,6 +275,31 @@ export class LanceStore {
 
   checkHealth(): Promise<TableHealth[]> {
     return guard('check the index', () => checkTables(this.db, [DOCUMENTS_TABLE, CHUNKS_TABLE]));
+  }
+
+  /**
+   * Drops both tables and creates them empty, with their indexes: the way back from a damaged
+   * table. Everything in them is derived from the documents' files, which re-indexing reads.
+   */
+  rebuild(): Promise<void> {
+    return this.serial('rebuild the index', async () => {
+      this.documents.table.close();
+      this.chunks.close();
+      const existing = new Set(await this.db.tableNames());
+      for (const name of [CHUNKS_TABLE, DOCUMENTS_TABLE])
+        if (existing.has(name)) await this.db.dropTable(name);
+      const { documents, chunks } = await createIndexedTables(
+        this.db,
+        this.dims,
+        this.settings.fts,
+      );
+      this.documents = new DocumentTable(documents);
+      this.chunks = chunks;
+      this.lastModel = null;
+      this.throttle.reset();
+      this.meta = { ...this.meta, vectorIndex: null };
+      await writeMeta(this.dir, this.meta);
+    });
   }
 
   /** Waits for queued writes, then releases the tables. */

@@ -1,7 +1,15 @@
 import { Index, type Connection, type Table } from '@lancedb/lancedb';
 import { arrow, type ArrowSchema } from './arrow';
 import { chunkArrowTable } from './chunk-rows';
-import { CHUNK_COLUMNS, CHUNKS_TABLE, chunksSchema, rowToChunk } from './schema';
+import { ensureFtsIndex, type FtsSettings } from './fts-index';
+import {
+  CHUNK_COLUMNS,
+  CHUNKS_TABLE,
+  chunksSchema,
+  DOCUMENTS_TABLE,
+  documentsSchema,
+  rowToChunk,
+} from './schema';
 
 export async function openOrCreate(
   db: Connection,
@@ -72,4 +80,19 @@ export async function ensureScalarIndexes(table: Table): Promise<void> {
   for (const [column, config] of wanted) {
     if (!have.has(column)) await table.createIndex(column, { config: config() });
   }
+}
+
+/** Both tables, new and empty, with the chunks' full-text and scalar indexes. */
+export async function createIndexedTables(
+  db: Connection,
+  dims: number,
+  fts: FtsSettings,
+): Promise<{ documents: Table; chunks: Table }> {
+  const documents = await db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema(), {
+    mode: 'overwrite',
+  });
+  const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(dims), { mode: 'overwrite' });
+  await ensureFtsIndex(chunks, fts, true);
+  await ensureScalarIndexes(chunks);
+  return { documents, chunks };
 }

@@ -1,4 +1,4 @@
-import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
+import type { DocumentInfo, IndexHealth, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
 
 const INDEXING = new Set<DocumentInfo['status']>([
@@ -26,9 +26,12 @@ export function computeTotals(documents: readonly DocumentInfo[]): LibrarySnapsh
   return { documents: documents.length, chunks, indexing, failed };
 }
 
+const HEALTHY_INDEX: IndexHealth = { status: 'ok', damagedTables: [], error: null };
+
 export function emptyLibrary(): LibrarySnapshot {
   return {
     documents: [],
+    index: HEALTHY_INDEX,
     paused: false,
     watchedFolders: [],
     totals: { documents: 0, chunks: 0, indexing: 0, failed: 0 },
@@ -48,6 +51,7 @@ export function applyLibraryEvents(
   let index = new Map<string, number>();
   const removed = new Set<string>();
   let paused = state.paused;
+  let health = state.index;
   let watchedFolders = state.watchedFolders;
 
   const writable = (): DocumentInfo[] => {
@@ -121,6 +125,9 @@ export function applyLibraryEvents(
       case 'queue.state':
         paused = event.data.paused;
         break;
+      case 'index.health':
+        health = event.data;
+        break;
       case 'folders.updated':
         watchedFolders = event.data.watchedFolders;
         break;
@@ -130,12 +137,21 @@ export function applyLibraryEvents(
   }
 
   if (!docs)
-    return paused === state.paused && watchedFolders === state.watchedFolders
+    return paused === state.paused &&
+      watchedFolders === state.watchedFolders &&
+      health === state.index
       ? state
-      : { ...state, paused, watchedFolders };
+      : { ...state, paused, watchedFolders, index: health };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
-  return { ...state, documents, paused, watchedFolders, totals: computeTotals(documents) };
+  return {
+    ...state,
+    documents,
+    index: health,
+    paused,
+    watchedFolders,
+    totals: computeTotals(documents),
+  };
 }
 
 /** Reads a stream snapshot defensively: a malformed one counts as an empty library. */
@@ -145,6 +161,7 @@ export function librarySnapshotFrom(value: unknown): LibrarySnapshot {
   const documents = v.documents;
   return {
     documents,
+    index: v.index && typeof v.index.status === 'string' ? v.index : HEALTHY_INDEX,
     paused: Boolean(v.paused),
     watchedFolders: Array.isArray(v.watchedFolders) ? v.watchedFolders : [],
     totals: v.totals ?? computeTotals(documents),
