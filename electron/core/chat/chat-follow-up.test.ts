@@ -8,6 +8,7 @@ import type { QuireCore } from '../quire-core';
 import { makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
 import { makeTempDir, waitFor } from '../testing/temp-dir';
 import type { ChatProvider } from './chat-service';
+import type { PromptTurn } from './prompt';
 
 const GGUF = fileURLToPath(
   new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),
@@ -137,5 +138,93 @@ describe('follow-up questions reuse the embedded model session', () => {
     );
     expect(fourth.run.evaluatedPromptTokens).toBeGreaterThanOrEqual(afterEdit);
     expect(reused(fourth.run)).toBeLessThan(reused(third.run) - exchange2);
+  }, 300_000);
+});
+
+describe('follow-up questions when the history outgrows a small context', () => {
+  let remove: () => Promise<void>;
+  let core: QuireCore;
+  let provider: ChatProvider | null = null;
+  let lastMessages: PromptTurn[] = [];
+  const CONTEXT = 768;
+
+  beforeAll(async () => {
+    let dir: string;
+    ({ dir, remove } = await makeTempDir());
+    core = await makeTestCore(path.join(dir, 'data'), {
+      providerOverride: { kind: 'embedded', modelPath: GGUF, contextSize: CONTEXT },
+      keychain: false,
+      chat: { maxAnswerTokens: 48 },
+      // Records what the pipeline sends; the real provider does the work.
+      wrapProvider: (p) => {
+        provider = p;
+        if (!p) return p;
+        return {
+          kind: p.kind,
+          model: p.model,
+          contextSize: () => p.contextSize(),
+          countTokens: (text) => p.countTokens(text),
+          stream: (request) => {
+            lastMessages = request.messages;
+            return p.stream(request);
+          },
+        };
+      },
+    });
+    await core.library.add(writeNotes(path.join(dir, 'docs'), 6));
+    await core.library.whenIdle();
+  }, 180_000);
+  afterAll(async () => {
+    await core?.close();
+    await remove();
+  });
+
+  it('drops the oldest exchange, and the session starts over from what was sent', async () => {
+    const turns: { questionId: string; answerId: string; run: EmbeddedRunStats }[] = [];
+    let conversationId: string | undefined;
+    const requests: PromptTurn[][] = [];
+    for (const text of ['What is said about river 1?', 'And river 2?', 'And river 4?']) {
+      const sent = await core.chat.send({ conversationId, text });
+      conversationId = sent.conversationId;
+      await waitFor(() => {
+        const status = core.conversations.getMessage(sent.messageId)?.status;
+        return status !== 'streaming';
+      }, 120_000);
+      expect(core.conversations.getMessage(sent.messageId)).toMatchObject({ status: 'complete' });
+      if (!(provider instanceof EmbeddedProvider) || !provider.lastRun)
+        throw new Error('the embedded provider did not run');
+      requests.push(lastMessages);
+      turns.push({
+        questionId: sent.userMessageId,
+        answerId: sent.messageId,
+        run: provider.lastRun,
+      });
+    }
+    const sent = (i: number) =>
+      core.conversations.sentPrompt(core.conversations.getMessage(turns[i]!.questionId)!)!;
+    const answer = (i: number) => core.conversations.getMessage(turns[i]!.answerId)!.text;
+    const tokens = async (...texts: string[]) => {
+      let sum = 0;
+      for (const text of texts) sum += await provider!.countTokens(text);
+      return sum;
+    };
+    // Two earlier exchanges do not fit with the third question's sources: the first is dropped,
+    // the second replayed as it was sent.
+    expect(requests[1]!.slice(1)).toEqual([
+      { role: 'user', content: sent(0) },
+      { role: 'assistant', content: answer(0) },
+      { role: 'user', content: sent(1) },
+    ]);
+    expect(requests[2]!.slice(1)).toEqual([
+      { role: 'user', content: sent(1) },
+      { role: 'assistant', content: answer(1) },
+      { role: 'user', content: sent(2) },
+    ]);
+    const third = turns[2]!.run;
+    expect(turns[1]!.run.reusedSession).toBe(true);
+    expect(third.reusedSession).toBe(false);
+    expect(third.trimmed).toBe(false); // the pipeline fitted it; the provider had nothing to cut
+    expect(third.promptTokens + 48).toBeLessThanOrEqual(CONTEXT);
+    expect(third.evaluatedPromptTokens).toBeGreaterThanOrEqual(await tokens(sent(2)));
   }, 300_000);
 });
