@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
@@ -57,8 +57,13 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
 export async function writeMeta(dir: string, meta: StoreMeta): Promise<void> {
   const file = join(dir, META_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
 }
 
 /**

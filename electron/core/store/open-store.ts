@@ -51,13 +51,16 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       await ensureScalarIndexes(chunks);
       return { documents, chunks, rebuilt };
     });
+    const opened = meta;
     meta = {
       ...meta,
       dims: options.dims,
       fts: fingerprint,
       vectorIndex: rebuilt ? null : meta.vectorIndex,
     };
-    await writeMeta(options.dir, meta);
+    // Unchanged settings are not rewritten: opening must work on a full disk.
+    if (JSON.stringify(meta) !== JSON.stringify(opened) || !(await readMeta(options.dir)))
+      await writeMeta(options.dir, meta);
     return new LanceStore(db, options.dir, options.dims, meta, documents, chunks, {
       now,
       maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
