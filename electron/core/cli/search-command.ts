@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--rerank|--no-rerank] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--rerank|--no-rerank] [--reranker-model ID] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
   Searches the indexed passages. Hybrid fuses vector and full-text search; --rerank reorders the
   best candidates with the local cross-encoder (default: the Settings choice).`;
 
@@ -15,6 +15,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
       mode: { type: 'string', default: 'hybrid' },
       rerank: { type: 'boolean' },
       'no-rerank': { type: 'boolean' },
+      'reranker-model': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -41,6 +42,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
   }
   const core = await createQuireCore({
     ...coreOptionsFrom(values),
+    ...(values['reranker-model'] ? { rerankerModel: values['reranker-model'] } : {}),
     dataDir: resolveDataDir(values.data),
     startIndexing: false,
   });
