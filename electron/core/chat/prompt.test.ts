@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Message } from '../../../shared/contract/chat';
+import { exchangesIn } from './chat-service';
 import { DeltaCoalescer } from './delta-coalescer';
 import { buildPrompt, extractCitations, type Exchange, type Passage } from './prompt';
 
@@ -104,6 +106,59 @@ describe('the prompt', () => {
     });
     expect(built.historyKept).toBe(1);
     expect(built.messages[1]).toEqual({ role: 'user', content: 'six seven' });
+  });
+});
+
+describe('the conversation as exchanges', () => {
+  const msg = (id: string, text: string, extra: Partial<Message> = {}): Message => ({
+    id,
+    conversationId: 'c',
+    role: id.startsWith('u') ? 'user' : 'assistant',
+    text,
+    status: 'complete',
+    mode: id.startsWith('u') ? null : 'answer',
+    sources: [],
+    citations: [],
+    finishReason: null,
+    error: null,
+    provider: null,
+    model: null,
+    usage: null,
+    timings: null,
+    createdAt: 0,
+    updatedAt: 0,
+    ...extra,
+  });
+
+  it('pairs each question as sent with its latest written answer and skips the rest', () => {
+    const sent: Record<string, string> = {
+      u1: 'Sources: … Question: one',
+      u3: 'Sources: … Question: three',
+    };
+    const exchanges = exchangesIn(
+      [
+        msg('u1', 'one'),
+        msg('a1', 'first answer'),
+        msg('a1b', 'regenerated answer'),
+        msg('u2', 'two'),
+        msg('a2', '', { status: 'error' }),
+        msg('u3', 'three'),
+        msg('a3', 'partial', { status: 'cancelled' }),
+        msg('u4', 'four'),
+        msg('a4', 'Here are the passages', { mode: 'search' }),
+        msg('u5', 'five, never sent to a model'),
+        msg('a5', 'an answer from before prompts were recorded'),
+      ],
+      (question) => sent[question.id],
+    );
+    expect(exchanges).toEqual([
+      { sent: 'Sources: … Question: one', answer: 'regenerated answer' },
+      { sent: 'Sources: … Question: three', answer: 'partial' },
+      {
+        sent: 'five, never sent to a model',
+        answer: 'an answer from before prompts were recorded',
+      },
+    ]);
   });
 });
 
