@@ -14,7 +14,10 @@ export type ChunkDraft = {
   charStart: number;
   charEnd: number;
   headingPath: string[];
-  /** Exact `counter.count(text)`, special tokens included; never above maxTokens. */
+  /**
+   * Exact `counter.count(text)`, special tokens included; never above maxTokens, except for a
+   * one-character chunk whose character alone costs more (only with budgets of a few tokens).
+   */
   tokens: number;
 };
 
@@ -38,7 +41,8 @@ const MIN_FILL_FOR_BETTER_CUT = 0.5;
  * - `text === sectionText.slice(charStart - section.charStart, charEnd - section.charStart)`.
  * - Every piece is tokenized once and sums are used while packing. An emitted chunk is
  *   counted once more unless the counter is additive and the chunk has no mid-word cut,
- *   so `tokens` is exact and `tokens <= maxTokens` holds for any tokenizer.
+ *   so `tokens` is exact and `tokens <= maxTokens` holds for any tokenizer, unless a single
+ *   character costs more than the whole budget: it becomes a chunk of its own rather than lost.
  */
 export async function* chunkSections(
   sections: AsyncIterable<ParsedSection>,
