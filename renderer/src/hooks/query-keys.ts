@@ -19,6 +19,10 @@ export const queryKeys = {
     /** The live state of one streaming (or just streamed) assistant message. */
     live: (messageId: string) => ['chat', 'live', messageId] as const,
   },
+  models: {
+    all: () => ['models'] as const,
+    status: () => ['models', 'status'] as const,
+  },
   settings: {
     all: () => ['settings'] as const,
     current: () => ['settings', 'current'] as const,

@@ -1,6 +1,7 @@
 import type { RerankerStatus } from '../../../../shared/contract';
 import type { RetrievalSettings } from '../../../../shared/settings';
 import { Icon } from '../ui/Icon';
+import { ModelDownload } from './ModelDownload';
 import { NumberField, RangeField, SelectField, Switch, TextField } from './fields';
 
 export function RetrievalSection({
@@ -98,6 +99,7 @@ export function RetrievalSection({
           <p className="callout-text">{rerankerNotice}</p>
         </div>
       )}
+      <ModelDownload />
     </fieldset>
   );
 }

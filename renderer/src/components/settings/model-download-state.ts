@@ -1,0 +1,70 @@
+// Model downloads in the renderer: events reduced into per-model state, and what to show for it.
+import type { ModelStatus } from '../../../../shared/contract/models';
+import type { ModelDownloadState, ModelKind } from '../../../../shared/models';
+import type { StreamEvent } from '../../api/event-types';
+
+export type DownloadsByKind = Partial<Record<ModelKind, ModelDownloadState>>;
+
+/** The system stream's snapshot: `{ downloads: ModelDownloadState[] }`. */
+export function downloadsFromSnapshot(snapshot: unknown): DownloadsByKind {
+  const list = (snapshot as { downloads?: unknown } | null)?.downloads;
+  const out: DownloadsByKind = {};
+  if (Array.isArray(list)) for (const d of list as ModelDownloadState[]) out[d.kind] = d;
+  return out;
+}
+
+export function applyDownloadEvents(
+  state: DownloadsByKind,
+  events: StreamEvent[],
+): DownloadsByKind {
+  let next = state;
+  for (const event of events) {
+    if (event.type !== 'model.download.progress') continue;
+    next = { ...next, [event.data.kind]: event.data };
+  }
+  return next;
+}
+
+export type DownloadView =
+  | { kind: 'present' }
+  | { kind: 'missing'; label: string; where: string | null }
+  | { kind: 'running'; fraction: number | null; detail: string }
+  | { kind: 'failed'; message: string; where: string | null }
+  | { kind: 'cancelled' }
+  | { kind: 'restart'; message: string };
+
+const MB = 1024 * 1024;
+
+export function formatMegabytes(bytes: number): string {
+  const mb = bytes / MB;
+  return mb >= 10 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
+}
+
+/** What the settings screen shows for one model, from its status and its latest live event. */
+export function downloadView(
+  status: ModelStatus,
+  live: ModelDownloadState | undefined,
+): DownloadView {
+  const download = live?.modelId === status.modelId ? live : (status.download ?? undefined);
+  if (download?.state === 'done' && download.restartRequired)
+    return {
+      kind: 'restart',
+      message: `${status.modelId} is downloaded. Restart Quire to use it.`,
+    };
+  if (download?.state === 'running') {
+    const received = formatMegabytes(download.receivedBytes);
+    const detail =
+      download.totalBytes === null
+        ? download.receivedBytes > 0
+          ? received
+          : 'Starting…'
+        : `${received} of ${formatMegabytes(download.totalBytes)}`;
+    return { kind: 'running', fraction: download.fraction, detail };
+  }
+  if (status.present || download?.state === 'done') return { kind: 'present' };
+  if (download?.state === 'error' && download.error)
+    return { kind: 'failed', message: download.error.message, where: status.path };
+  if (download?.state === 'cancelled') return { kind: 'cancelled' };
+  const size = status.approxBytes ? ` (≈${formatMegabytes(status.approxBytes)})` : '';
+  return { kind: 'missing', label: `Download${size}`, where: status.path };
+}
