@@ -81,8 +81,14 @@ const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
 
-/** A .docx with the given paragraphs; `heading` 1–3 applies Word's built-in heading styles. */
-export function minimalDocx(paragraphs: { text: string; heading?: 1 | 2 | 3 }[]): Buffer {
+/**
+ * A .docx with the given paragraphs; `heading` 1–3 applies Word's built-in heading styles.
+ * `documentXml` replaces word/document.xml as is (for damaged-content tests).
+ */
+export function minimalDocx(
+  paragraphs: { text: string; heading?: 1 | 2 | 3 }[],
+  documentXml?: string,
+): Buffer {
   const body = paragraphs
     .map(({ text, heading }) => {
       const style = heading ? `<w:pPr><w:pStyle w:val="Heading${heading}"/></w:pPr>` : '';
@@ -108,7 +114,9 @@ export function minimalDocx(paragraphs: { text: string; heading?: 1 | 2 | 3 }[])
     'word/_rels/document.xml.rels':
       '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
-    'word/document.xml': `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${body}</w:body></w:document>`,
+    'word/document.xml':
+      documentXml ??
+      `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${body}</w:body></w:document>`,
     'word/styles.xml': `<?xml version="1.0" encoding="UTF-8"?><w:styles ${W}>${styles}</w:styles>`,
   });
 }
