@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
 import {
+  DOWNLOAD_STAMP,
   findLocalModel,
   localModelDtype,
   modelSearchDirs,
@@ -61,6 +62,16 @@ describe('model location', () => {
     expect(message).toContain(`"${MODEL}" is not installed`);
     for (const d of dirs) expect(message).toContain(d);
     expect(message).toContain('--model-dir');
+  });
+
+  it('ignores a folder whose download has not finished, even with weights in it', async () => {
+    const base = dir('partial');
+    await addModel(base, 'model.onnx');
+    const stamp = join(base, MODEL, DOWNLOAD_STAMP);
+    await writeFile(stamp, JSON.stringify({ complete: false }));
+    expect(findLocalModel(MODEL, [base])).toBeNull();
+    await writeFile(stamp, JSON.stringify({ complete: true }));
+    expect(findLocalModel(MODEL, [base])).toBe(base);
   });
 
   it('rejects model names that could climb out of the models folder', () => {
