@@ -119,6 +119,7 @@ export function useLibraryActions() {
       resume: () => run('library.resume', {}),
       watch: async (folder: string) => setWatched(await run('library.watch', { folder })),
       unwatch: async (folder: string) => setWatched(await run('library.unwatch', { folder })),
+      rebuildIndex: () => run('library.rebuildIndex', {}),
     };
   }, [transport, notify, queryClient]);
 }

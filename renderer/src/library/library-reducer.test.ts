@@ -170,6 +170,29 @@ describe('applyLibraryEvents', () => {
     expect(mixed.documents.map((d) => d.id)).toEqual(['a', 'b']);
   });
 
+  it('follows the index health: damaged, rebuilding (documents re-queued), then ok', () => {
+    const damaged = {
+      status: 'damaged' as const,
+      damagedTables: ['chunks'],
+      error: { code: 'table_damaged' as const, message: 'The search index is damaged.' },
+    };
+    const start = snapshot([doc('a', { status: 'ready', chunks: 3 })]);
+    const broken = applyLibraryEvents(start, [makeEvent(S, 1, 'index.health', damaged)]);
+    expect(broken.index).toEqual(damaged);
+    expect(broken.documents).toBe(start.documents);
+    const rebuilding = applyLibraryEvents(broken, [
+      makeEvent(S, 2, 'index.health', { ...damaged, status: 'rebuilding', error: null }),
+      makeEvent(S, 3, 'document.added', { document: doc('a') }),
+    ]);
+    expect(rebuilding.index.status).toBe('rebuilding');
+    expect(rebuilding.totals).toMatchObject({ indexing: 1, chunks: 0 });
+    const healed = applyLibraryEvents(rebuilding, [
+      makeEvent(S, 4, 'index.health', { status: 'ok', damagedTables: [], error: null }),
+    ]);
+    expect(healed.index.status).toBe('ok');
+    expect(librarySnapshotFrom({ ...healed, index: undefined }).index.status).toBe('ok');
+  });
+
   it('ignores progress for unknown documents', () => {
     const state = applyLibraryEvents(emptyLibrary(), [
       makeEvent(S, 1, 'document.ready', {

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
 import { AddButtons } from './AddButtons';
 import { DocumentList } from './DocumentList';
+import { IndexHealthBanner } from './IndexHealthBanner';
 import { totalsLine, type RowActions } from './DocumentRow';
 import { PasswordDialog } from './PasswordDialog';
 import { WatchedFolders } from './WatchedFolders';
@@ -81,6 +82,7 @@ export function LibraryView() {
           <AddButtons />
         </div>
       </header>
+      {library && <IndexHealthBanner health={library.index} />}
       {library && <WatchedFolders folders={library.watchedFolders} />}
       {!library ? (
         <div className="empty-state">
