@@ -134,13 +134,15 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     );
   });
 
-  it('replaces a worker that crashes mid-document: that document fails, the others finish', async () => {
+  it('replaces a worker that crashes mid-document: that document fails, the others finish, and the app keeps working', async () => {
     core = await makeTestCore(path.join(dir, 'data'), { indexing: { crashMarker: 'CRASHME' } });
     const docs = path.join(dir, 'docs');
     writeNotes(docs, 5);
     writeNotes(docs, 1, 'CRASHME');
+    const started = Date.now();
     await core.library.add([docs]);
     await core.library.whenIdle();
+    const settledMs = Date.now() - started;
     const states = core.library
       .snapshot()
       .documents.map((d) => [d.name, d.status, d.error?.code ?? null]);
@@ -150,6 +152,24 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
       'failed',
       'worker_crashed',
     ]);
+    const crashed = core.library.snapshot().documents.find((d) => d.name === 'CRASHME-000.md')!;
+    expect(crashed.error!.message).toMatch(/crashed the indexer/);
+
+    // The replacement workers index and embed, and search (which embeds its query) works.
+    const [later] = writeNotes(path.join(dir, 'later'), 1, 'later');
+    await core.library.add([later!]);
+    await core.library.whenIdle();
+    const laterDoc = core.library.registry.byPath(later!)!;
+    expect(laterDoc).toMatchObject({ status: 'ready', vectorsPending: false });
+    const found = await core.retriever.search('river topic item', { k: 50 });
+    expect(found.mode).toBe('hybrid');
+    const ids = new Set(found.hits.map((h) => h.docId));
+    expect(ids.has(laterDoc.id)).toBe(true);
+    expect(ids.has(crashed.id)).toBe(false);
+    expect(ids.size).toBe(6);
+    console.info(
+      `worker crash: 6 documents settled in ${settledMs} ms; "${crashed.error!.message}"`,
+    );
   });
 
   it('indexes for full-text search without an embedding model, and embeds once the model is there', async () => {
