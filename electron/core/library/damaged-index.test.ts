@@ -118,3 +118,37 @@ it('a deleted chunks fragment: Quire starts, reports the damaged table, search f
     'ok',
   ]);
 }, 240_000);
+
+it('a damaged chunks manifest: Quire starts with the table set aside, reports it, and a rebuild restores search', async () => {
+  const dataDir = path.join(dir, 'data');
+  const files = writeNotes(path.join(dir, 'docs'), 3);
+  core = await makeTestCore(dataDir);
+  await core.library.add(files);
+  await core.library.whenIdle();
+  const ids = new Set(core.library.snapshot().documents.map((d) => d.id));
+  await core.close();
+  core = null;
+  const versions = path.join(dataDir, 'lancedb', 'chunks.lance', '_versions');
+  for (const file of fs.readdirSync(versions)) fs.writeFileSync(path.join(versions, file), 'x');
+
+  core = await makeTestCore(dataDir);
+  expect(await core.library.checkIndex()).toMatchObject({
+    status: 'damaged',
+    damagedTables: ['chunks'],
+    error: { code: 'table_damaged' },
+  });
+  // The damaged bytes are kept beside the new, empty table until the rebuild succeeds.
+  const lancedb = path.join(dataDir, 'lancedb');
+  expect(fs.readdirSync(lancedb).filter((f) => f.startsWith('chunks.lance.damaged-'))).toHaveLength(
+    1,
+  );
+  expect((await core.retriever.search('river', { mode: 'text' })).hits).toEqual([]);
+
+  await core.library.rebuildIndex();
+  await core.library.whenIdle();
+  expect(core.library.indexHealth.status).toBe('ok');
+  expect(await core.library.checkIndex()).toMatchObject({ status: 'ok' });
+  expect(fs.readdirSync(lancedb).some((f) => f.includes('.damaged-'))).toBe(false);
+  const found = await core.retriever.search('river', { mode: 'text', k: 50 });
+  expect(docIdSet(found.hits)).toEqual(ids);
+}, 240_000);

@@ -11,7 +11,12 @@ export async function openLanceChunkStore(options: {
   dims: number;
   kindOf?: (file: string) => DocumentKind;
 }): Promise<LanceChunkStore> {
-  const lance = await openStore({ dir: path.join(options.dataDir, 'lancedb'), dims: options.dims });
+  // The app must start with a damaged table, to report it and offer the rebuild.
+  const lance = await openStore({
+    dir: path.join(options.dataDir, 'lancedb'),
+    dims: options.dims,
+    onDamagedTable: 'set-aside',
+  });
   return {
     lance,
     async writeDocuments(batch: DocumentChunks[]) {
@@ -58,7 +63,14 @@ export async function openLanceChunkStore(options: {
     async fragments() {
       return (await lance.fragments()).chunks;
     },
-    checkHealth: () => lance.checkHealth(),
+    async checkHealth() {
+      const tables = await lance.checkHealth();
+      return tables.map((t) =>
+        lance.setAside.includes(t.table)
+          ? { ...t, ok: false, error: 'could not be opened; set aside and recreated empty' }
+          : t,
+      );
+    },
     rebuild: () => lance.rebuild(),
     close: () => lance.close(),
   };

@@ -1,10 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { connect } from '@lancedb/lancedb';
-import { QuireError } from '../../../shared/errors';
+import { mkdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connect, type Connection } from '@lancedb/lancedb';
+import { isQuireError, QuireError } from '../../../shared/errors';
 import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
 import { DEFAULT_MAINTENANCE, type MaintenancePolicy } from './maintenance';
 import { migrate, readMeta, writeMeta, type StoreMeta } from './meta';
-import { DOCUMENTS_TABLE, documentsSchema, SCHEMA_VERSION } from './schema';
+import { CHUNKS_TABLE, DOCUMENTS_TABLE, documentsSchema, SCHEMA_VERSION } from './schema';
 import { LanceStore } from './store';
 import { guard, toStoreError } from './store-errors';
 import { ensureScalarIndexes, openChunksTable, openOrCreate } from './tables';
@@ -19,6 +20,11 @@ export type StoreOptions = {
   maintenance?: Partial<MaintenancePolicy>;
   vectorIndex?: Partial<VectorIndexPolicy>;
   now?: () => number;
+  /**
+   * 'set-aside': a table that cannot be opened is moved to `<name>.lance.damaged-<time>` and
+   * created empty, so the app starts and can offer a rebuild (see LanceStore.setAside).
+   */
+  onDamagedTable?: 'throw' | 'set-aside';
 };
 
 /**
@@ -44,13 +50,27 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
     };
     meta = await migrate({ db, dir: options.dir, meta });
     const fingerprint = ftsFingerprint(fts);
-    const { documents, chunks, rebuilt } = await damagedIfThrows(async () => {
-      const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
-      const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
-      await ensureFtsIndex(chunks, fts, rebuilt || (meta.fts !== null && meta.fts !== fingerprint));
-      await ensureScalarIndexes(chunks);
-      return { documents, chunks, rebuilt };
-    });
+    const openTables = () =>
+      damagedIfThrows(async () => {
+        const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
+        const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
+        const refit = rebuilt || (meta.fts !== null && meta.fts !== fingerprint);
+        await ensureFtsIndex(chunks, fts, refit);
+        await ensureScalarIndexes(chunks);
+        return { documents, chunks, rebuilt };
+      });
+    let setAside: string[] = [];
+    let tables;
+    try {
+      tables = await openTables();
+    } catch (error) {
+      if (options.onDamagedTable !== 'set-aside' || !isQuireError(error)) throw error;
+      if (error.code !== 'table_damaged') throw error;
+      setAside = await setAsideUnopenable(db, options.dir, now());
+      if (setAside.length === 0) throw error;
+      tables = await openTables();
+    }
+    const { documents, chunks, rebuilt } = tables;
     const opened = meta;
     meta = {
       ...meta,
@@ -61,13 +81,39 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
     // Unchanged settings are not rewritten: opening must work on a full disk.
     if (JSON.stringify(meta) !== JSON.stringify(opened) || !(await readMeta(options.dir)))
       await writeMeta(options.dir, meta);
-    return new LanceStore(db, options.dir, options.dims, meta, documents, chunks, {
-      now,
-      maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
-      vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },
-      fts,
-    });
+    return new LanceStore(
+      db,
+      options.dir,
+      options.dims,
+      meta,
+      documents,
+      chunks,
+      {
+        now,
+        maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
+        vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },
+        fts,
+      },
+      setAside,
+    );
   });
+}
+
+/** Moves each table that will not open out of LanceDB's sight, keeping its bytes. */
+async function setAsideUnopenable(db: Connection, dir: string, now: number): Promise<string[]> {
+  const moved: string[] = [];
+  for (const name of [DOCUMENTS_TABLE, CHUNKS_TABLE]) {
+    try {
+      const table = await db.openTable(name);
+      await table.schema();
+      table.close();
+    } catch {
+      const folder = join(dir, `${name}.lance`);
+      await rename(folder, `${folder}.damaged-${now}`);
+      moved.push(name);
+    }
+  }
+  return moved;
 }
 
 async function damagedIfThrows<T>(run: () => Promise<T>): Promise<T> {

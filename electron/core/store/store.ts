@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
 import { DocumentTable } from './document-table';
@@ -61,6 +63,8 @@ export class LanceStore {
     documentsTable: Table,
     private chunks: Table,
     readonly settings: StoreSettings,
+    /** Tables found damaged at open, moved aside and recreated empty; cleared by rebuild(). */
+    public setAside: readonly string[] = [],
   ) {
     this.documents = new DocumentTable(documentsTable);
     this.throttle = new OptimizeThrottle(settings.maintenance, settings.now);
@@ -299,6 +303,8 @@ export class LanceStore {
       this.throttle.reset();
       this.meta = { ...this.meta, vectorIndex: null };
       await writeMeta(this.dir, this.meta);
+      this.setAside = [];
+      await removeSetAside(this.dir);
     });
   }
 
@@ -308,5 +314,13 @@ export class LanceStore {
     this.documents.table.close();
     this.chunks.close();
     this.db.close();
+  }
+}
+
+/** The damaged copies openStore set aside: once rebuilt from the files, they are not needed. */
+async function removeSetAside(dir: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    if (/\.lance\.damaged-\d+$/.test(entry))
+      await rm(join(dir, entry), { recursive: true, force: true });
   }
 }
