@@ -16,11 +16,11 @@ import type { StreamHub } from '../events/stream-hub';
 import type { WorkerPool } from '../indexing/worker-pool';
 import type { IndexResponse, EmbedResponse } from '../indexing/worker-protocol';
 import { detectKind, isSupportedPath } from '../parsers';
-import { TABLE_DAMAGED_MESSAGE } from '../store/store-errors';
 import type { ChunkStorePort } from './chunk-store-port';
 import { ChunkWriter } from './chunk-writer';
 import { DocumentRegistry, type DocumentRecord } from './document-registry';
 import { expandPaths } from './expand-paths';
+import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
 import { ProgressTracker } from './progress-tracker';
 
 export type LibraryOptions = {
@@ -34,8 +34,6 @@ export type LibraryOptions = {
 };
 
 type InFlight = { cancel: () => void; tracker: ProgressTracker };
-
-const HEALTHY: IndexHealth = { status: 'ok', damagedTables: [], error: null };
 
 const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
   'parsing',
@@ -64,8 +62,7 @@ export class LibraryService {
   private embedding = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
-  private health: IndexHealth = HEALTHY;
-  private checking: Promise<IndexHealth> | null = null;
+  private readonly index: IndexHealthTracker;
   private rebuilding: Promise<IndexHealth> | null = null;
   /** While the tables are swapped: nothing new starts, so nothing writes to a dropped table. */
   private holdForRebuild = false;
@@ -74,6 +71,7 @@ export class LibraryService {
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir);
     this.writer = new ChunkWriter(options.store);
+    this.index = new IndexHealthTracker(options.store, options.hub, options.log);
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
   }
 
@@ -84,36 +82,13 @@ export class LibraryService {
   }
 
   get indexHealth(): IndexHealth {
-    return this.health;
+    return this.index.health;
   }
 
   /** Reads every table end to end; a damaged one is reported on the library stream. */
   checkIndex(): Promise<IndexHealth> {
     if (this.rebuilding) return this.rebuilding;
-    this.checking ??= (async () => {
-      try {
-        const damaged = (await this.options.store.checkHealth()).filter((t) => !t.ok);
-        for (const t of damaged)
-          this.options.log?.('error', `the ${t.table} table is damaged: ${t.error ?? ''}`);
-        // A rebuild that started meanwhile decides the state.
-        if (!this.rebuilding)
-          this.setHealth(
-            damaged.length === 0
-              ? HEALTHY
-              : {
-                  status: 'damaged',
-                  damagedTables: damaged.map((t) => t.table),
-                  error: { code: 'table_damaged', message: TABLE_DAMAGED_MESSAGE },
-                },
-          );
-      } catch (error) {
-        this.options.log?.('warn', `checking the index failed: ${String(error)}`);
-      }
-      return this.health;
-    })().finally(() => {
-      this.checking = null;
-    });
-    return this.checking;
+    return this.index.check(() => this.rebuilding !== null);
   }
 
   /**
@@ -128,11 +103,11 @@ export class LibraryService {
   }
 
   private async runRebuild(): Promise<IndexHealth> {
-    const damagedTables = this.health.damagedTables;
-    this.setHealth({ status: 'rebuilding', damagedTables, error: null });
+    const damagedTables = this.index.health.damagedTables;
+    this.index.set({ status: 'rebuilding', damagedTables, error: null });
     this.holdForRebuild = true;
     try {
-      await this.checking?.catch(() => undefined);
+      await this.index.settled();
       await this.settled();
       await this.writer.idle();
       await this.options.store.rebuild();
@@ -140,7 +115,7 @@ export class LibraryService {
       this.holdForRebuild = false;
       const { code, message } = toErrorShape(error);
       this.options.log?.('error', `rebuilding the index failed: ${String(error)}`);
-      this.setHealth({ status: 'damaged', damagedTables, error: { code, message } });
+      this.index.set({ status: 'damaged', damagedTables, error: { code, message } });
       this.pump();
       throw error;
     }
@@ -161,19 +136,10 @@ export class LibraryService {
       this.registry.putBestEffort(queued);
       this.emit(doc.id, 'document.added', { document: publicInfo(queued) });
     }
-    this.setHealth(HEALTHY);
+    this.index.set(HEALTHY_INDEX);
     this.emitQueueState();
     this.pump();
-    return this.health;
-  }
-
-  private setHealth(next: IndexHealth) {
-    const same =
-      next.status === this.health.status &&
-      next.error?.code === this.health.error?.code &&
-      next.damagedTables.join() === this.health.damagedTables.join();
-    this.health = next;
-    if (!same) this.options.hub.emit(LIBRARY_STREAM, 'index.health', next);
+    return this.index.health;
   }
 
   /** Resolves once no document is being indexed or embedded. */
@@ -195,7 +161,7 @@ export class LibraryService {
     const documents = this.registry.all().map(publicInfo);
     return {
       documents,
-      index: this.health,
+      index: this.index.health,
       paused: this.registry.paused,
       watchedFolders: [...this.registry.watchedFolders],
       totals: {
@@ -347,7 +313,7 @@ export class LibraryService {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.checking?.catch(() => undefined);
+    await this.index.settled();
     await this.rebuilding?.catch(() => undefined);
     await this.writer.idle();
     this.registry.close();
