@@ -112,6 +112,33 @@ describe('downloading a model from a hub that answers like Hugging Face', () => 
     expect(fs.existsSync(`${file}.part`)).toBe(false);
   });
 
+  it('drops a server that goes silent mid-file, resumes once, then says the connection keeps dropping', async () => {
+    hub = await startTestHub(
+      { [BOW_MODEL_ID]: repoFromFolder(bowDir) },
+      { stallAfter: { path: WEIGHTS, bytes: 1_000_000 } },
+    );
+    const destDir = path.join(dir, 'models');
+    const error = await failure(
+      downloadModel({
+        modelId: BOW_MODEL_ID,
+        destDir,
+        files: MODEL_DOWNLOAD_FILES,
+        hubUrl: hub.url,
+        stallMs: 300,
+        attempts: 2,
+      }),
+    );
+    expect(error).toMatchObject({ code: 'unreachable', retryable: true });
+    expect(error.message).toContain('kept dropping');
+    const cdnGets = hub.requests.filter((r) => r.method === 'GET' && r.url.startsWith('/cdn/'));
+    expect(cdnGets.map((r) => r.range)).toEqual([null, 'bytes=1000000-']);
+    // Each attempt got another 1,000,000 bytes; they stay for the next Retry, and nothing is
+    // marked present.
+    const part = path.join(destDir, BOW_MODEL_ID, `${WEIGHTS}.part`);
+    expect(fs.statSync(part).size).toBe(2_000_000);
+    expect(findLocalModel(BOW_MODEL_ID, [destDir])).toBeNull();
+  });
+
   it('deletes a file whose sha256 does not match, fails with bad_response and marks nothing present', async () => {
     hub = await startTestHub({ [BOW_MODEL_ID]: repoFromFolder(bowDir) }, { wrongHash: WEIGHTS });
     const destDir = path.join(dir, 'models');

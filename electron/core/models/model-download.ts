@@ -34,7 +34,12 @@ export type ModelDownloadOptions = {
   onProgress?: (progress: DownloadProgress) => void;
   /** Attempts per file when the connection drops mid-file; each one resumes where the last stopped. */
   attempts?: number;
+  /** A connection that sends nothing for this long is dropped and resumed. */
+  stallMs?: number;
 };
+
+/** Long enough for a slow CDN to start, short enough that a dead link does not hang the bar. */
+const DEFAULT_STALL_MS = 30_000;
 
 export type DownloadedFile = { path: string; size: number; sha256: string | null };
 type Stamp = {
@@ -64,7 +69,12 @@ export async function downloadModel(options: ModelDownloadOptions): Promise<Down
   const hubUrl = (options.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, '');
   const revision = options.revision ?? 'main';
   const modelDir = path.join(options.destDir, options.modelId);
-  const context = { hubUrl, destDir: options.destDir, modelId: options.modelId };
+  const context = {
+    hubUrl,
+    destDir: options.destDir,
+    modelId: options.modelId,
+    stallMs: options.stallMs ?? DEFAULT_STALL_MS,
+  };
 
   await withFsErrors(context, async () => {
     await fs.mkdir(modelDir, { recursive: true });
@@ -117,7 +127,7 @@ export async function downloadModel(options: ModelDownloadOptions): Promise<Down
   return done;
 }
 
-type Context = { hubUrl: string; destDir: string; modelId: string };
+type Context = { hubUrl: string; destDir: string; modelId: string; stallMs: number };
 
 /** Asks for a file's size and hash without following the LFS redirect (as the hub's own clients do). */
 async function describe(
@@ -203,7 +213,29 @@ async function receive(
 ): Promise<void> {
   const { context, signal } = options;
   const headers: Record<string, string> = have > 0 ? { Range: `bytes=${have}-` } : {};
-  const response = await request(file.url, { headers, signal }, context);
+  const stall = stallGuard(context.stallMs, signal);
+  try {
+    await receiveGuarded(file, part, have, headers, stall, options);
+  } catch (error) {
+    // A silent server is treated like a dropped connection: resume from the .part.
+    if (stall.stalled() && !signal?.aborted)
+      throw new InterruptedError('the server stopped sending', { cause: error });
+    throw error;
+  } finally {
+    stall.dispose();
+  }
+}
+
+async function receiveGuarded(
+  file: RemoteFile,
+  part: string,
+  have: number,
+  headers: Record<string, string>,
+  stall: StallGuard,
+  options: { signal: AbortSignal | undefined; context: Context; onBytes: (n: number) => void },
+): Promise<void> {
+  const { context, signal } = options;
+  const response = await request(file.url, { headers, signal: stall.signal }, context);
   if (response.status === 416) {
     // The partial file does not fit what the server holds now: start over.
     await response.body?.cancel().catch(() => undefined);
@@ -220,6 +252,7 @@ async function receive(
     let reported = received;
     const step = Math.max(64 * 1024, Math.floor(file.size / 200));
     for await (const chunk of iterateBody(response.body, signal)) {
+      stall.touch();
       await withFsErrors(context, () => handle.write(chunk));
       received += chunk.byteLength;
       if (received - reported >= step) {
@@ -231,6 +264,40 @@ async function receive(
     await handle.close().catch(() => undefined);
   }
   if (received < file.size) throw new InterruptedError('the body ended early');
+}
+
+type StallGuard = {
+  signal: AbortSignal;
+  touch: () => void;
+  stalled: () => boolean;
+  dispose: () => void;
+};
+
+/** Aborts when nothing arrives for `ms` (touch restarts the clock) or when the user cancels. */
+function stallGuard(ms: number, outer: AbortSignal | undefined): StallGuard {
+  const controller = new AbortController();
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, ms);
+  };
+  const onCancel = () => controller.abort();
+  if (outer?.aborted) controller.abort();
+  else outer?.addEventListener('abort', onCancel, { once: true });
+  touch();
+  return {
+    signal: controller.signal,
+    touch,
+    stalled: () => stalled,
+    dispose: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onCancel);
+    },
+  };
 }
 
 async function* iterateBody(
