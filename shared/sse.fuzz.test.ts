@@ -13,7 +13,7 @@ import {
 } from './sse';
 import { makeEvent } from './test-events';
 
-const RUNS = 300;
+const RUNS = 1000;
 
 /** Text with the characters that matter to the grammar, plus any unicode. */
 const trickyText = fc.array(

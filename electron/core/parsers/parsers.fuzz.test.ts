@@ -115,7 +115,7 @@ describe('parsers under random and damaged bytes (properties)', () => {
         ),
         async (bytes) => expectDocumentOutcome(await parse('.pdf', bytes)),
       ),
-      options(300),
+      options(500),
     );
   });
 
@@ -160,7 +160,7 @@ describe('parsers under random and damaged bytes (properties)', () => {
         ),
         async (bytes) => expectDocumentOutcome(await parse('.docx', bytes)),
       ),
-      options(300),
+      options(500),
     );
   });
 
@@ -197,7 +197,7 @@ describe('parsers under random and damaged bytes (properties)', () => {
           expectDocumentOutcome(outcome);
         },
       ),
-      options(600),
+      options(1000),
     );
   });
 });

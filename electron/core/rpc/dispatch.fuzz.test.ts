@@ -6,14 +6,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, METHOD_NAMES, type MethodName } from '../../../shared/contract';
-import { ErrorCodeSchema } from '../../../shared/errors';
+import { ErrorCodeSchema, QuireError } from '../../../shared/errors';
 import type { QuireCore } from '../quire-core';
 import { makeTestCore } from '../testing/library-fixtures';
 import { makeTempDir } from '../testing/temp-dir';
 import type { Connection, Handlers, HandlerContext } from './dispatch';
 import { createDispatcher } from './dispatch';
 
-const RUNS = 400;
+const RUNS = 1000;
 
 /** Keys each method's argument object knows, so random objects often get past the first check. */
 function keysOf(method: MethodName): string[] {
@@ -25,7 +25,17 @@ const anyValue = fc.oneof(
   { depthSize: 'small' },
   fc.jsonValue(),
   fc.string(),
-  fc.constantFrom('', ' ', 'openai', 'anthropic', 'chat:abc', 'library', '../..', 'a'.repeat(70)),
+  fc.constantFrom(
+    '',
+    ' ',
+    'openai',
+    'anthropic',
+    'chat:abc',
+    'library',
+    '../..',
+    '/',
+    'a'.repeat(70),
+  ),
   fc.constantFrom(0, -1, 1.5, Number.MAX_SAFE_INTEGER, Number.NaN, Infinity),
   fc.array(fc.string(), { maxLength: 3 }),
 );
@@ -40,6 +50,13 @@ const argsFor = (method: MethodName) =>
     fc.record(Object.fromEntries(keysOf(method).map((k) => [k, anyValue]))),
   );
 
+function pathsIn(args: unknown): string[] {
+  const { paths, folder } = (args ?? {}) as { paths?: unknown; folder?: unknown };
+  return [...(Array.isArray(paths) ? paths : []), folder].filter(
+    (p): p is string => typeof p === 'string',
+  );
+}
+
 const call = fc
   .constantFrom(...METHOD_NAMES)
   .chain((method) => fc.tuple(fc.constant(method as string), argsFor(method)));
@@ -48,6 +65,7 @@ describe('the contract validators through the dispatcher (properties)', () => {
   let core: QuireCore;
   let remove: () => Promise<void>;
   let dataDir: string;
+  let root: string;
   const reached: { method: string; args: unknown }[] = [];
   let dispatch: ReturnType<typeof createDispatcher>;
   const internalErrors: string[] = [];
@@ -55,6 +73,7 @@ describe('the contract validators through the dispatcher (properties)', () => {
   beforeAll(async () => {
     const temp = await makeTempDir();
     remove = temp.remove;
+    root = temp.dir;
     dataDir = path.join(temp.dir, 'data');
     const docs = path.join(temp.dir, 'docs');
     fs.mkdirSync(docs);
@@ -68,6 +87,11 @@ describe('the contract validators through the dispatcher (properties)', () => {
         name,
         (args: unknown, ctx: HandlerContext) => {
           reached.push({ method: name, args });
+          // Valid paths are real: adding or watching '/' or '../..' would walk the disk or the
+          // repository. Keep the fuzzing inside its temp folder; everything else runs for real.
+          const paths = pathsIn(args);
+          if (paths.some((p) => path.relative(root, path.resolve(p)).startsWith('..')))
+            throw new QuireError('forbidden', 'Outside the test sandbox.');
           return (handler as (a: unknown, c: HandlerContext) => unknown)(args, ctx);
         },
       ]),
@@ -136,6 +160,7 @@ describe('the contract validators through the dispatcher (properties)', () => {
     const kept = (list.value as { documents: { name: string; status: string }[] }).documents.find(
       (d) => d.name === 'kept.md',
     );
+    expect(kept?.error ?? null).toBeNull();
     expect(kept?.status).toBe('ready');
     const hits = await core.retriever.search('pear trees in the orchard', { k: 3, mode: 'text' });
     expect(hits.hits[0]?.text).toContain('forty pear trees');
