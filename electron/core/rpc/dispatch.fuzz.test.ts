@@ -6,6 +6,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, METHOD_NAMES, type MethodName } from '../../../shared/contract';
+import type { DocumentInfo } from '../../../shared/documents';
 import { ErrorCodeSchema, QuireError } from '../../../shared/errors';
 import type { QuireCore } from '../quire-core';
 import { makeTestCore } from '../testing/library-fixtures';
@@ -157,9 +158,8 @@ describe('the contract validators through the dispatcher (properties)', () => {
     await core.library.whenIdle();
     const list = await dispatch('library.list', {}, ctx);
     if (!list.ok) throw new Error(list.error.message);
-    const kept = (list.value as { documents: { name: string; status: string }[] }).documents.find(
-      (d) => d.name === 'kept.md',
-    );
+    const { documents } = list.value as { documents: DocumentInfo[] };
+    const kept = documents.find((d) => d.name === 'kept.md');
     expect(kept?.error ?? null).toBeNull();
     expect(kept?.status).toBe('ready');
     const hits = await core.retriever.search('pear trees in the orchard', { k: 3, mode: 'text' });
