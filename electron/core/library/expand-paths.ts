@@ -7,6 +7,19 @@ export type FoundFile = { path: string; size: number; mtimeMs: number };
 const isHidden = (name: string) =>
   name.startsWith('.') || name === 'desktop.ini' || name === 'Thumbs.db';
 
+/** Folders that software fills with thousands of files nobody means to chat with. */
+const SOFTWARE_FOLDERS = new Set([
+  'node_modules',
+  'bower_components',
+  '__pycache__',
+  'site-packages',
+]);
+
+/** Whether a folder scan or a folder watch leaves this entry out (the folder asked for never is). */
+export function isSkippedName(name: string): boolean {
+  return isHidden(name) || SOFTWARE_FOLDERS.has(name);
+}
+
 /**
  * Expands files and folders (recursively) into the files Quire can index. Hidden and
  * unsupported entries are skipped with a reason; folder symlink loops are not followed.
@@ -27,6 +40,14 @@ export async function expandPaths(
         path: target,
         code: 'hidden_file',
         reason: 'Hidden files and folders are skipped.',
+      });
+      return;
+    }
+    if (!explicit && SOFTWARE_FOLDERS.has(name)) {
+      skipped.push({
+        path: target,
+        code: 'hidden_file',
+        reason: `Software folders such as ${name} are skipped; add it directly to index it.`,
       });
       return;
     }

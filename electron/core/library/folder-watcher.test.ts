@@ -60,3 +60,35 @@ it('a watched folder picks up added, changed and deleted files, and is watched a
   await core.dispatch('library.unwatch', { folder }, { transport: 'memory', connection: null });
   expect(core.library.snapshot().watchedFolders).toEqual([]);
 }, 180_000);
+
+it('leaves software folders out of a watched folder, unless one is added directly', async () => {
+  const folder = path.join(dir, 'project');
+  writeNotes(path.join(folder, 'notes'), 1);
+  const [dependency] = writeNotes(path.join(folder, 'node_modules', 'some-package'), 1, 'readme');
+  writeNotes(path.join(folder, 'src', '__pycache__'), 1, 'cached');
+  core = await makeTestCore(path.join(dir, 'data'));
+  const ctx = { transport: 'memory' as const, connection: null };
+  expect(await core.dispatch('library.watch', { folder }, ctx)).toMatchObject({ ok: true });
+  await core.library.whenIdle();
+  expect(core.library.snapshot().documents.map((d) => path.relative(folder, d.path))).toEqual([
+    path.join('notes', 'note-000.md'),
+  ]);
+
+  // Changes inside node_modules are not picked up; the notes folder's are.
+  fs.writeFileSync(path.join(path.dirname(dependency!), 'changelog.md'), '# Changes\n\nv2.\n');
+  const fresh = path.join(folder, 'notes', 'fresh.md');
+  fs.writeFileSync(fresh, '# Fresh\n\nA note about tides.\n');
+  await waitFor(() => core!.library.registry.byPath(fresh)?.status === 'ready', 30_000);
+  await core.library.whenIdle();
+  expect(core.library.snapshot().totals.documents).toBe(2);
+
+  // Asked for by name, a software folder is indexed like any other.
+  const added = await core.dispatch(
+    'library.add',
+    { paths: [path.join(folder, 'node_modules')] },
+    ctx,
+  );
+  expect(added).toMatchObject({ ok: true });
+  await core.library.whenIdle();
+  expect(core.library.registry.byPath(dependency!)?.status).toBe('ready');
+}, 180_000);

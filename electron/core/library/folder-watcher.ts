@@ -2,7 +2,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { QuireError } from '../../../shared/errors';
+import { isSkippedName } from './expand-paths';
 import type { LibraryService } from './library-service';
+
+const WATCH_READY_WAIT_MS = 2_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Keeps watched folders in sync: added and changed files are (re)indexed, deleted ones
@@ -41,7 +45,12 @@ export class FolderWatcher {
     const folders = current.includes(resolved)
       ? [...current]
       : this.library.setWatchedFolders([...current, resolved]);
-    await this.startWatcher(resolved);
+    // The watcher's start-up crawl is quick for a normal folder; on a huge tree it goes on in the
+    // background rather than holding up this call (the scan below queues what is there now).
+    const started = this.startWatcher(resolved).catch((e: unknown) =>
+      this.log?.(`cannot watch ${resolved}: ${String(e)}`),
+    );
+    await Promise.race([started, delay(WATCH_READY_WAIT_MS)]);
     await this.library.add([resolved]);
     return folders;
   }
@@ -65,12 +74,14 @@ export class FolderWatcher {
     if (this.watchers.has(folder)) return;
     const watcher = chokidar.watch(folder, {
       ignoreInitial: true,
-      ignored: (p) => path.basename(p).startsWith('.') && p !== folder,
+      ignored: (p) => p !== folder && isSkippedName(path.basename(p)),
       awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 100 },
     });
     watcher.on('add', (p) => this.queue(p, 'changed'));
     watcher.on('change', (p) => this.queue(p, 'changed'));
     watcher.on('unlink', (p) => this.queue(p, 'deleted'));
+    // Out of inotify watches or a folder that vanished: say so, keep the rest working.
+    watcher.on('error', (e) => this.log?.(`watching ${folder}: ${String(e)}`));
     this.watchers.set(folder, watcher);
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }
