@@ -154,7 +154,9 @@ describe('follow-up questions when the history outgrows a small context', () => 
     core = await makeTestCore(path.join(dir, 'data'), {
       providerOverride: { kind: 'embedded', modelPath: GGUF, contextSize: CONTEXT },
       keychain: false,
-      chat: { maxAnswerTokens: 48 },
+      // Each new turn may add about half the room, so one earlier exchange fits beside it and
+      // two do not.
+      chat: { maxAnswerTokens: 48, maxPromptTokens: 350 },
       // Records what the pipeline sends; the real provider does the work.
       wrapProvider: (p) => {
         provider = p;

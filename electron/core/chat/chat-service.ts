@@ -216,9 +216,10 @@ export class ChatService {
       const contextSize = await provider.contextSize();
       const answerTokens = Math.min(this.deps.maxAnswerTokens ?? 512, Math.floor(contextSize / 4));
       const room = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
-      // Half the room at most, so that a small context still has space to keep the last exchange.
+      // A first question may fill the room with sources; on a follow-up, buildPrompt lets the
+      // replayed history take what is left once the new turn has half this budget.
       const budget = Math.min(
-        Math.floor(room / 2),
+        room,
         this.deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000),
       );
       const prompt = await buildPrompt({

@@ -25,7 +25,9 @@ export type LoadedModel = {
   threads: number;
 };
 
-const DEFAULT_CONTEXT = 2048; // CPU prompt evaluation is slow: keep prompts small by default
+// Room for a full new turn (at most 1,536 prompt tokens, see the chat budget) plus the last
+// exchange, which the session keeps cached: history costs memory here, not prompt time.
+const DEFAULT_CONTEXT = 4096;
 const DEFAULT_SEQUENCES = 3;
 
 /**

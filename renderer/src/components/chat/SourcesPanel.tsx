@@ -29,8 +29,10 @@ export function SourcesPanel({
       </header>
       <p className="panel-hint">
         {cited.size > 0
-          ? `The answer cites ${cited.size} of ${message.sources.length} passages.`
-          : `${message.sources.length} passages were retrieved.`}
+          ? `The answer cites ${cited.size} of ${passages(message.sources.length)}.`
+          : message.sources.length === 1
+            ? '1 passage was retrieved.'
+            : `${passages(message.sources.length)} were retrieved.`}
       </p>
       <SourceList
         sources={message.sources}
@@ -41,3 +43,5 @@ export function SourcesPanel({
     </aside>
   );
 }
+
+const passages = (n: number) => (n === 1 ? '1 passage' : `${n.toLocaleString()} passages`);
