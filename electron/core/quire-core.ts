@@ -153,6 +153,14 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingModel: model.modelId,
     settings: () => settings.get().retrieval,
     hasModel: () => model.hasWeights,
+    documentLabels: async (ids) => {
+      const labels = new Map<string, { name: string; path: string }>();
+      for (const id of ids) {
+        const doc = library.registry.get(id);
+        if (doc) labels.set(id, { name: doc.name, path: doc.path });
+      }
+      return labels;
+    },
     modelSearchDirs: model.searchDirs,
     rerankerModel: options.rerankerModel,
   });

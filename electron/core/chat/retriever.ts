@@ -5,7 +5,12 @@ import { findLocalModel } from '../embedding/model-location';
 import type { WorkerPool } from '../indexing/worker-pool';
 import type { EmbedResponse, RerankResponse } from '../indexing/worker-protocol';
 import { rerankerStatus, rerankOrder } from '../retrieval/reranker';
-import { search, type SearchHit, type SearchResult } from '../retrieval/search';
+import {
+  search,
+  type ResolveDocuments,
+  type SearchHit,
+  type SearchResult,
+} from '../retrieval/search';
 import type { LanceStore } from '../store/store';
 import type { Retrieval } from './chat-service';
 
@@ -38,6 +43,8 @@ export function createRetriever(deps: {
   embeddingModel: string;
   settings: () => RetrievalSettings;
   hasModel: () => boolean;
+  /** Titles and paths for the hits; the library keeps them in memory, which saves a query. */
+  documentLabels?: ResolveDocuments;
   /** Folders searched for the reranker model, best first (as for the embedding model). */
   modelSearchDirs: readonly string[];
   /** Overrides the reranker model named in settings. */
@@ -116,6 +123,7 @@ export function createRetriever(deps: {
       mode,
       weights: settings.weights,
       embeddingModel: deps.embeddingModel,
+      resolveDocuments: deps.documentLabels,
     });
     const rerankNote = status && !status.available ? status.notice : null;
     if (!rerank || result.hits.length === 0)
