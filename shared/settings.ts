@@ -5,6 +5,12 @@ export type ProviderKind = z.infer<typeof ProviderKindSchema>;
 
 const LoopbackOrHttpsUrl = z.string().url().max(2048);
 
+/**
+ * The embedded model's context unless Settings says otherwise (capped by what the model was
+ * trained on): room for a full new turn plus the last exchange, which stays cached.
+ */
+export const EMBEDDED_DEFAULT_CONTEXT = 4096;
+
 /** Which language model answers. Keys are never here: they live in the OS keychain. */
 export const ProviderSettingsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),

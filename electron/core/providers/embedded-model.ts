@@ -7,6 +7,7 @@ import type { PromptParts } from './embedded-budget';
 import { SessionPool } from './embedded-sessions';
 import { loadLlamaRuntime, type LlamaModule } from './llama-runtime';
 import type { ChatTurn } from './types';
+import { EMBEDDED_DEFAULT_CONTEXT } from '../../../shared/settings';
 
 export type EmbeddedModelOptions = {
   modelPath: string;
@@ -27,7 +28,7 @@ export type LoadedModel = {
 
 // Room for a full new turn (at most 1,536 prompt tokens, see the chat budget) plus the last
 // exchange, which the session keeps cached: history costs memory here, not prompt time.
-const DEFAULT_CONTEXT = 4096;
+const DEFAULT_CONTEXT = EMBEDDED_DEFAULT_CONTEXT;
 const DEFAULT_SEQUENCES = 3;
 
 /**

@@ -1,7 +1,11 @@
-import type { ProviderKind, ProviderSettings } from '../../../../shared/settings';
+import {
+  EMBEDDED_DEFAULT_CONTEXT,
+  type ProviderKind,
+  type ProviderSettings,
+} from '../../../../shared/settings';
 import type { SettingsInfo } from '../../api/call';
 import { ApiKeyField } from './ApiKeyField';
-import { TextField } from './fields';
+import { NumberField, TextField } from './fields';
 
 const OPTIONS: { kind: ProviderKind; title: string; text: string }[] = [
   { kind: 'none', title: 'No model', text: 'Search only: Quire shows the best passages.' },
@@ -61,28 +65,39 @@ export function ProviderSection({
         ))}
       </div>
       {provider.kind === 'embedded' && (
-        <TextField
-          label="Model file (.gguf)"
-          value={provider.modelPath}
-          placeholder="/path/to/model.gguf"
-          hint="Small instruct models (1–8 B parameters, Q4) run well on a laptop."
-          onChange={(modelPath) => onChange({ ...provider, modelPath })}
-          action={
-            pick && (
-              <button
-                type="button"
-                className="btn"
-                onClick={() =>
-                  void pick('files').then(
-                    ([path]) => path && onChange({ ...provider, modelPath: path }),
-                  )
-                }
-              >
-                Browse…
-              </button>
-            )
-          }
-        />
+        <>
+          <TextField
+            label="Model file (.gguf)"
+            value={provider.modelPath}
+            placeholder="/path/to/model.gguf"
+            hint="Small instruct models (1–8 B parameters, Q4) run well on a laptop."
+            onChange={(modelPath) => onChange({ ...provider, modelPath })}
+            action={
+              pick && (
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() =>
+                    void pick('files').then(
+                      ([path]) => path && onChange({ ...provider, modelPath: path }),
+                    )
+                  }
+                >
+                  Browse…
+                </button>
+              )
+            }
+          />
+          <NumberField
+            label="Context size (tokens)"
+            min={256}
+            max={131072}
+            step={256}
+            value={provider.contextSize ?? EMBEDDED_DEFAULT_CONTEXT}
+            hint="More keeps more of the conversation cached; less needs less memory."
+            onChange={(contextSize) => onChange({ ...provider, contextSize })}
+          />
+        </>
       )}
       {(provider.kind === 'ollama' || provider.kind === 'openai') && (
         <>
