@@ -15,6 +15,7 @@ import { StreamHub } from '../events/stream-hub';
 import { makeTempDir } from '../testing/temp-dir';
 import { downloadModel } from './model-download';
 import { MODEL_DOWNLOAD_FILES, ModelDownloads } from './model-downloads';
+import { mountTmpfs, resizeTmpfs, tmpfsUnavailable, unmountTmpfs } from '../testing/tmpfs';
 import { repoFromFolder, startTestHub } from './test-hub-server';
 
 const WEIGHTS = 'onnx/model_quantized.onnx';
@@ -138,6 +139,36 @@ describe('downloading a model from a hub that answers like Hugging Face', () => 
     expect(fs.statSync(part).size).toBe(2_000_000);
     expect(findLocalModel(BOW_MODEL_ID, [destDir])).toBeNull();
   });
+
+  it.skipIf(tmpfsUnavailable !== null)(
+    'a full disk fails with disk_full, and once there is room a retry completes the model',
+    async () => {
+      hub = await startTestHub({ [BOW_MODEL_ID]: repoFromFolder(bowDir) });
+      const destDir = path.join(dir, 'small-disk');
+      // The weights are about 15.6 MB; 8 MB holds the small files and part of them.
+      mountTmpfs(destDir, 8);
+      try {
+        const options = {
+          modelId: BOW_MODEL_ID,
+          destDir,
+          files: MODEL_DOWNLOAD_FILES,
+          hubUrl: hub.url,
+        };
+        const error = await failure(downloadModel(options));
+        expect(error.code).toBe('disk_full');
+        expect(error.message).toContain('is full');
+        expect(findLocalModel(BOW_MODEL_ID, [destDir])).toBeNull();
+
+        resizeTmpfs(destDir, 40);
+        await downloadModel(options);
+        const weights = path.join(destDir, BOW_MODEL_ID, WEIGHTS);
+        expect(sha256(weights)).toBe(sha256(path.join(bowDir, 'onnx/model.onnx')));
+        expect(findLocalModel(BOW_MODEL_ID, [destDir])).not.toBeNull();
+      } finally {
+        unmountTmpfs(destDir);
+      }
+    },
+  );
 
   it('deletes a file whose sha256 does not match, fails with bad_response and marks nothing present', async () => {
     hub = await startTestHub({ [BOW_MODEL_ID]: repoFromFolder(bowDir) }, { wrongHash: WEIGHTS });
