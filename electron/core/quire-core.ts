@@ -86,8 +86,14 @@ export async function createQuireCore(options: QuireCoreOptions) {
     dataDir,
     resourcesDir: options.resourcesDir,
   });
+  // What the indexer runs with; settings saved later apply on the next start.
+  const startedWith = {
+    embeddingModel: model.modelId,
+    embeddingBackend: options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
+    chunkTokens: settings.get().retrieval.chunkTokens,
+  };
   const backend = model.hasWeights
-    ? await chooseBackend(options.embeddingBackend ?? 'auto', { log: (m) => log('info', m) })
+    ? await chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) })
     : 'native';
   const poolSize = options.poolSize ?? defaultPoolSize();
   const pool = new WorkerPool({
@@ -100,8 +106,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
       // ONNX threads share the cores between workers; the coordinating thread mostly waits.
       threads: Math.max(1, Math.floor(os.availableParallelism() / poolSize)),
       batchSize: 8,
-      maxTokens: 256,
-      overlapTokens: 32,
+      maxTokens: startedWith.chunkTokens,
+      // An eighth of the chunk (32 of the default 256) carries context across the cut.
+      overlapTokens: Math.round(startedWith.chunkTokens / 8),
       maxBytes: 200 * 1024 * 1024,
       ...options.indexing,
     },
@@ -141,11 +148,22 @@ export async function createQuireCore(options: QuireCoreOptions) {
     if (!fresh.hasWeights || fresh.dims !== model.dims) return true;
     const nextBackend = model.hasWeights
       ? backend
-      : await chooseBackend(options.embeddingBackend ?? 'auto', { log: (m) => log('info', m) });
+      : await chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) });
     Object.assign(model, fresh);
     pool.reconfigure({ modelDir: fresh.modelDir, backend: nextBackend });
     library.embedPendingNow();
     return false;
+  }
+  /** Saved settings that differ from what the indexer started with (the CLI's flags win). */
+  function pendingRestart(): string[] {
+    const saved = settings.get().retrieval;
+    const pending: string[] = [];
+    if (!options.embeddingModel && saved.embeddingModel !== startedWith.embeddingModel)
+      pending.push('embedding model');
+    if (!options.embeddingBackend && saved.embeddingBackend !== startedWith.embeddingBackend)
+      pending.push('embedding backend');
+    if (saved.chunkTokens !== startedWith.chunkTokens) pending.push('chunk size');
+    return pending;
   }
   const retriever = createRetriever({
     store: store.lance,
@@ -211,7 +229,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createLibraryHandlers(library, watcher),
     ...createModelHandlers(downloads),
     ...createChatHandlers(chat, conversations, hub),
-    ...withRerankerStatus(createSettingsHandlers(settings, providers), () =>
+    ...withRerankerStatus(createSettingsHandlers(settings, providers, pendingRestart), () =>
       retriever.rerankerStatus(),
     ),
   } satisfies Handlers;

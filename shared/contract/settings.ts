@@ -31,6 +31,8 @@ export const SettingsViewSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Optional so that a renderer keeps working against an older core. */
   reranker: RerankerStatusSchema.optional(),
+  /** Saved settings the running indexer does not use yet, by label; they apply on restart. */
+  pendingRestart: z.array(z.string()).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 

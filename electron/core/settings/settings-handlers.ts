@@ -16,6 +16,8 @@ type SettingsHandlers = Pick<
 export function createSettingsHandlers(
   settings: SettingsStore,
   providers: ProviderManager,
+  /** Labels of saved settings that take effect only when Quire restarts. */
+  pendingRestart: () => string[] = () => [],
 ): SettingsHandlers {
   async function view(): Promise<SettingsView> {
     const secrets = await providers.secretStore();
@@ -26,6 +28,7 @@ export function createSettingsHandlers(
       secretBackend: secrets.backend,
       offline: !isRemoteProvider(current.provider),
       warnings: [...settings.warnings],
+      pendingRestart: pendingRestart(),
     };
   }
   return {

@@ -28,7 +28,7 @@ export function RetrievalSection({
         <TextField
           label="Embedding model"
           value={retrieval.embeddingModel}
-          hint="Changing it re-embeds the library in the background."
+          hint="Applies after a restart; the library is then re-embedded in the background."
           onChange={(v) => set('embeddingModel', v)}
         />
         <SelectField

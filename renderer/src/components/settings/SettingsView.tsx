@@ -149,6 +149,15 @@ export function SettingsView() {
             <p className="callout-text">{warning}</p>
           </div>
         ))}
+        {query.data?.pendingRestart && query.data.pendingRestart.length > 0 && (
+          <div className="callout" role="status" data-testid="restart-note">
+            <Icon name="alert" />
+            <p className="callout-text">
+              Saved. Restart Quire to apply the new {listInWords(query.data.pendingRestart)}; the
+              library is then updated in the background.
+            </p>
+          </div>
+        )}
         <OfflineIndicator settings={current} />
         {test.state === 'done' && (
           <div
@@ -194,4 +203,10 @@ export function SettingsView() {
       </div>
     </section>
   );
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listInWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
