@@ -21,7 +21,6 @@ import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
 import { ProviderManager } from './settings/provider-manager';
 import { createSettingsHandlers } from './settings/settings-handlers';
-import { withRerankerStatus } from './settings/with-reranker-status';
 import { openSettingsStore, type SettingsBackendFactory } from './settings/settings-store';
 import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
@@ -92,9 +91,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingBackend: options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
     chunkTokens: settings.get().retrieval.chunkTokens,
   };
-  const backend = model.hasWeights
-    ? await chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) })
-    : 'native';
+  const pickBackend = () =>
+    chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) });
+  const backend = model.hasWeights ? await pickBackend() : 'native';
   const poolSize = options.poolSize ?? defaultPoolSize();
   const pool = new WorkerPool({
     size: poolSize,
@@ -146,9 +145,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     });
     // The index holds vectors of one width; another width is rebuilt when Quire next opens it.
     if (!fresh.hasWeights || fresh.dims !== model.dims) return true;
-    const nextBackend = model.hasWeights
-      ? backend
-      : await chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) });
+    const nextBackend = model.hasWeights ? backend : await pickBackend();
     Object.assign(model, fresh);
     pool.reconfigure({ modelDir: fresh.modelDir, backend: nextBackend });
     library.embedPendingNow();
@@ -229,9 +226,10 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createLibraryHandlers(library, watcher),
     ...createModelHandlers(downloads),
     ...createChatHandlers(chat, conversations, hub),
-    ...withRerankerStatus(createSettingsHandlers(settings, providers, pendingRestart), () =>
-      retriever.rerankerStatus(),
-    ),
+    ...createSettingsHandlers(settings, providers, {
+      pendingRestart,
+      reranker: () => retriever.rerankerStatus(),
+    }),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, logger);

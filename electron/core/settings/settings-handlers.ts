@@ -1,4 +1,4 @@
-import type { SettingsView } from '../../../shared/contract';
+import type { RerankerStatus, SettingsView } from '../../../shared/contract';
 import { isRemoteProvider } from '../../../shared/settings';
 import type { Handlers } from '../rpc/dispatch';
 import type { ProviderManager } from './provider-manager';
@@ -13,11 +13,18 @@ type SettingsHandlers = Pick<
   | 'providers.test'
 >;
 
+/** Live state the settings screen shows beside the saved settings. */
+export type SettingsStatus = {
+  /** Labels of saved settings that take effect only when Quire restarts. */
+  pendingRestart?: () => string[];
+  /** Whether reranking can run: the screen warns when it is on but its model is missing. */
+  reranker?: () => RerankerStatus;
+};
+
 export function createSettingsHandlers(
   settings: SettingsStore,
   providers: ProviderManager,
-  /** Labels of saved settings that take effect only when Quire restarts. */
-  pendingRestart: () => string[] = () => [],
+  status: SettingsStatus = {},
 ): SettingsHandlers {
   async function view(): Promise<SettingsView> {
     const secrets = await providers.secretStore();
@@ -28,7 +35,8 @@ export function createSettingsHandlers(
       secretBackend: secrets.backend,
       offline: !isRemoteProvider(current.provider),
       warnings: [...settings.warnings],
-      pendingRestart: pendingRestart(),
+      pendingRestart: status.pendingRestart?.() ?? [],
+      ...(status.reranker ? { reranker: status.reranker() } : {}),
     };
   }
   return {
