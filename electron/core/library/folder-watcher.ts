@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { QuireError } from '../../../shared/errors';
 import { isSkippedName } from './expand-paths';
 import type { LibraryService } from './library-service';
 
 const WATCH_READY_WAIT_MS = 2_000;
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Keeps watched folders in sync: added and changed files are (re)indexed, deleted ones
@@ -50,7 +50,7 @@ export class FolderWatcher {
     const started = this.startWatcher(resolved).catch((e: unknown) =>
       this.log?.(`cannot watch ${resolved}: ${String(e)}`),
     );
-    await Promise.race([started, delay(WATCH_READY_WAIT_MS)]);
+    await Promise.race([started, delay(WATCH_READY_WAIT_MS, undefined, { ref: false })]);
     await this.library.add([resolved]);
     return folders;
   }
