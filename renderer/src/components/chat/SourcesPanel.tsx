@@ -1,5 +1,6 @@
 import type { Message } from '../../../../shared/contract/chat';
 import { useLiveMessage } from '../../hooks/use-conversations';
+import { plural } from '../../library/format';
 import { Icon } from '../ui/Icon';
 import { SourceList } from './SourceList';
 
@@ -29,10 +30,8 @@ export function SourcesPanel({
       </header>
       <p className="panel-hint">
         {cited.size > 0
-          ? `The answer cites ${cited.size} of ${passages(message.sources.length)}.`
-          : message.sources.length === 1
-            ? '1 passage was retrieved.'
-            : `${passages(message.sources.length)} were retrieved.`}
+          ? `The answer cites ${cited.size} of ${plural(message.sources.length, 'passage')}.`
+          : `${plural(message.sources.length, 'passage')} ${message.sources.length === 1 ? 'was' : 'were'} retrieved.`}
       </p>
       <SourceList
         sources={message.sources}
@@ -43,5 +42,3 @@ export function SourcesPanel({
     </aside>
   );
 }
-
-const passages = (n: number) => (n === 1 ? '1 passage' : `${n.toLocaleString()} passages`);
