@@ -4,9 +4,14 @@ import { ErrorCodeSchema } from './errors';
 export const ModelKindSchema = z.enum(['embedding', 'reranker']);
 export type ModelKind = z.infer<typeof ModelKindSchema>;
 
+/** What a download fetches: one of the two retrieval models, or a chat model from the catalogue. */
+export const DownloadKindSchema = z.enum(['embedding', 'reranker', 'language']);
+export type DownloadKind = z.infer<typeof DownloadKindSchema>;
+
 /** One model download as the settings screen shows it; also the progress event's payload. */
 export const ModelDownloadStateSchema = z.object({
-  kind: ModelKindSchema,
+  kind: DownloadKindSchema,
+  /** The model's hub id; for a chat model, its catalogue id. */
   modelId: z.string(),
   state: z.enum(['running', 'done', 'error', 'cancelled']),
   /** The file being fetched, or null before the first and after the last. */
@@ -20,3 +25,8 @@ export const ModelDownloadStateSchema = z.object({
   restartRequired: z.boolean(),
 });
 export type ModelDownloadState = z.infer<typeof ModelDownloadStateSchema>;
+
+/** One key per download: the model kind, or `language:<catalogue id>` for chat models. */
+export function downloadKey(state: Pick<ModelDownloadState, 'kind' | 'modelId'>): string {
+  return state.kind === 'language' ? `language:${state.modelId}` : state.kind;
+}

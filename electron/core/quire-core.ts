@@ -10,6 +10,7 @@ import { StreamHub } from './events/stream-hub';
 import { chooseBackend, type BackendPreference } from './embedding/backend-canary';
 import { DEFAULT_EMBEDDING_MODEL } from './embedding/model-location';
 import { resolveModel } from './embedding/model-settings';
+import { createLanguageModelHandlers, LanguageModels } from './models/language-models';
 import { createModelHandlers, ModelDownloads } from './models/model-downloads';
 import { defaultPoolSize, WorkerPool } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
@@ -135,6 +136,19 @@ export async function createQuireCore(options: QuireCoreOptions) {
       kind === 'embedding' ? useDownloadedEmbeddingModel() : Promise.resolve(false),
     log,
   });
+  // A chat model fetched from the catalogue becomes the embedded provider's model at once.
+  const languageModels = new LanguageModels({
+    downloads,
+    selectedPath: () => {
+      const provider = settings.get().provider;
+      return provider.kind === 'embedded' ? provider.modelPath : null;
+    },
+    select: (modelPath) => {
+      const current = settings.get();
+      const previous = current.provider.kind === 'embedded' ? current.provider : null;
+      settings.update({ ...current, provider: { ...previous, kind: 'embedded', modelPath } });
+    },
+  });
   /** Puts a just-downloaded embedding model to work; resolves true when a restart is needed. */
   async function useDownloadedEmbeddingModel(): Promise<boolean> {
     const fresh = resolveModel({
@@ -225,6 +239,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createEventHandlers(hub),
     ...createLibraryHandlers(library, watcher),
     ...createModelHandlers(downloads),
+    ...createLanguageModelHandlers(languageModels),
     ...createChatHandlers(chat, conversations, hub),
     ...createSettingsHandlers(settings, providers, {
       pendingRestart,
@@ -249,6 +264,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     conversations,
     providers,
     downloads,
+    languageModels,
     async close() {
       await downloads.close();
       await chat.stopAll();

@@ -9,6 +9,8 @@ export const SHARED_OPTIONS = {
   json: { type: 'boolean', default: false },
   'model-dir': { type: 'string' },
   'embedding-model': { type: 'string' },
+  /** Where model downloads come from (a mirror of the Hugging Face hub). */
+  hub: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -46,8 +48,13 @@ export function defaultRendererDir(): string {
 }
 
 /** The core settings every command reads from the shared flags. */
-export function coreOptionsFrom(values: { 'model-dir'?: string; 'embedding-model'?: string }) {
+export function coreOptionsFrom(values: {
+  'model-dir'?: string;
+  'embedding-model'?: string;
+  hub?: string;
+}) {
   return {
+    ...(values.hub ? { modelHub: values.hub } : {}),
     ...(values['model-dir'] ? { modelDir: path.resolve(values['model-dir']) } : {}),
     ...(values['embedding-model'] ? { embeddingModel: values['embedding-model'] } : {}),
   };

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { findCatalogEntry, LANGUAGE_MODEL_CATALOG } from '../../../shared/model-catalog';
 import { ModelKindSchema, type ModelDownloadState } from '../../../shared/models';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import {
@@ -11,8 +12,11 @@ import {
 
 export const MODELS_HELP = `quire models status [--data DIR] [--model-dir DIR] [--json]
   Lists the embedding and reranker models: present or missing, and where they are or go.
-quire models download [embedding|reranker] [--hub URL] [--data DIR] [--model-dir DIR] [--json]
+quire models list [--data DIR] [--json]
+  The chat models Quire can download: size, the memory each needs, and whether this machine has it.
+quire models download [embedding|reranker|<chat model id>] [--hub URL] [--data DIR] [--model-dir DIR] [--json]
   Downloads a model (default: embedding) from Hugging Face, or from --hub, with progress.
+  A chat model from the list becomes the local model that answers questions.
   Exit code 1 when the download fails; run it again to resume.`;
 
 const MB = 1024 * 1024;
@@ -20,32 +24,80 @@ const MB = 1024 * 1024;
 export async function modelsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...SHARED_OPTIONS, hub: { type: 'string' } },
+    options: SHARED_OPTIONS,
     allowPositionals: true,
     strict: true,
   });
   const out = createOutput(values.json);
   const [action, which = 'embedding', ...extra] = positionals;
-  if ((action !== 'status' && action !== 'download') || extra.length > 0) {
+  const known = action === 'status' || action === 'download' || action === 'list';
+  if (!known || extra.length > 0 || (action === 'list' && positionals.length > 1)) {
     out.error(MODELS_HELP);
     return 2;
   }
   const kind = ModelKindSchema.safeParse(which);
-  if (!kind.success) {
-    out.error(`Download "embedding" or "reranker", not "${which}".`);
+  const chatModel = findCatalogEntry(which);
+  if (action === 'download' && !kind.success && !chatModel) {
+    const ids = LANGUAGE_MODEL_CATALOG.map((entry) => entry.id).join(', ');
+    out.error(`Download "embedding", "reranker" or a chat model (${ids}), not "${which}".`);
     return 2;
   }
   const core = await createQuireCore({
     ...coreOptionsFrom(values),
     dataDir: resolveDataDir(values.data),
-    startIndexing: action === 'download',
-    ...(values.hub ? { modelHub: values.hub } : {}),
+    startIndexing: action === 'download' && kind.success,
   });
   try {
-    return action === 'status' ? printStatus(core, out) : await download(core, kind.data, out);
+    if (action === 'status') return printStatus(core, out);
+    if (action === 'list') return printCatalog(core, out);
+    if (chatModel) return await downloadChatModel(core, chatModel.id, out);
+    return await download(core, kind.data!, out);
   } finally {
     await core.close();
   }
+}
+
+function printCatalog(core: QuireCore, out: CliOutput): number {
+  const catalog = core.languageModels.catalog();
+  if (!out.json)
+    out.line(`This machine has ${formatGigabytes(catalog.totalMemoryBytes)} of memory.`);
+  for (const model of catalog.models) {
+    if (out.json) {
+      out.line('', model);
+      continue;
+    }
+    const state = model.selected ? 'in use' : model.present ? 'present' : 'missing';
+    const fits = model.fitsInMemory ? 'fits' : 'needs more memory';
+    const mark = model.id === catalog.recommendedId ? '  (recommended)' : '';
+    out.line(
+      `${model.id.padEnd(24)} ${state.padEnd(8)} ${formatGigabytes(model.sizeBytes).padStart(7)} download, ` +
+        `${formatGigabytes(model.ramBytes)} RAM (${fits})  ${model.name}, ${model.license}${mark}`,
+    );
+  }
+  return 0;
+}
+
+async function downloadChatModel(core: QuireCore, id: string, out: CliOutput): Promise<number> {
+  const stop = followProgress(
+    core,
+    (state) => state.kind === 'language' && state.modelId === id,
+    out,
+  );
+  const started = core.languageModels.start(id);
+  const state = (await core.languageModels.settled(id)) ?? started;
+  stop();
+  if (state.state === 'done') {
+    const model = core.languageModels.catalog().models.find((m) => m.id === id);
+    if (!out.json) out.line(`✓ ${model?.name ?? id} is ready and selected: ${model?.path ?? ''}`);
+    return 0;
+  }
+  reportFailure(state, out);
+  return 1;
+}
+
+function formatGigabytes(bytes: number): string {
+  const gb = bytes / 1024 ** 3;
+  return gb >= 1 ? `${gb.toFixed(1)} GB` : `${Math.round(bytes / MB)} MB`;
 }
 
 function printStatus(core: QuireCore, out: CliOutput): number {
@@ -64,17 +116,7 @@ async function download(
   kind: 'embedding' | 'reranker',
   out: CliOutput,
 ): Promise<number> {
-  let lastPercent = -1;
-  const stop = core.hub.onAnyEvent((event) => {
-    if (event.type !== 'model.download.progress' || event.data.kind !== kind) return;
-    const state = event.data;
-    if (out.json) return out.line('', state);
-    const percent = Math.floor((state.fraction ?? 0) * 100);
-    if (state.state === 'running' && state.file && percent !== lastPercent) {
-      lastPercent = percent;
-      out.line(`${String(percent).padStart(3)}%  ${describeBytes(state)}  ${state.file}`);
-    }
-  });
+  const stop = followProgress(core, (state) => state.kind === kind, out);
   const started = core.downloads.start(kind);
   const final: ModelDownloadState | null = await core.downloads.settled(kind);
   stop();
@@ -88,11 +130,34 @@ async function download(
     if (kind === 'embedding' && !state.restartRequired) await core.library.whenIdle();
     return 0;
   }
+  reportFailure(state, out);
+  return 1;
+}
+
+/** Prints each whole percent of a download (every state in --json mode); returns the unsubscribe. */
+function followProgress(
+  core: QuireCore,
+  mine: (state: ModelDownloadState) => boolean,
+  out: CliOutput,
+): () => void {
+  let lastPercent = -1;
+  return core.hub.onAnyEvent((event) => {
+    if (event.type !== 'model.download.progress' || !mine(event.data)) return;
+    const state = event.data;
+    if (out.json) return out.line('', state);
+    const percent = Math.floor((state.fraction ?? 0) * 100);
+    if (state.state === 'running' && state.file && percent !== lastPercent) {
+      lastPercent = percent;
+      out.line(`${String(percent).padStart(3)}%  ${describeBytes(state)}  ${state.file}`);
+    }
+  });
+}
+
+function reportFailure(state: ModelDownloadState, out: CliOutput): void {
   if (!out.json)
     out.error(
       state.error ? `${state.error.message} [${state.error.code}]` : 'The download was cancelled.',
     );
-  return 1;
 }
 
 function describeBytes(state: ModelDownloadState): string {

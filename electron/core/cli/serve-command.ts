@@ -11,7 +11,7 @@ import {
   SHARED_OPTIONS,
 } from './cli-context';
 
-export const SERVE_HELP = `quire serve [--data DIR] [--port N] [--json]
+export const SERVE_HELP = `quire serve [--data DIR] [--port N] [--hub URL] [--json]
   Serves the Quire interface and its HTTP API on 127.0.0.1 and prints the URL with its token.`;
 
 export async function serveCommand(argv: string[]): Promise<number> {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { ModelStatus } from '../../../shared/contract/models';
 import { QuireError, toErrorShape } from '../../../shared/errors';
-import type { ModelDownloadState, ModelKind } from '../../../shared/models';
+import type { DownloadKind, ModelDownloadState, ModelKind } from '../../../shared/models';
 import { SYSTEM_STREAM } from '../../../shared/streams';
 import { findLocalModel, MODEL_FILES } from '../embedding/model-location';
 import type { StreamHub } from '../events/stream-hub';
@@ -40,10 +40,23 @@ export type ModelDownloadsOptions = {
 
 const KINDS: readonly ModelKind[] = ['embedding', 'reranker'];
 
+/** One download in flight or finished: what it fetches and what happens when it completes. */
+type DownloadJob = {
+  kind: DownloadKind;
+  /** The id the state carries: the hub id, or a catalogue id for a chat model. */
+  modelId: string;
+  /** The hub repository the files come from. */
+  repo: string;
+  files: readonly HubFile[];
+  /** Puts the finished model to use; resolves true when Quire must restart first. */
+  install: () => Promise<boolean>;
+};
+
 export class ModelDownloads {
-  private readonly latest = new Map<ModelKind, ModelDownloadState>();
+  /** Keyed by the model kind, or `language:<catalogue id>` for chat models. */
+  private readonly latest = new Map<string, ModelDownloadState>();
   private readonly running = new Map<
-    ModelKind,
+    string,
     { controller: AbortController; finished: Promise<void> }
   >();
   private readonly unregister: () => void;
@@ -79,35 +92,70 @@ export class ModelDownloads {
 
   /** Starts a download and returns at once; a running one is returned as it is. */
   start(kind: ModelKind): ModelDownloadState {
-    const current = this.latest.get(kind);
-    if (current && this.running.has(kind)) return current;
     const modelId = this.options.modelIds()[kind];
-    const destDir = this.options.searchDirs[0];
-    if (!destDir)
-      throw new QuireError('invalid_argument', 'No models folder is configured to download into.');
-    if (findLocalModel(modelId, this.options.searchDirs) !== null)
-      return this.publish(kind, { ...this.blank(kind, modelId), state: 'done', fraction: 1 });
-
-    const controller = new AbortController();
-    this.publish(kind, this.blank(kind, modelId));
-    const finished = this.run(kind, modelId, destDir, controller.signal).finally(() =>
-      this.running.delete(kind),
-    );
-    this.running.set(kind, { controller, finished });
-    return this.latest.get(kind)!;
+    if (findLocalModel(modelId, this.options.searchDirs) !== null && !this.running.has(kind))
+      return this.publish(kind, { ...blankState(kind, modelId), state: 'done', fraction: 1 });
+    return this.startJob(kind, {
+      kind,
+      modelId,
+      repo: modelId,
+      files: MODEL_DOWNLOAD_FILES,
+      install: () => this.options.onInstalled(kind, modelId),
+    });
   }
 
   cancel(kind: ModelKind): boolean {
-    const entry = this.running.get(kind);
+    return this.cancelJob(kind);
+  }
+
+  /** Resolves when the model's current download (if any) has ended, with its final state. */
+  settled(kind: ModelKind): Promise<ModelDownloadState | null> {
+    return this.settledJob(kind);
+  }
+
+  /** Where downloads go: the first models folder. */
+  get downloadDir(): string | null {
+    return this.options.searchDirs[0] ?? null;
+  }
+
+  get searchDirs(): readonly string[] {
+    return this.options.searchDirs;
+  }
+
+  /** The latest state of a download by its key (a model kind, or `language:<id>`). */
+  latestState(key: string): ModelDownloadState | null {
+    return this.latest.get(key) ?? null;
+  }
+
+  startJob(key: string, job: DownloadJob): ModelDownloadState {
+    const current = this.latest.get(key);
+    if (current && this.running.has(key)) return current;
+    const destDir = this.downloadDir;
+    if (!destDir)
+      throw new QuireError('invalid_argument', 'No models folder is configured to download into.');
+    const controller = new AbortController();
+    this.publish(key, blankState(job.kind, job.modelId));
+    const finished = this.run(key, job, destDir, controller.signal).finally(() =>
+      this.running.delete(key),
+    );
+    this.running.set(key, { controller, finished });
+    return this.latest.get(key)!;
+  }
+
+  isRunning(key: string): boolean {
+    return this.running.has(key);
+  }
+
+  cancelJob(key: string): boolean {
+    const entry = this.running.get(key);
     if (!entry) return false;
     entry.controller.abort();
     return true;
   }
 
-  /** Resolves when the model's current download (if any) has ended, with its final state. */
-  async settled(kind: ModelKind): Promise<ModelDownloadState | null> {
-    await this.running.get(kind)?.finished;
-    return this.latest.get(kind) ?? null;
+  async settledJob(key: string): Promise<ModelDownloadState | null> {
+    await this.running.get(key)?.finished;
+    return this.latest.get(key) ?? null;
   }
 
   async close(): Promise<void> {
@@ -118,22 +166,22 @@ export class ModelDownloads {
   }
 
   private async run(
-    kind: ModelKind,
-    modelId: string,
+    key: string,
+    job: DownloadJob,
     destDir: string,
     signal: AbortSignal,
   ): Promise<void> {
     const started = Date.now();
     try {
       const files = await downloadModel({
-        modelId,
+        modelId: job.repo,
         destDir,
-        files: MODEL_DOWNLOAD_FILES,
+        files: job.files,
         hubUrl: this.options.hubUrl,
         signal,
         onProgress: (p) =>
-          this.publish(kind, {
-            ...this.latest.get(kind)!,
+          this.publish(key, {
+            ...this.latest.get(key)!,
             file: p.file,
             receivedBytes: p.receivedBytes,
             totalBytes: p.totalBytes,
@@ -143,11 +191,11 @@ export class ModelDownloads {
       const bytes = files.reduce((sum, f) => sum + f.size, 0);
       this.options.log?.(
         'info',
-        `downloaded ${modelId} (${bytes} bytes) in ${Date.now() - started} ms`,
+        `downloaded ${job.repo} (${bytes} bytes) in ${Date.now() - started} ms`,
       );
-      const restartRequired = await this.options.onInstalled(kind, modelId);
-      this.publish(kind, {
-        ...this.latest.get(kind)!,
+      const restartRequired = await job.install();
+      this.publish(key, {
+        ...this.latest.get(key)!,
         state: 'done',
         file: null,
         receivedBytes: bytes,
@@ -158,10 +206,10 @@ export class ModelDownloads {
     } catch (error) {
       const shape = toErrorShape(error);
       if (shape.code === 'internal')
-        this.options.log?.('error', `downloading ${modelId} failed: ${String(error)}`);
+        this.options.log?.('error', `downloading ${job.repo} failed: ${String(error)}`);
       const wasCancelled = signal.aborted || shape.code === 'cancelled';
-      this.publish(kind, {
-        ...this.latest.get(kind)!,
+      this.publish(key, {
+        ...this.latest.get(key)!,
         state: wasCancelled ? 'cancelled' : 'error',
         file: null,
         error: wasCancelled ? null : { code: shape.code, message: shape.message },
@@ -169,25 +217,26 @@ export class ModelDownloads {
     }
   }
 
-  private blank(kind: ModelKind, modelId: string): ModelDownloadState {
-    return {
-      kind,
-      modelId,
-      state: 'running',
-      file: null,
-      receivedBytes: 0,
-      totalBytes: null,
-      fraction: null,
-      error: null,
-      restartRequired: false,
-    };
-  }
-
-  private publish(kind: ModelKind, state: ModelDownloadState): ModelDownloadState {
-    this.latest.set(kind, state);
+  /** Publishes a state under its key; also how a finished-at-once download is reported. */
+  publish(key: string, state: ModelDownloadState): ModelDownloadState {
+    this.latest.set(key, state);
     this.options.hub.emit(SYSTEM_STREAM, 'model.download.progress', state);
     return state;
   }
+}
+
+export function blankState(kind: DownloadKind, modelId: string): ModelDownloadState {
+  return {
+    kind,
+    modelId,
+    state: 'running',
+    file: null,
+    receivedBytes: 0,
+    totalBytes: null,
+    fraction: null,
+    error: null,
+    restartRequired: false,
+  };
 }
 
 type ModelHandlers = Pick<Handlers, 'models.status' | 'models.download' | 'models.cancelDownload'>;

@@ -18,8 +18,8 @@ export type HubFaults = {
 
 type HubFile = { bytes: Buffer; sha256: string; lfs: boolean };
 
-/** LFS in the real hub means large binaries; here, every .onnx file. */
-const isLfs = (file: string) => file.endsWith('.onnx');
+/** LFS in the real hub means large binaries; here, every .onnx and .gguf file. */
+const isLfs = (file: string) => file.endsWith('.onnx') || file.endsWith('.gguf');
 
 /**
  * Serves `repos` (model id -> { repo path -> local file }) at `/<id>/resolve/<rev>/<path>`:

@@ -1,15 +1,16 @@
 // Model downloads in the renderer: events reduced into per-model state, and what to show for it.
 import type { ModelStatus } from '../../../../shared/contract/models';
-import type { ModelDownloadState, ModelKind } from '../../../../shared/models';
+import { downloadKey, type ModelDownloadState } from '../../../../shared/models';
 import type { StreamEvent } from '../../api/event-types';
 
-export type DownloadsByKind = Partial<Record<ModelKind, ModelDownloadState>>;
+/** Keyed by `downloadKey`: the model kind, or `language:<id>` for a catalogue chat model. */
+export type DownloadsByKind = Partial<Record<string, ModelDownloadState>>;
 
 /** The system stream's snapshot: `{ downloads: ModelDownloadState[] }`. */
 export function downloadsFromSnapshot(snapshot: unknown): DownloadsByKind {
   const list = (snapshot as { downloads?: unknown } | null)?.downloads;
   const out: DownloadsByKind = {};
-  if (Array.isArray(list)) for (const d of list as ModelDownloadState[]) out[d.kind] = d;
+  if (Array.isArray(list)) for (const d of list as ModelDownloadState[]) out[downloadKey(d)] = d;
   return out;
 }
 
@@ -20,7 +21,7 @@ export function applyDownloadEvents(
   let next = state;
   for (const event of events) {
     if (event.type !== 'model.download.progress') continue;
-    next = { ...next, [event.data.kind]: event.data };
+    next = { ...next, [downloadKey(event.data)]: event.data };
   }
   return next;
 }
