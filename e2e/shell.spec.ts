@@ -23,7 +23,8 @@ test('the page loads as Quire, connects, and reconnects after a server restart',
     await expect(page.getByRole('heading', { name: 'Quire' })).toBeVisible();
     const badge = page.getByTestId('connection-state');
     await expect(badge).toHaveText('Connected');
-    await expect(page.getByText('Drop files here')).toBeVisible();
+    // No language model yet: the first screen offers one.
+    await expect(page.getByRole('heading', { name: 'Get started' })).toBeVisible();
     expect(page.url()).not.toContain('token='); // the token leaves the address bar
     await page.screenshot({ path: 'test-results/shell-connected.png' });
 

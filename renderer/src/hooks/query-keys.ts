@@ -22,6 +22,7 @@ export const queryKeys = {
   models: {
     all: () => ['models'] as const,
     status: () => ['models', 'status'] as const,
+    catalog: () => ['models', 'catalog'] as const,
   },
   settings: {
     all: () => ['settings'] as const,

@@ -1,15 +1,16 @@
 import { useLibrary } from '../../hooks/use-library';
-import { navigate } from '../../hooks/use-route';
 import { useSettings } from '../../hooks/use-settings';
 import { plural } from '../../library/format';
 import { AddButtons } from '../library/AddButtons';
 import { Icon } from '../ui/Icon';
+import { GetStarted } from './GetStarted';
 
-/** Teaches the next step: add documents first, then (optionally) a model, then ask. */
+/** Teaches the next step: a model first (Get started), then documents, then ask. */
 export function ChatEmpty() {
   const library = useLibrary();
   const settings = useSettings();
   const noModel = settings.data?.settings.provider.kind === 'none';
+  if (noModel) return <GetStarted />;
   if (library && library.documents.length === 0) {
     return (
       <div className="empty-state" data-testid="chat-empty">
@@ -37,25 +38,6 @@ export function ChatEmpty() {
           : ''}
         Every answer cites the passages it is based on; click a citation to see it in the document.
       </p>
-      {noModel && (
-        <div className="callout">
-          <Icon name="sparkle" />
-          <div>
-            <p className="callout-title">No language model yet</p>
-            <p className="callout-text">
-              Quire will show the most relevant passages. To get written answers, pick a local GGUF
-              model, Ollama or a remote provider.
-            </p>
-            <button
-              type="button"
-              className="btn btn-small btn-primary"
-              onClick={() => navigate({ view: 'settings' })}
-            >
-              Set up a model
-            </button>
-          </div>
-        </div>
-      )}
     </div>
   );
 }

@@ -1,21 +1,15 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { ModelStatus } from '../../../../shared/contract/models';
 import type { ModelKind } from '../../../../shared/models';
-import { SYSTEM_STREAM } from '../../../../shared/streams';
 import { call, isUnknownMethod, request } from '../../api/call';
 import { queryKeys } from '../../hooks/query-keys';
 import { useTransport } from '../../hooks/transport-context';
 import { shouldRetry } from '../../hooks/use-conversations';
+import { useDownloadStates } from '../../hooks/use-download-states';
 import { Icon } from '../ui/Icon';
 import { ProgressBar } from '../ui/ProgressBar';
-import {
-  applyDownloadEvents,
-  downloadsFromSnapshot,
-  downloadView,
-  type DownloadsByKind,
-  type DownloadView,
-} from './model-download-state';
+import { downloadView, type DownloadView } from './model-download-state';
 
 const TITLES: Record<ModelKind, string> = {
   embedding: 'Embedding model',
@@ -23,32 +17,15 @@ const TITLES: Record<ModelKind, string> = {
 };
 
 /** The models Quire can download, each with its button, progress, Cancel, or error and Retry. */
-export function ModelDownload() {
+export function ModelDownload({ kinds }: { kinds?: readonly ModelKind[] } = {}) {
   const transport = useTransport();
-  const queryClient = useQueryClient();
-  const [live, setLive] = useState<DownloadsByKind>({});
+  const live = useDownloadStates();
   const [actionError, setActionError] = useState<string | null>(null);
   const status = useQuery({
     queryKey: queryKeys.models.status(),
     queryFn: () => request(transport, 'models.status', {}),
     retry: shouldRetry,
   });
-
-  // Progress is pushed on the system stream; a download that ends changes what is present.
-  useEffect(
-    () =>
-      transport.follow(SYSTEM_STREAM, {
-        onSnapshot: (result) => setLive(downloadsFromSnapshot(result.snapshot)),
-        onEvent: (event) => {
-          setLive((old) => applyDownloadEvents(old, [event]));
-          if (event.type === 'model.download.progress' && event.data.state !== 'running') {
-            void queryClient.invalidateQueries({ queryKey: queryKeys.models.all() });
-            void queryClient.invalidateQueries({ queryKey: queryKeys.settings.all() });
-          }
-        },
-      }),
-    [transport, queryClient],
-  );
 
   if (isUnknownMethod(status.error) || !status.data) return null;
 
@@ -59,15 +36,17 @@ export function ModelDownload() {
   };
   return (
     <div className="model-downloads" data-testid="model-downloads">
-      {status.data.models.map((model) => (
-        <ModelRow
-          key={model.kind}
-          model={model}
-          view={downloadView(model, live[model.kind])}
-          onDownload={() => void act(model.kind, 'models.download')}
-          onCancel={() => void act(model.kind, 'models.cancelDownload')}
-        />
-      ))}
+      {status.data.models
+        .filter((model) => !kinds || kinds.includes(model.kind))
+        .map((model) => (
+          <ModelRow
+            key={model.kind}
+            model={model}
+            view={downloadView(model, live[model.kind])}
+            onDownload={() => void act(model.kind, 'models.download')}
+            onCancel={() => void act(model.kind, 'models.cancelDownload')}
+          />
+        ))}
       {actionError && <p className="field-hint">{actionError}</p>}
     </div>
   );

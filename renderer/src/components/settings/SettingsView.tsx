@@ -10,6 +10,7 @@ import { useNotify } from '../../hooks/app-services';
 import { useSettings, useSettingsActions } from '../../hooks/use-settings';
 import { Icon, Spinner } from '../ui/Icon';
 import { NumberField } from './fields';
+import { LanguageModelCatalog } from './LanguageModelCatalog';
 import { ProviderSection } from './ProviderSection';
 import { RetrievalSection } from './RetrievalSection';
 
@@ -183,6 +184,10 @@ export function SettingsView() {
           disabled={disabled}
           onChange={(provider) => setDraft({ ...current, provider })}
         />
+        <fieldset className="settings-group">
+          <legend>Download a local model</legend>
+          <LanguageModelCatalog />
+        </fieldset>
         <RetrievalSection
           retrieval={current.retrieval}
           reranker={query.data?.reranker}
