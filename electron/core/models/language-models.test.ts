@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import { LANGUAGE_MODEL_CATALOG } from '../../../shared/model-catalog';
@@ -15,6 +17,7 @@ import { startTestHub } from './test-hub-server';
 const GGUF = fileURLToPath(
   new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),
 );
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 // The hub serves the tiny real model under the first catalogue entry's repository and file name.
 const ENTRY = LANGUAGE_MODEL_CATALOG[0]!;
 
@@ -154,4 +157,41 @@ it('cancel stops a stalled download and leaves nothing selected', async () => {
   expect(cancelled).toMatchObject({ ok: true, value: { cancelled: true } });
   await waitFor(() => states.some((s) => s.state === 'cancelled'), 30_000, 20);
   expect(core.settings.get().provider.kind).toBe('none');
+});
+
+it('quire models list and models download <id> on the command line', async () => {
+  hub = await startTestHub({ [ENTRY.repo]: { [ENTRY.file]: GGUF } });
+  const data = path.join(dir, 'cli-data');
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      CLI,
+      'models',
+      ...args,
+      '--data',
+      data,
+    ]);
+
+  const list = await run('list', '--json');
+  const rows = list.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { id: string; present: boolean; fitsInMemory: boolean });
+  expect(rows.map((r) => r.id)).toEqual(LANGUAGE_MODEL_CATALOG.map((e) => e.id));
+  expect(rows.every((r) => r.present === false && typeof r.fitsInMemory === 'boolean')).toBe(true);
+
+  const download = await run('download', ENTRY.id, '--hub', hub.url);
+  expect(download.stdout).toContain(`${ENTRY.name} is ready and selected`);
+  const settings = JSON.parse(fs.readFileSync(path.join(data, 'settings.json'), 'utf8')) as {
+    provider: unknown;
+  };
+  expect(settings.provider).toEqual({
+    kind: 'embedded',
+    modelPath: path.join(data, 'models', ENTRY.repo, ENTRY.file),
+  });
+  const after = await run('list');
+  expect(after.stdout).toMatch(new RegExp(`${ENTRY.id}\\s+in use`));
+
+  await expect(run('download', 'no-such-model')).rejects.toMatchObject({ code: 2 });
 });
