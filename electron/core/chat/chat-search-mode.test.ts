@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { QuireError } from '../../../shared/errors';
 import type { StreamEvent } from '../../../shared/events';
 import type { QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
@@ -91,4 +92,26 @@ it('answers in search mode, with the sources and a way forward, when no model is
   ).toMatchObject({ ok: true, value: { deleted: true } });
   await waitFor(() => conversationEvents.some((e) => e.type === 'conversation.deleted'));
   client.close();
+});
+
+it('a configured model that cannot be started is named as the reason, not called missing', async () => {
+  await core.close();
+  core = await makeTestCore(path.join(dir, 'data-broken'), {
+    wrapProvider: () => {
+      throw new QuireError('model_unavailable', 'The model file is damaged.');
+    },
+  });
+  await core.library.add(writeNotes(path.join(dir, 'docs-broken'), 3));
+  await core.library.whenIdle();
+  const client = createInMemoryTransport(core.dispatch);
+  const sent = await client.invoke('chat.send', { text: 'Which note talks about river 2?' });
+  if (!sent.ok) throw new Error(sent.error.message);
+  const events: StreamEvent[] = [];
+  client.follow(sent.value.stream, { onSnapshot: () => {}, onEvent: (e) => events.push(e) }, 0);
+  await waitFor(() => events.some((e) => e.type === 'message.end'), 30_000);
+  const message = core.conversations.getMessage(sent.value.messageId)!;
+  expect(message.mode).toBe('search');
+  expect(message.sources.length).toBeGreaterThan(0);
+  expect(message.text).toContain('The model file is damaged.');
+  expect(message.text).not.toContain('No language model is set up');
 });

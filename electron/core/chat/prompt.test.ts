@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Message } from '../../../shared/contract/chat';
-import { exchangesIn } from './chat-service';
+import { exchangesIn } from './chat-pipeline';
 import { DeltaCoalescer } from './delta-coalescer';
 import { buildPrompt, extractCitations, type Exchange, type Passage } from './prompt';
 

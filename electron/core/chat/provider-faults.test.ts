@@ -48,17 +48,22 @@ async function ask(behaviour: WireBehaviour, conversationId?: string) {
   if (!sent.ok) throw new Error(sent.error.message);
   const events: StreamEvent[] = [];
   client.follow(sent.value.stream, { onSnapshot: () => {}, onEvent: (e) => events.push(e) }, 0);
-  await waitFor(
-    () => events.some((e) => e.type === 'message.end' || e.type === 'message.error'),
-    30_000,
-  );
+  await waitFor(() => events.some((e) => e.type === 'message.end'), 30_000);
   const stored = await client.invoke('conversations.get', {
     conversationId: sent.value.conversationId,
   });
   if (!stored.ok) throw new Error(stored.error.message);
   const message = stored.value.messages.find((m) => m.id === sent.value.messageId)!;
-  const last = events.at(-1)!;
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  // Every message ends with exactly one message.end; a failure is told just before it.
+  expect(events.filter((e) => e.type === 'message.end')).toHaveLength(1);
+  expect(events.at(-1)!.type).toBe('message.end');
+  const failure = events.find((e) => e.type === 'message.error');
+  if (failure) {
+    expect(events.at(-2)).toBe(failure);
+    expect(events.at(-1)).toMatchObject({ data: { finishReason: 'error' } });
+  }
+  const last = failure ?? events.at(-1)!;
   return { events, last, message, conversationId: sent.value.conversationId };
 }
 

@@ -159,6 +159,7 @@ export class EmbeddedProvider implements LlmProvider {
       .promptWithMeta(fitted.parts.user, {
         maxTokens,
         temperature: request.temperature,
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
         signal: guard.signal,
         stopOnAbortSignal: true, // keep the partial answer instead of throwing
         onTextChunk: (text) => {

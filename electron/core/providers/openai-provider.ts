@@ -145,6 +145,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       else body.max_tokens = request.maxTokens;
     }
     if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.seed !== undefined) body.seed = request.seed;
 
     let finish: 'stop' | 'length' | undefined;
     let usage: OpenAI.CompletionUsage | undefined;

@@ -9,6 +9,8 @@ export type GenerateRequest = {
   messages: ChatTurn[];
   maxTokens?: number;
   temperature?: number;
+  /** Sampling seed, so a regenerated answer differs from the one before. */
+  seed?: number;
   /** Abort = stop now: the upstream HTTP request or llama evaluation is cancelled. */
   signal: AbortSignal;
   /** Stable key (the conversation id) so providers that keep state (llama.cpp KV cache) reuse it. */

@@ -37,12 +37,15 @@ export class ProviderManager {
     const key = JSON.stringify(settings);
     if (this.current?.key !== key) {
       const previous = this.current;
-      this.current = {
-        key,
-        provider: this.secretStore().then((secrets) =>
-          createProvider(settings, { secrets, timeouts: this.options.timeouts }),
-        ),
-      };
+      const provider = this.secretStore().then((secrets) =>
+        createProvider(settings, { secrets, timeouts: this.options.timeouts }),
+      );
+      const entry = { key, provider };
+      this.current = entry;
+      // A failure is not remembered: the next question tries again (the file may be back).
+      provider.catch(() => {
+        if (this.current === entry) this.current = null;
+      });
       void previous?.provider.then((p) => p?.dispose()).catch(() => {});
     }
     return this.current.provider;

@@ -1,3 +1,4 @@
+import { blankMessage } from '../../../shared/blank-message';
 import type { Message } from '../../../shared/contract/chat';
 import type { EventData, FinishReason, StreamEvent } from '../api/event-types';
 
@@ -22,22 +23,7 @@ export function pendingAssistant(
   now = Date.now(),
 ): ChatMessage {
   return {
-    id,
-    conversationId,
-    role: 'assistant',
-    text: '',
-    status: 'streaming',
-    mode: null,
-    sources: [],
-    citations: [],
-    finishReason: null,
-    error: null,
-    provider: null,
-    model: null,
-    usage: null,
-    timings: null,
-    createdAt: now,
-    updatedAt: now,
+    ...blankMessage({ id, conversationId, role: 'assistant', status: 'streaming', createdAt: now }),
     steps: [],
     lastSeq: 0,
     gap: false,
@@ -50,7 +36,14 @@ export function pendingUser(
   text: string,
   now = Date.now(),
 ): Message {
-  return { ...pendingAssistant(id, conversationId, now), role: 'user', text, status: 'complete' };
+  return blankMessage({
+    id,
+    conversationId,
+    role: 'user',
+    text,
+    status: 'complete',
+    createdAt: now,
+  });
 }
 
 const STATUS_FOR: Record<FinishReason, Message['status']> = {

@@ -1,0 +1,247 @@
+// The answer to one question, as named stages: plan → retrieve → budget and prompt → generate → finish.
+import type { Message } from '../../../shared/contract/chat';
+import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { ChatDeps, ChatProvider, Retrieval } from './chat-service';
+import { DeltaCoalescer } from './delta-coalescer';
+import { searchQueryFor } from './follow-up-query';
+import type { MessageWriter } from './message-writer';
+import { buildPrompt, snippetOf, type Exchange, type Passage } from './prompt';
+
+export const SEARCH_MODE_NOTE =
+  'No language model is set up, so here are the passages from your documents that match best. ' +
+  'To get written answers with citations, choose a model in Settings: a local GGUF file, Ollama, or a provider you trust.';
+
+/** What the plan stage decides: who answers, what is searched, and what came before. */
+type Plan = {
+  provider: ChatProvider | null;
+  /** Why the configured provider could not be used, when it could not. */
+  providerProblem: string | null;
+  query: string;
+  earlier: Message[];
+};
+
+type Prompt = Awaited<ReturnType<typeof buildPrompt>>;
+type GenerateOutcome = {
+  finishReason: 'stop' | 'length' | 'cancelled';
+  usage: { promptTokens: number; completionTokens: number };
+};
+
+// Our token counts leave out the chat template's framing; this keeps the provider from trimming.
+const CONTEXT_MARGIN_TOKENS = 32;
+
+/** A regenerated answer samples instead of decoding greedily, so it is not the same text again. */
+const REGENERATE_TEMPERATURE = 0.8;
+
+export async function runAnswer(
+  deps: ChatDeps,
+  writer: MessageWriter,
+  question: Message,
+  options: { signal: AbortSignal; regenerate: boolean },
+): Promise<void> {
+  const { signal } = options;
+  try {
+    const plan = await planAnswer(deps, writer, question);
+    const retrieval = await retrievePassages(deps, writer, plan.query);
+    throwIfStopped(signal);
+    if (!plan.provider) return answerWithPassages(writer, retrieval, plan.providerProblem);
+    const prompt = await budgetAndPrompt(deps, writer, plan.provider, question, plan, retrieval);
+    const usage = await generate(deps, writer, plan.provider, prompt, options);
+    writer.end(signal.aborted ? 'cancelled' : usage.finishReason, usage.usage);
+  } catch (error) {
+    writer.fail(error, signal);
+  }
+}
+
+async function planAnswer(deps: ChatDeps, writer: MessageWriter, question: Message): Promise<Plan> {
+  let provider: ChatProvider | null = null;
+  let providerProblem: string | null = null;
+  try {
+    provider = await deps.provider();
+  } catch (error) {
+    // The model is configured but cannot be used: say so, and still show what was found.
+    providerProblem = toErrorShape(error).message;
+  }
+  writer.emit('message.start', {
+    messageId: writer.message.id,
+    conversationId: writer.message.conversationId,
+    provider: provider?.kind ?? null,
+    model: provider?.model ?? null,
+  });
+  writer.save({ provider: provider?.kind ?? null, model: provider?.model ?? null });
+
+  writer.step('understand', 'running', 'Understanding your question', 'thinking');
+  const earlier = deps.store
+    .listMessages(question.conversationId)
+    .filter(
+      (m) =>
+        m.createdAt < question.createdAt ||
+        (m.createdAt === question.createdAt && m.id < question.id),
+    );
+  const query = searchQueryFor(
+    question.text,
+    earlier.filter((m) => m.role === 'user').map((m) => m.text),
+  );
+  writer.step('understand', 'done', 'Understanding your question', 'thinking');
+  return { provider, providerProblem, query, earlier };
+}
+
+async function retrievePassages(
+  deps: ChatDeps,
+  writer: MessageWriter,
+  query: string,
+): Promise<Retrieval> {
+  const total = await deps.passageCount();
+  const searchLabel = `Searching ${total.toLocaleString('en-US')} passages`;
+  writer.step('search', 'running', searchLabel, 'action');
+  let rerankStarted = false;
+  const retrieval = await deps.retrieve(query, () => {
+    rerankStarted = true;
+    writer.step('search', 'done', searchLabel, 'action');
+    writer.step('rerank', 'running', 'Reranking the best matches', 'check');
+  });
+  if (!rerankStarted) writer.step('search', 'done', searchLabel, 'action');
+  else writer.step('rerank', 'done', 'Reranking the best matches', 'check');
+  return retrieval;
+}
+
+/** Search mode: the passages themselves, with a note that says truthfully why. */
+function answerWithPassages(
+  writer: MessageWriter,
+  retrieval: Retrieval,
+  providerProblem: string | null,
+): void {
+  const sources = retrieval.passages.map((p, i) => ({
+    ...withoutText(p),
+    n: i + 1,
+    snippet: snippetOf(p.text),
+  }));
+  writer.emit('message.sources', { sources, mode: 'search' });
+  const text =
+    providerProblem === null
+      ? SEARCH_MODE_NOTE
+      : `The language model could not be used: ${providerProblem} Here are the passages from your documents that match best.`;
+  writer.text = text;
+  writer.emit('message.delta', { text });
+  writer.save({ sources, mode: 'search', text });
+  writer.end('stop');
+}
+
+async function budgetAndPrompt(
+  deps: ChatDeps,
+  writer: MessageWriter,
+  provider: ChatProvider,
+  question: Message,
+  plan: Plan,
+  retrieval: Retrieval,
+): Promise<Prompt & { answerTokens: number }> {
+  const contextSize = await provider.contextSize();
+  const answerTokens = Math.min(deps.maxAnswerTokens ?? 512, Math.floor(contextSize / 4));
+  const room = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
+  // A first question may fill the room with sources; on a follow-up, buildPrompt lets the
+  // replayed history take what is left once the new turn has half this budget.
+  const budget = Math.min(
+    room,
+    deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000),
+  );
+  const prompt = await buildPrompt({
+    question: question.text,
+    passages: retrieval.passages,
+    history: exchangesIn(plan.earlier, (m) => deps.store.sentPrompt(m)),
+    budgetTokens: budget,
+    contextTokens: room,
+    maxHistoryTokens: deps.maxHistoryTokens ?? 4 * budget,
+    countTokens: (t) => provider.countTokens(t),
+  });
+  // Before generation: the provider's cache holds this turn from now on, answered or not.
+  deps.store.putSentPrompt(question, prompt.userTurn);
+  writer.emit('message.sources', { sources: prompt.sources, mode: 'answer' });
+  writer.save({ sources: prompt.sources, mode: 'answer' });
+  return { ...prompt, answerTokens };
+}
+
+async function generate(
+  deps: ChatDeps,
+  writer: MessageWriter,
+  provider: ChatProvider,
+  prompt: Prompt & { answerTokens: number },
+  { signal, regenerate }: { signal: AbortSignal; regenerate: boolean },
+) {
+  writer.step('write', 'running', 'Writing the answer', 'action');
+  const coalescer = new DeltaCoalescer((delta) => writer.emit('message.delta', { text: delta }));
+  let lastCheckpoint = Date.now();
+  const generator = provider.stream({
+    messages: prompt.messages,
+    maxTokens: prompt.answerTokens,
+    signal,
+    sessionKey: writer.message.conversationId,
+    ...(regenerate
+      ? { temperature: REGENERATE_TEMPERATURE, seed: Math.floor(Math.random() * 2 ** 31) }
+      : {}),
+  });
+  let outcome: GenerateOutcome | null = null;
+  try {
+    for (;;) {
+      const next = await generator.next();
+      if (next.done) {
+        outcome = next.value;
+        break;
+      }
+      if (!next.value) continue;
+      writer.append(next.value);
+      coalescer.push(next.value);
+      if (Date.now() - lastCheckpoint >= (deps.checkpointMs ?? 1000)) {
+        lastCheckpoint = Date.now();
+        writer.save({ text: writer.text });
+      }
+    }
+  } finally {
+    coalescer.flush();
+  }
+  if (!outcome) throw new QuireError('internal', 'The answer ended without a result.');
+  writer.step('write', 'done', 'Writing the answer', 'action');
+  return outcome;
+}
+
+/**
+ * The conversation so far as exchanges: each question as it was sent to the model and the
+ * latest answer it got (a regenerated answer replaces the earlier one). Questions without a
+ * written answer (failed, search mode, empty) are left out, so turns still alternate.
+ */
+export function exchangesIn(
+  messages: readonly Message[],
+  sentPrompt: (question: Message) => string | undefined,
+): Exchange[] {
+  const exchanges: Exchange[] = [];
+  let question: Message | null = null;
+  let answer: Message | null = null;
+  const close = () => {
+    if (question && answer)
+      exchanges.push({ sent: sentPrompt(question) ?? question.text, answer: answer.text });
+    answer = null;
+  };
+  for (const message of messages) {
+    if (message.role === 'user') {
+      close();
+      question = message;
+    } else if (
+      message.mode !== 'search' &&
+      message.text !== '' &&
+      (message.status === 'complete' ||
+        message.status === 'cancelled' ||
+        message.status === 'interrupted')
+    ) {
+      answer = message;
+    }
+  }
+  close();
+  return exchanges;
+}
+
+function throwIfStopped(signal: AbortSignal) {
+  if (signal.aborted) throw new QuireError('cancelled', 'Stopped.');
+}
+
+function withoutText(p: Passage) {
+  const { text: _text, snippet: _snippet, ...rest } = p;
+  return rest;
+}

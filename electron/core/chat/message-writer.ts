@@ -1,0 +1,104 @@
+// One assistant message's events and stored copy, kept in step; every message ends exactly once.
+import type { Message } from '../../../shared/contract/chat';
+import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { EventData, FinishReason } from '../../../shared/events';
+import { chatStream } from '../../../shared/streams';
+import type { StreamHub } from '../events/stream-hub';
+import type { ConversationStore } from './conversation-store';
+import { extractCitations } from './prompt';
+
+type Usage = { promptTokens: number; completionTokens: number };
+const NO_USAGE: Usage = { promptTokens: 0, completionTokens: 0 };
+
+export class MessageWriter {
+  readonly started = performance.now();
+  readonly stream: string;
+  text = '';
+  firstTokenMs: number | null = null;
+  private current: Message;
+  private ended = false;
+
+  constructor(
+    private readonly hub: StreamHub,
+    private readonly store: ConversationStore,
+    message: Message,
+  ) {
+    this.current = message;
+    this.stream = chatStream(message.id);
+  }
+
+  get message(): Message {
+    return this.current;
+  }
+
+  emit<K extends keyof EventData>(type: K, data: EventData[K]): void {
+    // Nothing may follow the terminal event: a late step would reopen a finished message.
+    if (!this.ended) this.hub.emit(this.stream, type, data);
+  }
+
+  step(
+    step: string,
+    status: 'running' | 'done' | 'error',
+    label: string,
+    category: EventData['step']['category'],
+  ): void {
+    this.emit('step', { step, status, label, category, progress: status === 'done' ? 1 : null });
+  }
+
+  save(patch: Partial<Message>): Message {
+    this.current = this.store.putMessage({ ...this.current, ...patch, updatedAt: Date.now() });
+    return this.current;
+  }
+
+  /** Appends generated text; the caller sends the deltas (coalesced). */
+  append(token: string): void {
+    this.firstTokenMs ??= performance.now() - this.started;
+    this.text += token;
+  }
+
+  /** The one terminal event for a message that was answered, cut short or stopped. */
+  end(finishReason: Exclude<FinishReason, 'error'>, usage: Usage = NO_USAGE): void {
+    if (this.ended) return;
+    const citations = extractCitations(this.text, this.current.sources.length);
+    const timings = this.timings();
+    this.save({
+      text: this.text,
+      status: finishReason === 'cancelled' ? 'cancelled' : 'complete',
+      finishReason,
+      citations,
+      usage,
+      timings,
+    });
+    this.emit('message.end', { finishReason, usage, timings, citations });
+    this.ended = true;
+  }
+
+  /**
+   * Ends a message whose pipeline threw: a stop ends it as cancelled, anything else as an
+   * error (message.error with the reason, then message.end with finishReason 'error').
+   */
+  fail(error: unknown, signal: AbortSignal): void {
+    if (this.ended) return;
+    if (signal.aborted || (error instanceof QuireError && error.code === 'cancelled'))
+      return this.end('cancelled');
+    const shape = toErrorShape(error);
+    const failure = {
+      code: shape.code,
+      message: shape.message,
+      retryable: shape.retryable ?? false,
+    };
+    this.step('error', 'error', 'Something went wrong', 'error');
+    this.emit('message.error', failure);
+    const timings = this.timings();
+    this.save({ text: this.text, status: 'error', finishReason: 'error', error: failure, timings });
+    this.emit('message.end', { finishReason: 'error', usage: NO_USAGE, timings, citations: [] });
+    this.ended = true;
+  }
+
+  private timings() {
+    return {
+      firstTokenMs: this.firstTokenMs,
+      totalMs: Math.round(performance.now() - this.started),
+    };
+  }
+}
