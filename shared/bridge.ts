@@ -10,8 +10,11 @@ export type QuireBridge = {
   /** The local path of a dropped or picked file (Electron only). */
   pathForFile?: (file: unknown) => string;
   /** Native open dialogs (Electron only); resolves to the chosen paths. */
-  pickPaths?: (kind: 'files' | 'folder') => Promise<string[]>;
+  pickPaths?: (kind: PickKind) => Promise<string[]>;
 };
+
+/** Documents, a folder of them, or a GGUF language model file. */
+export type PickKind = 'files' | 'folder' | 'model';
 
 /** The one IPC channel outside the contract: main's native open dialog. */
 export const DIALOG_CHANNEL = 'quire:dialog.open';

@@ -4,6 +4,7 @@ export const ProviderKindSchema = z.enum(['none', 'embedded', 'ollama', 'openai'
 export type ProviderKind = z.infer<typeof ProviderKindSchema>;
 
 const LoopbackOrHttpsUrl = z.string().url().max(2048);
+const ServerContextSize = z.number().int().min(256).max(2_000_000).optional();
 
 /**
  * The embedded model's context unless Settings says otherwise (capped by what the model was
@@ -24,11 +25,15 @@ export const ProviderSettingsSchema = z.discriminatedUnion('kind', [
     kind: z.literal('ollama'),
     baseUrl: LoopbackOrHttpsUrl.default('http://127.0.0.1:11434/v1'),
     model: z.string().min(1).max(256),
+    /** Unset: asked from the server (Ollama's /api/show), else a conservative guess. */
+    contextSize: ServerContextSize,
   }),
   z.object({
     kind: z.literal('openai'),
     baseUrl: LoopbackOrHttpsUrl.default('https://api.openai.com/v1'),
     model: z.string().min(1).max(256),
+    /** Unset: asked from the server (llama-server's /props), else a guess from the model name. */
+    contextSize: ServerContextSize,
   }),
   z.object({
     kind: z.literal('anthropic'),

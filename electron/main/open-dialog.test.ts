@@ -32,6 +32,12 @@ function setUp(answer: { canceled: boolean; filePaths: string[] }) {
 }
 
 describe('the native open dialog', () => {
+  it("offers GGUF files, one at a time, for a language model's Browse button", () => {
+    const options = openDialogOptions('model');
+    expect(options.properties).toEqual(['openFile']);
+    expect(options.filters).toEqual([{ name: 'GGUF models', extensions: ['gguf'] }]);
+  });
+
   it('returns the picked paths to the app frame', async () => {
     const { call, shown } = setUp({
       canceled: false,

@@ -5,10 +5,20 @@ import type { IpcInvokeEventLike, IpcMainLike, SenderFrameLike, WebContentsLike 
 
 export type DialogResultLike = { canceled: boolean; filePaths: string[] };
 
-/** The native picker for "Add files…" and "Add folder…"; anything but 'folder' means files. */
+/**
+ * The native picker for "Add files…", "Add folder…" and a GGUF model's "Browse…"; anything
+ * else means documents.
+ */
 export function openDialogOptions(kind: unknown): OpenDialogOptions {
   if (kind === 'folder') {
     return { title: 'Add a folder to Quire', properties: ['openDirectory'] };
+  }
+  if (kind === 'model') {
+    return {
+      title: 'Choose a language model file',
+      properties: ['openFile'],
+      filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
+    };
   }
   return {
     title: 'Add files to Quire',

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { buildBridge, DIALOG_CHANNEL } from '../../shared/bridge';
+import { buildBridge, DIALOG_CHANNEL, type PickKind } from '../../shared/bridge';
 import { EVENT_CHANNEL } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
 
@@ -16,10 +16,10 @@ const bridge = buildBridge({
 contextBridge.exposeInMainWorld('quire', {
   ...bridge,
   pathForFile: (file: unknown) => webUtils.getPathForFile(file as File),
-  pickPaths: async (kind: 'files' | 'folder') => {
+  pickPaths: async (kind: PickKind) => {
     const paths: unknown = await ipcRenderer.invoke(
       DIALOG_CHANNEL,
-      kind === 'folder' ? 'folder' : 'files',
+      kind === 'folder' || kind === 'model' ? kind : 'files',
     );
     return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
   },

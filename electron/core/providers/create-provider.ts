@@ -32,6 +32,7 @@ export async function createProvider(
         model: settings.model,
         secrets,
         timeouts,
+        ...(settings.contextSize ? { contextSize: settings.contextSize } : {}),
       });
     case 'anthropic':
       return new AnthropicProvider({

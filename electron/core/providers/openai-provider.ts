@@ -16,8 +16,10 @@ import {
   malformedError,
   providerLabel,
   timeoutError,
+  webPageError,
   type ErrorContext,
 } from './provider-errors';
+import { readServerContextSize } from './server-context-size';
 import {
   DEFAULT_CONNECT_MS,
   DEFAULT_IDLE_MS,
@@ -41,6 +43,8 @@ export type OpenAiProviderOptions = {
   secrets: SecretStore;
   timeouts?: ProviderTimeouts;
   fetch?: typeof fetch;
+  /** The context size from Settings; otherwise the server is asked, then a guess is used. */
+  contextSize?: number;
 };
 
 // Loopback servers (Ollama, LM Studio, llama-server) ignore the key, but the SDK wants one.
@@ -110,8 +114,24 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     return new URL(this.baseUrl).hostname === 'api.openai.com';
   }
 
+  private contextProbe: Promise<number> | null = null;
+
   async contextSize(): Promise<number> {
-    return guessContextSize(this.kind, this.model);
+    if (this.options.contextSize) return this.options.contextSize;
+    this.contextProbe ??= this.options.secrets
+      .get(this.account)
+      .catch(() => null)
+      .then((apiKey) =>
+        readServerContextSize({
+          kind: this.kind,
+          baseUrl: this.baseUrl,
+          model: this.model,
+          apiKey,
+          fetch: this.options.fetch ?? fetch,
+        }),
+      )
+      .then((size) => size ?? guessContextSize(this.kind, this.model));
+    return this.contextProbe;
   }
 
   async countTokens(text: string): Promise<number> {
@@ -152,7 +172,13 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     const outcome = yield* guardedStream({
       signal: request.signal,
       idleMs: this.idleMs,
-      open: (signal) => this.client(apiKey).chat.completions.create(body, { signal }),
+      open: async (signal) => {
+        const { data, response } = await this.client(apiKey)
+          .chat.completions.create(body, { signal })
+          .withResponse();
+        if (/text\/html/i.test(response.headers.get('content-type') ?? '')) throw webPageError(ctx);
+        return data;
+      },
       onEvent: (chunk) => {
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices?.[0];
@@ -177,15 +203,19 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     if (error instanceof APIConnectionError) return connectionError(error.cause ?? error, ctx);
     if (error instanceof APIUserAbortError) return droppedError(ctx, error);
     if (error instanceof APIError) {
-      const body = error.error as { message?: unknown } | string | undefined;
+      const body = error.error as
+        { message?: unknown; n_prompt_tokens?: unknown; n_ctx?: unknown } | string | undefined;
       const message = typeof body === 'string' ? body : String(body?.message ?? '');
+      const count = (v: unknown) => (typeof v === 'number' ? v : undefined);
       return httpError(
         {
           status: error.status,
           type: error.type,
-          code: error.code ?? undefined,
+          code: typeof error.code === 'string' ? error.code : undefined,
           message,
           headers: error.headers,
+          promptTokens: typeof body === 'object' ? count(body?.n_prompt_tokens) : undefined,
+          contextTokens: typeof body === 'object' ? count(body?.n_ctx) : undefined,
         },
         ctx,
         error,

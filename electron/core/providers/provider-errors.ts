@@ -16,6 +16,9 @@ export type HttpErrorInfo = {
   code?: string | undefined;
   message?: string | undefined;
   headers?: Headers | undefined;
+  /** llama-server's exceed_context_size_error says how large the request and context were. */
+  promptTokens?: number | undefined;
+  contextTokens?: number | undefined;
 };
 
 const CONTEXT_WORDS =
@@ -72,12 +75,39 @@ export function retryAfterText(headers: Headers | undefined): string {
   return `Try again in about ${Math.ceil(seconds / 60)} minutes.`;
 }
 
-export function contextLengthError(ctx: ErrorContext, cause?: unknown): QuireError {
+export function contextLengthError(
+  ctx: ErrorContext,
+  cause?: unknown,
+  sizes: { promptTokens?: number; contextTokens?: number } = {},
+): QuireError {
+  const { promptTokens, contextTokens } = sizes;
+  // With the sizes known, the fix is the context setting, whatever the question's length.
+  if (contextTokens)
+    return new QuireError(
+      'context_length',
+      `${ctx.label} holds ${contextTokens.toLocaleString('en-US')} tokens` +
+        (promptTokens ? `, and this request needed ${promptTokens.toLocaleString('en-US')}` : '') +
+        `. Set the context size for this provider in Settings to ${contextTokens.toLocaleString('en-US')} or less, ` +
+        `or start the server with a larger context (llama-server --ctx-size, Ollama num_ctx).`,
+      { cause },
+    );
   return new QuireError(
     'context_length',
-    `The conversation is too long for ${ctx.model}. Start a new conversation or ask a shorter question.`,
+    `The request is too long for ${ctx.model}'s context. Start a new conversation, or set a smaller context size in Settings so fewer passages are sent.`,
     { cause },
   );
+}
+
+/** Numbers inside llama-server's "request (3996 tokens) exceeds the available context size (2048 tokens)". */
+export function contextSizesFrom(message: string | undefined): {
+  promptTokens?: number;
+  contextTokens?: number;
+} {
+  const match =
+    /request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/i.exec(
+      message ?? '',
+    );
+  return match ? { promptTokens: Number(match[1]), contextTokens: Number(match[2]) } : {};
 }
 
 /** Maps an HTTP error status (or a typed in-stream error event) to a code and plain words. */
@@ -114,16 +144,33 @@ export function httpError(info: HttpErrorInfo, ctx: ErrorContext, cause?: unknow
   }
   if (
     code === 'context_length_exceeded' ||
+    type === 'exceed_context_size_error' ||
     ((status === 400 || status === 413 || !status) && CONTEXT_WORDS.test(raw))
   ) {
-    return contextLengthError(ctx, cause);
+    const parsed = contextSizesFrom(info.message);
+    return contextLengthError(ctx, cause, {
+      promptTokens: info.promptTokens ?? parsed.promptTokens,
+      contextTokens: info.contextTokens ?? parsed.contextTokens,
+    });
   }
-  if (
-    status === 404 ||
-    code === 'model_not_found' ||
-    type === 'not_found_error' ||
-    MODEL_WORDS.test(raw)
-  ) {
+  if (status === 501 || type === 'not_supported_error') {
+    const detail = text ? `: ${text}` : '.';
+    return new QuireError(
+      'bad_response',
+      `${ctx.label} does not support this request (HTTP ${status ?? 501})${detail} Check that it serves a chat model.`,
+      { cause },
+    );
+  }
+  const aboutModel =
+    code === 'model_not_found' || MODEL_WORDS.test(raw) || /^model\b/i.test(info.message ?? '');
+  if (status === 404 && !aboutModel) {
+    return new QuireError(
+      'bad_response',
+      `${ctx.label} has no chat endpoint at this address (HTTP 404). Check the server address in Settings; OpenAI-compatible servers usually end in /v1.`,
+      { cause },
+    );
+  }
+  if (status === 404 || aboutModel || type === 'not_found_error') {
     const hint = ctx.ollama
       ? `Run "ollama pull ${ctx.model}", or pick another model in Settings.`
       : 'Check the model name in Settings.';
@@ -186,6 +233,14 @@ export function droppedError(ctx: ErrorContext, cause?: unknown): QuireError {
     'bad_response',
     `The connection to ${ctx.label.replace(/^The /, 'the ')} dropped before the answer was complete. Try again.`,
     { retryable: true, cause },
+  );
+}
+
+/** A 200 whose body is a web page: the address points at a website, not a model API. */
+export function webPageError(ctx: ErrorContext): QuireError {
+  return new QuireError(
+    'bad_response',
+    `${ctx.label} answered with a web page, not a model API. Check the server address in Settings; OpenAI-compatible servers usually end in /v1.`,
   );
 }
 

@@ -25,6 +25,10 @@ function chatCompletions(ctx: RouteContext) {
   const b = ctx.behaviour;
   if (b.type === 'http-error') return sendJson(ctx.res, b.status, b.body, b.headers);
   if (b.type === 'hang-before-headers') return;
+  if (b.type === 'web-page') {
+    ctx.res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    return void ctx.res.end('<!doctype html><html><body><h1>Welcome</h1></body></html>');
+  }
   const body = (ctx.record.body ?? {}) as ChatBody;
   const includeUsage = body.stream_options?.include_usage === true;
   const model = body.model ?? 'unknown';
@@ -82,8 +86,49 @@ function chatCompletions(ctx: RouteContext) {
   })();
 }
 
-export function startOpenAiWireServer(): Promise<WireServer> {
+/**
+ * What the server says about its context, besides the chat endpoint. llama-server documents
+ * GET /props (default_generation_settings.n_ctx) and /v1/models entries with `meta`
+ * (https://github.com/ggml-org/llama.cpp/tree/master/tools/server); Ollama documents
+ * POST /api/show with `parameters` (num_ctx) and `model_info` (<arch>.context_length).
+ */
+export type ServerFlavour = {
+  llamaServer?: { nCtx: number; nCtxTrain?: number };
+  ollama?: { numCtx?: number; contextLength: number };
+};
+
+export function startOpenAiWireServer(flavour: ServerFlavour = {}): Promise<WireServer> {
+  const llama = flavour.llamaServer;
+  const ollama = flavour.ollama;
   return startWireServer({
+    ...(llama
+      ? {
+          'GET /props': ({ res }) =>
+            sendJson(res, 200, {
+              default_generation_settings: { n_ctx: llama.nCtx, params: { n_predict: -1 } },
+              total_slots: 1,
+              model_path: '/models/tiny-model.gguf',
+              chat_template: '{{ messages }}',
+            }),
+        }
+      : {}),
+    ...(ollama
+      ? {
+          'POST /api/show': ({ res }) =>
+            sendJson(res, 200, {
+              modelfile: '# Modelfile',
+              parameters: ollama.numCtx
+                ? `num_ctx                        ${ollama.numCtx}\nstop                           "<|eot_id|>"`
+                : 'stop                           "<|eot_id|>"',
+              template: '{{ .Prompt }}',
+              details: { format: 'gguf', family: 'llama', parameter_size: '3.2B' },
+              model_info: {
+                'general.architecture': 'llama',
+                'llama.context_length': ollama.contextLength,
+              },
+            }),
+        }
+      : {}),
     'POST /v1/chat/completions': chatCompletions,
     'GET /v1/models': ({ res }) =>
       sendJson(res, 200, {
@@ -92,7 +137,10 @@ export function startOpenAiWireServer(): Promise<WireServer> {
           id,
           object: 'model',
           created: 0,
-          owned_by: 'test',
+          owned_by: llama ? 'llamacpp' : 'test',
+          ...(llama
+            ? { meta: { vocab_type: 2, n_vocab: 32000, n_ctx_train: llama.nCtxTrain ?? 131072 } }
+            : {}),
         })),
       }),
     'GET /api/tags': ({ res }) =>
@@ -138,6 +186,36 @@ export const openAiErrors = {
         code: 'context_length_exceeded',
       },
     },
+  },
+  /** llama-server when the prompt does not fit its context (tools/server, error type). */
+  llamaContextExceeded: {
+    status: 400,
+    body: {
+      error: {
+        code: 400,
+        message:
+          'request (3996 tokens) exceeds the available context size (2048 tokens), try increasing it',
+        type: 'exceed_context_size_error',
+        n_prompt_tokens: 3996,
+        n_ctx: 2048,
+      },
+    },
+  },
+  /** llama-server for a feature it was not started with. */
+  llamaNotSupported: {
+    status: 501,
+    body: {
+      error: {
+        code: 501,
+        message: 'This server does not support chat completions. Start it without `--embeddings`',
+        type: 'not_supported_error',
+      },
+    },
+  },
+  /** llama-server for a path it does not serve. */
+  llamaNotFound: {
+    status: 404,
+    body: { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } },
   },
   modelNotFound: {
     status: 404,

@@ -14,6 +14,8 @@ export type WireBehaviour =
   | { type: 'hang-before-headers' }
   /** Sends `after` tokens, then a data line that is not JSON. */
   | { type: 'malformed'; tokens: string[]; after: number }
+  /** A 200 whose body is an HTML page: a base URL that points at a website. */
+  | { type: 'web-page' }
   /** Sends `after` tokens, then the provider's documented in-stream error event. */
   | { type: 'stream-error'; tokens: string[]; after: number; error: unknown };
 
@@ -132,7 +134,8 @@ export async function streamTokens(
   frames: { error: (error: unknown) => string; malformed: string },
 ): Promise<boolean> {
   const b = ctx.behaviour;
-  if (b.type === 'http-error' || b.type === 'hang-before-headers') return false;
+  if (b.type === 'http-error' || b.type === 'hang-before-headers' || b.type === 'web-page')
+    return false;
   const limit = b.type === 'stream' ? b.tokens.length : b.after;
   const delayMs = b.type === 'stream' ? (b.delayMs ?? 0) : 0;
   for (const token of b.tokens.slice(0, limit)) {

@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import {
   EMBEDDED_DEFAULT_CONTEXT,
   type ProviderKind,
@@ -5,7 +6,7 @@ import {
 } from '../../../../shared/settings';
 import type { SettingsInfo } from '../../api/call';
 import { ApiKeyField } from './ApiKeyField';
-import { NumberField, TextField } from './fields';
+import { NumberField, OptionalNumberField, TextField } from './fields';
 
 const OPTIONS: { kind: ProviderKind; title: string; text: string }[] = [
   { kind: 'none', title: 'No model', text: 'Search only: Quire shows the best passages.' },
@@ -46,6 +47,12 @@ export function ProviderSection({
   onChange: (provider: ProviderSettings) => void;
 }) {
   const pick = window.quire?.pickPaths;
+  // What was typed for each provider, so switching away and back does not lose the GGUF path.
+  const remembered = useRef(new Map<ProviderKind, ProviderSettings>());
+  const switchTo = (kind: ProviderKind) => {
+    remembered.current.set(provider.kind, provider);
+    onChange(remembered.current.get(kind) ?? defaultProvider(kind));
+  };
   return (
     <fieldset className="settings-group" disabled={disabled}>
       <legend>Language model</legend>
@@ -57,7 +64,7 @@ export function ProviderSection({
               name="provider"
               value={o.kind}
               checked={provider.kind === o.kind}
-              onChange={() => onChange(defaultProvider(o.kind))}
+              onChange={() => switchTo(o.kind)}
             />
             <span className="choice-title">{o.title}</span>
             <span className="choice-text">{o.text}</span>
@@ -70,7 +77,11 @@ export function ProviderSection({
             label="Model file (.gguf)"
             value={provider.modelPath}
             placeholder="/path/to/model.gguf"
-            hint="Small instruct models (1–8 B parameters, Q4) run well on a laptop."
+            hint={
+              pick
+                ? 'Small instruct models (1–8 B parameters, Q4) run well on a laptop.'
+                : 'Paste the full path of a .gguf file on the machine that runs Quire, or download one below.'
+            }
             onChange={(modelPath) => onChange({ ...provider, modelPath })}
             action={
               pick && (
@@ -78,7 +89,7 @@ export function ProviderSection({
                   type="button"
                   className="btn"
                   onClick={() =>
-                    void pick('files').then(
+                    void pick('model').then(
                       ([path]) => path && onChange({ ...provider, modelPath: path }),
                     )
                   }
@@ -110,6 +121,18 @@ export function ProviderSection({
             label="Model"
             value={provider.model}
             onChange={(model) => onChange({ ...provider, model })}
+          />
+          <OptionalNumberField
+            label="Context size (tokens)"
+            min={256}
+            max={2_000_000}
+            value={provider.contextSize}
+            placeholder="Ask the server"
+            hint="Empty: Quire asks the server (llama-server, Ollama) and fits the prompt to it."
+            onChange={(contextSize) => {
+              const { contextSize: _old, ...rest } = provider;
+              onChange(contextSize === undefined ? rest : { ...rest, contextSize });
+            }}
           />
         </>
       )}

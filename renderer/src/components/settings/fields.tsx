@@ -76,6 +76,47 @@ export function NumberField({
   );
 }
 
+/** A number that may be left empty, meaning "decide for me" (the placeholder says how). */
+export function OptionalNumberField({
+  label,
+  value,
+  min,
+  max,
+  placeholder,
+  hint,
+  onChange,
+}: {
+  label: string;
+  value: number | undefined;
+  min: number;
+  max: number;
+  placeholder: string;
+  hint?: string;
+  onChange: (value: number | undefined) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="field field-narrow">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="number"
+        min={min}
+        max={max}
+        placeholder={placeholder}
+        value={value ?? ''}
+        onChange={(e) => {
+          const n = e.target.valueAsNumber;
+          onChange(Number.isFinite(n) ? n : undefined);
+        }}
+      />
+      {hint && <p className="field-hint">{hint}</p>}
+    </div>
+  );
+}
+
 export function RangeField({
   label,
   value,
