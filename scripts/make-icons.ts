@@ -38,7 +38,8 @@ async function render(): Promise<Map<number, Buffer>> {
         `<html><body style="margin:0;background:transparent">` +
           `<img src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`,
       );
-      await page.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+      // Wait until the image is decoded; the callback runs in the page (no DOM types here).
+      await page.locator('img').evaluate((img) => (img as { decode(): Promise<void> }).decode());
       pngs.set(size, await page.screenshot({ type: 'png', omitBackground: true }));
     }
     return pngs;
