@@ -11,9 +11,11 @@ import { KNOWN_NATIVE_PACKAGES, nativePackages, packageFiles } from './native-pa
 const root = path.resolve(__dirname, '..');
 const CONFIG_FILE = 'build/electron-builder.config.ts';
 
-/** electron-builder's own glob matching, as it decides what goes where. */
+/** electron-builder's own glob matching, as it decides what goes where (here for Linux x64). */
 function matcher(patterns: string[]) {
-  const filter = new FileMatcher(root, '', (pattern) => pattern, patterns).createFilter();
+  const expand = (pattern: string) =>
+    pattern.replaceAll('${platform}', 'linux').replaceAll('${arch}', 'x64');
+  const filter = new FileMatcher(root, '', expand, patterns).createFilter();
   const fileStat = { isDirectory: () => false } as fs.Stats;
   return (relative: string) => filter(path.join(root, relative), fileStat);
 }
@@ -65,6 +67,23 @@ describe('the electron-builder configuration', () => {
       'out/index-bench.mjs',
     ])
       expect(packed(file), file).toBe(false);
+  });
+
+  it("leaves out other platforms' native binaries that would only weigh the installer down", () => {
+    // electron-builder adds the production node_modules itself; the exclusions in `files` still apply.
+    const exclusions = (config.files as string[]).filter((pattern) => pattern.startsWith('!'));
+    const packed = matcher(['node_modules/**', ...exclusions]);
+    const ort = 'node_modules/onnxruntime-node/bin/napi-v6';
+    expect(packed(`${ort}/linux/x64/onnxruntime_binding.node`)).toBe(true);
+    expect(packed(`${ort}/linux/x64/libonnxruntime.so.1`)).toBe(true);
+    expect(packed(`${ort}/linux/arm64/onnxruntime_binding.node`)).toBe(false);
+    expect(packed(`${ort}/darwin/arm64/onnxruntime_binding.node`)).toBe(false);
+    expect(packed(`${ort}/win32/x64/onnxruntime_binding.node`)).toBe(false);
+    const llama = 'node_modules/@node-llama-cpp';
+    expect(packed(`${llama}/linux-x64/bins/linux-x64/llama-addon.node`)).toBe(true);
+    expect(packed(`${llama}/linux-x64-cuda/bins/linux-x64-cuda/llama-addon.node`)).toBe(true);
+    expect(packed(`${llama}/linux-arm64/bins/linux-arm64/llama-addon.node`)).toBe(false);
+    expect(packed(`${llama}/linux-armv7l/bins/linux-armv7l/llama-addon.node`)).toBe(false);
   });
 
   it('unpacks every shipped package that holds native code, whole, from app.asar', () => {

@@ -26,7 +26,20 @@ const config: Configuration = {
   artifactName: '${productName}-${version}-${os}-${arch}.${ext}',
   directories: { output: 'dist', buildResources: 'build' },
   // The electron-vite build and the manifest; production node_modules are added by electron-builder.
-  files: ['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json', '!**/*.map'],
+  files: [
+    'out/main/**',
+    'out/preload/**',
+    'out/renderer/**',
+    'package.json',
+    '!**/*.map',
+    // onnxruntime-node ships every platform's binaries (~110 MB more); keep this one's.
+    // (${platform} is the building machine's, which scripts/dist.ts makes the target's.)
+    '!node_modules/onnxruntime-node/bin/napi-v*/!(${platform})/**',
+    '!node_modules/onnxruntime-node/bin/napi-v*/${platform}/!(${arch})/**',
+    // Every target is x64 on Linux and Windows: their ARM llama.cpp builds would be dead weight.
+    '!node_modules/@node-llama-cpp/linux-arm*/**',
+    '!node_modules/@node-llama-cpp/win-arm64*/**',
+  ],
   asar: true,
   asarUnpack: NATIVE_UNPACK,
   // All of these are N-API modules: the binaries npm installed already serve Electron.

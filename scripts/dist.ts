@@ -158,29 +158,35 @@ export async function findElectronSource(
 const NETWORK_FAILURE =
   /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|socket hang up|Failed to download|unable to download|HTTPError|Response code [45]\d\d/i;
 
-/** Runs electron-builder; its progress goes through, its failure report is held back until we know what it is. */
+/**
+ * Runs electron-builder. Its progress lines go through as they come; from its first error line
+ * ("⨯", which carries a stack trace) on, output is held back until we know what failed.
+ */
 function runElectronBuilder(
   args: string[],
-): Promise<{ code: number; stderr: string; stdout: string }> {
+): Promise<{ code: number; heldBack: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
       [path.join(root, 'node_modules/electron-builder/cli.js'), ...args],
-      {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    let stdout = '';
+    let pending = '';
+    let heldBack = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      process.stdout.write(chunk);
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (heldBack || /^\s*⨯/.test(line)) heldBack += `${line}\n`;
+        else process.stdout.write(`${line}\n`);
+      }
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => resolve({ code: code ?? 1, heldBack: heldBack + pending, stderr }));
   });
 }
 
@@ -227,16 +233,17 @@ async function main(): Promise<number> {
     ...args.passThrough,
   ]);
   if (result.code === 0) {
+    process.stdout.write(result.heldBack);
     process.stderr.write(result.stderr);
-    process.stdout.write(`The ${hostTarget.name} installers are in dist/.\n`);
+    process.stdout.write(`Done: the ${hostTarget.name} build is in dist/.\n`);
     return 0;
   }
-  if (NETWORK_FAILURE.test(result.stderr + result.stdout)) {
+  if (NETWORK_FAILURE.test(result.heldBack + result.stderr)) {
     process.stderr.write(
       'electron-builder could not download what it needs (the Electron binary or its packaging tools): ' +
         'run `npm run dist` on a machine with internet access, or set ELECTRON_MIRROR and ELECTRON_BUILDER_BINARIES_MIRROR to reachable mirrors.\n',
     );
-  } else process.stderr.write(result.stderr);
+  } else process.stderr.write(result.heldBack + result.stderr);
   return 1;
 }
 
