@@ -7,6 +7,7 @@ export default defineConfig({
       'shared/**/*.test.ts',
       'renderer/src/**/*.test.{ts,tsx}',
       'scripts/**/*.test.ts',
+      'build/**/*.test.ts',
     ],
     testTimeout: 180_000,
     hookTimeout: 120_000,

@@ -1,14 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import { ensureCurrentBuild, buildApp } from '../scripts/build-app';
 
-/** The UI tests need the built renderer; build it once if it is missing. */
+/** The UI tests need a build of the current sources; reuse `out/` when it is one. */
 export default function globalSetup(): void {
-  const index = path.resolve('out/renderer/index.html');
-  if (fs.existsSync(index) && !process.env.QUIRE_REBUILD) return;
-  execFileSync(
-    process.execPath,
-    [path.resolve('node_modules/electron-vite/bin/electron-vite.js'), 'build'],
-    { stdio: 'inherit' },
-  );
+  const ok = process.env.QUIRE_REBUILD ? buildApp() : ensureCurrentBuild();
+  if (!ok) throw new Error('The app build failed; see the electron-vite output above.');
 }

@@ -2,7 +2,9 @@ import type { MethodArgs, MethodName, MethodResult, SubscribeResult } from './co
 import type { EventCategory, StreamEvent } from './events';
 import type { Result } from './result';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+/** `unauthorized`: the server refused the access token (or there is none); retrying cannot help. */
+export type ConnectionState =
+  'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'unauthorized';
 
 export type StreamHandlers = {
   /** Called first with the snapshot, and again whenever the stream must be re-snapshotted. */

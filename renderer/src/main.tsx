@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { AccessGate } from './components/shell/AccessGate';
 import { TransportProvider } from './hooks/transport-context';
 import { selectTransport } from './transport/select-transport';
 import './styles/tokens.css';
@@ -18,13 +19,15 @@ import './styles/settings.css';
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: 1 } },
 });
-const transport = selectTransport();
+const { transport, hasToken } = selectTransport();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <TransportProvider transport={transport}>
-        <App />
+        <AccessGate hasToken={hasToken}>
+          <App />
+        </AccessGate>
       </TransportProvider>
     </QueryClientProvider>
   </StrictMode>,

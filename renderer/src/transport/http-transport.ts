@@ -38,7 +38,8 @@ type StreamConnection = {
 
 /** The contract over HTTP: POST for methods, one SSE response per followed stream. */
 export function createHttpTransport(baseUrl: string, token: string | null): UploadingTransport {
-  let state: ConnectionState = 'connecting';
+  // Without a token every request would be refused: say so at once instead of "Connecting…".
+  let state: ConnectionState = token ? 'connecting' : 'unauthorized';
   const listeners = new Set<(s: ConnectionState) => void>();
   const streams = new Set<StreamConnection>();
   const headers = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
@@ -60,7 +61,7 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
         headers: { ...headers(), 'content-type': 'application/json' },
         body: JSON.stringify(args ?? {}),
       });
-      if (response.status === 401) setState('disconnected');
+      if (response.status === 401) setState('unauthorized');
       return (await response.json()) as Result<MethodResult<M>>;
     } catch {
       return err({
@@ -100,7 +101,7 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
           },
         );
         if (response.status === 401) {
-          setState('disconnected');
+          setState('unauthorized');
           return;
         }
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
@@ -152,7 +153,7 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
         },
         body: file,
       });
-      if (response.status === 401) setState('disconnected');
+      if (response.status === 401) setState('unauthorized');
       return (await response.json()) as Result<MethodResult<'library.add'>>;
     } catch {
       return err({

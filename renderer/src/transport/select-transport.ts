@@ -9,16 +9,23 @@ declare global {
   }
 }
 
-/** Inside Electron the preload provides window.quire; in a browser we speak HTTP + SSE. */
-export function selectTransport(): Transport {
+/**
+ * Inside Electron the preload provides window.quire; in a browser we speak HTTP + SSE.
+ * `hasToken` tells a tab opened without its access link from one whose link was refused.
+ */
+export function selectTransport(): { transport: Transport; hasToken: boolean } {
   const bridge = window.quire;
   if (bridge) {
-    return createPushClient({
+    const transport = createPushClient({
       kind: 'ipc',
       invoke: (method, args) => bridge.invoke(method, args),
       listen: bridge.onEvent,
     });
+    return { transport, hasToken: true };
   }
   const token = takeTokenFromLocation(window.location, window.sessionStorage);
-  return createHttpTransport(window.location.origin, token);
+  return {
+    transport: createHttpTransport(window.location.origin, token),
+    hasToken: token !== null,
+  };
 }

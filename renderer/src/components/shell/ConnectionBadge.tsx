@@ -5,6 +5,7 @@ const LABELS = {
   connected: 'Connected',
   reconnecting: 'Reconnecting…',
   disconnected: 'Disconnected',
+  unauthorized: 'Access refused',
 } as const;
 
 export function ConnectionBadge() {
