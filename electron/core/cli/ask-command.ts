@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { StreamEvent } from '../../../shared/events';
+import type { FinishReason, StreamEvent } from '../../../shared/events';
 import { ProviderSettingsSchema, type ProviderSettings } from '../../../shared/settings';
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
@@ -16,6 +16,8 @@ function providerFromFlags(values: {
 }): ProviderSettings | null {
   if (!values.provider) return null;
   const kind = values.provider;
+  // An empty --model would resolve to the current folder and be reported as the missing model.
+  if (!values.model) throw new Error('missing --model');
   const raw =
     kind === 'embedded'
       ? { kind, modelPath: path.resolve(values.model ?? '') }
@@ -26,6 +28,14 @@ function providerFromFlags(values: {
         };
   return ProviderSettingsSchema.parse(raw);
 }
+
+const FINISH_WORDS: Record<FinishReason, string> = {
+  stop: 'complete',
+  interrupted: 'interrupted',
+  length: 'cut short at the answer length limit',
+  cancelled: 'stopped',
+  error: 'ended with an error',
+};
 
 export async function askCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -108,12 +118,16 @@ export async function askCommand(argv: string[]): Promise<number> {
       process.stdout.write('\n');
       if (outcome.type === 'message.error')
         out.error(`\n${outcome.data.message} [${outcome.data.code}]`);
-      for (const source of message?.sources ?? []) {
-        if (message?.mode === 'answer' && !message.citations.includes(source.n)) continue;
+      const sources = message?.sources ?? [];
+      if (sources.length > 0) out.line(message?.mode === 'search' ? '\nPassages:' : '\nSources:');
+      for (const source of sources) {
+        const cited = message?.mode === 'answer' && message.citations.includes(source.n);
         const page = source.pageStart ? `, page ${source.pageStart}` : '';
-        out.line(`[${source.n}] ${source.title}${page}: ${source.snippet}`);
+        out.line(`[${source.n}]${cited ? '*' : ''} ${source.title}${page}: ${source.snippet}`);
       }
-      out.line(`(conversation ${conversationId})`);
+      if (message?.mode === 'answer' && sources.length > 0) out.line('(* cited in the answer)');
+      const finish = message?.finishReason ?? null;
+      out.line(`(${FINISH_WORDS[finish ?? 'error']}; conversation ${conversationId})`);
     }
     return outcome.type === 'message.error' ? 1 : 0;
   } finally {

@@ -59,3 +59,17 @@ export function coreOptionsFrom(values: {
     ...(values['embedding-model'] ? { embeddingModel: values['embedding-model'] } : {}),
   };
 }
+
+/** "1 chunk", "3 chunks". */
+export function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Parser messages speak to the window ("Enter the password"); on the command line, a flag is the way. */
+export function forCommandLine(code: string, message: string, name: string): string {
+  if (code === 'password_required')
+    return `This PDF is protected by a password. Run again with --password "${name}=PASSWORD".`;
+  if (code === 'wrong_password')
+    return `The password for this PDF is not correct. Run again with the right --password "${name}=PASSWORD".`;
+  return message;
+}

@@ -2,10 +2,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LIBRARY_STREAM } from '../../../shared/streams';
 import { createQuireCore } from '../quire-core';
-import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+import { isSupportedPath } from '../parsers';
+import { expandPaths } from '../library/expand-paths';
+import {
+  coreOptionsFrom,
+  count,
+  createOutput,
+  forCommandLine,
+  resolveDataDir,
+  SHARED_OPTIONS,
+} from './cli-context';
 
 export const INDEX_HELP = `quire index <paths...> [--data DIR] [--model-dir DIR] [--embedding-model ID] [--password FILE=PW] [--json]
-  Indexes files and folders and exits when all are done. Exit code 3 when some documents failed.`;
+  Indexes files and folders and exits when all are done. Exit code 3 when some documents failed.
+  FILE in --password is the file's path or just its name (e.g. --password report.pdf=secret).`;
 
 export async function indexCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,13 +35,12 @@ export async function indexCommand(argv: string[]): Promise<number> {
     dataDir: resolveDataDir(values.data),
   });
   try {
-    for (const entry of values.password ?? []) {
-      const at = entry.lastIndexOf('=');
-      if (at <= 0) {
-        out.error(`--password takes FILE=PASSWORD, not "${entry}".`);
+    if (values.password?.length) {
+      const problem = await presetPasswords(core, values.password, positionals);
+      if (problem) {
+        out.error(problem);
         return 2;
       }
-      core.library.presetPassword(entry.slice(0, at), entry.slice(at + 1));
     }
     if (values.json) {
       core.hub.onAnyEvent((event) => {
@@ -44,10 +53,12 @@ export async function indexCommand(argv: string[]): Promise<number> {
           'documentId' in event.data ? core.library.registry.get(event.data.documentId) : undefined;
         if (event.type === 'document.ready' && doc)
           out.line(
-            `✓ ${doc.name}: ${event.data.chunks} chunks in ${Math.round(event.data.ms)} ms${event.data.vectorsPending ? ' (vectors pending: no embedding model)' : ''}`,
+            `✓ ${doc.name}: ${count(event.data.chunks, 'chunk')} in ${Math.round(event.data.ms)} ms${event.data.vectorsPending ? ' (vectors pending: no embedding model)' : ''}`,
           );
         if (event.type === 'document.failed' && doc)
-          out.line(`✗ ${doc.name}: ${event.data.message} [${event.data.code}]`);
+          out.line(
+            `✗ ${doc.name}: ${forCommandLine(event.data.code, event.data.message, doc.name)} [${event.data.code}]`,
+          );
       });
     }
     const result = await core.dispatch(
@@ -78,11 +89,40 @@ export async function indexCommand(argv: string[]): Promise<number> {
       ms: Date.now() - started,
     };
     out.line(
-      `${summary.ready} ready, ${summary.failed} failed, ${summary.chunks} chunks in ${(summary.ms / 1000).toFixed(1)} s`,
+      `${summary.ready} ready, ${summary.failed} failed, ${count(summary.chunks, 'chunk')} in ${(summary.ms / 1000).toFixed(1)} s`,
       { summary },
     );
     return summary.failed > 0 ? 3 : 0;
   } finally {
     await core.close();
   }
+}
+
+/**
+ * `--password NAME=PW` for each entry: NAME is a path, or the name of a file among those being
+ * indexed. A NAME that matches nothing is an error, never silently ignored.
+ */
+async function presetPasswords(
+  core: Awaited<ReturnType<typeof createQuireCore>>,
+  entries: string[],
+  inputs: string[],
+): Promise<string | null> {
+  const { files } = await expandPaths(
+    inputs.map((p) => path.resolve(p)),
+    isSupportedPath,
+  );
+  for (const entry of entries) {
+    const at = entry.lastIndexOf('=');
+    if (at <= 0) return `--password takes FILE=PASSWORD, not "${entry}".`;
+    const name = entry.slice(0, at);
+    const password = entry.slice(at + 1);
+    const byPath = path.resolve(name);
+    const matches = files.some((f) => f.path === byPath)
+      ? [byPath]
+      : files.filter((f) => path.basename(f.path) === name).map((f) => f.path);
+    if (matches.length === 0)
+      return `--password names "${name}", but no file of that path or name is being indexed.`;
+    for (const match of matches) core.library.presetPassword(match, password);
+  }
+  return null;
 }

@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
 import { createQuireCore } from '../quire-core';
-import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+import {
+  coreOptionsFrom,
+  count,
+  createOutput,
+  forCommandLine,
+  resolveDataDir,
+  SHARED_OPTIONS,
+} from './cli-context';
 
 export const LIBRARY_HELP = `quire library [--data DIR] [--json]
   Lists every document: id, name, path, status, chunks, pages, and the error if it failed.`;
@@ -26,9 +33,9 @@ export async function libraryCommand(argv: string[]): Promise<number> {
         ...(doc.error ? { error: doc.error } : {}),
       };
       const detail = doc.error
-        ? `${doc.error.message} [${doc.error.code}]`
-        : `${doc.chunks} chunks${doc.pages ? `, ${doc.pages} pages` : ''}`;
-      out.line(`${doc.status.padEnd(9)} ${doc.name}  ${detail}`, row);
+        ? `${forCommandLine(doc.error.code, doc.error.message, doc.name)} [${doc.error.code}]`
+        : `${count(doc.chunks, 'chunk')}${doc.pages ? `, ${count(doc.pages, 'page')}` : ''}`;
+      out.line(`${doc.id}  ${doc.status.padEnd(9)} ${doc.name}  ${detail}\n    ${doc.path}`, row);
     }
     return 0;
   } finally {

@@ -61,11 +61,13 @@ export async function searchCommand(argv: string[]): Promise<number> {
     const ms = Math.round(performance.now() - started);
     if (result.rerankNote)
       out.error(`Note: ${result.rerankNote}`, { note: 'rerank_off', reason: result.rerankNote });
+    // Without vectors every mode is answered by full-text search; say so once, and report that.
+    const usedMode = result.degraded === 'no_vectors' ? 'text' : result.mode;
     if (result.degraded === 'no_vectors')
-      out.error('Note: no embedding model or vectors yet, so this is a full-text search.', {
-        note: 'degraded',
-        reason: 'no_vectors',
-      });
+      out.error(
+        `Note: ${values.mode} search needs an embedding model and vectors, which are not there yet, so these are full-text results.`,
+        { note: 'degraded', reason: 'no_vectors', requested: result.mode },
+      );
     result.hits.forEach((hit, i) => {
       const page = hit.pageStart ? ` p.${hit.pageStart}` : '';
       const scores =
@@ -93,9 +95,9 @@ export async function searchCommand(argv: string[]): Promise<number> {
         },
       );
     });
-    const how = result.reranked ? `${result.mode}, reranked` : result.mode;
+    const how = result.reranked ? `${usedMode}, reranked` : usedMode;
     out.line(`${result.hits.length} results (${how}) in ${ms} ms`, {
-      summary: { results: result.hits.length, mode: result.mode, reranked: result.reranked, ms },
+      summary: { results: result.hits.length, mode: usedMode, reranked: result.reranked, ms },
     });
     return 0;
   } finally {
