@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import { startTestHub } from '../electron/core/models/test-hub-server';
 import { LANGUAGE_MODEL_CATALOG } from '../shared/model-catalog';
 import { startQuireServer, type ServerHandle } from './quire-server';
-import { dropFiles, expectReady, shootBoth, textFile } from './ui-helpers';
+import { api, dropFiles, expectReady, shootBoth, textFile } from './ui-helpers';
 
 const STORIES_GGUF = '/work/shared/models/gguf/stories260K.gguf';
 // The local hub serves the tiny real model under the first catalogue entry's name.
@@ -47,12 +47,16 @@ test('Get started: a catalogue model downloads from the hub, is selected, and an
   expect(hub.requests).toEqual([]);
 
   await row.getByRole('button', { name: /^Download/ }).click();
-  await expect(row).toHaveAttribute('data-state', 'in-use', { timeout: 60_000 });
+  // Selected when complete: the Get started view gives way to the chat.
+  await expect(getStarted).toBeHidden({ timeout: 60_000 });
   expect(hub.requests.length).toBeGreaterThan(0);
   const target = path.join(server.dataDir, 'models', ENTRY.repo, ENTRY.file);
   expect(fs.readFileSync(target).equals(fs.readFileSync(STORIES_GGUF))).toBe(true);
-  // Selected: the Get started view gives way to the chat.
-  await expect(getStarted).toBeHidden({ timeout: 15_000 });
+  const settings = await api<{ settings: { provider: unknown } }>(server, 'settings.get', {});
+  expect(settings.settings.provider).toEqual({ kind: 'embedded', modelPath: target });
+  // Settings shows the same catalogue with the model in use.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByTestId(`catalog-${ENTRY.id}`)).toHaveAttribute('data-state', 'in-use');
 
   await page.getByRole('link', { name: 'Library' }).click();
   await dropFiles(page, [textFile('garden-notes.md', NOTES)]);
