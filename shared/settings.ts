@@ -1,3 +1,4 @@
+import { isLoopbackUrl } from './loopback';
 import { z } from 'zod';
 
 export const ProviderKindSchema = z.enum(['none', 'embedded', 'ollama', 'openai', 'anthropic']);
@@ -75,13 +76,7 @@ export type Settings = z.infer<typeof SettingsSchema>;
 /** Remote providers send text off the machine; everything else stays local. */
 export function isRemoteProvider(provider: ProviderSettings): boolean {
   if (provider.kind === 'anthropic') return true;
-  if (provider.kind === 'openai' || provider.kind === 'ollama') {
-    try {
-      const host = new URL(provider.baseUrl).hostname;
-      return !(host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]');
-    } catch {
-      return true;
-    }
-  }
+  if (provider.kind === 'openai' || provider.kind === 'ollama')
+    return !isLoopbackUrl(provider.baseUrl);
   return false;
 }

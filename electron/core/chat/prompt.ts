@@ -1,3 +1,4 @@
+import { citedSources } from '../../../shared/citations';
 import type { Source } from '../../../shared/events';
 
 export type PromptTurn = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -132,16 +133,7 @@ export function snippetOf(text: string, max = 240): string {
 }
 
 /** The source numbers an answer cites, in order of first use, limited to the sources given. */
+/** Which sources the answer cites: the one grammar the renderer also uses. */
 export function extractCitations(text: string, sourceCount: number): number[] {
-  const cited: number[] = [];
-  for (const match of text.matchAll(/\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]/g)) {
-    for (const part of match[1]!.split(/\s*,\s*/)) {
-      const range = part.split(/\s*[–-]\s*/).map(Number);
-      const [from, to] = [range[0]!, range[1] ?? range[0]!];
-      for (let n = from; n <= Math.min(to, from + 20); n++) {
-        if (n >= 1 && n <= sourceCount && !cited.includes(n)) cited.push(n);
-      }
-    }
-  }
-  return cited;
+  return citedSources(text, sourceCount);
 }

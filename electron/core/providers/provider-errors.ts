@@ -1,4 +1,5 @@
 import { QuireError } from '../../../shared/errors';
+import { isLoopbackUrl } from '../../../shared/loopback';
 
 /** Who we are talking to, for messages; `secret` is scrubbed from anything we show. */
 export type ErrorContext = {
@@ -26,14 +27,7 @@ const CONTEXT_WORDS =
 const MODEL_WORDS =
   /model.*(not found|does not exist|not exist|unknown|try pulling)|no such model/i;
 
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
+export { isLoopbackUrl };
 
 export function providerLabel(kind: string, baseUrl: string): string {
   if (kind === 'ollama') return 'Ollama';

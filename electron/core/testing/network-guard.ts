@@ -5,6 +5,7 @@
 // Every non-loopback connection or DNS lookup is blocked and appended, as one JSON line,
 // to the file named by QUIRE_NETWORK_GUARD_LOG. Sockets opened by native code (C/C++/Rust
 // inside an addon) do not pass through Node's net module and are not seen here.
+import { isLoopbackHost } from '../../../shared/loopback';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -20,14 +21,7 @@ export type NetworkViolation = {
   stack: string;
 };
 
-/** Loopback literals and the name `localhost`; every other name needs DNS, which is off-machine. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost') return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (net.isIPv6(h)) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
-  return false;
-}
+export { isLoopbackHost };
 
 function blocked(kind: NetworkViolation['kind'], target: string): Error {
   const error = Object.assign(new Error(`network guard: ${kind} to ${target} is not allowed`), {

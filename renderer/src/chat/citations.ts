@@ -1,19 +1,16 @@
-/** Text split around citation markers such as [2] or [1, 3]. */
+import { citedSources, findCitationMarkers } from '../../../shared/citations';
+
+/** Text split around citation markers such as [2], [1, 3] or [2–4]. */
 export type CitationPart = { kind: 'text'; value: string } | { kind: 'cite'; n: number };
 
-const MARKER = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
-
-/** Splits text at [n] markers; numbers outside 1..max stay plain text. */
+/** Splits text at citation markers; markers that cite no source (1..max) stay plain text. */
 export function splitCitations(text: string, max: number): CitationPart[] {
   const parts: CitationPart[] = [];
   let last = 0;
-  for (const match of text.matchAll(MARKER)) {
-    const numbers = (match[1] ?? '').split(',').map((s) => Number(s.trim()));
-    if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > max)) continue;
-    const at = match.index;
-    if (at > last) parts.push({ kind: 'text', value: text.slice(last, at) });
-    for (const n of numbers) parts.push({ kind: 'cite', n });
-    last = at + match[0].length;
+  for (const marker of findCitationMarkers(text, max)) {
+    if (marker.index > last) parts.push({ kind: 'text', value: text.slice(last, marker.index) });
+    for (const n of marker.numbers) parts.push({ kind: 'cite', n });
+    last = marker.index + marker.length;
   }
   if (last < text.length) parts.push({ kind: 'text', value: text.slice(last) });
   return parts;
@@ -21,9 +18,7 @@ export function splitCitations(text: string, max: number): CitationPart[] {
 
 /** The numbers an answer cites, in order of first appearance. */
 export function citedNumbers(text: string, max: number): number[] {
-  const seen = new Set<number>();
-  for (const part of splitCitations(text, max)) if (part.kind === 'cite') seen.add(part.n);
-  return [...seen];
+  return citedSources(text, max);
 }
 
 type MdNode = {
