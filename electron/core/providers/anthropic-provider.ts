@@ -12,15 +12,14 @@ import { QuireError } from '../../../shared/errors';
 import type { SecretStore } from '../secrets/types';
 import { guessContextSize } from './context-sizes';
 import {
-  connectionError,
   droppedError,
   httpError,
   isLoopbackUrl,
-  malformedError,
   providerLabel,
   timeoutError,
   type ErrorContext,
 } from './provider-errors';
+import { mapSdkError, testConnection } from './sdk-errors';
 import { DEFAULT_CONNECT_MS, DEFAULT_IDLE_MS, estimateTokens, guardedStream } from './stream-guard';
 import type {
   ChatTurn,
@@ -175,60 +174,50 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   private mapError(error: unknown, ctx: ErrorContext, started: boolean): QuireError {
-    if (error instanceof QuireError) return error;
-    if (error instanceof APIConnectionTimeoutError) {
-      return timeoutError(ctx, 'connect', this.connectMs);
-    }
-    if (error instanceof APIConnectionError) return connectionError(error.cause ?? error, ctx);
-    if (error instanceof APIUserAbortError) return droppedError(ctx, error);
-    if (error instanceof APIError) {
-      if (error.errorCode === 'enforced_spend_limit_reached') {
-        return new QuireError(
-          'rate_limit',
-          'Your Anthropic organization reached its monthly spend limit. Raise it in the Anthropic Console, or pick another model.',
-          { cause: error },
-        );
-      }
-      return httpError(
-        {
-          status: error.status,
-          type: error.type ?? undefined,
-          message: error.apiMessage ?? undefined,
-          headers: error.headers,
-        },
-        ctx,
-        error,
-      );
-    }
-    if (error instanceof SyntaxError) return malformedError(ctx, error);
-    return started ? droppedError(ctx, error) : connectionError(error, ctx);
+    return mapSdkError<APIError>(error, {
+      ctx,
+      started,
+      connectMs: this.connectMs,
+      classes: { APIConnectionTimeoutError, APIConnectionError, APIUserAbortError, APIError },
+      fromApiError: (apiError) =>
+        apiError.errorCode === 'enforced_spend_limit_reached'
+          ? new QuireError(
+              'rate_limit',
+              'Your Anthropic organization reached its monthly spend limit. Raise it in the Anthropic Console, or pick another model.',
+              { cause: apiError },
+            )
+          : httpError(
+              {
+                status: apiError.status,
+                type: apiError.type ?? undefined,
+                message: apiError.apiMessage ?? undefined,
+                headers: apiError.headers,
+              },
+              ctx,
+              apiError,
+            ),
+    });
   }
 
-  async test(): Promise<ProviderTestResult> {
-    let apiKey: string;
-    try {
-      apiKey = await this.apiKey();
-    } catch (error) {
-      return { ok: false, code: 'key_missing', message: (error as Error).message };
-    }
-    const ctx = this.errorContext(apiKey);
-    try {
-      const page = await this.client(apiKey).models.list(
-        { limit: 100 },
-        { signal: AbortSignal.timeout(this.connectMs) },
-      );
-      const ids = page.data.map((m) => m.id);
-      const listed = ids.includes(this.model);
-      return {
-        ok: true,
-        detail: listed
-          ? `${ctx.label} accepted the key; "${this.model}" is available.`
-          : `${ctx.label} accepted the key (${ids.length} models listed; "${this.model}" is not among them, but aliases may still work).`,
-      };
-    } catch (error) {
-      const mapped = this.mapError(error, ctx, false);
-      return { ok: false, code: mapped.code, message: mapped.message };
-    }
+  test(): Promise<ProviderTestResult> {
+    return testConnection(
+      () => this.apiKey(),
+      async (apiKey) => {
+        const label = this.errorContext(apiKey).label;
+        const page = await this.client(apiKey).models.list(
+          { limit: 100 },
+          { signal: AbortSignal.timeout(this.connectMs) },
+        );
+        const ids = page.data.map((m) => m.id);
+        return {
+          ok: true,
+          detail: ids.includes(this.model)
+            ? `${label} accepted the key; "${this.model}" is available.`
+            : `${label} accepted the key (${ids.length} models listed; "${this.model}" is not among them, but aliases may still work).`,
+        };
+      },
+      (error, apiKey) => this.mapError(error, this.errorContext(apiKey), false),
+    );
   }
 
   async dispose(): Promise<void> {}

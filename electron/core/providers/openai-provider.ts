@@ -9,16 +9,15 @@ import { QuireError } from '../../../shared/errors';
 import type { SecretStore } from '../secrets/types';
 import { guessContextSize } from './context-sizes';
 import {
-  connectionError,
   droppedError,
   httpError,
   isLoopbackUrl,
-  malformedError,
   providerLabel,
   timeoutError,
   webPageError,
   type ErrorContext,
 } from './provider-errors';
+import { mapSdkError, testConnection } from './sdk-errors';
 import { readServerContextSize } from './server-context-size';
 import {
   DEFAULT_CONNECT_MS,
@@ -196,58 +195,49 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   private mapError(error: unknown, ctx: ErrorContext, started: boolean): QuireError {
-    if (error instanceof QuireError) return error;
-    if (error instanceof APIConnectionTimeoutError) {
-      return timeoutError(ctx, 'connect', this.connectMs);
-    }
-    if (error instanceof APIConnectionError) return connectionError(error.cause ?? error, ctx);
-    if (error instanceof APIUserAbortError) return droppedError(ctx, error);
-    if (error instanceof APIError) {
-      const body = error.error as
-        { message?: unknown; n_prompt_tokens?: unknown; n_ctx?: unknown } | string | undefined;
-      const message = typeof body === 'string' ? body : String(body?.message ?? '');
-      const count = (v: unknown) => (typeof v === 'number' ? v : undefined);
-      return httpError(
-        {
-          status: error.status,
-          type: error.type,
-          code: typeof error.code === 'string' ? error.code : undefined,
-          message,
-          headers: error.headers,
-          promptTokens: typeof body === 'object' ? count(body?.n_prompt_tokens) : undefined,
-          contextTokens: typeof body === 'object' ? count(body?.n_ctx) : undefined,
-        },
-        ctx,
-        error,
-      );
-    }
-    if (error instanceof SyntaxError) return malformedError(ctx, error);
-    return started ? droppedError(ctx, error) : connectionError(error, ctx);
+    return mapSdkError<APIError>(error, {
+      ctx,
+      started,
+      connectMs: this.connectMs,
+      classes: { APIConnectionTimeoutError, APIConnectionError, APIUserAbortError, APIError },
+      fromApiError: (apiError) => {
+        // llama-server adds the prompt and context sizes to its context error.
+        const body = apiError.error as
+          { message?: unknown; n_prompt_tokens?: unknown; n_ctx?: unknown } | string | undefined;
+        const detail = typeof body === 'object' ? body : undefined;
+        const count = (v: unknown) => (typeof v === 'number' ? v : undefined);
+        return httpError(
+          {
+            status: apiError.status,
+            type: apiError.type,
+            code: typeof apiError.code === 'string' ? apiError.code : undefined,
+            message: typeof body === 'string' ? body : String(detail?.message ?? ''),
+            headers: apiError.headers,
+            promptTokens: count(detail?.n_prompt_tokens),
+            contextTokens: count(detail?.n_ctx),
+          },
+          ctx,
+          apiError,
+        );
+      },
+    });
   }
 
-  async test(): Promise<ProviderTestResult> {
-    let apiKey: string;
-    try {
-      apiKey = await this.apiKey();
-    } catch (error) {
-      const e = error as QuireError;
-      return { ok: false, code: e.code ?? 'key_missing', message: e.message };
-    }
-    const ctx = this.errorContext(apiKey);
-    try {
-      return await listModelsForTest({
-        kind: this.kind,
-        baseUrl: this.baseUrl,
-        model: this.model,
-        label: ctx.label,
-        timeoutMs: this.connectMs,
-        client: this.client(apiKey),
-        fetch: this.options.fetch ?? fetch,
-      });
-    } catch (error) {
-      const mapped = this.mapError(error, ctx, false);
-      return { ok: false, code: mapped.code, message: mapped.message };
-    }
+  test(): Promise<ProviderTestResult> {
+    return testConnection(
+      () => this.apiKey(),
+      (apiKey) =>
+        listModelsForTest({
+          kind: this.kind,
+          baseUrl: this.baseUrl,
+          model: this.model,
+          label: this.errorContext(apiKey).label,
+          timeoutMs: this.connectMs,
+          client: this.client(apiKey),
+          fetch: this.options.fetch ?? fetch,
+        }),
+      (error, apiKey) => this.mapError(error, this.errorContext(apiKey), false),
+    );
   }
 
   async dispose(): Promise<void> {}
