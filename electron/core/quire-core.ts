@@ -47,6 +47,11 @@ export type QuireCoreOptions = {
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** False for read-only commands: the queue is not resumed. */
   startIndexing?: boolean;
+  /**
+   * Opens the data folder without writing to it (quire mcp, beside a running app): no queue,
+   * no journal compaction, and conversations go to a scratch folder removed on close.
+   */
+  readOnly?: boolean;
   /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
   providerOverride?: ProviderSettings;
   /** Benchmarks wrap the live provider to time each token it yields. */
@@ -121,6 +126,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     pool,
     embeddingModel: model.modelId,
     log,
+    readOnly: options.readOnly,
   });
   const watcher = new FolderWatcher(library, 500, (m) => log('warn', m));
   // Models are fetched only when the user asks (models.download), never on their own.
@@ -193,7 +199,10 @@ export async function createQuireCore(options: QuireCoreOptions) {
     modelSearchDirs: model.searchDirs,
     rerankerModel: options.rerankerModel,
   });
-  const conversations = new ConversationStore(dataDir);
+  const scratchDir = options.readOnly
+    ? await fs.mkdtemp(path.join(os.tmpdir(), 'quire-conversations-'))
+    : null;
+  const conversations = new ConversationStore(scratchDir ?? dataDir);
   const providers = new ProviderManager({
     dataDir,
     safeStorage: options.safeStorage,
@@ -223,7 +232,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     rerankerEnabled: () => retriever.rerankerStatus().active,
     ...options.chat,
   });
-  if (options.startIndexing !== false) {
+  if (options.startIndexing !== false && !options.readOnly) {
     library.start();
     await watcher.restore();
   }
@@ -274,6 +283,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       await pool.close();
       await store.close();
       conversations.close();
+      if (scratchDir) await fs.rm(scratchDir, { recursive: true, force: true });
       hub.dispose();
     },
   };
