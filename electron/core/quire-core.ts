@@ -47,11 +47,10 @@ export type QuireCoreOptions = {
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** False for read-only commands: the queue is not resumed. */
   startIndexing?: boolean;
-  /**
-   * Opens the data folder without writing to it (quire mcp, beside a running app): no queue,
-   * no journal compaction, and conversations go to a scratch folder removed on close.
-   */
+  /** Opens the library without writing to it (quire mcp, beside a running app): no queue, no compaction. */
   readOnly?: boolean;
+  /** Where conversations are kept; default the data folder (quire mcp keeps its own apart). */
+  conversationsDir?: string;
   /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
   providerOverride?: ProviderSettings;
   /** Benchmarks wrap the live provider to time each token it yields. */
@@ -199,10 +198,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     modelSearchDirs: model.searchDirs,
     rerankerModel: options.rerankerModel,
   });
-  const scratchDir = options.readOnly
-    ? await fs.mkdtemp(path.join(os.tmpdir(), 'quire-conversations-'))
-    : null;
-  const conversations = new ConversationStore(scratchDir ?? dataDir);
+  const conversations = new ConversationStore(options.conversationsDir ?? dataDir);
   const providers = new ProviderManager({
     dataDir,
     safeStorage: options.safeStorage,
@@ -283,7 +279,6 @@ export async function createQuireCore(options: QuireCoreOptions) {
       await pool.close();
       await store.close();
       conversations.close();
-      if (scratchDir) await fs.rm(scratchDir, { recursive: true, force: true });
       hub.dispose();
     },
   };

@@ -1,0 +1,307 @@
+import path from 'node:path';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Source } from '../../../shared/events';
+import { QuireError } from '../../../shared/errors';
+import type { QuireCore } from '../quire-core';
+import { QUIRE_VERSION } from '../version';
+import { askQuire } from './ask-quire';
+import { readDocumentText } from './document-text';
+
+export const DOCUMENT_URI_TEMPLATE = 'quire://document/{id}';
+
+/** `quire://document/<id>`, with `?page=N` when the passage is on a known page. */
+export function documentLink(documentId: string, page: number | null = null): string {
+  const base = `quire://document/${encodeURIComponent(documentId)}`;
+  return page ? `${base}?page=${page}` : base;
+}
+
+const PassageSchema = z.object({
+  documentId: z.string(),
+  title: z.string(),
+  page: z.number().int().nullable(),
+  pageEnd: z.number().int().nullable(),
+  text: z.string(),
+  link: z.string(),
+});
+type Passage = z.infer<typeof PassageSchema>;
+
+const AskSourceSchema = PassageSchema.extend({ n: z.number().int() });
+
+const DocumentRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  pages: z.number().int().nullable(),
+  chunks: z.number().int(),
+  link: z.string(),
+  error: z.string().nullable(),
+});
+
+export const NO_COLLECTIONS_NOTE =
+  'Quire has one library for now; collections are not available yet, so every tool searches all documents.';
+
+function toolError(code: string, message: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: `${message} (${code})` }] };
+}
+
+/** Runs a tool body; a QuireError becomes a tool error the calling model can read. */
+async function guarded(body: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof QuireError) return toolError(error.code, error.message);
+    throw error;
+  }
+}
+
+function located(p: Pick<Passage, 'title' | 'page' | 'link'>): string {
+  return `${p.title}${p.page ? `, page ${p.page}` : ''} (${p.link})`;
+}
+
+function fromSource(source: Source): z.infer<typeof AskSourceSchema> {
+  return {
+    n: source.n,
+    documentId: source.documentId,
+    title: source.title,
+    page: source.pageStart,
+    pageEnd: source.pageEnd,
+    text: source.snippet,
+    link: documentLink(source.documentId, source.pageStart),
+  };
+}
+
+export type QuireMcpOptions = {
+  /** Settings → Other apps (MCP): whether the `index_paths` tool exists. */
+  allowIndexing: boolean;
+};
+
+/**
+ * Quire's library as a Model Context Protocol server: search, cited answers, the document
+ * list and each document's text. Nothing here indexes or changes the library unless the
+ * user allowed indexing, and then only through `index_paths`.
+ */
+export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions): McpServer {
+  const server = new McpServer(
+    { name: 'quire', title: 'Quire', version: QUIRE_VERSION },
+    {
+      instructions:
+        'Quire holds the user’s own documents. Use search for passages, ask for a cited answer, ' +
+        'and read quire://document/<id> (optionally ?page=N) for a document’s text. ' +
+        'Cite passages by title and page.',
+    },
+  );
+  const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
+
+  server.registerTool(
+    'search',
+    {
+      title: 'Search the documents',
+      description:
+        'Hybrid (semantic + keyword) search over the documents in Quire. Returns the best passages ' +
+        'with their document title, page and a quire:// link to read more. `collection` is reserved ' +
+        'for collections, which Quire does not have yet: leave it out.',
+      inputSchema: {
+        query: z.string().trim().min(1).max(2000).describe('What to look for'),
+        k: z.number().int().min(1).max(50).default(8).describe('How many passages'),
+        collection: z.string().optional().describe('Reserved; collections do not exist yet'),
+      },
+      outputSchema: { passages: z.array(PassageSchema) },
+      annotations: readOnly,
+    },
+    ({ query, k, collection }) =>
+      guarded(async () => {
+        if (collection?.trim())
+          return toolError('invalid_argument', `There is no collection "${collection}". ${NO_COLLECTIONS_NOTE}`);
+        const settings = core.settings.get().retrieval;
+        const result = await core.retriever.search(query, { k, rerank: settings.reranker });
+        const passages: Passage[] = result.hits.map((hit) => ({
+          documentId: hit.docId,
+          title: hit.title ?? 'Untitled document',
+          page: hit.pageStart,
+          pageEnd: hit.pageEnd,
+          text: hit.text,
+          link: documentLink(hit.docId, hit.pageStart),
+        }));
+        const text = passages.length
+          ? passages.map((p, i) => `${i + 1}. ${located(p)}\n${p.text.trim()}`).join('\n\n')
+          : 'No passage matches. The library may be empty: list_documents shows what is indexed.';
+        return { content: [{ type: 'text', text }], structuredContent: { passages } };
+      }),
+  );
+
+  server.registerTool(
+    'ask',
+    {
+      title: 'Ask the documents',
+      description:
+        'Answers a question from the documents in Quire with numbered citations [n], using the ' +
+        'language model set up in Quire. Without one, it returns the best passages instead and says so.',
+      inputSchema: { question: z.string().trim().min(1).max(20_000) },
+      outputSchema: {
+        mode: z.enum(['answer', 'search']),
+        answer: z.string(),
+        sources: z.array(AskSourceSchema),
+        note: z.string().nullable(),
+      },
+      annotations: readOnly,
+    },
+    ({ question }, extra) =>
+      guarded(async () => {
+        const { message, error } = await askQuire(core, question, extra.signal);
+        if (error && !message.text) return toolError(error.code, error.message);
+        const mode = message.mode ?? 'search';
+        const cited = new Set(message.citations);
+        const sources = message.sources
+          .filter((s) => mode === 'search' || cited.size === 0 || cited.has(s.n))
+          .map(fromSource);
+        const note =
+          mode === 'search'
+            ? 'No language model is set up in Quire, so these are the best passages, not a written answer.'
+            : error
+              ? `The answer stopped early: ${error.message}`
+              : null;
+        const answer = mode === 'search' ? '' : message.text;
+        const listed = sources.map((s) => `[${s.n}] ${located(s)}: ${s.text}`).join('\n');
+        const text = [note, answer, sources.length ? `Sources:\n${listed}` : null]
+          .filter(Boolean)
+          .join('\n\n');
+        return { content: [{ type: 'text', text }], structuredContent: { mode, answer, sources, note } };
+      }),
+  );
+
+  server.registerTool(
+    'list_documents',
+    {
+      title: 'List the documents',
+      description: 'Every document in Quire’s library with its status, pages and quire:// link.',
+      outputSchema: { documents: z.array(DocumentRowSchema) },
+      annotations: readOnly,
+    },
+    () =>
+      guarded(async () => {
+        const documents = core.library.snapshot().documents.map((doc) => ({
+          id: doc.id,
+          name: doc.name,
+          path: doc.path,
+          kind: doc.kind,
+          status: doc.status,
+          pages: doc.pages,
+          chunks: doc.chunks,
+          link: documentLink(doc.id),
+          error: doc.error?.message ?? null,
+        }));
+        const text = documents.length
+          ? documents
+              .map((d) => `${d.name} (${d.status}${d.pages ? `, ${d.pages} pages` : ''}) ${d.link}`)
+              .join('\n')
+          : 'The library is empty.';
+        return { content: [{ type: 'text', text }], structuredContent: { documents } };
+      }),
+  );
+
+  server.registerTool(
+    'list_collections',
+    {
+      title: 'List the collections',
+      description: 'Collections of documents. Quire does not have collections yet, so this is empty.',
+      outputSchema: { collections: z.array(z.object({ id: z.string(), name: z.string() })), note: z.string() },
+      annotations: readOnly,
+    },
+    async () => ({
+      content: [{ type: 'text', text: NO_COLLECTIONS_NOTE }],
+      structuredContent: { collections: [], note: NO_COLLECTIONS_NOTE },
+    }),
+  );
+
+  if (options.allowIndexing) registerIndexTool(server, core);
+
+  server.registerResource(
+    'document',
+    new ResourceTemplate(DOCUMENT_URI_TEMPLATE, {
+      list: () => ({
+        resources: core.library
+          .snapshot()
+          .documents.filter((doc) => doc.status === 'ready')
+          .map((doc) => ({
+            uri: documentLink(doc.id),
+            name: doc.name,
+            mimeType: 'text/plain',
+            description: `${doc.kind.toUpperCase()}${doc.pages ? `, ${doc.pages} pages` : ''}: ${doc.path}`,
+          })),
+      }),
+    }),
+    {
+      title: 'A document in Quire',
+      description: 'The extracted text of a document; add ?page=N for one page of a PDF.',
+      mimeType: 'text/plain',
+    },
+    async (uri) => {
+      // quire://document/<id>?page=N parses with host "document" and path "/<id>".
+      const id = decodeURIComponent(uri.pathname.replace(/^\//, ''));
+      const pageParam = uri.searchParams.get('page');
+      const page = pageParam && /^\d+$/.test(pageParam) ? Number(pageParam) : null;
+      const text = await readDocumentText(core.library, id, page);
+      return { contents: [{ uri: uri.href, mimeType: 'text/plain', text }] };
+    },
+  );
+
+  return server;
+}
+
+/** Only when the user allowed it in Settings: adds files and folders and waits for them. */
+function registerIndexTool(server: McpServer, core: QuireCore) {
+  server.registerTool(
+    'index_paths',
+    {
+      title: 'Add documents to Quire',
+      description:
+        'Adds files and folders (absolute paths, folders recursively) to Quire’s library and waits ' +
+        'until each is indexed or has failed. Allowed by the user in Quire’s Settings.',
+      inputSchema: {
+        paths: z
+          .array(z.string().min(1).max(4096).refine((p) => path.isAbsolute(p), 'Use an absolute path'))
+          .min(1)
+          .max(100),
+      },
+      outputSchema: {
+        documents: z.array(DocumentRowSchema),
+        unchanged: z.array(z.string()),
+        skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
+    },
+    ({ paths }) =>
+      guarded(async () => {
+        const added = await core.library.add(paths);
+        await core.library.whenIdle();
+        const documents = added.added.map((first) => {
+          const doc = core.library.registry.get(first.id) ?? first;
+          return {
+            id: doc.id,
+            name: doc.name,
+            path: doc.path,
+            kind: doc.kind,
+            status: doc.status,
+            pages: doc.pages,
+            chunks: doc.chunks,
+            link: documentLink(doc.id),
+            error: doc.error?.message ?? null,
+          };
+        });
+        const skipped = added.skipped.map((s) => ({ path: s.path, reason: s.reason }));
+        const text = [
+          ...documents.map((d) => `${d.name}: ${d.status}${d.error ? ` (${d.error})` : ''}`),
+          ...added.unchanged.map((p) => `${p}: already indexed`),
+          ...skipped.map((s) => `${s.path}: skipped (${s.reason})`),
+        ].join('\n');
+        return {
+          content: [{ type: 'text', text: text || 'Nothing to add.' }],
+          structuredContent: { documents, unchanged: added.unchanged, skipped },
+        };
+      }),
+  );
+}
