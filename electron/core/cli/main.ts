@@ -1,5 +1,6 @@
 import { askCommand, ASK_HELP } from './ask-command';
 import { evalCommand, EVAL_HELP } from './eval-command';
+import { exportCommand, EXPORT_HELP } from './export-command';
 import { indexCommand, INDEX_HELP } from './index-command';
 import { libraryCommand, LIBRARY_HELP } from './library-command';
 import { mcpCommand, MCP_HELP } from './mcp-command';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   search: { run: searchCommand, help: SEARCH_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   mcp: { run: mcpCommand, help: MCP_HELP },
 };

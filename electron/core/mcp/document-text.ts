@@ -31,7 +31,11 @@ export async function readDocumentText(
   }
   const pages: string[] = [];
   for await (const section of opened.sections) {
-    if (page !== null && section.page !== page) continue;
+    if (page !== null && section.page !== page) {
+      // Pages come in order: past the one asked for, stop reading (the loop's exit closes it).
+      if (section.page !== null && section.page > page) break;
+      continue;
+    }
     pages.push(`Page ${section.page}\n\n${section.text.trim()}`);
   }
   if (page !== null && pages.length === 0)
