@@ -23,9 +23,10 @@ function parseFootnotes(markdown: string) {
   const body: string[] = [];
   for (const line of markdown.split('\n')) {
     // [^a-n]: *Title*, page P: "quote"; the place may also be a heading path, or absent.
-    const def = /^\[\^([\w-]+)\]: \*(.+?)(?<!\\)\*(?:, (?:pages? (\d+)(?:–\d+)?|[^"]+?))?: "(.*)"$/.exec(
-      line,
-    );
+    const def =
+      /^\[\^([\w-]+)\]: \*(.+?)(?<!\\)\*(?:, (?:pages? (\d+)(?:–\d+)?|[^"]+?))?: "(.*)"$/.exec(
+        line,
+      );
     if (def)
       definitions.set(def[1]!, {
         label: def[1]!,
@@ -49,10 +50,14 @@ describe('a cited conversation, exported', () => {
 
   async function ask(text: string, tokens: string[]) {
     server.setBehaviour({ type: 'stream', tokens });
-    const sent = await core.dispatch('chat.send', {
-      text,
-      ...(conversationId ? { conversationId } : {}),
-    }, memory);
+    const sent = await core.dispatch(
+      'chat.send',
+      {
+        text,
+        ...(conversationId ? { conversationId } : {}),
+      },
+      memory,
+    );
     if (!sent.ok) throw new Error(sent.error.message);
     const value = sent.value as { stream: string; conversationId: string };
     conversationId = value.conversationId;

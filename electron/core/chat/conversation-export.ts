@@ -77,7 +77,8 @@ function answerBlock(message: Message, answer: number): string[] {
   const note = STATUS_NOTES[message.status];
   if (note) lines.push(note, '');
   if (message.status === 'error' && message.error) lines.push(`*(${message.error.message})*`, '');
-  for (const n of used) lines.push(`[^${footnoteLabel(answer, n)}]: ${describeSource(bySource.get(n)!)}`);
+  for (const n of used)
+    lines.push(`[^${footnoteLabel(answer, n)}]: ${describeSource(bySource.get(n)!)}`);
   if (used.length) lines.push('');
   return lines;
 }
@@ -104,7 +105,12 @@ export function exportConversation(
   messages: readonly Message[],
 ): { markdown: string; fileName: string } {
   const updated = new Date(conversation.updatedAt).toISOString().slice(0, 10);
-  const lines = [`# ${escapeMarkdown(conversation.title)}`, '', `*Exported from Quire; last updated ${updated}.*`, ''];
+  const lines = [
+    `# ${escapeMarkdown(conversation.title)}`,
+    '',
+    `*Exported from Quire; last updated ${updated}.*`,
+    '',
+  ];
   let answers = 0;
   for (const message of messages) {
     if (message.role === 'user') lines.push('### You', '', message.text.trim(), '');

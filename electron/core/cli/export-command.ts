@@ -29,10 +29,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`There is no conversation "${conversationId}".\n`);
       return 1;
     }
-    const { markdown } = exportConversation(
-      conversation,
-      store.listMessages(conversationId),
-    );
+    const { markdown } = exportConversation(conversation, store.listMessages(conversationId));
     if (values.out) {
       await fs.writeFile(path.resolve(values.out), markdown);
       process.stderr.write(`Wrote ${path.resolve(values.out)}\n`);

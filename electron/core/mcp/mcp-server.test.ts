@@ -62,7 +62,13 @@ function writeSettings(patch: Record<string, unknown>) {
   fs.writeFileSync(path.join(dataDir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
-type Passage = { documentId: string; title: string; page: number | null; text: string; link: string };
+type Passage = {
+  documentId: string;
+  title: string;
+  page: number | null;
+  text: string;
+  link: string;
+};
 
 beforeAll(async () => {
   ({ dir, remove } = await makeTempDir('quire-mcp-'));
@@ -173,7 +179,9 @@ describe('quire mcp, read-only (the default)', () => {
     expect(answer.note).toMatch(/No language model/);
     expect(answer.sources.length).toBeGreaterThan(0);
     expect(answer.sources[0]).toMatchObject({ n: 1, documentId });
-    expect(answer.sources[0]!.link).toMatch(new RegExp(`^quire://document/${documentId}\\?page=\\d+$`));
+    expect(answer.sources[0]!.link).toMatch(
+      new RegExp(`^quire://document/${documentId}\\?page=\\d+$`),
+    );
   });
 
   it('leaves the data folder exactly as it was', async () => {
@@ -183,11 +191,10 @@ describe('quire mcp, read-only (the default)', () => {
 });
 
 it('keeps stdout for the protocol when started with npm run --silent', async () => {
-  const child = spawn(
-    'npm',
-    ['run', '--silent', 'quire', '--', 'mcp', ...modelFlags()],
-    { cwd: REPO, stdio: ['pipe', 'pipe', 'ignore'] },
-  );
+  const child = spawn('npm', ['run', '--silent', 'quire', '--', 'mcp', ...modelFlags()], {
+    cwd: REPO,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();

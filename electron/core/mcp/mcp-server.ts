@@ -115,7 +115,10 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     ({ query, k, collection }) =>
       guarded(async () => {
         if (collection?.trim())
-          return toolError('invalid_argument', `There is no collection "${collection}". ${NO_COLLECTIONS_NOTE}`);
+          return toolError(
+            'invalid_argument',
+            `There is no collection "${collection}". ${NO_COLLECTIONS_NOTE}`,
+          );
         const settings = core.settings.get().retrieval;
         const result = await core.retriever.search(query, { k, rerank: settings.reranker });
         const passages: Passage[] = result.hits.map((hit) => ({
@@ -169,7 +172,10 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
         const text = [note, answer, sources.length ? `Sources:\n${listed}` : null]
           .filter(Boolean)
           .join('\n\n');
-        return { content: [{ type: 'text', text }], structuredContent: { mode, answer, sources, note } };
+        return {
+          content: [{ type: 'text', text }],
+          structuredContent: { mode, answer, sources, note },
+        };
       }),
   );
 
@@ -207,8 +213,12 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     'list_collections',
     {
       title: 'List the collections',
-      description: 'Collections of documents. Quire does not have collections yet, so this is empty.',
-      outputSchema: { collections: z.array(z.object({ id: z.string(), name: z.string() })), note: z.string() },
+      description:
+        'Collections of documents. Quire does not have collections yet, so this is empty.',
+      outputSchema: {
+        collections: z.array(z.object({ id: z.string(), name: z.string() })),
+        note: z.string(),
+      },
       annotations: readOnly,
     },
     async () => ({
@@ -263,7 +273,13 @@ function registerIndexTool(server: McpServer, core: QuireCore) {
         'until each is indexed or has failed. Allowed by the user in Quire’s Settings.',
       inputSchema: {
         paths: z
-          .array(z.string().min(1).max(4096).refine((p) => path.isAbsolute(p), 'Use an absolute path'))
+          .array(
+            z
+              .string()
+              .min(1)
+              .max(4096)
+              .refine((p) => path.isAbsolute(p), 'Use an absolute path'),
+          )
           .min(1)
           .max(100),
       },
