@@ -68,9 +68,7 @@ export const SettingsSchema = z.object({
    * Other apps talking to `quire mcp`. New in version 1 files, with a default, so older
    * files read as before and older Quires ignore it: no version bump.
    */
-  mcp: z
-    .object({ allowIndexing: z.boolean().default(false) })
-    .default({ allowIndexing: false }),
+  mcp: z.object({ allowIndexing: z.boolean().default(false) }).default({ allowIndexing: false }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
