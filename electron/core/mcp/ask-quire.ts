@@ -11,6 +11,8 @@ export async function askQuire(
   core: Pick<QuireCore, 'dispatch' | 'hub' | 'conversations'>,
   question: string,
   signal?: AbortSignal,
+  /** Each step label as it starts, and the answer's length as it grows. */
+  onProgress?: (progress: number, label: string) => void,
 ): Promise<{ message: Message; error: QuireErrorShape | null }> {
   const sent = await core.dispatch(
     'chat.send',
@@ -29,6 +31,9 @@ export async function askQuire(
       const sub = core.hub.subscribe(stream, {
         afterSeq: 0,
         listener: (event) => {
+          if (event.type === 'step' && event.data.status === 'running')
+            onProgress?.(event.seq, event.data.label);
+          else if (event.type === 'message.delta') onProgress?.(event.seq, 'Writing the answer');
           if (!isLast(event)) return;
           sub.unsubscribe();
           resolve(event);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettingsSchema } from '../../../shared/settings';
 import { testModels } from '../embedding/test-fixtures';
@@ -165,10 +166,15 @@ describe('quire mcp, read-only (the default)', () => {
   });
 
   it('asks without a language model: search-mode passages, and says so', async () => {
-    const result = await client.callTool({
-      name: 'ask',
-      arguments: { question: 'How are the roles of entities labeled?' },
-    });
+    const steps: string[] = [];
+    const result = await client.callTool(
+      { name: 'ask', arguments: { question: 'How are the roles of entities labeled?' } },
+      undefined,
+      { onprogress: (p) => steps.push(p.message ?? ''), resetTimeoutOnProgress: true },
+    );
+    expect(steps).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Searching \d+ passages$/)]),
+    );
     expect(result.isError).toBeFalsy();
     const answer = result.structuredContent as {
       mode: string;
@@ -247,6 +253,9 @@ it('indexes through index_paths only once Settings allow it', async () => {
   try {
     const names = (await client.listTools()).tools.map((t) => t.name);
     expect(names).toContain('index_paths');
+    const listChanged = new Promise<void>((resolve) =>
+      client.setNotificationHandler(ResourceListChangedNotificationSchema, () => resolve()),
+    );
     const indexed = await client.callTool({ name: 'index_paths', arguments: { paths: [note] } });
     expect(indexed.structuredContent).toMatchObject({
       documents: [{ name: 'tide-note.md', status: 'ready' }],
@@ -256,6 +265,9 @@ it('indexes through index_paths only once Settings allow it', async () => {
       arguments: { query: 'Porthleven spring tide', k: 1 },
     });
     expect(found.structuredContent).toMatchObject({ passages: [{ title: 'tide-note.md' }] });
+    await listChanged;
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.name)).toContain('tide-note.md');
   } finally {
     await client.close();
   }

@@ -154,7 +154,20 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     },
     ({ question }, extra) =>
       guarded(async () => {
-        const { message, error } = await askQuire(core, question, extra.signal);
+        // A client that asked for progress hears each step, so a slow local model does not
+        // run into its request time-out.
+        const progressToken = extra._meta?.progressToken;
+        const onProgress =
+          progressToken === undefined
+            ? undefined
+            : (progress: number, message: string) =>
+                void extra
+                  .sendNotification({
+                    method: 'notifications/progress',
+                    params: { progressToken, progress, message },
+                  })
+                  .catch(() => undefined);
+        const { message, error } = await askQuire(core, question, extra.signal, onProgress);
         if (error && !message.text) return toolError(error.code, error.message);
         const mode = message.mode ?? 'search';
         const cited = new Set(message.citations);
@@ -294,6 +307,7 @@ function registerIndexTool(server: McpServer, core: QuireCore) {
       guarded(async () => {
         const added = await core.library.add(paths);
         await core.library.whenIdle();
+        if (added.added.length) server.sendResourceListChanged();
         const documents = added.added.map((first) => {
           const doc = core.library.registry.get(first.id) ?? first;
           return {
