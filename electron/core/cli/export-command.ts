@@ -7,7 +7,7 @@ import { resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
 export const EXPORT_HELP = `quire export <conversationId> [--out FILE] [--data DIR]
   Writes a conversation as Markdown (stdout by default), each citation a footnote with the
-  document, page and quoted passage. Conversation ids: the end of every ask, or --json.`;
+  document, page and quoted passage. The id is printed at the end of every ask.`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -47,29 +47,32 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     .allowIndexing;
   // Other apps' questions are theirs: they never appear among the user's conversations.
   const conversationsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'quire-mcp-'));
-  const core = await createQuireCore({
-    ...coreOptionsFrom(values),
-    dataDir,
-    logger,
-    readOnly: !allowIndexing,
-    conversationsDir,
-  });
-  const server = createQuireMcpServer(core, { allowIndexing });
-  const closed = new Promise<void>((resolve) => {
-    server.server.onclose = resolve;
-    process.stdin.once('end', resolve);
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
   try {
-    await server.connect(new StdioServerTransport(process.stdin, protocolOut));
-    logger.warn(
-      `serving ${dataDir} (${allowIndexing ? 'indexing allowed' : 'read-only'}); stop with Ctrl+C`,
-    );
-    await closed;
+    const core = await createQuireCore({
+      ...coreOptionsFrom(values),
+      dataDir,
+      logger,
+      readOnly: !allowIndexing,
+      conversationsDir,
+    });
+    const server = createQuireMcpServer(core, { allowIndexing });
+    const closed = new Promise<void>((resolve) => {
+      server.server.onclose = resolve;
+      process.stdin.once('end', resolve);
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    try {
+      await server.connect(new StdioServerTransport(process.stdin, protocolOut));
+      logger.warn(
+        `serving ${dataDir} (${allowIndexing ? 'indexing allowed' : 'read-only'}); stop with Ctrl+C`,
+      );
+      await closed;
+    } finally {
+      await server.close().catch(() => undefined);
+      await core.close();
+    }
   } finally {
-    await server.close().catch(() => undefined);
-    await core.close();
     await fs.rm(conversationsDir, { recursive: true, force: true });
   }
   return 0;
