@@ -106,7 +106,11 @@ describe('quire mcp, read-only (the default)', () => {
       arguments: { query: 'semantic role labeling of entities', k: 4 },
     });
     expect(result.isError).toBeFalsy();
-    const { passages } = result.structuredContent as { passages: Passage[] };
+    const { passages, note } = result.structuredContent as {
+      passages: Passage[];
+      note: string | null;
+    };
+    expect(note).toBeNull();
     expect(passages).toHaveLength(4);
     for (const p of passages) {
       expect(p.title).toBe('acl_naacl06_two_column_paper.pdf');

@@ -109,7 +109,7 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
         k: z.number().int().min(1).max(50).default(8).describe('How many passages'),
         collection: z.string().optional().describe('Reserved; collections do not exist yet'),
       },
-      outputSchema: { passages: z.array(PassageSchema) },
+      outputSchema: { passages: z.array(PassageSchema), note: z.string().nullable() },
       annotations: readOnly,
     },
     ({ query, k, collection }) =>
@@ -129,10 +129,15 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
           text: hit.text,
           link: documentLink(hit.docId, hit.pageStart),
         }));
-        const text = passages.length
+        const note =
+          result.degraded === 'no_vectors'
+            ? 'Keyword search only: Quire has no embedding model or vectors yet.'
+            : null;
+        const found = passages.length
           ? passages.map((p, i) => `${i + 1}. ${located(p)}\n${p.text.trim()}`).join('\n\n')
           : 'No passage matches. The library may be empty: list_documents shows what is indexed.';
-        return { content: [{ type: 'text', text }], structuredContent: { passages } };
+        const text = note ? `${note}\n\n${found}` : found;
+        return { content: [{ type: 'text', text }], structuredContent: { passages, note } };
       }),
   );
 
