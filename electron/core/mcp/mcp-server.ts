@@ -1,62 +1,23 @@
-import path from 'node:path';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Source } from '../../../shared/events';
-import { QuireError } from '../../../shared/errors';
 import type { QuireCore } from '../quire-core';
 import { QUIRE_VERSION } from '../version';
 import { askQuire } from './ask-quire';
 import { readDocumentText } from './document-text';
-
-export const DOCUMENT_URI_TEMPLATE = 'quire://document/{id}';
-
-/** `quire://document/<id>`, with `?page=N` when the passage is on a known page. */
-export function documentLink(documentId: string, page: number | null = null): string {
-  const base = `quire://document/${encodeURIComponent(documentId)}`;
-  return page ? `${base}?page=${page}` : base;
-}
-
-const PassageSchema = z.object({
-  documentId: z.string(),
-  title: z.string(),
-  page: z.number().int().nullable(),
-  pageEnd: z.number().int().nullable(),
-  text: z.string(),
-  link: z.string(),
-});
-type Passage = z.infer<typeof PassageSchema>;
-
-const AskSourceSchema = PassageSchema.extend({ n: z.number().int() });
-
-const DocumentRowSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  path: z.string(),
-  kind: z.string(),
-  status: z.string(),
-  pages: z.number().int().nullable(),
-  chunks: z.number().int(),
-  link: z.string(),
-  error: z.string().nullable(),
-});
-
-export const NO_COLLECTIONS_NOTE =
-  'Quire has one library for now; collections are not available yet, so every tool searches all documents.';
-
-function toolError(code: string, message: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: `${message} (${code})` }] };
-}
-
-/** Runs a tool body; a QuireError becomes a tool error the calling model can read. */
-async function guarded(body: () => Promise<CallToolResult>): Promise<CallToolResult> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof QuireError) return toolError(error.code, error.message);
-    throw error;
-  }
-}
+import { registerIndexPathsTool } from './index-paths-tool';
+import {
+  AskSourceSchema,
+  documentLink,
+  documentRow,
+  DocumentRowSchema,
+  DOCUMENT_URI_TEMPLATE,
+  guarded,
+  NO_COLLECTIONS_NOTE,
+  PassageSchema,
+  toolError,
+  type Passage,
+} from './tool-results';
 
 function located(p: Pick<Passage, 'title' | 'page' | 'link'>): string {
   return `${p.title}${p.page ? `, page ${p.page}` : ''} (${p.link})`;
@@ -207,17 +168,7 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     },
     () =>
       guarded(async () => {
-        const documents = core.library.snapshot().documents.map((doc) => ({
-          id: doc.id,
-          name: doc.name,
-          path: doc.path,
-          kind: doc.kind,
-          status: doc.status,
-          pages: doc.pages,
-          chunks: doc.chunks,
-          link: documentLink(doc.id),
-          error: doc.error?.message ?? null,
-        }));
+        const documents = core.library.snapshot().documents.map(documentRow);
         const text = documents.length
           ? documents
               .map((d) => `${d.name} (${d.status}${d.pages ? `, ${d.pages} pages` : ''}) ${d.link}`)
@@ -245,7 +196,7 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     }),
   );
 
-  if (options.allowIndexing) registerIndexTool(server, core);
+  if (options.allowIndexing) registerIndexPathsTool(server, core);
 
   server.registerResource(
     'document',
@@ -278,65 +229,4 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
   );
 
   return server;
-}
-
-/** Only when the user allowed it in Settings: adds files and folders and waits for them. */
-function registerIndexTool(server: McpServer, core: QuireCore) {
-  server.registerTool(
-    'index_paths',
-    {
-      title: 'Add documents to Quire',
-      description:
-        'Adds files and folders (absolute paths, folders recursively) to Quire’s library and waits ' +
-        'until each is indexed or has failed. Allowed by the user in Quire’s Settings.',
-      inputSchema: {
-        paths: z
-          .array(
-            z
-              .string()
-              .min(1)
-              .max(4096)
-              .refine((p) => path.isAbsolute(p), 'Use an absolute path'),
-          )
-          .min(1)
-          .max(100),
-      },
-      outputSchema: {
-        documents: z.array(DocumentRowSchema),
-        unchanged: z.array(z.string()),
-        skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
-      },
-      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
-    },
-    ({ paths }) =>
-      guarded(async () => {
-        const added = await core.library.add(paths);
-        await core.library.whenIdle();
-        if (added.added.length) server.sendResourceListChanged();
-        const documents = added.added.map((first) => {
-          const doc = core.library.registry.get(first.id) ?? first;
-          return {
-            id: doc.id,
-            name: doc.name,
-            path: doc.path,
-            kind: doc.kind,
-            status: doc.status,
-            pages: doc.pages,
-            chunks: doc.chunks,
-            link: documentLink(doc.id),
-            error: doc.error?.message ?? null,
-          };
-        });
-        const skipped = added.skipped.map((s) => ({ path: s.path, reason: s.reason }));
-        const text = [
-          ...documents.map((d) => `${d.name}: ${d.status}${d.error ? ` (${d.error})` : ''}`),
-          ...added.unchanged.map((p) => `${p}: already indexed`),
-          ...skipped.map((s) => `${s.path}: skipped (${s.reason})`),
-        ].join('\n');
-        return {
-          content: [{ type: 'text', text: text || 'Nothing to add.' }],
-          structuredContent: { documents, unchanged: added.unchanged, skipped },
-        };
-      }),
-  );
 }
