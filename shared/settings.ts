@@ -70,6 +70,11 @@ export const SettingsSchema = z.object({
   indexing: z
     .object({ maxFileMb: z.number().int().min(1).max(4096).default(200) })
     .default({ maxFileMb: 200 }),
+  /**
+   * Other apps talking to `quire mcp`. New in version 1 files, with a default, so older
+   * files read as before and older Quires ignore it: no version bump.
+   */
+  mcp: z.object({ allowIndexing: z.boolean().default(false) }).default({ allowIndexing: false }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -47,6 +47,10 @@ export type QuireCoreOptions = {
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** False for read-only commands: the queue is not resumed. */
   startIndexing?: boolean;
+  /** Opens the library without writing to it (quire mcp, beside a running app): no queue, no compaction. */
+  readOnly?: boolean;
+  /** Where conversations are kept; default the data folder (quire mcp keeps its own apart). */
+  conversationsDir?: string;
   /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
   providerOverride?: ProviderSettings;
   /** Benchmarks wrap the live provider to time each token it yields. */
@@ -121,6 +125,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     pool,
     embeddingModel: model.modelId,
     log,
+    readOnly: options.readOnly,
   });
   const watcher = new FolderWatcher(library, 500, (m) => log('warn', m));
   // Models are fetched only when the user asks (models.download), never on their own.
@@ -193,7 +198,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     modelSearchDirs: model.searchDirs,
     rerankerModel: options.rerankerModel,
   });
-  const conversations = new ConversationStore(dataDir);
+  const conversations = new ConversationStore(options.conversationsDir ?? dataDir);
   const providers = new ProviderManager({
     dataDir,
     safeStorage: options.safeStorage,
@@ -223,7 +228,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     rerankerEnabled: () => retriever.rerankerStatus().active,
     ...options.chat,
   });
-  if (options.startIndexing !== false) {
+  if (options.startIndexing !== false && !options.readOnly) {
     library.start();
     await watcher.restore();
   }

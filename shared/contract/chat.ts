@@ -73,6 +73,12 @@ export const chatMethods = {
     args: z.object({ conversationId: IdSchema, title: z.string().trim().min(1).max(200) }).strict(),
     result: ConversationSchema,
   }),
+  'conversations.export': method({
+    summary:
+      'A conversation as Markdown, its citations as footnotes (document, page, quoted passage).',
+    args: z.object({ conversationId: IdSchema }).strict(),
+    result: z.object({ markdown: z.string(), fileName: z.string() }),
+  }),
   'conversations.delete': method({
     summary: 'Delete a conversation and its messages.',
     args: z.object({ conversationId: IdSchema }).strict(),

@@ -4,6 +4,7 @@ import type { StreamHub } from '../events/stream-hub';
 import type { Handlers } from '../rpc/dispatch';
 import type { ChatService } from './chat-service';
 import type { ConversationStore } from './conversation-store';
+import { exportConversation } from './conversation-export';
 
 type ChatHandlers = Pick<
   Handlers,
@@ -14,6 +15,7 @@ type ChatHandlers = Pick<
   | 'conversations.get'
   | 'conversations.rename'
   | 'conversations.delete'
+  | 'conversations.export'
 >;
 
 export function createChatHandlers(
@@ -41,6 +43,8 @@ export function createChatHandlers(
       hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation: updated });
       return updated;
     },
+    'conversations.export': ({ conversationId }) =>
+      exportConversation(requireConversation(conversationId), store.listMessages(conversationId)),
     'conversations.delete': ({ conversationId }) => {
       for (const message of store.listMessages(conversationId))
         if (message.status === 'streaming') chat.stop(message.id);

@@ -26,7 +26,8 @@ export class ConversationStore {
   private readonly sentPrompts = new Map<string, Map<string, string>>();
   private readonly journal: Journal<Record_>;
 
-  constructor(dataDir: string) {
+  /** `readOnly`: a reader beside the app (quire export) must not compact the app's journal. */
+  constructor(dataDir: string, options: { readOnly?: boolean } = {}) {
     this.journal = new Journal<Record_>(path.join(dataDir, 'chat', 'conversations.jsonl'), 2_000);
     for (const record of this.journal.load()) {
       if (record.t === 'conv') this.conversations.set(record.conv.id, record.conv);
@@ -47,7 +48,7 @@ export class ConversationStore {
           });
       }
     }
-    this.compact();
+    if (!options.readOnly) this.compact();
   }
 
   listConversations(): Conversation[] {

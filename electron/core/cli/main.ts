@@ -1,7 +1,9 @@
 import { askCommand, ASK_HELP } from './ask-command';
 import { evalCommand, EVAL_HELP } from './eval-command';
+import { exportCommand, EXPORT_HELP } from './export-command';
 import { indexCommand, INDEX_HELP } from './index-command';
 import { libraryCommand, LIBRARY_HELP } from './library-command';
+import { mcpCommand, MCP_HELP } from './mcp-command';
 import { modelsCommand, MODELS_HELP } from './models-command';
 import { searchCommand, SEARCH_HELP } from './search-command';
 import { serveCommand, SERVE_HELP } from './serve-command';
@@ -16,7 +18,9 @@ const COMMANDS: Record<string, Command> = {
   search: { run: searchCommand, help: SEARCH_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
+  mcp: { run: mcpCommand, help: MCP_HELP },
 };
 
 function usage(): string {

@@ -37,6 +37,23 @@ describe('DocumentRegistry', () => {
   beforeEach(async () => ({ dir, remove } = await makeTempDir()));
   afterEach(() => remove());
 
+  it('opened read-only, shows the same state but leaves the journal byte for byte', () => {
+    const owner = new DocumentRegistry(dir);
+    owner.put(record('a', 'ready'));
+    owner.put(record('b', 'embedding'));
+    owner.put(record('a', 'ready'));
+    const journal = path.join(dir, 'library', 'documents.jsonl');
+    const before = fs.readFileSync(journal, 'utf8');
+
+    const reader = new DocumentRegistry(dir, { readOnly: true });
+
+    expect(reader.get('b')?.status).toBe('queued');
+    expect(reader.all().map((d) => d.id)).toEqual(['a', 'b']);
+    expect(fs.readFileSync(journal, 'utf8')).toBe(before);
+    owner.close();
+    reader.close();
+  });
+
   it('survives a restart and puts documents caught mid-flight back in the queue', () => {
     const first = new DocumentRegistry(dir);
     first.put(record('a', 'ready'));

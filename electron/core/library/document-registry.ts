@@ -31,7 +31,11 @@ export class DocumentRegistry {
   paused = false;
   watchedFolders: string[] = [];
 
-  constructor(dataDir: string) {
+  /**
+   * `readOnly` (quire mcp): another process may own this journal, so opening it writes
+   * nothing, neither the re-queue of documents caught mid-flight nor a compaction.
+   */
+  constructor(dataDir: string, options: { readOnly?: boolean } = {}) {
     this.journal = new Journal<JournalRecord>(path.join(dataDir, 'library', 'documents.jsonl'));
     for (const record of this.journal.load()) {
       if (record.t === 'doc') this.index(record.doc);
@@ -42,11 +46,13 @@ export class DocumentRegistry {
       }
     }
     for (const doc of this.docs.values()) {
-      if (IN_FLIGHT.has(doc.status))
-        this.putBestEffort({ ...doc, status: 'queued', progress: null });
-      else if (doc.progress) doc.progress = null;
+      if (IN_FLIGHT.has(doc.status)) {
+        const queued = { ...doc, status: 'queued' as const, progress: null };
+        if (options.readOnly) this.index(queued);
+        else this.putBestEffort(queued);
+      } else if (doc.progress) doc.progress = null;
     }
-    this.tryCompact();
+    if (!options.readOnly) this.tryCompact();
   }
 
   all(): DocumentRecord[] {

@@ -31,6 +31,8 @@ export type LibraryOptions = {
   /** The embedding model new vectors must come from; other vectors are re-embedded. */
   embeddingModel: string;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Open the registry without writing to it (a reader beside the app, e.g. quire mcp). */
+  readOnly?: boolean;
 };
 
 type InFlight = { cancel: () => void; tracker: ProgressTracker };
@@ -69,7 +71,7 @@ export class LibraryService {
   private settleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: LibraryOptions) {
-    this.registry = new DocumentRegistry(options.dataDir);
+    this.registry = new DocumentRegistry(options.dataDir, { readOnly: options.readOnly });
     this.writer = new ChunkWriter(options.store);
     this.index = new IndexHealthTracker(options.store, options.hub, options.log);
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());

@@ -69,6 +69,27 @@ describe('migrations', () => {
     expect(readDisk()).toMatchObject({ version: SETTINGS_VERSION });
   });
 
+  it('reads a version 1 file from before the MCP setting with indexing through MCP off', () => {
+    const { mcp: _mcp, ...before } = withTopK(defaults(), 7);
+    fs.writeFileSync(settingsFile(), JSON.stringify(before));
+
+    const settings = open().get();
+
+    expect(SETTINGS_VERSION).toBe(1);
+    expect(settings.mcp).toEqual({ allowIndexing: false });
+    expect(settings.retrieval.topK).toBe(7);
+    expect(readDisk()).toMatchObject({ version: 1, mcp: { allowIndexing: false } });
+  });
+
+  it('keeps indexing through MCP once the user allowed it', () => {
+    const store = open();
+    store.update({ ...store.get(), mcp: { allowIndexing: true } });
+    expect(open().get().mcp.allowIndexing).toBe(true);
+    expect(() => store.update({ ...store.get(), mcp: { allowIndexing: 'yes' } })).toThrow(
+      QuireError,
+    );
+  });
+
   it('leaves a current file untouched (byte for byte) when it needs no migration', () => {
     const text = `${JSON.stringify(withTopK(defaults(), 4), null, 2)}\n`;
     fs.writeFileSync(settingsFile(), text);

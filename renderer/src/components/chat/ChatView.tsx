@@ -7,6 +7,7 @@ import { useConversation, useConversationList, useLiveStatus } from '../../hooks
 import { navigate } from '../../hooks/use-route';
 import { ChatEmpty } from './ChatEmpty';
 import { Composer } from './Composer';
+import { ExportButton } from './ExportButton';
 import type { MessageCallbacks } from './MessageItem';
 import { MessageList } from './MessageList';
 import { SourcesPanel } from './SourcesPanel';
@@ -93,6 +94,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         <h2 className="chat-title" data-testid="chat-title">
           {conversationId ? (title ?? '') : 'New chat'}
         </h2>
+        {conversationId && messages.length > 0 && <ExportButton conversationId={conversationId} />}
       </header>
       <div className={panelMessage ? 'chat-body with-panel' : 'chat-body'}>
         <div className="chat-column">

@@ -11,6 +11,7 @@ import { useSettings, useSettingsActions } from '../../hooks/use-settings';
 import { Icon, Spinner } from '../ui/Icon';
 import { NumberField } from './fields';
 import { LanguageModelCatalog } from './LanguageModelCatalog';
+import { McpSection } from './McpSection';
 import { ProviderSection } from './ProviderSection';
 import { RetrievalSection } from './RetrievalSection';
 
@@ -205,6 +206,11 @@ export function SettingsView() {
             onChange={(maxFileMb) => setDraft({ ...current, indexing: { maxFileMb } })}
           />
         </fieldset>
+        <McpSection
+          allowIndexing={current.mcp.allowIndexing}
+          disabled={disabled}
+          onChange={(allowIndexing) => setDraft({ ...current, mcp: { allowIndexing } })}
+        />
       </div>
     </section>
   );

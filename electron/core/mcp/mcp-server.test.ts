@@ -1,0 +1,278 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SettingsSchema } from '../../../shared/settings';
+import { testModels } from '../embedding/test-fixtures';
+import { BOW_MODEL, makeTestCore, PDF_DIR } from '../testing/library-fixtures';
+import { makeTempDir } from '../testing/temp-dir';
+
+// End to end: the SDK's own client spawns `quire mcp` over stdio on an indexed data folder.
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const PDF = path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf');
+const STORIES = fileURLToPath(
+  new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),
+);
+
+let dir: string;
+let remove: () => Promise<void>;
+let dataDir: string;
+let modelsDir: string;
+let documentId: string;
+
+function modelFlags() {
+  return ['--data', dataDir, '--model-dir', modelsDir, '--embedding-model', BOW_MODEL];
+}
+
+async function connect(): Promise<Client> {
+  const client = new Client({ name: 'quire-test', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: ['--import', 'tsx', 'electron/core/cli/main.ts', 'mcp', ...modelFlags()],
+      cwd: REPO,
+      stderr: 'ignore',
+    }),
+  );
+  return client;
+}
+
+/** Every file under the data folder with its size and modification time. */
+function listing(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        const stat = fs.statSync(full);
+        files[path.relative(root, full)] = `${stat.size} ${stat.mtimeMs}`;
+      }
+    }
+  };
+  walk(root);
+  return files;
+}
+
+function writeSettings(patch: Record<string, unknown>) {
+  const settings = SettingsSchema.parse(patch);
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+type Passage = {
+  documentId: string;
+  title: string;
+  page: number | null;
+  text: string;
+  link: string;
+};
+
+beforeAll(async () => {
+  ({ dir, remove } = await makeTempDir('quire-mcp-'));
+  dataDir = path.join(dir, 'data');
+  ({ modelsDir } = await testModels());
+  const core = await makeTestCore(dataDir);
+  await core.library.add([PDF]);
+  await core.library.whenIdle();
+  const [doc] = core.library.registry.all();
+  expect(doc?.status).toBe('ready');
+  documentId = doc!.id;
+  await core.close();
+}, 120_000);
+afterAll(() => remove?.());
+
+describe('quire mcp, read-only (the default)', () => {
+  let client: Client;
+  let before: Record<string, string>;
+
+  beforeAll(async () => {
+    before = listing(dataDir);
+    client = await connect();
+  }, 60_000);
+  afterAll(() => client?.close());
+
+  it('lists the read tools and no index_paths', async () => {
+    const names = (await client.listTools()).tools.map((t) => t.name).sort();
+    expect(names).toEqual(['ask', 'list_collections', 'list_documents', 'search']);
+  });
+
+  it('searches: passages with title, page, text and a quire:// link to that page', async () => {
+    const result = await client.callTool({
+      name: 'search',
+      arguments: { query: 'semantic role labeling of entities', k: 4 },
+    });
+    expect(result.isError).toBeFalsy();
+    const { passages, note } = result.structuredContent as {
+      passages: Passage[];
+      note: string | null;
+    };
+    expect(note).toBeNull();
+    expect(passages).toHaveLength(4);
+    for (const p of passages) {
+      expect(p.title).toBe('acl_naacl06_two_column_paper.pdf');
+      expect(p.documentId).toBe(documentId);
+      expect(p.page).toBeGreaterThanOrEqual(1);
+      expect(p.page).toBeLessThanOrEqual(8);
+      expect(p.link).toBe(`quire://document/${documentId}?page=${p.page}`);
+      expect(p.text.length).toBeGreaterThan(20);
+    }
+    const text = (result.content as { type: string; text: string }[])[0]!.text;
+    expect(text).toContain(`page ${passages[0]!.page} (${passages[0]!.link})`);
+  });
+
+  it('refuses a collection, which does not exist yet, as an invalid argument', async () => {
+    const result = await client.callTool({
+      name: 'search',
+      arguments: { query: 'roles', collection: 'papers' },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain('invalid_argument');
+  });
+
+  it('lists the documents and, honestly, no collections', async () => {
+    const docs = await client.callTool({ name: 'list_documents', arguments: {} });
+    expect(docs.structuredContent).toMatchObject({
+      documents: [
+        {
+          id: documentId,
+          name: 'acl_naacl06_two_column_paper.pdf',
+          status: 'ready',
+          pages: 8,
+          link: `quire://document/${documentId}`,
+        },
+      ],
+    });
+    const collections = await client.callTool({ name: 'list_collections', arguments: {} });
+    expect(collections.structuredContent).toMatchObject({ collections: [] });
+  });
+
+  it('serves each document as a resource with its text, whole or one page', async () => {
+    const { resources } = await client.listResources();
+    expect(resources).toEqual([
+      expect.objectContaining({
+        uri: `quire://document/${documentId}`,
+        name: 'acl_naacl06_two_column_paper.pdf',
+      }),
+    ]);
+    const whole = await client.readResource({ uri: `quire://document/${documentId}` });
+    const text = (whole.contents[0] as { text: string }).text;
+    expect(text).toMatch(/^Page 1\n/);
+    expect(text).toContain('\nPage 8\n');
+    const page2 = await client.readResource({ uri: `quire://document/${documentId}?page=2` });
+    const pageText = (page2.contents[0] as { text: string }).text;
+    expect(pageText).toMatch(/^Page 2\n/);
+    expect(pageText).not.toContain('Page 3\n');
+    expect(text).toContain(pageText);
+  });
+
+  it('asks without a language model: search-mode passages, and says so', async () => {
+    const steps: string[] = [];
+    const result = await client.callTool(
+      { name: 'ask', arguments: { question: 'How are the roles of entities labeled?' } },
+      undefined,
+      { onprogress: (p) => steps.push(p.message ?? ''), resetTimeoutOnProgress: true },
+    );
+    expect(steps).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Searching \d+ passages$/)]),
+    );
+    expect(result.isError).toBeFalsy();
+    const answer = result.structuredContent as {
+      mode: string;
+      note: string | null;
+      sources: (Passage & { n: number })[];
+    };
+    expect(answer.mode).toBe('search');
+    expect(answer.note).toMatch(/No language model/);
+    expect(answer.sources.length).toBeGreaterThan(0);
+    expect(answer.sources[0]).toMatchObject({ n: 1, documentId });
+    expect(answer.sources[0]!.link).toMatch(
+      new RegExp(`^quire://document/${documentId}\\?page=\\d+$`),
+    );
+  });
+
+  it('leaves the data folder exactly as it was', async () => {
+    await client.close();
+    expect(listing(dataDir)).toEqual(before);
+  });
+});
+
+it('keeps stdout for the protocol when started with npm run --silent', async () => {
+  const child = spawn('npm', ['run', '--silent', 'quire', '--', 'mcp', ...modelFlags()], {
+    cwd: REPO,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    // The reply to initialize has arrived: end the session.
+    if (stdout.includes('"id":1')) child.stdin.end();
+  });
+  child.stdin.write(
+    `${JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw', version: '1' },
+      },
+    })}\n`,
+  );
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code).toBe(0);
+  const lines = stdout.split('\n').filter(Boolean);
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+  expect(JSON.parse(lines[0]!)).toMatchObject({ id: 1, result: { serverInfo: { name: 'quire' } } });
+});
+
+it('answers with the embedded model set in Settings', async () => {
+  writeSettings({ provider: { kind: 'embedded', modelPath: STORIES } });
+  const client = await connect();
+  try {
+    const result = await client.callTool({
+      name: 'ask',
+      arguments: { question: 'How are the roles of entities labeled?' },
+    });
+    const answer = result.structuredContent as { mode: string; answer: string; sources: Passage[] };
+    expect(answer.mode).toBe('answer');
+    expect(answer.answer.trim().length).toBeGreaterThan(0);
+    expect(answer.sources.length).toBeGreaterThan(0);
+    expect(answer.sources[0]!.link).toMatch(/^quire:\/\/document\//);
+  } finally {
+    await client.close();
+  }
+});
+
+it('indexes through index_paths only once Settings allow it', async () => {
+  writeSettings({ mcp: { allowIndexing: true } });
+  const note = path.join(dir, 'tide-note.md');
+  fs.writeFileSync(note, '# Tides\n\nThe spring tide at Porthleven peaks twice a month.\n');
+  const client = await connect();
+  try {
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('index_paths');
+    const listChanged = new Promise<void>((resolve) =>
+      client.setNotificationHandler(ResourceListChangedNotificationSchema, () => resolve()),
+    );
+    const indexed = await client.callTool({ name: 'index_paths', arguments: { paths: [note] } });
+    expect(indexed.structuredContent).toMatchObject({
+      documents: [{ name: 'tide-note.md', status: 'ready' }],
+    });
+    const found = await client.callTool({
+      name: 'search',
+      arguments: { query: 'Porthleven spring tide', k: 1 },
+    });
+    expect(found.structuredContent).toMatchObject({ passages: [{ title: 'tide-note.md' }] });
+    await listChanged;
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.name)).toContain('tide-note.md');
+  } finally {
+    await client.close();
+  }
+});

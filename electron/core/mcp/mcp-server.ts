@@ -1,0 +1,232 @@
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { Source } from '../../../shared/events';
+import type { QuireCore } from '../quire-core';
+import { QUIRE_VERSION } from '../version';
+import { askQuire } from './ask-quire';
+import { readDocumentText } from './document-text';
+import { registerIndexPathsTool } from './index-paths-tool';
+import {
+  AskSourceSchema,
+  documentLink,
+  documentRow,
+  DocumentRowSchema,
+  DOCUMENT_URI_TEMPLATE,
+  guarded,
+  NO_COLLECTIONS_NOTE,
+  PassageSchema,
+  toolError,
+  type Passage,
+} from './tool-results';
+
+function located(p: Pick<Passage, 'title' | 'page' | 'link'>): string {
+  return `${p.title}${p.page ? `, page ${p.page}` : ''} (${p.link})`;
+}
+
+function fromSource(source: Source): z.infer<typeof AskSourceSchema> {
+  return {
+    n: source.n,
+    documentId: source.documentId,
+    title: source.title,
+    page: source.pageStart,
+    pageEnd: source.pageEnd,
+    text: source.snippet,
+    link: documentLink(source.documentId, source.pageStart),
+  };
+}
+
+export type QuireMcpOptions = {
+  /** Settings → Other apps (MCP): whether the `index_paths` tool exists. */
+  allowIndexing: boolean;
+};
+
+/**
+ * Quire's library as a Model Context Protocol server: search, cited answers, the document
+ * list and each document's text. Nothing here indexes or changes the library unless the
+ * user allowed indexing, and then only through `index_paths`.
+ */
+export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions): McpServer {
+  const server = new McpServer(
+    { name: 'quire', title: 'Quire', version: QUIRE_VERSION },
+    {
+      instructions:
+        'Quire holds the user’s own documents. Use search for passages, ask for a cited answer, ' +
+        'and read quire://document/<id> (optionally ?page=N) for a document’s text. ' +
+        'Cite passages by title and page.',
+    },
+  );
+  const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
+
+  server.registerTool(
+    'search',
+    {
+      title: 'Search the documents',
+      description:
+        'Hybrid (semantic + keyword) search over the documents in Quire. Returns the best passages ' +
+        'with their document title, page and a quire:// link to read more. `collection` is reserved ' +
+        'for collections, which Quire does not have yet: leave it out.',
+      inputSchema: {
+        query: z.string().trim().min(1).max(2000).describe('What to look for'),
+        k: z.number().int().min(1).max(50).default(8).describe('How many passages'),
+        collection: z.string().optional().describe('Reserved; collections do not exist yet'),
+      },
+      outputSchema: { passages: z.array(PassageSchema), note: z.string().nullable() },
+      annotations: readOnly,
+    },
+    ({ query, k, collection }) =>
+      guarded(async () => {
+        if (collection?.trim())
+          return toolError(
+            'invalid_argument',
+            `There is no collection "${collection}". ${NO_COLLECTIONS_NOTE}`,
+          );
+        const settings = core.settings.get().retrieval;
+        const result = await core.retriever.search(query, { k, rerank: settings.reranker });
+        const passages: Passage[] = result.hits.map((hit) => ({
+          documentId: hit.docId,
+          title: hit.title ?? 'Untitled document',
+          page: hit.pageStart,
+          pageEnd: hit.pageEnd,
+          text: hit.text,
+          link: documentLink(hit.docId, hit.pageStart),
+        }));
+        const note =
+          result.degraded === 'no_vectors'
+            ? 'Keyword search only: Quire has no embedding model or vectors yet.'
+            : null;
+        const found = passages.length
+          ? passages.map((p, i) => `${i + 1}. ${located(p)}\n${p.text.trim()}`).join('\n\n')
+          : 'No passage matches. The library may be empty: list_documents shows what is indexed.';
+        const text = note ? `${note}\n\n${found}` : found;
+        return { content: [{ type: 'text', text }], structuredContent: { passages, note } };
+      }),
+  );
+
+  server.registerTool(
+    'ask',
+    {
+      title: 'Ask the documents',
+      description:
+        'Answers a question from the documents in Quire with numbered citations [n], using the ' +
+        'language model set up in Quire. Without one, it returns the best passages instead and says so.',
+      inputSchema: { question: z.string().trim().min(1).max(20_000) },
+      outputSchema: {
+        mode: z.enum(['answer', 'search']),
+        answer: z.string(),
+        sources: z.array(AskSourceSchema),
+        note: z.string().nullable(),
+      },
+      annotations: readOnly,
+    },
+    ({ question }, extra) =>
+      guarded(async () => {
+        // A client that asked for progress hears each step, so a slow local model does not
+        // run into its request time-out.
+        const progressToken = extra._meta?.progressToken;
+        const onProgress =
+          progressToken === undefined
+            ? undefined
+            : (progress: number, message: string) =>
+                void extra
+                  .sendNotification({
+                    method: 'notifications/progress',
+                    params: { progressToken, progress, message },
+                  })
+                  .catch(() => undefined);
+        const { message, error } = await askQuire(core, question, extra.signal, onProgress);
+        if (error && !message.text) return toolError(error.code, error.message);
+        const mode = message.mode ?? 'search';
+        const cited = new Set(message.citations);
+        const sources = message.sources
+          .filter((s) => mode === 'search' || cited.size === 0 || cited.has(s.n))
+          .map(fromSource);
+        const note =
+          mode === 'search'
+            ? 'No language model is set up in Quire, so these are the best passages, not a written answer.'
+            : error
+              ? `The answer stopped early: ${error.message}`
+              : null;
+        const answer = mode === 'search' ? '' : message.text;
+        const listed = sources.map((s) => `[${s.n}] ${located(s)}: ${s.text}`).join('\n');
+        const text = [note, answer, sources.length ? `Sources:\n${listed}` : null]
+          .filter(Boolean)
+          .join('\n\n');
+        return {
+          content: [{ type: 'text', text }],
+          structuredContent: { mode, answer, sources, note },
+        };
+      }),
+  );
+
+  server.registerTool(
+    'list_documents',
+    {
+      title: 'List the documents',
+      description: 'Every document in Quire’s library with its status, pages and quire:// link.',
+      outputSchema: { documents: z.array(DocumentRowSchema) },
+      annotations: readOnly,
+    },
+    () =>
+      guarded(async () => {
+        const documents = core.library.snapshot().documents.map(documentRow);
+        const text = documents.length
+          ? documents
+              .map((d) => `${d.name} (${d.status}${d.pages ? `, ${d.pages} pages` : ''}) ${d.link}`)
+              .join('\n')
+          : 'The library is empty.';
+        return { content: [{ type: 'text', text }], structuredContent: { documents } };
+      }),
+  );
+
+  server.registerTool(
+    'list_collections',
+    {
+      title: 'List the collections',
+      description:
+        'Collections of documents. Quire does not have collections yet, so this is empty.',
+      outputSchema: {
+        collections: z.array(z.object({ id: z.string(), name: z.string() })),
+        note: z.string(),
+      },
+      annotations: readOnly,
+    },
+    async () => ({
+      content: [{ type: 'text', text: NO_COLLECTIONS_NOTE }],
+      structuredContent: { collections: [], note: NO_COLLECTIONS_NOTE },
+    }),
+  );
+
+  if (options.allowIndexing) registerIndexPathsTool(server, core);
+
+  server.registerResource(
+    'document',
+    new ResourceTemplate(DOCUMENT_URI_TEMPLATE, {
+      list: () => ({
+        resources: core.library
+          .snapshot()
+          .documents.filter((doc) => doc.status === 'ready')
+          .map((doc) => ({
+            uri: documentLink(doc.id),
+            name: doc.name,
+            mimeType: 'text/plain',
+            description: `${doc.kind.toUpperCase()}${doc.pages ? `, ${doc.pages} pages` : ''}: ${doc.path}`,
+          })),
+      }),
+    }),
+    {
+      title: 'A document in Quire',
+      description: 'The extracted text of a document; add ?page=N for one page of a PDF.',
+      mimeType: 'text/plain',
+    },
+    async (uri) => {
+      // quire://document/<id>?page=N parses with host "document" and path "/<id>".
+      const id = decodeURIComponent(uri.pathname.replace(/^\//, ''));
+      const pageParam = uri.searchParams.get('page');
+      const page = pageParam && /^\d+$/.test(pageParam) ? Number(pageParam) : null;
+      const text = await readDocumentText(core.library, id, page);
+      return { contents: [{ uri: uri.href, mimeType: 'text/plain', text }] };
+    },
+  );
+
+  return server;
+}
