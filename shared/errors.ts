@@ -11,6 +11,8 @@ export const ErrorCodeSchema = z.enum([
   'too_many_streams',
   'internal',
   'cancelled',
+  /** Another Quire process is writing the same data folder. */
+  'data_in_use',
   // documents
   'unsupported_type',
   'hidden_file',

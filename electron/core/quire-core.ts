@@ -9,6 +9,7 @@ import { createEventHandlers } from './events/event-handlers';
 import { StreamHub } from './events/stream-hub';
 import { chooseBackend, type BackendPreference } from './embedding/backend-canary';
 import { DEFAULT_EMBEDDING_MODEL } from './embedding/model-location';
+import { lockDataDir } from './data-lock';
 import { resolveModel } from './embedding/model-settings';
 import { createLanguageModelHandlers, LanguageModels } from './models/language-models';
 import { createModelHandlers, ModelDownloads } from './models/model-downloads';
@@ -73,6 +74,8 @@ export type QuireCoreOptions = {
 export async function createQuireCore(options: QuireCoreOptions) {
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
+  // Readers (mcp, export) never write; every other opener is the folder's one writer.
+  const lock = options.readOnly ? null : lockDataDir(dataDir);
   const logger = options.logger ?? consoleLogger;
   const hub = options.hub ?? new StreamHub();
   const log = (level: 'info' | 'warn' | 'error', message: string) =>
@@ -95,6 +98,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingModel: model.modelId,
     embeddingBackend: options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
     chunkTokens: settings.get().retrieval.chunkTokens,
+    maxFileMb: settings.get().indexing.maxFileMb,
   };
   const pickBackend = () =>
     chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) });
@@ -113,7 +117,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       maxTokens: startedWith.chunkTokens,
       // An eighth of the chunk (32 of the default 256) carries context across the cut.
       overlapTokens: Math.round(startedWith.chunkTokens / 8),
-      maxBytes: 200 * 1024 * 1024,
+      maxBytes: startedWith.maxFileMb * 1024 * 1024,
       ...options.indexing,
     },
   });
@@ -179,6 +183,8 @@ export async function createQuireCore(options: QuireCoreOptions) {
     if (!options.embeddingBackend && saved.embeddingBackend !== startedWith.embeddingBackend)
       pending.push('embedding backend');
     if (saved.chunkTokens !== startedWith.chunkTokens) pending.push('chunk size');
+    if (settings.get().indexing.maxFileMb !== startedWith.maxFileMb)
+      pending.push('largest file size');
     return pending;
   }
   const retriever = createRetriever({
@@ -280,6 +286,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       await store.close();
       conversations.close();
       hub.dispose();
+      lock?.release();
     },
   };
 }

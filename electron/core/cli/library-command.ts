@@ -19,6 +19,7 @@ export async function libraryCommand(argv: string[]): Promise<number> {
     ...coreOptionsFrom(values),
     dataDir: resolveDataDir(values.data),
     startIndexing: false,
+    readOnly: true,
   });
   try {
     for (const doc of core.library.snapshot().documents) {

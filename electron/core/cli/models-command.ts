@@ -46,6 +46,8 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     ...coreOptionsFrom(values),
     dataDir: resolveDataDir(values.data),
     startIndexing: action === 'download' && kind.success,
+    // Listing only reads, so it works beside a running Quire.
+    readOnly: action !== 'download',
   });
   try {
     if (action === 'status') return printStatus(core, out);

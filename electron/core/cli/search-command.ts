@@ -45,6 +45,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     ...(values['reranker-model'] ? { rerankerModel: values['reranker-model'] } : {}),
     dataDir: resolveDataDir(values.data),
     startIndexing: false,
+    readOnly: true,
   });
   try {
     const rerank = values.rerank
