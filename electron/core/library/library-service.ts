@@ -35,6 +35,9 @@ export type LibraryOptions = {
 
 type InFlight = { cancel: () => void; tracker: ProgressTracker };
 
+/** Documents parsed (and embedded) ahead of the writer, at most. */
+const MAX_WRITE_BACKLOG = 256;
+
 const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
   'parsing',
   'chunking',
@@ -67,6 +70,8 @@ export class LibraryService {
   /** While the tables are swapped: nothing new starts, so nothing writes to a dropped table. */
   private holdForRebuild = false;
   private settleWaiters: (() => void)[] = [];
+  /** In-flight documents whose chunks wait for the writer's next commit. */
+  private awaitingWrite = 0;
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir);
@@ -320,9 +325,7 @@ export class LibraryService {
   }
 
   private isIdle(): boolean {
-    const waiting =
-      (!this.registry.paused || this.holdForRebuild) &&
-      this.registry.all().some((d) => d.status === 'queued');
+    const waiting = (!this.registry.paused || this.holdForRebuild) && this.registry.queuedCount > 0;
     return this.inFlight.size === 0 && !waiting && !this.embedding;
   }
 
@@ -336,13 +339,15 @@ export class LibraryService {
     if (this.closed) return;
     const capacity = Math.max(2, this.options.pool.size * 4);
     if (!this.registry.paused && !this.holdForRebuild) {
-      const queued = this.registry
-        .all()
-        .filter((d) => d.status === 'queued' && !this.inFlight.has(d.id));
-      for (const doc of queued) {
-        if (this.inFlight.size >= capacity) break;
-        this.startIndexing(doc);
+      // Documents waiting for the writer do not hold a worker slot: a slow commit or an
+      // optimize run must not starve the workers (the backlog is bounded instead).
+      const busy = () => this.inFlight.size - this.awaitingWrite;
+      const starts: DocumentRecord[] = [];
+      for (const id of this.registry.queued()) {
+        if (busy() + starts.length >= capacity || this.awaitingWrite >= MAX_WRITE_BACKLOG) break;
+        if (!this.inFlight.has(id)) starts.push(this.registry.get(id)!);
       }
+      for (const doc of starts) this.startIndexing(doc);
     }
     if (this.inFlight.size === 0) void this.embedPending();
     this.checkIdle();
@@ -399,13 +404,18 @@ export class LibraryService {
         });
         const writing = tracker.update('writing', 0, result.chunks.length);
         if (writing) this.emit(doc.id, 'document.progress', { documentId: doc.id, ...writing });
-        await this.writer.write({
+        this.awaitingWrite += 1;
+        const written = this.writer.write({
           documentId: doc.id,
           documentName: current.name,
           documentPath: current.path,
           chunks: result.chunks,
           vectors: result.vectors,
           embeddingModel: result.embeddingModel,
+        });
+        this.pump();
+        await written.finally(() => {
+          this.awaitingWrite -= 1;
         });
         if (!this.registry.get(doc.id)) {
           await this.options.store.deleteDocument(doc.id);
@@ -469,14 +479,7 @@ export class LibraryService {
   /** Embeds documents stored without vectors, or with another model's, once a model is there. */
   private async embedPending(): Promise<void> {
     if (this.embedding || this.closed || this.registry.paused || this.holdForRebuild) return;
-    const model = this.options.embeddingModel;
-    const due = this.registry
-      .all()
-      .filter(
-        (d) =>
-          d.status === 'ready' &&
-          (d.vectorsPending || (d.embeddingModel !== null && d.embeddingModel !== model)),
-      );
+    const due = this.registry.needingVectors(this.options.embeddingModel);
     if (due.length === 0) return;
     this.embedding = true;
     try {
@@ -531,10 +534,9 @@ export class LibraryService {
   }
 
   private emitQueueState() {
-    const all = this.registry.all();
     this.options.hub.emit(LIBRARY_STREAM, 'queue.state', {
       paused: this.registry.paused,
-      pending: all.filter((d) => d.status === 'queued').length,
+      pending: this.registry.queuedCount,
       active: this.inFlight.size,
     });
   }
