@@ -29,6 +29,7 @@ export class ChunkWriter {
   private pendingChunks = 0;
   private flushing: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private urgent = false;
   private readonly policy: WriterPolicy;
 
   constructor(
@@ -52,6 +53,12 @@ export class ChunkWriter {
     });
   }
 
+  /** Nothing else can join the batch (no other document is on its way): commit it now. */
+  flushNow(): void {
+    if (this.wake) this.wake();
+    else if (this.pending.length > 0 || this.flushing) this.urgent = true;
+  }
+
   async idle(): Promise<void> {
     while (this.flushing) await this.flushing;
   }
@@ -60,7 +67,9 @@ export class ChunkWriter {
   private gather(): Promise<void> {
     const waited = Date.now() - (this.pending[0]?.at ?? Date.now());
     const wait = this.policy.maxDelayMs - waited;
-    if (this.pendingChunks >= this.policy.maxChunksPerCommit || wait <= 0) return Promise.resolve();
+    const now = this.urgent || this.pendingChunks >= this.policy.maxChunksPerCommit || wait <= 0;
+    this.urgent = false;
+    if (now) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -17,7 +17,7 @@ import type { WorkerPool } from '../indexing/worker-pool';
 import type { IndexResponse, EmbedResponse } from '../indexing/worker-protocol';
 import { detectKind, isSupportedPath } from '../parsers';
 import type { ChunkStorePort } from './chunk-store-port';
-import { ChunkWriter } from './chunk-writer';
+import { ChunkWriter, type WriterPolicy } from './chunk-writer';
 import { DocumentRegistry, type DocumentRecord } from './document-registry';
 import { expandPaths } from './expand-paths';
 import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
@@ -30,6 +30,8 @@ export type LibraryOptions = {
   pool: WorkerPool;
   /** The embedding model new vectors must come from; other vectors are re-embedded. */
   embeddingModel: string;
+  /** How the writer batches documents into commits (tests pin it to count commits). */
+  writer?: Partial<WriterPolicy>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 };
 
@@ -75,7 +77,7 @@ export class LibraryService {
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir);
-    this.writer = new ChunkWriter(options.store);
+    this.writer = new ChunkWriter(options.store, options.writer);
     this.index = new IndexHealthTracker(options.store, options.hub, options.log);
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
   }
@@ -349,6 +351,8 @@ export class LibraryService {
       }
       for (const doc of starts) this.startIndexing(doc);
     }
+    // Every document in flight waits for the writer: none can join its batch, so commit.
+    if (this.awaitingWrite > 0 && this.inFlight.size === this.awaitingWrite) this.writer.flushNow();
     if (this.inFlight.size === 0) void this.embedPending();
     this.checkIdle();
   }
