@@ -33,6 +33,7 @@ export class DocumentRegistry {
   private readonly vectorsDue = new Set<string>();
   private readonly readyByModel = new Map<string, number>();
   private readonly byContentHash = new Map<string, Set<string>>();
+  private readonly bySize = new Map<number, Set<string>>();
   private readonly journal: Journal<JournalRecord>;
   paused = false;
   watchedFolders: string[] = [];
@@ -92,6 +93,11 @@ export class DocumentRegistry {
         d.embeddingModel !== model,
     );
     return [...due, ...stale];
+  }
+
+  /** Documents whose file had this many bytes: the only ones a new file can duplicate. */
+  withSize(size: number): DocumentRecord[] {
+    return [...(this.bySize.get(size) ?? [])].map((id) => this.docs.get(id)!);
   }
 
   /** Documents whose file had these exact bytes. */
@@ -184,11 +190,8 @@ export class DocumentRegistry {
           (this.readyByModel.get(doc.embeddingModel) ?? 0) + 1,
         );
     }
-    if (doc.contentHash) {
-      const ids = this.byContentHash.get(doc.contentHash) ?? new Set<string>();
-      ids.add(doc.id);
-      this.byContentHash.set(doc.contentHash, ids);
-    }
+    addTo(this.bySize, doc.size, doc.id);
+    if (doc.contentHash) addTo(this.byContentHash, doc.contentHash, doc.id);
   }
 
   private unindex(id: string) {
@@ -208,10 +211,19 @@ export class DocumentRegistry {
       if (n > 0) this.readyByModel.set(doc.embeddingModel, n);
       else this.readyByModel.delete(doc.embeddingModel);
     }
-    if (doc.contentHash) {
-      const ids = this.byContentHash.get(doc.contentHash);
-      ids?.delete(doc.id);
-      if (ids?.size === 0) this.byContentHash.delete(doc.contentHash);
-    }
+    removeFrom(this.bySize, doc.size, doc.id);
+    if (doc.contentHash) removeFrom(this.byContentHash, doc.contentHash, doc.id);
   }
+}
+
+function addTo<K>(index: Map<K, Set<string>>, key: K, id: string) {
+  const ids = index.get(key) ?? new Set<string>();
+  ids.add(id);
+  index.set(key, ids);
+}
+
+function removeFrom<K>(index: Map<K, Set<string>>, key: K, id: string) {
+  const ids = index.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.delete(key);
 }

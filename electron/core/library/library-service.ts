@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SkippedPath } from '../../../shared/contract';
+import type { DuplicatePath, SkippedPath } from '../../../shared/contract';
 import type {
   DocumentInfo,
   DocumentStatus,
@@ -180,14 +180,26 @@ export class LibraryService {
     };
   }
 
-  async add(
-    paths: string[],
-  ): Promise<{ added: DocumentInfo[]; unchanged: string[]; skipped: SkippedPath[] }> {
+  async add(paths: string[]): Promise<{
+    added: DocumentInfo[];
+    unchanged: string[];
+    duplicates: DuplicatePath[];
+    skipped: SkippedPath[];
+  }> {
     const { files, skipped } = await expandPaths(paths, isSupportedPath);
     const added: DocumentInfo[] = [];
     const unchanged: string[] = [];
+    const duplicates: DuplicatePath[] = [];
+    const hashes = new Map<string, string | null>();
     for (const file of files) {
       const existing = this.registry.byPath(file.path);
+      const twin = existing ? undefined : await this.findTwin(file, hashes);
+      if (twin) {
+        duplicates.push({ path: file.path, documentId: twin.id, name: twin.name });
+        // An uploaded copy of something already here is only clutter.
+        if (this.isUpload(file.path)) await this.deleteUpload(file.path);
+        continue;
+      }
       if (
         existing &&
         (existing.status === 'ready' || existing.status === 'queued' || ACTIVE.has(existing.status))
@@ -240,7 +252,46 @@ export class LibraryService {
     }
     this.emitQueueState();
     this.pump();
-    return { added, unchanged, skipped };
+    return { added, unchanged, duplicates, skipped };
+  }
+
+  /**
+   * A document with this file's exact bytes under another path, whose file is still there.
+   * Only documents of the same size are candidates, so most files are not even hashed.
+   */
+  private async findTwin(
+    file: { path: string; size: number },
+    hashes: Map<string, string | null>,
+  ): Promise<DocumentRecord | undefined> {
+    const candidates = this.registry.withSize(file.size).filter((d) => d.path !== file.path);
+    if (candidates.length === 0) return undefined;
+    const hashOf = async (p: string, known: string | null = null) => {
+      if (known) return known;
+      if (!hashes.has(p)) hashes.set(p, await hashFile(p).catch(() => null));
+      return hashes.get(p)!;
+    };
+    const mine = await hashOf(file.path);
+    if (mine === null) return undefined;
+    for (const doc of candidates) {
+      if ((await hashOf(doc.path, doc.contentHash)) !== mine) continue;
+      if (fs.existsSync(doc.path)) return doc;
+    }
+    return undefined;
+  }
+
+  private isUpload(file: string): boolean {
+    const relative = path.relative(uploadsDir(this.options.dataDir), file);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  }
+
+  /** Uploads live in a folder of their own (`uploads/<random>/<name>`): both go. */
+  private async deleteUpload(file: string): Promise<void> {
+    const root = uploadsDir(this.options.dataDir);
+    const folder = path.dirname(file);
+    const target = path.dirname(folder) === root ? folder : file;
+    await fs.promises.rm(target, { recursive: true, force: true }).catch((error: unknown) => {
+      this.options.log?.('warn', `could not delete the uploaded copy ${file}: ${String(error)}`);
+    });
   }
 
   async remove(documentId: string): Promise<boolean> {
@@ -249,6 +300,8 @@ export class LibraryService {
     this.inFlight.get(documentId)?.cancel();
     this.registry.delete(documentId);
     await this.options.store.deleteDocument(documentId);
+    // The library held the only reference to an uploaded copy.
+    if (this.isUpload(doc.path)) await this.deleteUpload(doc.path);
     this.emit(documentId, 'document.removed', { documentId });
     this.options.hub.finish(documentStream(documentId));
     this.emitQueueState();
@@ -544,6 +597,11 @@ export class LibraryService {
       active: this.inFlight.size,
     });
   }
+}
+
+/** Where files dropped on the browser interface are saved before they are added. */
+export function uploadsDir(dataDir: string): string {
+  return path.join(path.resolve(dataDir), 'uploads');
 }
 
 function publicInfo(doc: DocumentRecord): DocumentInfo {
