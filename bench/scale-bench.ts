@@ -35,6 +35,36 @@ function writeAbstracts(dir: string, count: number): number {
   return chosen.length;
 }
 
+/** CPU seconds per thread name (Linux): who used the cores — LanceDB's runtime, onnxruntime… */
+function threadCpu(): Map<string, number> {
+  const byName = new Map<string, number>();
+  const tasks = '/proc/self/task';
+  if (!fs.existsSync(tasks)) return byName;
+  const tick = 100; // USER_HZ on Linux
+  for (const tid of fs.readdirSync(tasks)) {
+    try {
+      const comm = fs.readFileSync(`${tasks}/${tid}/comm`, 'utf8').trim();
+      const name = Number(tid) === process.pid ? 'main thread' : comm;
+      const stat = fs.readFileSync(`${tasks}/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return byName;
+}
+
+function cpuDelta(before: Map<string, number>, after: Map<string, number>) {
+  const delta: Record<string, number> = {};
+  for (const [name, seconds] of after) {
+    const used = seconds - (before.get(name) ?? 0);
+    if (used >= 0.05) delta[name] = Math.round(used * 10) / 10;
+  }
+  return Object.fromEntries(Object.entries(delta).sort((a, b) => b[1] - a[1]));
+}
+
 /** docs/s over each fifth of the documents, in the order they became ready. */
 function fifths(started: number, readyAt: number[]): number[] {
   const rates: number[] = [];
@@ -72,10 +102,12 @@ async function run(name: string, folder: string, modelsDir: string, withModel: b
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
   const loadBefore = os.loadavg()[0]!;
+  const cpuBefore = threadCpu();
   const started = performance.now();
   await core.library.add([folder]);
   await core.library.whenIdle();
   const ms = performance.now() - started;
+  const cpuAfter = threadCpu();
   lag.disable();
   clearInterval(sampler);
   const snapshot = core.library.snapshot();
@@ -94,6 +126,8 @@ async function run(name: string, folder: string, modelsDir: string, withModel: b
     ftsIndexUpdates: core.store.lance.optimizeRuns,
     lagP99Ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
     lagMaxMs: Math.round((lag.max / 1e6) * 10) / 10,
+    // Threads that ended during the run (replaced workers) are missing here.
+    cpuSecondsByThread: cpuDelta(cpuBefore, cpuAfter),
     loadAvg1m: [Math.round(loadBefore * 100) / 100, Math.round(os.loadavg()[0]! * 100) / 100],
   };
   result.lastFifthVsFirst =

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { uploadsDir } from '../library/library-service';
+import { uploadsDir } from '../library/duplicate-files';
 import { createQuireCore } from '../quire-core';
 import { startHttpServer } from '../server/http-server';
 import {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeTestCore } from '../testing/library-fixtures';
 import { makeTempDir } from '../testing/temp-dir';
 import type { QuireCore } from '../quire-core';
-import { uploadsDir } from './library-service';
+import { uploadsDir } from './duplicate-files';
 
 let dir: string;
 let remove: () => Promise<void>;

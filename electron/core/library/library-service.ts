@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { DuplicatePath, SkippedPath } from '../../../shared/contract';
 import type {
@@ -19,6 +17,7 @@ import { detectKind, isSupportedPath } from '../parsers';
 import type { ChunkStorePort } from './chunk-store-port';
 import { ChunkWriter, type WriterPolicy } from './chunk-writer';
 import { DocumentRegistry, type DocumentRecord } from './document-registry';
+import { deleteUpload, findTwin, hashFile, isUpload } from './duplicate-files';
 import { expandPaths } from './expand-paths';
 import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
 import { ProgressTracker } from './progress-tracker';
@@ -39,6 +38,7 @@ type InFlight = { cancel: () => void; tracker: ProgressTracker };
 
 /** Documents parsed (and embedded) ahead of the writer, at most. */
 const MAX_WRITE_BACKLOG = 256;
+const QUIET_OPTIMIZE_MS = 30_000;
 
 const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
   'parsing',
@@ -46,12 +46,6 @@ const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
   'embedding',
   'writing',
 ]);
-
-async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /**
  * The library: a durable registry and queue of documents, fed to the worker pool and
@@ -74,6 +68,7 @@ export class LibraryService {
   private settleWaiters: (() => void)[] = [];
   /** In-flight documents whose chunks wait for the writer's next commit. */
   private awaitingWrite = 0;
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir);
@@ -193,11 +188,12 @@ export class LibraryService {
     const hashes = new Map<string, string | null>();
     for (const file of files) {
       const existing = this.registry.byPath(file.path);
-      const twin = existing ? undefined : await this.findTwin(file, hashes);
+      const twin = existing ? undefined : await findTwin(this.registry, file, hashes);
       if (twin) {
         duplicates.push({ path: file.path, documentId: twin.id, name: twin.name });
         // An uploaded copy of something already here is only clutter.
-        if (this.isUpload(file.path)) await this.deleteUpload(file.path);
+        if (isUpload(this.options.dataDir, file.path))
+          await deleteUpload(this.options.dataDir, file.path, this.options.log);
         continue;
       }
       if (
@@ -255,45 +251,6 @@ export class LibraryService {
     return { added, unchanged, duplicates, skipped };
   }
 
-  /**
-   * A document with this file's exact bytes under another path, whose file is still there.
-   * Only documents of the same size are candidates, so most files are not even hashed.
-   */
-  private async findTwin(
-    file: { path: string; size: number },
-    hashes: Map<string, string | null>,
-  ): Promise<DocumentRecord | undefined> {
-    const candidates = this.registry.withSize(file.size).filter((d) => d.path !== file.path);
-    if (candidates.length === 0) return undefined;
-    const hashOf = async (p: string, known: string | null = null) => {
-      if (known) return known;
-      if (!hashes.has(p)) hashes.set(p, await hashFile(p).catch(() => null));
-      return hashes.get(p)!;
-    };
-    const mine = await hashOf(file.path);
-    if (mine === null) return undefined;
-    for (const doc of candidates) {
-      if ((await hashOf(doc.path, doc.contentHash)) !== mine) continue;
-      if (fs.existsSync(doc.path)) return doc;
-    }
-    return undefined;
-  }
-
-  private isUpload(file: string): boolean {
-    const relative = path.relative(uploadsDir(this.options.dataDir), file);
-    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  }
-
-  /** Uploads live in a folder of their own (`uploads/<random>/<name>`): both go. */
-  private async deleteUpload(file: string): Promise<void> {
-    const root = uploadsDir(this.options.dataDir);
-    const folder = path.dirname(file);
-    const target = path.dirname(folder) === root ? folder : file;
-    await fs.promises.rm(target, { recursive: true, force: true }).catch((error: unknown) => {
-      this.options.log?.('warn', `could not delete the uploaded copy ${file}: ${String(error)}`);
-    });
-  }
-
   async remove(documentId: string): Promise<boolean> {
     const doc = this.registry.get(documentId);
     if (!doc) return false;
@@ -301,7 +258,8 @@ export class LibraryService {
     this.registry.delete(documentId);
     await this.options.store.deleteDocument(documentId);
     // The library held the only reference to an uploaded copy.
-    if (this.isUpload(doc.path)) await this.deleteUpload(doc.path);
+    if (isUpload(this.options.dataDir, doc.path))
+      await deleteUpload(this.options.dataDir, doc.path, this.options.log);
     this.emit(documentId, 'document.removed', { documentId });
     this.options.hub.finish(documentStream(documentId));
     this.emitQueueState();
@@ -373,6 +331,7 @@ export class LibraryService {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.quietTimer) clearTimeout(this.quietTimer);
     await this.index.settled();
     await this.rebuilding?.catch(() => undefined);
     await this.writer.idle();
@@ -412,7 +371,7 @@ export class LibraryService {
 
   private checkIdle() {
     if (!this.isIdle() || this.idleWaiters.length === 0) {
-      if (this.isIdle()) void this.options.store.maybeOptimize(true).catch(() => {});
+      if (this.isIdle()) this.optimizeWhenQuiet();
       return;
     }
     const waiters = this.idleWaiters;
@@ -424,6 +383,21 @@ export class LibraryService {
       .then(() => {
         for (const resolve of waiters) resolve();
       });
+  }
+
+  /**
+   * A drained queue optimizes only when due; after a quiet spell it folds in the rest.
+   * Optimizing on every drain would cost a pass over a large library per dropped file.
+   */
+  private optimizeWhenQuiet() {
+    void this.options.store.maybeOptimize(false).catch(() => {});
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      if (this.isIdle() && !this.closed)
+        void this.options.store.maybeOptimize(true).catch(() => {});
+    }, QUIET_OPTIMIZE_MS);
+    this.quietTimer.unref?.();
   }
 
   private startIndexing(doc: DocumentRecord): void {
@@ -597,11 +571,6 @@ export class LibraryService {
       active: this.inFlight.size,
     });
   }
-}
-
-/** Where files dropped on the browser interface are saved before they are added. */
-export function uploadsDir(dataDir: string): string {
-  return path.join(path.resolve(dataDir), 'uploads');
 }
 
 function publicInfo(doc: DocumentRecord): DocumentInfo {
