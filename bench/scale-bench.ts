@@ -9,9 +9,12 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { LIBRARY_STREAM } from '../shared/streams';
-import { createQuireCore } from '../electron/core/quire-core';
+import { createQuireCore, type QuireCore } from '../electron/core/quire-core';
+import { search } from '../electron/core/retrieval/search';
 import { makeTestModels, MINILM_SHAPE_MODEL_ID } from '../scripts/make-test-models';
 import { BENCH_MODELS_DIR, machine, SCIFACT_CORPUS } from './raw-ort-texts';
+
+const SCIFACT_QUERIES = path.join(path.dirname(SCIFACT_CORPUS), 'queries.jsonl');
 
 const { values } = parseArgs({
   options: {
@@ -19,20 +22,63 @@ const { values } = parseArgs({
     docs: { type: 'string', default: '5183' },
     'model-docs': { type: 'string' },
     runs: { type: 'string', default: 'text,model' },
+    /** Each abstract this many times (a line makes each copy unique): 4 gives ~20k documents. */
+    copies: { type: 'string', default: '1' },
   },
 });
 const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
 
-function writeAbstracts(dir: string, count: number): number {
+function writeAbstracts(dir: string, count: number, copies = 1): number {
   const lines = fs.readFileSync(SCIFACT_CORPUS, 'utf8').split('\n').filter(Boolean);
   fs.mkdirSync(dir, { recursive: true });
   const chosen = lines.slice(0, count);
-  chosen.forEach((line, i) => {
-    const doc = JSON.parse(line) as { _id: string; title: string; text: string };
-    const name = `${String(i).padStart(5, '0')}-${doc._id}.txt`;
-    fs.writeFileSync(path.join(dir, name), `${doc.title}\n\n${doc.text}\n`);
-  });
-  return chosen.length;
+  for (let copy = 0; copy < copies; copy++) {
+    chosen.forEach((line, i) => {
+      const doc = JSON.parse(line) as { _id: string; title: string; text: string };
+      const name = `${copy}-${String(i).padStart(5, '0')}-${doc._id}.txt`;
+      const tag = copy === 0 ? '' : `\nCopy ${copy}.\n`;
+      fs.writeFileSync(path.join(dir, name), `${doc.title}\n\n${doc.text}\n${tag}`);
+    });
+  }
+  return chosen.length * copies;
+}
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** A large library's everyday costs: the library snapshot, a search, opening it again. */
+async function everyday(core: QuireCore, reopen: () => Promise<QuireCore>) {
+  let started = performance.now();
+  const snapshot = JSON.stringify(core.library.snapshot());
+  const snapshotMs = performance.now() - started;
+  const queries = fs
+    .readFileSync(SCIFACT_QUERIES, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 100)
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+  const times: number[] = [];
+  for (const query of queries) {
+    started = performance.now();
+    await search(core.store.lance, { query, mode: 'text', k: 10 });
+    times.push(performance.now() - started);
+  }
+  await core.close();
+  started = performance.now();
+  const again = await reopen();
+  again.library.snapshot();
+  const reopenMs = performance.now() - started;
+  return {
+    core: again,
+    figures: {
+      snapshotMs: round1(snapshotMs),
+      snapshotMb: round1(snapshot.length / 2 ** 20),
+      textSearchP50Ms: round1(percentile(times, 0.5)),
+      textSearchP95Ms: round1(percentile(times, 0.95)),
+      reopenMs: Math.round(reopenMs),
+    },
+  };
 }
 
 /** CPU seconds per thread name (Linux): who used the cores — LanceDB's runtime, onnxruntime… */
@@ -82,15 +128,17 @@ function fifths(started: number, readyAt: number[]): number[] {
 
 async function run(name: string, folder: string, modelsDir: string, withModel: boolean) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `quire-scale-${name}-`));
-  const core = await createQuireCore({
-    dataDir,
-    // Full-text only: a model folder without the model, as when none is installed.
-    modelDir: withModel ? modelsDir : path.join(dataDir, 'no-models'),
-    embeddingModel: withModel ? MINILM_SHAPE_MODEL_ID : 'Xenova/all-MiniLM-L6-v2',
-    embeddingBackend: 'native',
-    logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
-    indexing: { threads: os.availableParallelism(), batchSize: 8 },
-  });
+  const open = () =>
+    createQuireCore({
+      dataDir,
+      // Full-text only: a model folder without the model, as when none is installed.
+      modelDir: withModel ? modelsDir : path.join(dataDir, 'no-models'),
+      embeddingModel: withModel ? MINILM_SHAPE_MODEL_ID : 'Xenova/all-MiniLM-L6-v2',
+      embeddingBackend: 'native',
+      logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
+      indexing: { threads: os.availableParallelism(), batchSize: 8 },
+    });
+  let core = await open();
   const readyAt: number[] = [];
   core.hub.onAnyEvent((e) => {
     if (e.stream === LIBRARY_STREAM && e.type === 'document.ready') readyAt.push(performance.now());
@@ -132,9 +180,11 @@ async function run(name: string, folder: string, modelsDir: string, withModel: b
   };
   result.lastFifthVsFirst =
     Math.round((result.fifthsDocsPerSec[4]! / result.fifthsDocsPerSec[0]!) * 100) / 100;
+  const after = await everyday(core, open);
+  core = after.core;
   await core.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  return result;
+  return { ...result, ...after.figures };
 }
 
 async function main() {
@@ -144,7 +194,11 @@ async function main() {
   const runs = values.runs.split(',');
   try {
     if (runs.includes('text')) {
-      const count = writeAbstracts(path.join(root, 'text'), Number(values.docs));
+      const count = writeAbstracts(
+        path.join(root, 'text'),
+        Number(values.docs),
+        Number(values.copies),
+      );
       log(`full-text only: indexing ${count} abstracts…`);
       report.text = await run('text', path.join(root, 'text'), models, false);
       log(JSON.stringify(report.text));
