@@ -16,8 +16,10 @@ export type WriterPolicy = {
 };
 
 // A commit costs about the same for 1 chunk as for 1,000, and each one adds a fragment and
-// a version; 150 ms lets the documents of a burst share one without a noticeable delay.
-export const DEFAULT_WRITER: WriterPolicy = { maxDelayMs: 150, maxChunksPerCommit: 4_000 };
+// a version (and brings the next optimize closer). While embedding, documents finish about a
+// second apart, so a shorter wait gave one commit per document. A lone document does not
+// wait: the library flushes as soon as nothing else is on its way.
+export const DEFAULT_WRITER: WriterPolicy = { maxDelayMs: 1_500, maxChunksPerCommit: 4_000 };
 
 /**
  * The single writer. Documents finished within `maxDelayMs` of each other share one LanceDB
