@@ -18,6 +18,7 @@ import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
 import { createLibraryHandlers } from './library/library-handlers';
 import { LibraryService } from './library/library-service';
+import type { WriterPolicy } from './library/chunk-writer';
 import { openLanceChunkStore } from './library/lance-chunk-store';
 import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
@@ -45,6 +46,8 @@ export type QuireCoreOptions = {
   /** Where model downloads come from; default https://huggingface.co (tests use a local server). */
   modelHub?: string;
   poolSize?: number;
+  /** How the library's writer batches documents into LanceDB commits. */
+  writer?: Partial<WriterPolicy>;
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** False for read-only commands: the queue is not resumed. */
   startIndexing?: boolean;
@@ -128,6 +131,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     store,
     pool,
     embeddingModel: model.modelId,
+    writer: options.writer,
     log,
     readOnly: options.readOnly,
   });

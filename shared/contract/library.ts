@@ -13,6 +13,14 @@ export const SkippedPathSchema = z.object({
 });
 export type SkippedPath = z.infer<typeof SkippedPathSchema>;
 
+/** A file whose exact content is already a document: it is not indexed a second time. */
+export const DuplicatePathSchema = z.object({
+  path: z.string(),
+  documentId: z.string(),
+  name: z.string(),
+});
+export type DuplicatePath = z.infer<typeof DuplicatePathSchema>;
+
 export const libraryMethods = {
   'library.add': method({
     summary:
@@ -21,6 +29,8 @@ export const libraryMethods = {
     result: z.object({
       added: z.array(DocumentInfoSchema),
       unchanged: z.array(z.string()),
+      /** Files already in the library under another path ("already in your library"). */
+      duplicates: z.array(DuplicatePathSchema),
       skipped: z.array(SkippedPathSchema),
     }),
   }),

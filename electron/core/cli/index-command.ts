@@ -73,12 +73,15 @@ export async function indexCommand(argv: string[]): Promise<number> {
     const added = result.value as {
       added: { path: string }[];
       unchanged: string[];
+      duplicates: { path: string; name: string }[];
       skipped: { path: string; reason: string; code: string }[];
     };
     for (const skip of added.skipped)
       out.line(`- skipped ${skip.path}: ${skip.reason}`, { skipped: skip });
     for (const file of added.unchanged)
       out.line(`= unchanged ${path.basename(file)}`, { unchanged: file });
+    for (const dup of added.duplicates)
+      out.line(`= ${dup.path}: already in your library as ${dup.name}`, { duplicate: dup });
     await core.library.whenIdle();
     const touched = new Set([...added.added.map((d) => d.path), ...added.unchanged]);
     const docs = core.library.registry.all().filter((d) => touched.has(d.path));

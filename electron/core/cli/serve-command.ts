@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { uploadsDir } from '../library/duplicate-files';
 import { createQuireCore } from '../quire-core';
 import { startHttpServer } from '../server/http-server';
 import {
@@ -41,7 +41,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     hub: core.hub,
     port,
     rendererDir,
-    uploadsDir: path.join(core.dataDir, 'uploads'),
+    uploadsDir: uploadsDir(core.dataDir),
     token: values.token ?? process.env.QUIRE_TOKEN,
   });
   out.line(`Quire is running at ${server.openUrl}`, {

@@ -27,6 +27,13 @@ const IN_FLIGHT: ReadonlySet<DocumentStatus> = new Set([
 export class DocumentRegistry {
   private readonly docs = new Map<string, DocumentRecord>();
   private readonly byPathIndex = new Map<string, string>();
+  /** Queued documents in the order they were queued: the pump reads only these. */
+  private readonly queue = new Set<string>();
+  /** Ready documents still waiting for vectors, and ready documents per embedding model. */
+  private readonly vectorsDue = new Set<string>();
+  private readonly readyByModel = new Map<string, number>();
+  private readonly byContentHash = new Map<string, Set<string>>();
+  private readonly bySize = new Map<number, Set<string>>();
   private readonly journal: Journal<JournalRecord>;
   paused = false;
   watchedFolders: string[] = [];
@@ -63,6 +70,47 @@ export class DocumentRegistry {
     return this.docs.get(id);
   }
 
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /** Queued documents, oldest first; O(1) per document taken. */
+  queued(): IterableIterator<string> {
+    return this.queue.values();
+  }
+
+  get queuedCount(): number {
+    return this.queue.size;
+  }
+
+  /**
+   * Ready documents that need (new) vectors for `model`. Cheap when none do: documents of
+   * another model are looked for only when the counts say some exist.
+   */
+  needingVectors(model: string): DocumentRecord[] {
+    const others = [...this.readyByModel].some(([m, n]) => m !== model && n > 0);
+    const due = [...this.vectorsDue].map((id) => this.docs.get(id)!);
+    if (!others) return due;
+    const stale = [...this.docs.values()].filter(
+      (d) =>
+        d.status === 'ready' &&
+        !d.vectorsPending &&
+        d.embeddingModel !== null &&
+        d.embeddingModel !== model,
+    );
+    return [...due, ...stale];
+  }
+
+  /** Documents whose file had this many bytes: the only ones a new file can duplicate. */
+  withSize(size: number): DocumentRecord[] {
+    return [...(this.bySize.get(size) ?? [])].map((id) => this.docs.get(id)!);
+  }
+
+  /** Documents whose file had these exact bytes. */
+  withContentHash(hash: string): DocumentRecord[] {
+    return [...(this.byContentHash.get(hash) ?? [])].map((id) => this.docs.get(id)!);
+  }
+
   byPath(filePath: string): DocumentRecord | undefined {
     const id = this.byPathIndex.get(filePath);
     return id ? this.docs.get(id) : undefined;
@@ -72,7 +120,7 @@ export class DocumentRegistry {
   put(doc: DocumentRecord): DocumentRecord {
     this.journal.append({ t: 'doc', doc: { ...doc, progress: null } });
     this.index(doc);
-    if (this.journal.needsCompaction()) this.tryCompact();
+    if (this.journal.needsCompaction(this.docs.size)) this.tryCompact();
     return doc;
   }
 
@@ -133,15 +181,55 @@ export class DocumentRegistry {
 
   private index(doc: DocumentRecord) {
     const previous = this.docs.get(doc.id);
+    if (previous) this.unindexDerived(previous);
     if (previous && previous.path !== doc.path) this.byPathIndex.delete(previous.path);
     this.docs.set(doc.id, doc);
     this.byPathIndex.set(doc.path, doc.id);
+    // A Set keeps a still-queued document in place; a re-queued one goes to the back.
+    if (doc.status === 'queued') this.queue.add(doc.id);
+    else this.queue.delete(doc.id);
+    if (doc.status === 'ready') {
+      if (doc.vectorsPending) this.vectorsDue.add(doc.id);
+      if (doc.embeddingModel !== null)
+        this.readyByModel.set(
+          doc.embeddingModel,
+          (this.readyByModel.get(doc.embeddingModel) ?? 0) + 1,
+        );
+    }
+    addTo(this.bySize, doc.size, doc.id);
+    if (doc.contentHash) addTo(this.byContentHash, doc.contentHash, doc.id);
   }
 
   private unindex(id: string) {
     const doc = this.docs.get(id);
     if (!doc) return;
+    this.unindexDerived(doc);
+    this.queue.delete(id);
     this.docs.delete(id);
     if (this.byPathIndex.get(doc.path) === id) this.byPathIndex.delete(doc.path);
   }
+
+  /** Takes a record's entries out of the derived indexes (a new version may re-add them). */
+  private unindexDerived(doc: DocumentRecord) {
+    this.vectorsDue.delete(doc.id);
+    if (doc.status === 'ready' && doc.embeddingModel !== null) {
+      const n = (this.readyByModel.get(doc.embeddingModel) ?? 1) - 1;
+      if (n > 0) this.readyByModel.set(doc.embeddingModel, n);
+      else this.readyByModel.delete(doc.embeddingModel);
+    }
+    removeFrom(this.bySize, doc.size, doc.id);
+    if (doc.contentHash) removeFrom(this.byContentHash, doc.contentHash, doc.id);
+  }
+}
+
+function addTo<K>(index: Map<K, Set<string>>, key: K, id: string) {
+  const ids = index.get(key) ?? new Set<string>();
+  ids.add(id);
+  index.set(key, ids);
+}
+
+function removeFrom<K>(index: Map<K, Set<string>>, key: K, id: string) {
+  const ids = index.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.delete(key);
 }

@@ -64,8 +64,9 @@ export class Journal<Record> {
     this.appendedSinceCompaction++;
   }
 
-  needsCompaction(): boolean {
-    return this.appendedSinceCompaction >= this.compactEvery;
+  /** Compacting rewrites every live record, so wait for as many appends: O(1) per append. */
+  needsCompaction(liveRecords = 0): boolean {
+    return this.appendedSinceCompaction >= Math.max(this.compactEvery, 2 * liveRecords);
   }
 
   /**

@@ -22,7 +22,7 @@ export async function openLanceChunkStore(options: {
     async writeDocuments(batch: DocumentChunks[]) {
       const now = Date.now();
       // Document rows first: retrieval joins titles from them, and a chunk never lacks its row.
-      await lance.upsertDocuments(
+      await lance.writeDocuments(
         batch.map((d) => ({
           id: d.documentId,
           path: d.documentPath,
@@ -39,8 +39,6 @@ export async function openLanceChunkStore(options: {
           addedAt: now,
           updatedAt: now,
         })),
-      );
-      await lance.replaceDocuments(
         batch.map((d) => ({
           docId: d.documentId,
           chunks: d.chunks,

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import type { SkippedPath } from '../../../shared/contract';
+import type { DuplicatePath, SkippedPath } from '../../../shared/contract';
 import type {
   DocumentInfo,
   DocumentStatus,
@@ -17,8 +15,9 @@ import type { WorkerPool } from '../indexing/worker-pool';
 import type { IndexResponse, EmbedResponse } from '../indexing/worker-protocol';
 import { detectKind, isSupportedPath } from '../parsers';
 import type { ChunkStorePort } from './chunk-store-port';
-import { ChunkWriter } from './chunk-writer';
+import { ChunkWriter, type WriterPolicy } from './chunk-writer';
 import { DocumentRegistry, type DocumentRecord } from './document-registry';
+import { deleteUpload, findTwin, hashFile, isUpload } from './duplicate-files';
 import { expandPaths } from './expand-paths';
 import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
 import { ProgressTracker } from './progress-tracker';
@@ -30,6 +29,8 @@ export type LibraryOptions = {
   pool: WorkerPool;
   /** The embedding model new vectors must come from; other vectors are re-embedded. */
   embeddingModel: string;
+  /** How the writer batches documents into commits (tests pin it to count commits). */
+  writer?: Partial<WriterPolicy>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Open the registry without writing to it (a reader beside the app, e.g. quire mcp). */
   readOnly?: boolean;
@@ -37,18 +38,16 @@ export type LibraryOptions = {
 
 type InFlight = { cancel: () => void; tracker: ProgressTracker };
 
+/** Documents parsed (and embedded) ahead of the writer, at most. */
+const MAX_WRITE_BACKLOG = 256;
+const QUIET_OPTIMIZE_MS = 30_000;
+
 const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
   'parsing',
   'chunking',
   'embedding',
   'writing',
 ]);
-
-async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /**
  * The library: a durable registry and queue of documents, fed to the worker pool and
@@ -69,10 +68,13 @@ export class LibraryService {
   /** While the tables are swapped: nothing new starts, so nothing writes to a dropped table. */
   private holdForRebuild = false;
   private settleWaiters: (() => void)[] = [];
+  /** In-flight documents whose chunks wait for the writer's next commit. */
+  private awaitingWrite = 0;
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir, { readOnly: options.readOnly });
-    this.writer = new ChunkWriter(options.store);
+    this.writer = new ChunkWriter(options.store, options.writer);
     this.index = new IndexHealthTracker(options.store, options.hub, options.log);
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
   }
@@ -175,14 +177,27 @@ export class LibraryService {
     };
   }
 
-  async add(
-    paths: string[],
-  ): Promise<{ added: DocumentInfo[]; unchanged: string[]; skipped: SkippedPath[] }> {
+  async add(paths: string[]): Promise<{
+    added: DocumentInfo[];
+    unchanged: string[];
+    duplicates: DuplicatePath[];
+    skipped: SkippedPath[];
+  }> {
     const { files, skipped } = await expandPaths(paths, isSupportedPath);
     const added: DocumentInfo[] = [];
     const unchanged: string[] = [];
+    const duplicates: DuplicatePath[] = [];
+    const hashes = new Map<string, string | null>();
     for (const file of files) {
       const existing = this.registry.byPath(file.path);
+      const twin = existing ? undefined : await findTwin(this.registry, file, hashes);
+      if (twin) {
+        duplicates.push({ path: file.path, documentId: twin.id, name: twin.name });
+        // An uploaded copy of something already here is only clutter.
+        if (isUpload(this.options.dataDir, file.path))
+          await deleteUpload(this.options.dataDir, file.path, this.options.log);
+        continue;
+      }
       if (
         existing &&
         (existing.status === 'ready' || existing.status === 'queued' || ACTIVE.has(existing.status))
@@ -235,7 +250,7 @@ export class LibraryService {
     }
     this.emitQueueState();
     this.pump();
-    return { added, unchanged, skipped };
+    return { added, unchanged, duplicates, skipped };
   }
 
   async remove(documentId: string): Promise<boolean> {
@@ -244,6 +259,9 @@ export class LibraryService {
     this.inFlight.get(documentId)?.cancel();
     this.registry.delete(documentId);
     await this.options.store.deleteDocument(documentId);
+    // The library held the only reference to an uploaded copy.
+    if (isUpload(this.options.dataDir, doc.path))
+      await deleteUpload(this.options.dataDir, doc.path, this.options.log);
     this.emit(documentId, 'document.removed', { documentId });
     this.options.hub.finish(documentStream(documentId));
     this.emitQueueState();
@@ -315,6 +333,7 @@ export class LibraryService {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.quietTimer) clearTimeout(this.quietTimer);
     await this.index.settled();
     await this.rebuilding?.catch(() => undefined);
     await this.writer.idle();
@@ -322,9 +341,7 @@ export class LibraryService {
   }
 
   private isIdle(): boolean {
-    const waiting =
-      (!this.registry.paused || this.holdForRebuild) &&
-      this.registry.all().some((d) => d.status === 'queued');
+    const waiting = (!this.registry.paused || this.holdForRebuild) && this.registry.queuedCount > 0;
     return this.inFlight.size === 0 && !waiting && !this.embedding;
   }
 
@@ -338,21 +355,25 @@ export class LibraryService {
     if (this.closed) return;
     const capacity = Math.max(2, this.options.pool.size * 4);
     if (!this.registry.paused && !this.holdForRebuild) {
-      const queued = this.registry
-        .all()
-        .filter((d) => d.status === 'queued' && !this.inFlight.has(d.id));
-      for (const doc of queued) {
-        if (this.inFlight.size >= capacity) break;
-        this.startIndexing(doc);
+      // Documents waiting for the writer do not hold a worker slot: a slow commit or an
+      // optimize run must not starve the workers (the backlog is bounded instead).
+      const busy = () => this.inFlight.size - this.awaitingWrite;
+      const starts: DocumentRecord[] = [];
+      for (const id of this.registry.queued()) {
+        if (busy() + starts.length >= capacity || this.awaitingWrite >= MAX_WRITE_BACKLOG) break;
+        if (!this.inFlight.has(id)) starts.push(this.registry.get(id)!);
       }
+      for (const doc of starts) this.startIndexing(doc);
     }
+    // Every document in flight waits for the writer: none can join its batch, so commit.
+    if (this.awaitingWrite > 0 && this.inFlight.size === this.awaitingWrite) this.writer.flushNow();
     if (this.inFlight.size === 0) void this.embedPending();
     this.checkIdle();
   }
 
   private checkIdle() {
     if (!this.isIdle() || this.idleWaiters.length === 0) {
-      if (this.isIdle()) void this.options.store.maybeOptimize(true).catch(() => {});
+      if (this.isIdle()) this.optimizeWhenQuiet();
       return;
     }
     const waiters = this.idleWaiters;
@@ -364,6 +385,21 @@ export class LibraryService {
       .then(() => {
         for (const resolve of waiters) resolve();
       });
+  }
+
+  /**
+   * A drained queue optimizes only when due; after a quiet spell it folds in the rest.
+   * Optimizing on every drain would cost a pass over a large library per dropped file.
+   */
+  private optimizeWhenQuiet() {
+    void this.options.store.maybeOptimize(false).catch(() => {});
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      if (this.isIdle() && !this.closed)
+        void this.options.store.maybeOptimize(true).catch(() => {});
+    }, QUIET_OPTIMIZE_MS);
+    this.quietTimer.unref?.();
   }
 
   private startIndexing(doc: DocumentRecord): void {
@@ -401,13 +437,18 @@ export class LibraryService {
         });
         const writing = tracker.update('writing', 0, result.chunks.length);
         if (writing) this.emit(doc.id, 'document.progress', { documentId: doc.id, ...writing });
-        await this.writer.write({
+        this.awaitingWrite += 1;
+        const written = this.writer.write({
           documentId: doc.id,
           documentName: current.name,
           documentPath: current.path,
           chunks: result.chunks,
           vectors: result.vectors,
           embeddingModel: result.embeddingModel,
+        });
+        this.pump();
+        await written.finally(() => {
+          this.awaitingWrite -= 1;
         });
         if (!this.registry.get(doc.id)) {
           await this.options.store.deleteDocument(doc.id);
@@ -471,14 +512,7 @@ export class LibraryService {
   /** Embeds documents stored without vectors, or with another model's, once a model is there. */
   private async embedPending(): Promise<void> {
     if (this.embedding || this.closed || this.registry.paused || this.holdForRebuild) return;
-    const model = this.options.embeddingModel;
-    const due = this.registry
-      .all()
-      .filter(
-        (d) =>
-          d.status === 'ready' &&
-          (d.vectorsPending || (d.embeddingModel !== null && d.embeddingModel !== model)),
-      );
+    const due = this.registry.needingVectors(this.options.embeddingModel);
     if (due.length === 0) return;
     this.embedding = true;
     try {
@@ -533,10 +567,9 @@ export class LibraryService {
   }
 
   private emitQueueState() {
-    const all = this.registry.all();
     this.options.hub.emit(LIBRARY_STREAM, 'queue.state', {
       paused: this.registry.paused,
-      pending: all.filter((d) => d.status === 'queued').length,
+      pending: this.registry.queuedCount,
       active: this.inFlight.size,
     });
   }

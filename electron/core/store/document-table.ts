@@ -27,14 +27,22 @@ export class DocumentTable {
 
   constructor(readonly table: Table) {}
 
+  /** New rows take a plain append; a merge (which joins the whole table) only for updates. */
   async upsert(docs: readonly StoredDocument[]): Promise<void> {
+    const existing = await this.all();
     const data = buildArrowTable(this.schema, documentColumns(docs), docs.length);
     this.generation += 1;
-    await this.table
-      .mergeInsert('id')
-      .whenMatchedUpdateAll()
-      .whenNotMatchedInsertAll()
-      .execute(data);
+    if (
+      docs.every((d) => !existing.has(d.id)) &&
+      new Set(docs.map((d) => d.id)).size === docs.length
+    )
+      await this.table.add(data);
+    else
+      await this.table
+        .mergeInsert('id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute(data);
     this.generation += 1;
     for (const doc of docs) this.cache?.set(doc.id, copy(doc));
   }

@@ -2,10 +2,23 @@ import type { Connection, Table } from '@lancedb/lancedb';
 import { FTS_COLUMN } from './fts-index';
 
 export type MaintenancePolicy = {
-  /** Optimize once this many writes have piled up, however recent the last run... */
+  /** Optimize once this many commits have piled up (each adds a fragment)... */
   maxWritesBetween: number;
-  /** ...or once this long has passed since the last run, if anything was written. */
+  /** ...or once this long has passed since the last run, if anything was written... */
   maxIntervalMs: number;
+  /**
+   * ...or once the rows written since the last run reach this share of the rows it left
+   * (at least `minRowsBetween`). Optimize rewrites work that grows with the table (the
+   * full-text index, compaction's remap), so a fixed row or write count would make a large
+   * library cost quadratic time; a share keeps the total linear.
+   */
+  growth: number;
+  minRowsBetween: number;
+  /**
+   * Optimize is never due before `dutyFactor` times its last duration has passed: it then
+   * takes at most about 1/(dutyFactor + 1) of the writer's time, however large the table.
+   */
+  dutyFactor: number;
   /**
    * Versions older than this are deleted by optimize. Kept short so disk does not grow with
    * every write, yet long enough that a query still reading an older version finishes.
@@ -13,11 +26,14 @@ export type MaintenancePolicy = {
   keepVersionsMs: number;
 };
 
-// Each document write adds about one fragment per table, so 20 writes between runs keeps
-// tables far below 100 fragments; optimize is cheap next to embedding 20 documents.
+// Rows written in between are still searched (LanceDB scans what its indexes do not yet
+// cover), so deferring optimize only costs a little search time, never results.
 export const DEFAULT_MAINTENANCE: MaintenancePolicy = {
-  maxWritesBetween: 20,
+  maxWritesBetween: 60,
   maxIntervalMs: 30_000,
+  growth: 0.25,
+  minRowsBetween: 4_000,
+  dutyFactor: 4,
   keepVersionsMs: 60_000,
 };
 
@@ -30,9 +46,13 @@ export type OptimizeReport = {
   vectorIndexBuilt: boolean;
 };
 
-/** Throttles optimize: the writer calls `note()` after each write and `due()` to ask. */
+/** Throttles optimize: the writer calls `note()` after each commit and `due()` to ask. */
 export class OptimizeThrottle {
   private writes = 0;
+  private rows = 0;
+  /** Rows the last run left in the tables: what the next run's growth is measured against. */
+  private baseRows = 0;
+  private lastDurationMs = 0;
   private last: number;
   private previousRun: number | null = null;
   constructor(
@@ -41,21 +61,30 @@ export class OptimizeThrottle {
   ) {
     this.last = now();
   }
-  note(): void {
+  note(rows = 0): void {
     this.writes += 1;
+    this.rows += rows;
   }
   get pendingWrites(): number {
     return this.writes;
   }
   due(): boolean {
     if (this.writes === 0) return false;
+    const elapsed = this.now() - this.last;
+    if (elapsed < this.policy.dutyFactor * this.lastDurationMs) return false;
+    const rowsDue = Math.max(this.policy.minRowsBetween, this.policy.growth * this.baseRows);
     return (
       this.writes >= this.policy.maxWritesBetween ||
-      this.now() - this.last >= this.policy.maxIntervalMs
+      this.rows >= rowsDue ||
+      elapsed >= this.policy.maxIntervalMs
     );
   }
-  reset(): void {
+  /** After a run: `rows` is the table size it left, `durationMs` how long it took. */
+  reset(rows = this.baseRows + this.rows, durationMs = 0): void {
     this.writes = 0;
+    this.rows = 0;
+    this.baseRows = rows;
+    this.lastDurationMs = durationMs;
     this.last = this.now();
   }
   /** Versions older than this may go: past keepVersionsMs and older than the previous run. */

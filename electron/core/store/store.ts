@@ -54,6 +54,8 @@ export class LanceStore {
   private readonly throttle: OptimizeThrottle;
   private documents: DocumentTable;
   private readonly chunkSchema;
+  /** Optimize runs so far: each one folds new rows into the full-text and scalar indexes. */
+  optimizeRuns = 0;
 
   constructor(
     private readonly db: Connection,
@@ -87,7 +89,7 @@ export class LanceStore {
     if (docs.length === 0) return Promise.resolve();
     return this.serial('save the document', async () => {
       await this.documents.upsert(docs);
-      this.throttle.note();
+      this.throttle.note(docs.length);
     });
   }
 
@@ -131,23 +133,60 @@ export class LanceStore {
 
   /** Several documents in one commit: each appears (or is replaced) whole, all at once. */
   replaceDocuments(batch: readonly DocumentChunkSet[]): Promise<WriteResult> {
+    const prepared = this.prepare(batch);
+    if (prepared instanceof Error) return Promise.reject(prepared);
+    return this.serial('save the document', () =>
+      this.commitChunks(prepared.docIds, prepared.rows, true),
+    );
+  }
+
+  /**
+   * The writer's path: document rows, then chunks. A document without a row has no chunks
+   * (rows are written first and deleted last), so new documents' chunks take a plain
+   * append, one commit for all of them, with no look-up; others are swapped by a merge.
+   */
+  writeDocuments(
+    docs: readonly StoredDocument[],
+    batch: readonly DocumentChunkSet[],
+  ): Promise<{ appended: number; replaced: number }> {
+    const prepared = this.prepare(batch);
+    if (prepared instanceof Error) return Promise.reject(prepared);
+    return this.serial('save the document', async () => {
+      const known = await this.documents.getMany(prepared.docIds);
+      if (docs.length > 0) {
+        await this.documents.upsert(docs);
+        this.throttle.note(docs.length);
+      }
+      const fresh = new Set(prepared.docIds.filter((id) => !known.has(id)));
+      const appended = prepared.rows.filter((r) => fresh.has(r.docId));
+      if (appended.length > 0) {
+        this.lastModel = appended.find((r) => r.vector)?.embeddingModel ?? this.lastModel;
+        await this.chunks.add(chunkArrowTable(this.chunkSchema, appended, this.dims));
+        this.throttle.note(appended.length);
+      }
+      const others = prepared.docIds.filter((id) => !fresh.has(id));
+      const rows = prepared.rows.filter((r) => !fresh.has(r.docId));
+      await this.commitChunks(others, rows, true);
+      return { appended: fresh.size, replaced: others.length };
+    });
+  }
+
+  private prepare(
+    batch: readonly DocumentChunkSet[],
+  ): { docIds: string[]; rows: ChunkRow[] } | Error {
     const docIds = batch.map((d) => d.docId);
-    if (new Set(docIds).size !== docIds.length) {
-      return Promise.reject(
-        new QuireError('invalid_argument', 'A document appears twice in one write.'),
-      );
-    }
-    let rows: ChunkRow[];
+    if (new Set(docIds).size !== docIds.length)
+      return new QuireError('invalid_argument', 'A document appears twice in one write.');
     try {
-      rows = batch.flatMap((d) => {
+      const rows = batch.flatMap((d) => {
         const flat = d.vectors ? splitVectors(d.vectors, d.chunks.length, this.dims) : null;
         const chunks = flat ? d.chunks.map((c, i) => ({ ...c, vector: flat[i] })) : d.chunks;
         return toChunkRows(d.docId, chunks, this.dims, d.embeddingModel ?? null);
       });
+      return { docIds, rows };
     } catch (error) {
-      return Promise.reject(error);
+      return error instanceof Error ? error : new Error(String(error));
     }
-    return this.serial('save the document', () => this.commitChunks(docIds, rows, true));
   }
 
   /**
@@ -183,7 +222,7 @@ export class LanceStore {
       docIds.length === 1
         ? `doc_id = ${sqlString(docIds[0]!)}`
         : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
-    this.throttle.note();
+    this.throttle.note(rows.length);
     if (rows.length === 0) {
       const result = await this.chunks.delete(filter);
       return { version: result.version, chunks: 0 };
@@ -263,7 +302,8 @@ export class LanceStore {
         await writeMeta(this.dir, this.meta);
       }
       const vectorIndexBuilt = built !== null;
-      this.throttle.reset();
+      this.optimizeRuns += 1;
+      this.throttle.reset(await this.chunks.countRows(), this.settings.now() - started);
       return { ...report, vectorIndexBuilt, durationMs: this.settings.now() - started };
     });
   }
@@ -300,7 +340,7 @@ export class LanceStore {
       this.documents = new DocumentTable(documents);
       this.chunks = chunks;
       this.lastModel = null;
-      this.throttle.reset();
+      this.throttle.reset(0, 0);
       this.meta = { ...this.meta, vectorIndex: null };
       await writeMeta(this.dir, this.meta);
       this.setAside = [];

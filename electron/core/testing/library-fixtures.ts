@@ -33,7 +33,12 @@ export function writeNotes(dir: string, count: number, prefix = 'note'): string[
       (_, p) =>
         `Paragraph ${p} of note ${i} talks about topic ${(i * 7 + p) % 13} and river ${i % 5}.`,
     ).join('\n\n');
-    fs.writeFileSync(file, `# Note ${i}\n\n${body}\n\n## Details\n\nMore words about item ${i}.\n`);
+    // Each prefix gets its own heading: identical bytes would be one document (a duplicate).
+    const heading = prefix === 'note' ? 'Note' : prefix;
+    fs.writeFileSync(
+      file,
+      `# ${heading} ${i}\n\n${body}\n\n## Details\n\nMore words about item ${i}.\n`,
+    );
     files.push(file);
   }
   return files;

@@ -22,10 +22,16 @@ export function useLibrary(): LibrarySnapshot | undefined {
 function describeAdd(results: AddResult[]): { tone: 'success' | 'info' | 'error'; text: string } {
   const added = results.reduce((n, r) => n + r.added.length, 0);
   const unchanged = results.reduce((n, r) => n + r.unchanged.length, 0);
+  const duplicates = results.flatMap((r) => r.duplicates);
   const skipped = results.flatMap((r) => r.skipped);
   const parts: string[] = [];
   if (added) parts.push(`Added ${plural(added, 'document')}`);
   if (unchanged) parts.push(`${plural(unchanged, 'document')} already indexed`);
+  if (duplicates.length === 1) {
+    const name = duplicates[0]!.path.split(/[\\/]/).pop() ?? '';
+    parts.push(`"${name}" is already in your library as "${duplicates[0]!.name}"`);
+  } else if (duplicates.length > 1)
+    parts.push(`${plural(duplicates.length, 'file')} already in your library`);
   if (skipped.length) {
     const first = skipped[0];
     const name = first?.path.split(/[\\/]/).pop() ?? '';
@@ -36,7 +42,8 @@ function describeAdd(results: AddResult[]): { tone: 'success' | 'info' | 'error'
     );
   }
   if (parts.length === 0) return { tone: 'info', text: 'Nothing to add.' };
-  return { tone: added || unchanged ? 'success' : 'error', text: `${parts.join('. ')}.` };
+  const tone = added || unchanged ? 'success' : duplicates.length ? 'info' : 'error';
+  return { tone, text: `${parts.join('. ')}.` };
 }
 
 /** Library commands; each reports its outcome as a notice. State arrives by events. */
@@ -91,6 +98,7 @@ export function useLibraryActions() {
             results.push({
               added: [],
               unchanged: [],
+              duplicates: [],
               skipped: [{ path: file.name, code: result.error.code, reason: result.error.message }],
             });
         }
