@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import coreRooms from './eslint-rules/core-rooms.js';
 
 const nodeBuiltins = [
   'node:*',
@@ -47,6 +48,12 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-d.ts', '**/*.fixture.ts'],
+    plugins: { quire: coreRooms },
+    rules: { 'quire/core-rooms': 'error' },
   },
   {
     files: ['electron/core/**/*.ts'],
