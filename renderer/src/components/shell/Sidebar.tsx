@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useDeferredValue, useState } from 'react';
 import type { Conversation } from '../../api/event-types';
 import { isUnknownMethod, request } from '../../api/call';
+import { requestComposerFocus } from '../../chat/composer-focus';
 import { filterConversations } from '../../chat/conversation-reducer';
 import { queryKeys } from '../../hooks/query-keys';
 import { useTransport } from '../../hooks/transport-context';
@@ -77,10 +78,8 @@ export function Sidebar({ route }: { route: Route }) {
         type="button"
         className="btn btn-new-chat"
         onClick={() => {
+          requestComposerFocus();
           navigate({ view: 'chat', conversationId: null });
-          requestAnimationFrame(() =>
-            document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus(),
-          );
         }}
       >
         <Icon name="plus" /> New chat
