@@ -1,7 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { DocumentInfo } from '../../../../shared/documents';
 import { useLibrary, useLibraryActions } from '../../hooks/use-library';
-import { isIndexing } from '../../library/library-reducer';
+import { isIndexing, newestFirst } from '../../library/library-reducer';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
 import { AddButtons } from './AddButtons';
@@ -53,8 +53,9 @@ export function LibraryView() {
   const documents = library?.documents;
   const visible = useMemo(() => {
     if (!documents) return [];
-    if (filter === 'all' && !deferredQuery) return documents;
-    return documents.filter((d) => matches(d, filter, deferredQuery));
+    const sorted = newestFirst(documents);
+    if (filter === 'all' && !deferredQuery) return sorted;
+    return sorted.filter((d) => matches(d, filter, deferredQuery));
   }, [documents, filter, deferredQuery]);
 
   return (
