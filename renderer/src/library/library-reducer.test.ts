@@ -253,7 +253,9 @@ describe('newestFirst', () => {
   it('puts a document added by an event above the ones already there', () => {
     const state = snapshot([doc('a', { addedAt: 10 }), doc('b', { addedAt: 20 })]);
     const added = doc('new', { addedAt: 30 });
-    const next = applyLibraryEvents(state, [makeEvent(S, 1, 'document.added', { document: added })]);
+    const next = applyLibraryEvents(state, [
+      makeEvent(S, 1, 'document.added', { document: added }),
+    ]);
     expect(newestFirst(next.documents).map((d) => d.id)).toEqual(['new', 'b', 'a']);
   });
 });

@@ -29,12 +29,13 @@ export function DocumentViewer() {
   );
 
   if (!target) return null;
-  const place = target.page !== null ? `Page ${target.page}` : 'Cited passage';
+  const place =
+    target.page !== null ? `Page ${target.page}` : target.n !== undefined ? 'Cited passage' : '';
   return (
     <Dialog open title={target.title} onClose={close} className="sheet" initialFocus=".sheet-close">
       <p className="sheet-sub">
         {target.n !== undefined && <span className="source-n">{target.n}</span>}
-        <span>{place}</span>
+        {place && <span>{place}</span>}
         {content.data && (
           <span className="sheet-path" title={content.data.document.path}>
             {content.data.document.path}
