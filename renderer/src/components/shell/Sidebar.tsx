@@ -9,6 +9,7 @@ import { useTransport } from '../../hooks/transport-context';
 import { useConversationActions, useConversationList } from '../../hooks/use-conversations';
 import { useLibrary } from '../../hooks/use-library';
 import { navigate, routeHash, type Route } from '../../hooks/use-route';
+import { useUnsavedSettings } from '../../hooks/use-settings';
 import { ConnectionBadge } from './ConnectionBadge';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon } from '../ui/Icon';
@@ -53,6 +54,7 @@ export function Sidebar({ route }: { route: Route }) {
   const deferred = useDeferredValue(filter);
   const [deleting, setDeleting] = useState<Conversation | null>(null);
   const activeId = route.view === 'chat' ? route.conversationId : null;
+  const unsavedSettings = useUnsavedSettings();
 
   const rename = useCallback(
     (id: string, title: string) => void actions.rename(id, title),
@@ -123,7 +125,13 @@ export function Sidebar({ route }: { route: Route }) {
           label="Library"
           badge={libraryBadge}
         />
-        <NavLink route={{ view: 'settings' }} current={route} icon="settings" label="Settings" />
+        <NavLink
+          route={{ view: 'settings' }}
+          current={route}
+          icon="settings"
+          label="Settings"
+          badge={unsavedSettings ? { text: 'Unsaved', tone: 'busy' } : null}
+        />
         <div className="sidebar-status">
           <ConnectionBadge />
           {info.data?.offline && (
