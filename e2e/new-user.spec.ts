@@ -110,7 +110,9 @@ test('chat: focus stays in the question box, versions, sources follow the answer
   const streamingId = await messageId(streaming);
   await expect(panel).toHaveAttribute('data-message-id', streamingId);
 
-  // A notice while the answer streams stays clear of the Stop button.
+  // A notice while the answer streams stays clear of the Stop button. Without the panel the
+  // composer is widest, its Stop button furthest right, where notices used to sit.
+  await panel.getByRole('button', { name: 'Hide sources' }).click();
   await dropFiles(page, [textFile('more-notes.md', '# More\n\nAnother note on scoring.\n')]);
   const notice = page.locator('.notice').first();
   await expect(notice).toBeVisible();
@@ -158,7 +160,7 @@ test('library and settings: newest first, a click opens a document, unsaved sett
 
   // By keyboard: the document's name is a button.
   const open = docRow(page, 'alignment-notes.md').getByRole('button', {
-    name: 'alignment-notes.md',
+    name: 'Open alignment-notes.md',
   });
   await open.focus();
   await page.keyboard.press('Enter');

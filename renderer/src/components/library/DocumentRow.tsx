@@ -121,6 +121,7 @@ export const DocumentRow = memo(function DocumentRow({
             <button
               type="button"
               className="doc-name doc-open"
+              aria-label={`Open ${doc.name}`}
               title={`Open ${doc.path}`}
               data-testid="doc-open"
               onClick={() => actions.open(doc)}
