@@ -154,6 +154,8 @@ test('library and settings: newest first, a click opens a document, unsaved sett
   const viewer = page.getByTestId('document-viewer');
   await expect(viewer.getByTestId('pdf-page')).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('.sheet-sub')).toContainText('Page 1');
+  // Opened on its own, not from a citation: nothing on it is marked as cited.
+  await expect(viewer.getByTestId('pdf-page-label')).toHaveText(/^Page 1 of \d+$/);
   await shootBoth(page, 'new-user-open-document', () => page.waitForTimeout(400));
   await page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();

@@ -64,6 +64,7 @@ export function DocumentViewer() {
             page={target.page}
             charStart={target.charStart}
             charEnd={target.charEnd}
+            cited={target.n !== undefined}
           />
         ) : (
           <TextViewer
