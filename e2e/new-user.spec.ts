@@ -129,6 +129,11 @@ test('chat: focus stays in the question box, versions, sources follow the answer
   await shootBoth(page, 'new-user-streaming-notice');
   await stop.click();
   await expect(streaming).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
+
+  // "New chat" from a conversation (the chat view is replaced) also puts the caret there.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await expect(page).toHaveURL(/#\/chat$/);
+  await expect(question(page)).toBeFocused();
 });
 
 test('library and settings: newest first, a click opens a document, unsaved settings kept', async ({
