@@ -42,7 +42,8 @@ export function tokenize(text: string): string[] {
  */
 export async function startFakeLlm(options: {
   tokensPerSecond: number;
-  answer: string;
+  /** The answer, or one chosen by the request's sampling seed (a regenerated answer has one). */
+  answer: string | ((seed: number | undefined) => string);
 }): Promise<FakeLlm> {
   let onAbort: () => void = () => {};
   const aborted = new Promise<void>((resolve) => (onAbort = resolve));
@@ -58,10 +59,18 @@ export async function startFakeLlm(options: {
       return;
     }
     state.requests++;
-    req.resume();
+    const body: Buffer[] = [];
+    req.on('data', (part: Buffer) => body.push(part));
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-      const tokens = tokenize(options.answer);
+      let seed: number | undefined;
+      try {
+        seed = (JSON.parse(Buffer.concat(body).toString('utf8')) as { seed?: number }).seed;
+      } catch {
+        seed = undefined;
+      }
+      const answer = typeof options.answer === 'string' ? options.answer : options.answer(seed);
+      const tokens = tokenize(answer);
       const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
         `data: ${JSON.stringify({
           id: 'fake',

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Settings } from '../../../shared/settings';
 import { call, request, type KeyProvider } from '../api/call';
+import { hasUnsavedChanges, settingsDraftStore } from '../lib/settings-draft';
 import { queryKeys } from './query-keys';
 import { useTransport } from './transport-context';
 import { shouldRetry } from './use-conversations';
@@ -13,6 +14,23 @@ export function useSettings() {
     queryFn: () => request(transport, 'settings.get', {}),
     retry: shouldRetry,
   });
+}
+
+/**
+ * Whether Settings holds edits not saved yet. While it does, closing or reloading the page
+ * asks first: the browser's own prompt is the only one a page may show then.
+ */
+export function useUnsavedSettings(): boolean {
+  const draft = useSyncExternalStore(settingsDraftStore.subscribe, settingsDraftStore.get);
+  const saved = useSettings().data?.settings ?? null;
+  const unsaved = hasUnsavedChanges(draft, saved);
+  useEffect(() => {
+    if (!unsaved) return;
+    const ask = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [unsaved]);
+  return unsaved;
 }
 
 /** Each action returns the Result, so the form can show errors beside its fields. */

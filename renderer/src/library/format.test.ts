@@ -29,7 +29,9 @@ describe('format', () => {
   it('formats ETAs in rounded, human steps', () => {
     expect(formatEta(null)).toBeNull();
     expect(formatEta(2000)).toBe('a few seconds left');
-    expect(formatEta(22_000)).toBe('25 s left');
+    expect(formatEta(8000)).toBe('a few seconds left');
+    expect(formatEta(22_000)).toBe('about 30 s left');
+    expect(formatEta(70_000)).toBe('about a minute left');
     expect(formatEta(3 * 60_000)).toBe('about 3 min left');
     expect(formatEta(95 * 60_000)).toBe('about 1 h 35 min left');
   });

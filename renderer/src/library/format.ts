@@ -17,8 +17,9 @@ export function formatBytes(bytes: number): string {
 export function formatEta(ms: number | null): string | null {
   if (ms === null || !Number.isFinite(ms)) return null;
   const s = Math.round(ms / 1000);
-  if (s < 5) return 'a few seconds left';
-  if (s < 60) return `${Math.ceil(s / 5) * 5} s left`;
+  if (s < 10) return 'a few seconds left';
+  if (s < 50) return `about ${Math.ceil(s / 10) * 10} s left`;
+  if (s < 90) return 'about a minute left';
   const min = Math.round(s / 60);
   if (min < 60) return `about ${min} min left`;
   const h = Math.floor(min / 60);

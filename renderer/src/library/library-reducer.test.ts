@@ -7,6 +7,7 @@ import {
   computeTotals,
   emptyLibrary,
   librarySnapshotFrom,
+  newestFirst,
 } from './library-reducer';
 
 const S = 'library';
@@ -234,5 +235,27 @@ describe('librarySnapshotFrom', () => {
     expect(librarySnapshotFrom(s)).toEqual(s);
     expect(librarySnapshotFrom(null)).toEqual(emptyLibrary());
     expect(librarySnapshotFrom({ documents: 'nope' })).toEqual(emptyLibrary());
+  });
+});
+
+describe('newestFirst', () => {
+  it('puts the newest documents first, and keeps the order of ones added together', () => {
+    const docs = [
+      doc('old', { addedAt: 100 }),
+      doc('batch-a', { addedAt: 300 }),
+      doc('batch-b', { addedAt: 300 }),
+      doc('middle', { addedAt: 200, updatedAt: 999 }),
+    ];
+    expect(newestFirst(docs).map((d) => d.id)).toEqual(['batch-a', 'batch-b', 'middle', 'old']);
+    expect(docs[0]!.id).toBe('old');
+  });
+
+  it('puts a document added by an event above the ones already there', () => {
+    const state = snapshot([doc('a', { addedAt: 10 }), doc('b', { addedAt: 20 })]);
+    const added = doc('new', { addedAt: 30 });
+    const next = applyLibraryEvents(state, [
+      makeEvent(S, 1, 'document.added', { document: added }),
+    ]);
+    expect(newestFirst(next.documents).map((d) => d.id)).toEqual(['new', 'b', 'a']);
   });
 });

@@ -167,3 +167,12 @@ export function librarySnapshotFrom(value: unknown): LibrarySnapshot {
     totals: v.totals ?? computeTotals(documents),
   };
 }
+
+/**
+ * Newest first by when each document was added, so what was just dropped is on top.
+ * Progress changes `updatedAt` many times a second; sorting by it would make rows jump.
+ * The sort is stable: documents added in the same millisecond keep the core's order.
+ */
+export function newestFirst(documents: readonly DocumentInfo[]): DocumentInfo[] {
+  return documents.slice().sort((a, b) => b.addedAt - a.addedAt);
+}

@@ -5,6 +5,13 @@ import { useChatStreams, useNotify, useViewerActions } from '../../hooks/app-ser
 import { useChatActions } from '../../hooks/use-chat';
 import { useConversation, useConversationList, useLiveStatus } from '../../hooks/use-conversations';
 import { navigate } from '../../hooks/use-route';
+import {
+  groupTurns,
+  panelTarget,
+  type PanelState,
+  type VersionChoice,
+} from '../../chat/answer-versions';
+import { requestComposerFocus } from '../../chat/composer-focus';
 import { ChatEmpty } from './ChatEmpty';
 import { Composer } from './Composer';
 import { ExportButton } from './ExportButton';
@@ -22,7 +29,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const viewer = useViewerActions();
   const notify = useNotify();
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
-  const [panel, setPanel] = useState<{ messageId: string; n: number | null } | null>(null);
+  const [panel, setPanel] = useState<PanelState | null>(null);
+  const [choices, setChoices] = useState<Record<string, VersionChoice>>({});
 
   const messages = detail.data?.messages ?? NO_MESSAGES;
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
@@ -38,6 +46,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   }, [messages, chatStreams]);
 
   useEffect(() => setPanel(null), [conversationId]);
+  const turns = useMemo(() => groupTurns(messages), [messages]);
 
   const on = useMemo<MessageCallbacks>(
     () => ({
@@ -56,6 +65,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
       },
       showSources: (message) => setPanel({ messageId: message.id, n: null }),
       regenerate: (message) => void chat.regenerate(message.id),
+      pickVersion: (turnKey, index, count) =>
+        setChoices((all) => ({ ...all, [turnKey]: { index, count } })),
     }),
     [viewer, chat],
   );
@@ -69,8 +80,11 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         notify('error', result.error.message);
         return false;
       }
-      if (result.value.conversationId !== conversationId)
+      if (result.value.conversationId !== conversationId) {
+        // The new conversation's view replaces this one; the caret goes with it.
+        requestComposerFocus();
         navigate({ view: 'chat', conversationId: result.value.conversationId });
+      }
       return true;
     },
     [chat, conversationId, notify],
@@ -81,7 +95,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   }, [chat, streamingId]);
 
   const unavailable = isUnknownMethod(list.error);
-  const panelMessage = panel ? messages.find((m) => m.id === panel.messageId) : undefined;
+  const shownPanel = panelTarget(turns, choices, panel, streamingId);
+  const panelMessage = shownPanel ? messages.find((m) => m.id === shownPanel.messageId) : undefined;
   const title = detail.data?.conversation.title;
   const missing = conversationId !== null && detail.isError && !unavailable;
 
@@ -113,7 +128,12 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           ) : messages.length === 0 && pendingQuestion === null ? (
             <ChatEmpty />
           ) : (
-            <MessageList messages={messages} pendingQuestion={pendingQuestion} on={on} />
+            <MessageList
+              turns={turns}
+              choices={choices}
+              pendingQuestion={pendingQuestion}
+              on={on}
+            />
           )}
           <Composer
             streaming={streamingId !== null}
@@ -130,7 +150,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         {panelMessage && (
           <SourcesPanel
             message={panelMessage}
-            active={panel?.n ?? null}
+            active={shownPanel?.n ?? null}
             onOpen={(n) => on.cite(panelMessage, n)}
             onClose={() => setPanel(null)}
           />

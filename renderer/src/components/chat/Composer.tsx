@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { onComposerFocusRequest, requestComposerFocus } from '../../chat/composer-focus';
 import { Icon } from '../ui/Icon';
 
 type Props = {
@@ -21,6 +22,17 @@ export function Composer({ streaming, disabled, disabledReason, onSend, onStop }
     el.style.height = 'auto';
     el.style.height = `${Math.min(el.scrollHeight, 220)}px`;
   }, [text]);
+
+  // A layout effect: its cleanup runs while the box is still in the page, so a composer
+  // that leaves with the caret (the route changed) hands it to the next one.
+  useLayoutEffect(() => {
+    const el = input.current;
+    const unsubscribe = onComposerFocusRequest(() => el?.focus());
+    return () => {
+      unsubscribe();
+      if (el && document.activeElement === el) requestComposerFocus();
+    };
+  }, []);
 
   useEffect(() => {
     if (!streaming) return;

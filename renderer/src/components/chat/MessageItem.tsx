@@ -11,7 +11,46 @@ export type MessageCallbacks = {
   cite: (message: Message, n: number) => void;
   showSources: (message: Message) => void;
   regenerate: (message: Message) => void;
+  pickVersion: (turnKey: string, index: number, count: number) => void;
 };
+
+/** Where an answer sits among the versions of its turn. */
+export type VersionPlace = {
+  turnKey: string;
+  index: number;
+  count: number;
+  /** Regenerating appends a version to the newest turn only, so only it offers Regenerate. */
+  latestTurn: boolean;
+};
+
+function VersionSwitcher({ place, on }: { place: VersionPlace; on: MessageCallbacks }) {
+  const { turnKey, index, count } = place;
+  return (
+    <span className="version-switcher" data-testid="version-switcher">
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label="Previous version"
+        disabled={index === 0}
+        onClick={() => on.pickVersion(turnKey, index - 1, count)}
+      >
+        <Icon name="back" size={14} />
+      </button>
+      <span className="version-label" aria-label={`Version ${index + 1} of ${count}`}>
+        {index + 1}/{count}
+      </span>
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label="Next version"
+        disabled={index === count - 1}
+        onClick={() => on.pickVersion(turnKey, index + 1, count)}
+      >
+        <Icon name="chevron" size={14} />
+      </button>
+    </span>
+  );
+}
 
 function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
@@ -51,7 +90,15 @@ function StatusNote({ message }: { message: Message }) {
   return null;
 }
 
-function Assistant({ message, on }: { message: Message; on: MessageCallbacks }) {
+function Assistant({
+  message,
+  on,
+  place,
+}: {
+  message: Message;
+  on: MessageCallbacks;
+  place: VersionPlace | null;
+}) {
   const live = useLiveMessage(message.id);
   const view = live ?? message;
   const streaming = view.status === 'streaming';
@@ -63,6 +110,7 @@ function Assistant({ message, on }: { message: Message; on: MessageCallbacks }) 
   const cite = useCallback((n: number) => on.cite(latest.current, n), [on]);
   const search = view.mode === 'search';
   const waiting = streaming && !view.text && !search;
+  const versions = place !== null && place.count > 1;
   return (
     <article
       className={`message message-assistant${streaming ? ' is-streaming' : ''}`}
@@ -125,18 +173,26 @@ function Assistant({ message, on }: { message: Message; on: MessageCallbacks }) 
             )}
           </div>
         )}
+        {streaming && versions && (
+          <div className="message-actions">
+            <VersionSwitcher place={place!} on={on} />
+          </div>
+        )}
         {!streaming && (
           <div className="message-actions">
+            {versions && <VersionSwitcher place={place!} on={on} />}
             {view.text && !search && <CopyButton text={view.text} />}
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label="Regenerate answer"
-              title="Regenerate"
-              onClick={() => on.regenerate(view)}
-            >
-              <Icon name="regenerate" />
-            </button>
+            {(place?.latestTurn ?? true) && (
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Regenerate answer"
+                title="Regenerate"
+                onClick={() => on.regenerate(view)}
+              >
+                <Icon name="regenerate" />
+              </button>
+            )}
             {view.sources.length > 0 && !search && (
               <button
                 type="button"
@@ -158,14 +214,26 @@ function Assistant({ message, on }: { message: Message; on: MessageCallbacks }) 
  * A refetched conversation brings new objects for unchanged messages; comparing what is
  * shown, not identity, keeps finished answers from being parsed again.
  */
-function sameMessage(
-  a: { message: Message; on: MessageCallbacks },
-  b: { message: Message; on: MessageCallbacks },
-) {
+type ItemProps = { message: Message; on: MessageCallbacks; place?: VersionPlace | null };
+
+function samePlace(a: VersionPlace | null | undefined, b: VersionPlace | null | undefined) {
+  return (
+    a === b ||
+    (!!a &&
+      !!b &&
+      a.turnKey === b.turnKey &&
+      a.index === b.index &&
+      a.count === b.count &&
+      a.latestTurn === b.latestTurn)
+  );
+}
+
+function sameMessage(a: ItemProps, b: ItemProps) {
   const x = a.message;
   const y = b.message;
   return (
     a.on === b.on &&
+    samePlace(a.place, b.place) &&
     x.id === y.id &&
     x.status === y.status &&
     x.text === y.text &&
@@ -180,13 +248,7 @@ function sameMessage(
 }
 
 /** Finished messages never re-render while another one streams. */
-export const MessageItem = memo(function MessageItem({
-  message,
-  on,
-}: {
-  message: Message;
-  on: MessageCallbacks;
-}) {
+export const MessageItem = memo(function MessageItem({ message, on, place = null }: ItemProps) {
   if (message.role === 'user') {
     return (
       <article className="message message-user" aria-label="Question" data-testid="user-message">
@@ -194,5 +256,5 @@ export const MessageItem = memo(function MessageItem({
       </article>
     );
   }
-  return <Assistant message={message} on={on} />;
+  return <Assistant key={message.id} message={message} on={on} place={place} />;
 }, sameMessage);

@@ -1,14 +1,16 @@
-import { useLayoutEffect, useRef } from 'react';
-import type { Message } from '../../../../shared/contract/chat';
+import { Fragment, useLayoutEffect, useRef } from 'react';
+import { shownVersionIndex, type Turn, type VersionChoice } from '../../chat/answer-versions';
 import { MessageItem, type MessageCallbacks } from './MessageItem';
 
 /** Stays pinned to the newest text while the reader is at the bottom; leaves them be otherwise. */
 export function MessageList({
-  messages,
+  turns,
+  choices,
   pendingQuestion,
   on,
 }: {
-  messages: readonly Message[];
+  turns: readonly Turn[];
+  choices: Readonly<Record<string, VersionChoice>>;
   pendingQuestion: string | null;
   on: MessageCallbacks;
 }) {
@@ -30,7 +32,7 @@ export function MessageList({
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
-  }, [messages.length, pendingQuestion]);
+  }, [turns.length, pendingQuestion]);
 
   return (
     <div
@@ -42,9 +44,27 @@ export function MessageList({
       }}
     >
       <div className="message-list" role="log" aria-label="Conversation" aria-live="off">
-        {messages.map((m) => (
-          <MessageItem key={m.id} message={m} on={on} />
-        ))}
+        {turns.map((turn, i) => {
+          const index = shownVersionIndex(turn, choices[turn.key]);
+          const shown = turn.versions[index];
+          return (
+            <Fragment key={turn.key}>
+              {turn.question && <MessageItem message={turn.question} on={on} />}
+              {shown && (
+                <MessageItem
+                  message={shown}
+                  on={on}
+                  place={{
+                    turnKey: turn.key,
+                    index,
+                    count: turn.versions.length,
+                    latestTurn: i === turns.length - 1,
+                  }}
+                />
+              )}
+            </Fragment>
+          );
+        })}
         {pendingQuestion !== null && (
           <article className="message message-user message-pending" aria-label="Question">
             <div className="user-bubble">{pendingQuestion}</div>

@@ -18,20 +18,29 @@ export function SourcesPanel({
 }) {
   // While the answer streams, its sources exist only in the live state.
   message = useLiveMessage(message.id) ?? message;
-  if (message.sources.length === 0) return null;
+  const streaming = message.status === 'streaming';
+  if (message.sources.length === 0 && !streaming) return null;
   const cited = new Set(message.citations);
   return (
-    <aside className="sources-panel" aria-label="Sources" data-testid="sources-panel">
+    <aside
+      className="sources-panel"
+      aria-label="Sources"
+      aria-busy={streaming || undefined}
+      data-testid="sources-panel"
+      data-message-id={message.id}
+    >
       <header className="panel-header">
         <h3>Sources</h3>
         <button type="button" className="icon-btn" aria-label="Hide sources" onClick={onClose}>
           <Icon name="x" />
         </button>
       </header>
-      <p className="panel-hint">
-        {cited.size > 0
-          ? `The answer cites ${cited.size} of ${plural(message.sources.length, 'passage')}.`
-          : `${plural(message.sources.length, 'passage')} ${message.sources.length === 1 ? 'was' : 'were'} retrieved.`}
+      <p className="panel-hint" data-testid="sources-hint">
+        {message.sources.length === 0
+          ? 'Finding sources…'
+          : cited.size > 0
+            ? `The answer cites ${cited.size} of ${plural(message.sources.length, 'passage')}.`
+            : `${plural(message.sources.length, 'passage')} ${message.sources.length === 1 ? 'was' : 'were'} retrieved.`}
       </p>
       <SourceList
         sources={message.sources}

@@ -8,9 +8,12 @@ const ROW_HEIGHT = 76;
 /** Virtualised: only the rows in view exist in the DOM, so 10,000 documents stay smooth. */
 export function DocumentList({
   docs,
+  etas,
   actions,
 }: {
   docs: readonly DocumentInfo[];
+  /** Time left per indexing document, where there is an estimate. */
+  etas: ReadonlyMap<string, number>;
   actions: RowActions;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -40,6 +43,7 @@ export function DocumentList({
             >
               <DocumentRow
                 doc={doc}
+                etaMs={etas.get(doc.id) ?? null}
                 actions={actions}
                 position={item.index + 1}
                 total={docs.length}

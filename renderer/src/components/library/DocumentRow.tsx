@@ -22,6 +22,7 @@ export type RowActions = {
   reindex: (doc: DocumentInfo) => void;
   remove: (doc: DocumentInfo) => void;
   cancel: (doc: DocumentInfo) => void;
+  open: (doc: DocumentInfo) => void;
 };
 
 function KindBadge({ doc }: { doc: DocumentInfo }) {
@@ -46,7 +47,7 @@ function Meta({ doc }: { doc: DocumentInfo }) {
   return <span className="doc-meta">{parts.join(' · ')}</span>;
 }
 
-function Status({ doc }: { doc: DocumentInfo }) {
+function Status({ doc, etaMs }: { doc: DocumentInfo; etaMs: number | null }) {
   if (doc.status === 'queued') {
     return (
       <span className="doc-progress-text" data-testid="doc-progress">
@@ -57,7 +58,8 @@ function Status({ doc }: { doc: DocumentInfo }) {
   if (isIndexing(doc)) {
     const p = doc.progress;
     const detail = progressDetail(doc);
-    const eta = formatEta(p?.etaMs ?? null);
+    // The renderer's smoothed estimate: the core's per-event etaMs swings too much to show.
+    const eta = formatEta(etaMs);
     return (
       <div className="doc-progress">
         <ProgressBar value={p?.fraction ?? 0} indeterminate={!p} label={`Indexing ${doc.name}`} />
@@ -80,11 +82,13 @@ function Status({ doc }: { doc: DocumentInfo }) {
 /** One document; memoised on the document object, which the reducer replaces only on change. */
 export const DocumentRow = memo(function DocumentRow({
   doc,
+  etaMs,
   actions,
   position,
   total,
 }: {
   doc: DocumentInfo;
+  etaMs: number | null;
   actions: RowActions;
   /** 1-based place in the whole list: only visible rows exist, so say where this one is. */
   position: number;
@@ -104,11 +108,31 @@ export const DocumentRow = memo(function DocumentRow({
       data-name={doc.name}
     >
       <KindBadge doc={doc} />
-      <div className="doc-main">
+      <div
+        className="doc-main"
+        onClick={(e) => {
+          // The whole row opens a ready document; its name is the keyboard's way in.
+          if (doc.status === 'ready' && !(e.target as HTMLElement).closest('button'))
+            actions.open(doc);
+        }}
+      >
         <div className="doc-title-line">
-          <span className="doc-name" title={doc.path}>
-            {doc.name}
-          </span>
+          {doc.status === 'ready' ? (
+            <button
+              type="button"
+              className="doc-name doc-open"
+              aria-label={`Open ${doc.name}`}
+              title={`Open ${doc.path}`}
+              data-testid="doc-open"
+              onClick={() => actions.open(doc)}
+            >
+              {doc.name}
+            </button>
+          ) : (
+            <span className="doc-name" title={doc.path}>
+              {doc.name}
+            </span>
+          )}
           <span className={`stage stage-${doc.status}`} data-testid="doc-stage">
             {locked ? (
               <>
@@ -120,7 +144,7 @@ export const DocumentRow = memo(function DocumentRow({
           </span>
         </div>
         <Meta doc={doc} />
-        <Status doc={doc} />
+        <Status doc={doc} etaMs={etaMs} />
       </div>
       <div className="doc-actions">
         {locked && (
@@ -173,14 +197,18 @@ export const DocumentRow = memo(function DocumentRow({
   );
 });
 
-export function totalsLine(totals: {
-  documents: number;
-  chunks: number;
-  indexing: number;
-  failed: number;
-}): string {
+export function totalsLine(
+  totals: {
+    documents: number;
+    chunks: number;
+    indexing: number;
+    failed: number;
+  },
+  eta: string | null = null,
+): string {
   const parts = [plural(totals.documents, 'document'), `${formatCount(totals.chunks)} passages`];
-  if (totals.indexing) parts.push(`${formatCount(totals.indexing)} indexing`);
+  if (totals.indexing)
+    parts.push(`${formatCount(totals.indexing)} indexing${eta ? `, ${eta}` : ''}`);
   if (totals.failed) parts.push(`${formatCount(totals.failed)} failed`);
   return parts.join(' · ');
 }

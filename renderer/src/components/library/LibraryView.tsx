@@ -1,7 +1,10 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { DocumentInfo } from '../../../../shared/documents';
+import { useViewerActions } from '../../hooks/app-services';
+import { useIndexingEtas } from '../../hooks/use-indexing-etas';
 import { useLibrary, useLibraryActions } from '../../hooks/use-library';
-import { isIndexing } from '../../library/library-reducer';
+import { formatEta } from '../../library/format';
+import { isIndexing, newestFirst } from '../../library/library-reducer';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
 import { AddButtons } from './AddButtons';
@@ -33,6 +36,7 @@ function matches(doc: DocumentInfo, filter: Filter, query: string): boolean {
 export function LibraryView() {
   const library = useLibrary();
   const actions = useLibraryActions();
+  const viewer = useViewerActions();
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim().toLocaleLowerCase());
@@ -46,15 +50,25 @@ export function LibraryView() {
       reindex: (doc) => void actions.reindex(doc.id),
       remove: setRemoving,
       cancel: (doc) => void actions.cancel(doc.id),
+      open: (doc) =>
+        viewer.open({
+          documentId: doc.id,
+          title: doc.name,
+          page: doc.kind === 'pdf' ? 1 : null,
+          charStart: 0,
+          charEnd: 0,
+        }),
     }),
-    [actions],
+    [actions, viewer],
   );
 
   const documents = library?.documents;
+  const etas = useIndexingEtas(documents);
   const visible = useMemo(() => {
     if (!documents) return [];
-    if (filter === 'all' && !deferredQuery) return documents;
-    return documents.filter((d) => matches(d, filter, deferredQuery));
+    const sorted = newestFirst(documents);
+    if (filter === 'all' && !deferredQuery) return sorted;
+    return sorted.filter((d) => matches(d, filter, deferredQuery));
   }, [documents, filter, deferredQuery]);
 
   return (
@@ -63,7 +77,7 @@ export function LibraryView() {
         <div className="view-heading">
           <h2 id="library-title">Library</h2>
           <p className="view-sub" data-testid="library-totals">
-            {library ? totalsLine(library.totals) : 'Loading…'}
+            {library ? totalsLine(library.totals, formatEta(etas.totalMs)) : 'Loading…'}
             {library?.paused && <span className="pill pill-warn">Paused</span>}
           </p>
         </div>
@@ -129,7 +143,7 @@ export function LibraryView() {
           {visible.length === 0 ? (
             <p className="list-none">No documents match.</p>
           ) : (
-            <DocumentList docs={visible} actions={rowActions} />
+            <DocumentList docs={visible} etas={etas.documents} actions={rowActions} />
           )}
         </>
       )}

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, useSyncExternalStore } from 'react';
 import {
   ProviderSettingsSchema,
   SettingsSchema,
@@ -7,6 +8,7 @@ import {
 } from '../../../../shared/settings';
 import { errorMessage, isUnknownMethod } from '../../api/call';
 import { useNotify } from '../../hooks/app-services';
+import { queryKeys } from '../../hooks/query-keys';
 import { useSettings, useSettingsActions } from '../../hooks/use-settings';
 import { Icon, Spinner } from '../ui/Icon';
 import { NumberField } from './fields';
@@ -14,6 +16,7 @@ import { LanguageModelCatalog } from './LanguageModelCatalog';
 import { McpSection } from './McpSection';
 import { ProviderSection } from './ProviderSection';
 import { RetrievalSection } from './RetrievalSection';
+import { editDraft, hasUnsavedChanges, settingsDraftStore } from '../../lib/settings-draft';
 
 function hostOf(settings: Settings): string {
   const p = settings.provider;
@@ -55,19 +58,18 @@ export function SettingsView() {
   const query = useSettings();
   const actions = useSettingsActions();
   const notify = useNotify();
+  const queryClient = useQueryClient();
   const unavailable = isUnknownMethod(query.error);
-  const [draft, setDraft] = useState<Settings | null>(null);
+  const draft = useSyncExternalStore(settingsDraftStore.subscribe, settingsDraftStore.get);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [test, setTest] = useState<TestState>({ state: 'idle' });
 
   const saved = query.data?.settings ?? null;
-  useEffect(() => {
-    if (saved) setDraft(saved);
-  }, [saved]);
+  const setDraft = (next: Settings) => settingsDraftStore.set(editDraft(saved, next));
 
   const current = draft ?? saved ?? SettingsSchema.parse({});
-  const dirty = draft !== null && saved !== null && JSON.stringify(draft) !== JSON.stringify(saved);
+  const dirty = hasUnsavedChanges(draft, saved);
   const disabled = unavailable || !query.data;
 
   const save = async (): Promise<boolean> => {
@@ -87,6 +89,9 @@ export function SettingsView() {
       return false;
     }
     setError(null);
+    // The saved settings replace the draft at once: no flash of the old values.
+    queryClient.setQueryData(queryKeys.settings.current(), result.value);
+    settingsDraftStore.set(null);
     notify('success', 'Settings saved.');
     return true;
   };
@@ -112,6 +117,16 @@ export function SettingsView() {
           <p className="view-sub">Which model answers, and how passages are found.</p>
         </div>
         <div className="view-actions">
+          {dirty && (
+            <span className="pill pill-warn" role="status" data-testid="unsaved-changes">
+              Unsaved changes
+            </span>
+          )}
+          {dirty && (
+            <button type="button" className="btn" onClick={() => settingsDraftStore.set(null)}>
+              Discard
+            </button>
+          )}
           <button
             type="button"
             className="btn"

@@ -2,12 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useDeferredValue, useState } from 'react';
 import type { Conversation } from '../../api/event-types';
 import { isUnknownMethod, request } from '../../api/call';
+import { requestComposerFocus } from '../../chat/composer-focus';
 import { filterConversations } from '../../chat/conversation-reducer';
 import { queryKeys } from '../../hooks/query-keys';
 import { useTransport } from '../../hooks/transport-context';
 import { useConversationActions, useConversationList } from '../../hooks/use-conversations';
 import { useLibrary } from '../../hooks/use-library';
 import { navigate, routeHash, type Route } from '../../hooks/use-route';
+import { useUnsavedSettings } from '../../hooks/use-settings';
 import { ConnectionBadge } from './ConnectionBadge';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon } from '../ui/Icon';
@@ -52,6 +54,7 @@ export function Sidebar({ route }: { route: Route }) {
   const deferred = useDeferredValue(filter);
   const [deleting, setDeleting] = useState<Conversation | null>(null);
   const activeId = route.view === 'chat' ? route.conversationId : null;
+  const unsavedSettings = useUnsavedSettings();
 
   const rename = useCallback(
     (id: string, title: string) => void actions.rename(id, title),
@@ -77,10 +80,8 @@ export function Sidebar({ route }: { route: Route }) {
         type="button"
         className="btn btn-new-chat"
         onClick={() => {
+          requestComposerFocus();
           navigate({ view: 'chat', conversationId: null });
-          requestAnimationFrame(() =>
-            document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus(),
-          );
         }}
       >
         <Icon name="plus" /> New chat
@@ -124,7 +125,13 @@ export function Sidebar({ route }: { route: Route }) {
           label="Library"
           badge={libraryBadge}
         />
-        <NavLink route={{ view: 'settings' }} current={route} icon="settings" label="Settings" />
+        <NavLink
+          route={{ view: 'settings' }}
+          current={route}
+          icon="settings"
+          label="Settings"
+          badge={unsavedSettings ? { text: 'Unsaved', tone: 'busy' } : null}
+        />
         <div className="sidebar-status">
           <ConnectionBadge />
           {info.data?.offline && (

@@ -29,12 +29,13 @@ export function DocumentViewer() {
   );
 
   if (!target) return null;
-  const place = target.page !== null ? `Page ${target.page}` : 'Cited passage';
+  const place =
+    target.page !== null ? `Page ${target.page}` : target.n !== undefined ? 'Cited passage' : '';
   return (
     <Dialog open title={target.title} onClose={close} className="sheet" initialFocus=".sheet-close">
       <p className="sheet-sub">
         {target.n !== undefined && <span className="source-n">{target.n}</span>}
-        <span>{place}</span>
+        {place && <span>{place}</span>}
         {content.data && (
           <span className="sheet-path" title={content.data.document.path}>
             {content.data.document.path}
@@ -63,6 +64,7 @@ export function DocumentViewer() {
             page={target.page}
             charStart={target.charStart}
             charEnd={target.charEnd}
+            cited={target.n !== undefined}
           />
         ) : (
           <TextViewer

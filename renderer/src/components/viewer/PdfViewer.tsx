@@ -11,6 +11,8 @@ type Props = {
   page: number | null;
   charStart: number;
   charEnd: number;
+  /** False when the document was opened on its own, not from a citation. */
+  cited: boolean;
 };
 
 function useWidth(ref: RefObject<HTMLElement | null>): number {
@@ -66,7 +68,7 @@ function usePdfDocument(bytes: Uint8Array, password: string | null) {
 }
 
 /** One page at a time, fitted to the width, with pdf.js's text layer over the canvas. */
-export function PdfViewer({ bytes, page, charStart, charEnd }: Props) {
+export function PdfViewer({ bytes, page, charStart, charEnd, cited }: Props) {
   const [password, setPassword] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const loaded = usePdfDocument(bytes, password);
@@ -189,7 +191,7 @@ export function PdfViewer({ bytes, page, charStart, charEnd }: Props) {
         </button>
         <span className="pdf-page-label" data-testid="pdf-page-label" aria-live="polite">
           Page {pageNumber} of {pages || '…'}
-          {page === pageNumber && <span className="pill pill-accent">cited</span>}
+          {cited && page === pageNumber && <span className="pill pill-accent">cited</span>}
         </span>
         <button
           type="button"
@@ -200,7 +202,7 @@ export function PdfViewer({ bytes, page, charStart, charEnd }: Props) {
         >
           <Icon name="chevron" />
         </button>
-        {page !== null && page !== pageNumber && (
+        {cited && page !== null && page !== pageNumber && (
           <button
             type="button"
             className="btn btn-small btn-ghost"
