@@ -10,27 +10,29 @@ import { queryKeys } from './query-keys';
 import { useTransport } from './transport-context';
 
 /**
- * Live model downloads from the system stream. A download that ends changes what is present
- * and, for a chat model, which model is selected, so both queries are refreshed.
+ * Live model downloads from the system stream, followed only while `active` (a download is
+ * running or was just started): a browser allows six connections per host, and every window
+ * of Quire already holds its library, conversations and chat streams. A download that ends
+ * changes what is present and, for a chat model, which model is selected, so both queries are
+ * refreshed.
  */
-export function useDownloadStates(): DownloadsByKind {
+export function useDownloadStates(active: boolean): DownloadsByKind {
   const transport = useTransport();
   const queryClient = useQueryClient();
   const [live, setLive] = useState<DownloadsByKind>({});
-  useEffect(
-    () =>
-      transport.follow(SYSTEM_STREAM, {
-        onSnapshot: (result) => setLive(downloadsFromSnapshot(result.snapshot)),
-        onEvent: (event) => {
-          setLive((old) => applyDownloadEvents(old, [event]));
-          if (event.type === 'model.download.progress' && event.data.state !== 'running') {
-            void queryClient.invalidateQueries({ queryKey: queryKeys.models.all() });
-            void queryClient.invalidateQueries({ queryKey: queryKeys.settings.all() });
-            void queryClient.invalidateQueries({ queryKey: queryKeys.app.info() });
-          }
-        },
-      }),
-    [transport, queryClient],
-  );
+  useEffect(() => {
+    if (!active) return;
+    return transport.follow(SYSTEM_STREAM, {
+      onSnapshot: (result) => setLive(downloadsFromSnapshot(result.snapshot)),
+      onEvent: (event) => {
+        setLive((old) => applyDownloadEvents(old, [event]));
+        if (event.type === 'model.download.progress' && event.data.state !== 'running') {
+          void queryClient.invalidateQueries({ queryKey: queryKeys.models.all() });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.settings.all() });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.app.info() });
+        }
+      },
+    });
+  }, [active, transport, queryClient]);
   return live;
 }

@@ -14,13 +14,15 @@ import { catalogRowView, describeModel, fitText, type CatalogRowView } from './l
 /** Small chat models to download; the one that finishes becomes the model that answers. */
 export function LanguageModelCatalog() {
   const transport = useTransport();
-  const live = useDownloadStates();
   const [actionError, setActionError] = useState<string | null>(null);
+  const [started, setStarted] = useState(false);
   const catalog = useQuery({
     queryKey: queryKeys.models.catalog(),
     queryFn: () => request(transport, 'models.catalog', {}),
     retry: shouldRetry,
   });
+  const running = catalog.data?.models.some((m) => m.download?.state === 'running') ?? false;
+  const live = useDownloadStates(started || running);
   if (isUnknownMethod(catalog.error) || !catalog.data) return null;
 
   const act = async (
@@ -28,6 +30,7 @@ export function LanguageModelCatalog() {
     action: 'models.downloadLanguageModel' | 'models.cancelLanguageModel',
   ) => {
     setActionError(null);
+    if (action === 'models.downloadLanguageModel') setStarted(true);
     const result = await call(transport, action, { id });
     if (!result.ok) setActionError(result.error.message);
   };

@@ -19,18 +19,21 @@ const TITLES: Record<ModelKind, string> = {
 /** The models Quire can download, each with its button, progress, Cancel, or error and Retry. */
 export function ModelDownload({ kinds }: { kinds?: readonly ModelKind[] } = {}) {
   const transport = useTransport();
-  const live = useDownloadStates();
   const [actionError, setActionError] = useState<string | null>(null);
+  const [started, setStarted] = useState(false);
   const status = useQuery({
     queryKey: queryKeys.models.status(),
     queryFn: () => request(transport, 'models.status', {}),
     retry: shouldRetry,
   });
+  const running = status.data?.models.some((m) => m.download?.state === 'running') ?? false;
+  const live = useDownloadStates(started || running);
 
   if (isUnknownMethod(status.error) || !status.data) return null;
 
   const act = async (model: ModelKind, action: 'models.download' | 'models.cancelDownload') => {
     setActionError(null);
+    if (action === 'models.download') setStarted(true);
     const result = await call(transport, action, { model });
     if (!result.ok) setActionError(result.error.message);
   };
