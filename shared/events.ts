@@ -74,6 +74,7 @@ export const EventDataSchemas = {
     total: z.number().int().nonnegative(),
     fraction: z.number().min(0).max(1),
     etaMs: z.number().nonnegative().nullable(),
+    label: z.string().max(200).optional(),
   }),
   'document.ready': z.object({
     documentId: z.string(),

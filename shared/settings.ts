@@ -62,8 +62,12 @@ export const SettingsSchema = z.object({
   provider: ProviderSettingsSchema.default({ kind: 'none' }),
   retrieval: RetrievalSettingsSchema.default(RetrievalSettingsSchema.parse({})),
   indexing: z
-    .object({ maxFileMb: z.number().int().min(1).max(4096).default(200) })
-    .default({ maxFileMb: 200 }),
+    .object({
+      maxFileMb: z.number().int().min(1).max(4096).default(200),
+      /** Read scanned PDF pages and images with OCR (local, English traineddata). */
+      ocr: z.boolean().default(true),
+    })
+    .default({ maxFileMb: 200, ocr: true }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

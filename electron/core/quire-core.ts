@@ -14,6 +14,7 @@ import { createModelHandlers, ModelDownloads } from './models/model-downloads';
 import { defaultPoolSize, WorkerPool } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
+import { ocrCacheDir } from './indexing/ocr-cache';
 import { createLibraryHandlers } from './library/library-handlers';
 import { LibraryService } from './library/library-service';
 import { openLanceChunkStore } from './library/lance-chunk-store';
@@ -90,6 +91,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingModel: model.modelId,
     embeddingBackend: options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
     chunkTokens: settings.get().retrieval.chunkTokens,
+    ocr: settings.get().indexing.ocr,
   };
   const pickBackend = () =>
     chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) });
@@ -109,6 +111,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       // An eighth of the chunk (32 of the default 256) carries context across the cut.
       overlapTokens: Math.round(startedWith.chunkTokens / 8),
       maxBytes: 200 * 1024 * 1024,
+      ocr: { enabled: startedWith.ocr, cacheDir: ocrCacheDir(dataDir) },
       ...options.indexing,
     },
   });
@@ -160,6 +163,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     if (!options.embeddingBackend && saved.embeddingBackend !== startedWith.embeddingBackend)
       pending.push('embedding backend');
     if (saved.chunkTokens !== startedWith.chunkTokens) pending.push('chunk size');
+    if (settings.get().indexing.ocr !== startedWith.ocr) pending.push('OCR setting');
     return pending;
   }
   const retriever = createRetriever({
@@ -223,7 +227,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       offline: !isRemoteProvider(settings.get().provider),
     }),
     ...createEventHandlers(hub),
-    ...createLibraryHandlers(library, watcher),
+    ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir)),
     ...createModelHandlers(downloads),
     ...createChatHandlers(chat, conversations, hub),
     ...createSettingsHandlers(settings, providers, {

@@ -1,5 +1,7 @@
 import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { OcrPage } from '../../../shared/ocr-words';
 import { openDocument } from '../parsers';
+import { writeOcrPages } from './ocr-cache';
 import { chunkSections, type TokenCounter } from './chunker';
 import type { EmbedBatcher } from './embed-batcher';
 import type {
@@ -26,18 +28,32 @@ export async function indexDocument(
   deps: IndexDeps,
 ): Promise<IndexResponse> {
   const { config, signal } = deps;
+  let pageTotal = 0;
+  const ocrEnabled = config.ocr?.enabled ?? false;
   const opened = await openDocument(request.path, {
     password: request.password,
     maxBytes: config.maxBytes,
     signal,
+    ocr: {
+      enabled: ocrEnabled,
+      onPage: (page, pages) =>
+        deps.progress({
+          stage: 'parsing',
+          done: page - 1,
+          total: pages,
+          label: `Reading text from page ${page} of ${pages} (OCR)`,
+        }),
+    },
   });
-  const pageTotal = opened.meta.pageCount ?? 0;
+  pageTotal = opened.meta.pageCount ?? 0;
+  const ocrPages: OcrPage[] = [];
   let pagesDone = 0;
   let lastPage: number | null = null;
   deps.progress({ stage: 'parsing', done: 0, total: pageTotal });
 
   async function* countedSections() {
     for await (const section of opened.sections) {
+      if (section.ocr) ocrPages.push(section.ocr);
       if (section.page !== null && section.page !== lastPage) {
         lastPage = section.page;
         pagesDone = section.page;
@@ -61,6 +77,8 @@ export async function indexDocument(
     await opened.close();
   }
   if (signal.aborted) throw new QuireError('cancelled', 'Indexing was cancelled.');
+  // Written (or cleared) on every index, so the viewer never shows boxes of an older version.
+  if (config.ocr?.cacheDir) await writeOcrPages(config.ocr.cacheDir, request.documentId, ocrPages);
   if (chunks.length === 0) {
     throw new QuireError('empty_file', 'This document contains no text to index.');
   }
@@ -93,5 +111,6 @@ export async function indexDocument(
     vectorsError,
     warnings: opened.meta.warnings,
     tokens,
+    ...(ocrPages.length > 0 ? { ocrPages: ocrPages.length } : {}),
   };
 }

@@ -14,6 +14,8 @@ export type IndexingWorkerConfig = {
   maxTokens: number;
   overlapTokens: number;
   maxBytes: number;
+  /** OCR for scanned pages and images; `cacheDir` keeps each document's word boxes for the viewer. */
+  ocr?: { enabled: boolean; cacheDir: string | null };
   /** Tests only: a file whose name contains this string kills the worker mid-document. */
   crashMarker?: string;
 };
@@ -51,6 +53,8 @@ export type IndexResponse = {
   vectorsError: QuireErrorShape | null;
   warnings: ParseWarning[];
   tokens: number;
+  /** Pages (or the image) whose text came from OCR. */
+  ocrPages?: number;
 };
 export type EmbedResponse = {
   type: 'embedded';
@@ -61,7 +65,7 @@ export type EmbedResponse = {
 export type RerankResponse = { type: 'reranked'; scores: Float32Array; modelId: string };
 export type WorkerResponse = IndexResponse | EmbedResponse | RerankResponse;
 
-export type WorkerProgress = { stage: IndexStage; done: number; total: number };
+export type WorkerProgress = { stage: IndexStage; done: number; total: number; label?: string };
 
 /** Messages are `{seq, request}` in; `response`, `progress` or `log` out. */
 export type ToWorker = { seq: number; request: WorkerRequest } | { seq: number; cancel: true };
