@@ -1,6 +1,8 @@
 import type { PDFDocumentProxy, RenderTask, TextLayer } from 'pdfjs-dist';
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { OcrPage } from '../../../../shared/ocr-words';
 import { markTextDivs } from '../../viewer/highlight-dom';
+import { drawOcrMarks, ocrHighlightBoxes } from '../../viewer/ocr-highlight';
 import { highlightParts, layoutPageText } from '../../viewer/pdf-text-map';
 import { loadPdfjs, passwordProblem } from '../../viewer/pdfjs';
 import { Icon, Spinner } from '../ui/Icon';
@@ -11,6 +13,8 @@ type Props = {
   page: number | null;
   charStart: number;
   charEnd: number;
+  /** Pages read by OCR: their text and citations come from these words, drawn over the scan. */
+  ocrPages?: readonly OcrPage[] | null;
 };
 
 function useWidth(ref: RefObject<HTMLElement | null>): number {
@@ -66,7 +70,7 @@ function usePdfDocument(bytes: Uint8Array, password: string | null) {
 }
 
 /** One page at a time, fitted to the width, with pdf.js's text layer over the canvas. */
-export function PdfViewer({ bytes, page, charStart, charEnd }: Props) {
+export function PdfViewer({ bytes, page, charStart, charEnd, ocrPages }: Props) {
   const [password, setPassword] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const loaded = usePdfDocument(bytes, password);
@@ -116,9 +120,13 @@ export function PdfViewer({ bytes, page, charStart, charEnd }: Props) {
       textLayer = new pdfjs.TextLayer({ textContentSource: content, container: layer, viewport });
       await Promise.all([renderTask.promise, textLayer.render()]);
       if (cancelled) return;
+      const ocr = ocrPages?.find((p) => p.page === pageNumber);
+      host.dataset.ocr = ocr ? 'true' : 'false';
       if (pageNumber === page) {
         const { spans } = layoutPageText(content.items);
-        const marks = markTextDivs(textLayer.textDivs, highlightParts(spans, charStart, charEnd));
+        const marks = ocr
+          ? drawOcrMarks(host, ocrHighlightBoxes(ocr, charStart, charEnd))
+          : markTextDivs(textLayer.textDivs, highlightParts(spans, charStart, charEnd));
         host.dataset.highlights = String(marks.length);
         marks[0]?.scrollIntoView({ block: 'center' });
       } else host.dataset.highlights = '0';
@@ -139,7 +147,7 @@ export function PdfViewer({ bytes, page, charStart, charEnd }: Props) {
       renderTask?.cancel();
       textLayer?.cancel();
     };
-  }, [doc, pageNumber, width, page, charStart, charEnd]);
+  }, [doc, pageNumber, width, page, charStart, charEnd, ocrPages]);
 
   if (loaded && 'locked' in loaded) {
     return (
@@ -190,6 +198,11 @@ export function PdfViewer({ bytes, page, charStart, charEnd }: Props) {
         <span className="pdf-page-label" data-testid="pdf-page-label" aria-live="polite">
           Page {pageNumber} of {pages || '…'}
           {page === pageNumber && <span className="pill pill-accent">cited</span>}
+          {ocrPages?.some((p) => p.page === pageNumber) && (
+            <span className="pill" title="This page is a scan; its text was read by OCR">
+              OCR
+            </span>
+          )}
         </span>
         <button
           type="button"
