@@ -53,6 +53,8 @@ export const DocumentInfoSchema = z.object({
   /** Indexed for full-text search, waiting for an embedding model. */
   vectorsPending: z.boolean(),
   embeddingModel: z.string().nullable(),
+  /** The text's main language (ISO 639-1, 'und' when unclear): it picks stop words and stems. */
+  language: z.string().max(16).nullable().optional(),
   addedAt: z.number(),
   updatedAt: z.number(),
 });

@@ -172,6 +172,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingModel: model.modelId,
     settings: () => settings.get().retrieval,
     hasModel: () => model.hasWeights,
+    documentLanguages: () => [
+      ...new Set(library.registry.all().flatMap((d) => (d.language ? [d.language] : []))),
+    ],
     documentLabels: async (ids) => {
       const labels = new Map<string, { name: string; path: string }>();
       for (const id of ids) {

@@ -1,6 +1,8 @@
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { OcrPage } from '../../../shared/ocr-words';
 import { openDocument } from '../parsers';
+import { detectLanguage } from '../language/detect-language';
+import { searchText } from '../language/search-text';
 import { writeOcrPages } from './ocr-cache';
 import { chunkSections, type TokenCounter } from './chunker';
 import type { EmbedBatcher } from './embed-batcher';
@@ -82,6 +84,14 @@ export async function indexDocument(
   if (chunks.length === 0) {
     throw new QuireError('empty_file', 'This document contains no text to index.');
   }
+  // One language per document, from its opening text; every passage is indexed in it.
+  let sample = '';
+  for (const c of chunks) {
+    if (sample.length >= 20_000) break;
+    sample += `${c.text}\n`;
+  }
+  const language = detectLanguage(sample);
+  for (const c of chunks) c.ftsText = searchText(c.text, language);
   deps.progress({ stage: 'chunking', done: chunks.length, total: chunks.length });
 
   let vectors: Float32Array | null = null;
@@ -111,6 +121,7 @@ export async function indexDocument(
     vectorsError,
     warnings: opened.meta.warnings,
     tokens,
+    language,
     ...(ocrPages.length > 0 ? { ocrPages: ocrPages.length } : {}),
   };
 }

@@ -37,7 +37,11 @@ export type RerankRequest = {
 };
 export type WorkerRequest = IndexRequest | EmbedRequest | RerankRequest;
 
-export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & { ordinal: number };
+export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & {
+  ordinal: number;
+  /** The words the full-text index reads, in the document's language. */
+  ftsText?: string;
+};
 
 export type IndexResponse = {
   type: 'indexed';
@@ -53,6 +57,8 @@ export type IndexResponse = {
   vectorsError: QuireErrorShape | null;
   warnings: ParseWarning[];
   tokens: number;
+  /** The document's main language, detected from its text. */
+  language?: string;
   /** Pages (or the image) whose text came from OCR. */
   ocrPages?: number;
 };

@@ -422,6 +422,7 @@ export class LibraryService {
           error: null,
           vectorsPending,
           embeddingModel: result.embeddingModel,
+          language: result.language ?? null,
           contentHash,
           updatedAt: Date.now(),
         });

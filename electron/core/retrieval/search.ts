@@ -4,7 +4,7 @@ import type { Store } from '../store/store';
 import { FTS_COLUMN } from '../store/fts-index';
 import type { AnnQuery } from '../store/vector-index';
 import { guard } from '../store/store-errors';
-import { cleanFtsQuery } from './fts-query';
+import { searchQueryText } from '../language/search-text';
 import { fuseRrf, type RankedList } from './rrf';
 
 export type SearchMode = 'hybrid' | 'vector' | 'text';
@@ -30,6 +30,8 @@ export type SearchOptions = {
   /** Overrides of the ANN knobs (the benchmark sweeps these). */
   ann?: Partial<AnnQuery>;
   resolveDocuments?: ResolveDocuments;
+  /** Languages of the library's documents: a query of unclear language is also stemmed as these. */
+  languages?: readonly string[];
 };
 
 export type SearchHit = {
@@ -67,7 +69,8 @@ export type SearchResult = {
 type Candidate = { chunk: StoredChunk; distance: number | null; bm25: number | null };
 type Row = Record<string, unknown>;
 
-const SELECT = [...CHUNK_COLUMNS];
+// The index's words are not needed in results.
+const SELECT = CHUNK_COLUMNS.filter((c) => c !== 'fts_text');
 
 function docFilter(docIds: readonly string[] | undefined): string | null {
   if (docIds === undefined) return null;
@@ -79,8 +82,10 @@ async function textCandidates(
   query: string,
   limit: number,
   filter: string | null,
+  languages: readonly string[],
 ): Promise<Row[]> {
-  const cleaned = cleanFtsQuery(query);
+  // Prepared like the passages' fts_text: the same segmentation, stop words and stems.
+  const cleaned = searchQueryText(query, languages);
   if (cleaned === '') return [];
   let q = store.tables.chunks
     .query()
@@ -148,7 +153,9 @@ async function run(
     wantVector && vector
       ? vectorCandidates(store, vector, limit, filters, ann)
       : Promise.resolve([]),
-    wantText ? textCandidates(store, options.query, limit, docs) : Promise.resolve([]),
+    wantText
+      ? textCandidates(store, options.query, limit, docs, options.languages ?? [])
+      : Promise.resolve([]),
   ]);
   const degraded = wantVector && vectorRows.length === 0 ? 'no_vectors' : null;
   const mode: SearchMode = requested === 'hybrid' && degraded ? 'text' : requested;
