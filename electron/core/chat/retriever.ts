@@ -77,7 +77,7 @@ export function createRetriever(deps: {
     if (!deps.hasModel()) return null;
     try {
       const job = deps.pool.run(
-        { type: 'embed', documentId: null, texts: [query], urgent: true },
+        { type: 'embed', documentId: null, texts: [query], urgent: true, role: 'query' },
         undefined,
         { urgent: true },
       );

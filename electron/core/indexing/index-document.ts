@@ -1,6 +1,7 @@
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { OcrPage } from '../../../shared/ocr-words';
 import { openDocument } from '../parsers';
+import { withEmbedPrefix } from '../embedding/model-prefixes';
 import { detectLanguage } from '../language/detect-language';
 import { searchText } from '../language/search-text';
 import { writeOcrPages } from './ocr-cache';
@@ -100,7 +101,11 @@ export async function indexDocument(
     deps.progress({ stage: 'embedding', done: 0, total: chunks.length });
     try {
       vectors = await deps.batcher.embed(
-        chunks.map((c) => c.text),
+        withEmbedPrefix(
+          deps.batcher.modelId,
+          'passage',
+          chunks.map((c) => c.text),
+        ),
         (done) => deps.progress({ stage: 'embedding', done, total: chunks.length }),
       );
     } catch (error) {

@@ -26,6 +26,8 @@ export type EmbedRequest = {
   documentId: string | null;
   texts: string[];
   urgent?: boolean;
+  /** Queries and passages get different prefixes with some models (E5); default passage. */
+  role?: 'query' | 'passage';
 };
 /** Scores (query, passage) pairs with a cross-encoder from `modelDir/modelId`. */
 export type RerankRequest = {
