@@ -55,6 +55,8 @@ export const DocumentInfoSchema = z.object({
   embeddingModel: z.string().nullable(),
   /** The text's main language (ISO 639-1, 'und' when unclear): it picks stop words and stems. */
   language: z.string().max(16).nullable().optional(),
+  /** Pages whose text was read by OCR (PDF), or [0] for an image read whole. */
+  ocrPages: z.array(z.number().int().nonnegative()).max(100_000).optional(),
   addedAt: z.number(),
   updatedAt: z.number(),
 });

@@ -25,6 +25,8 @@ export const SourceSchema = z.object({
   score: z.number(),
   /** The cross-encoder's score, when the passages were reranked. */
   rerankScore: z.number().nullable().optional(),
+  /** The passage's text was read by OCR from a scan or an image. */
+  ocr: z.boolean().optional(),
 });
 export type Source = z.infer<typeof SourceSchema>;
 

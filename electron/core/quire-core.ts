@@ -15,6 +15,7 @@ import { defaultPoolSize, WorkerPool } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
 import { ocrCacheDir } from './indexing/ocr-cache';
+import type { DocumentLabel } from './retrieval/search';
 import { createLibraryHandlers } from './library/library-handlers';
 import { LibraryService } from './library/library-service';
 import { openLanceChunkStore } from './library/lance-chunk-store';
@@ -176,10 +177,10 @@ export async function createQuireCore(options: QuireCoreOptions) {
       ...new Set(library.registry.all().flatMap((d) => (d.language ? [d.language] : []))),
     ],
     documentLabels: async (ids) => {
-      const labels = new Map<string, { name: string; path: string }>();
+      const labels = new Map<string, DocumentLabel>();
       for (const id of ids) {
         const doc = library.registry.get(id);
-        if (doc) labels.set(id, { name: doc.name, path: doc.path });
+        if (doc) labels.set(id, { name: doc.name, path: doc.path, ocrPages: doc.ocrPages });
       }
       return labels;
     },

@@ -170,6 +170,7 @@ export function createRetriever(deps: {
           snippet: '',
           score: hit.score,
           rerankScore: hit.rerankScore,
+          ...(hit.ocr ? { ocr: true } : {}),
           text: hit.text,
         })),
       };

@@ -127,6 +127,6 @@ export async function indexDocument(
     warnings: opened.meta.warnings,
     tokens,
     language,
-    ...(ocrPages.length > 0 ? { ocrPages: ocrPages.length } : {}),
+    ...(ocrPages.length > 0 ? { ocrPages: ocrPages.map((p) => p.page ?? 0) } : {}),
   };
 }

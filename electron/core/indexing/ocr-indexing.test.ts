@@ -52,6 +52,9 @@ describe('OCR while indexing', { timeout: 240_000 }, () => {
     expect(result.hits.length).toBeGreaterThan(0);
     expect(result.hits[0]).toMatchObject({ title: SCAN, pageStart: 1, pageEnd: 1 });
     expect(result.hits[0]!.text.toLowerCase()).toContain('sollicitudin');
+    // Marked, so the sources list and the viewer can say the text came from OCR.
+    expect(result.hits[0]!.ocr).toBe(true);
+    expect(core.library.snapshot().documents[0]!.ocrPages).toEqual([1]);
   });
 
   it('gives the viewer word boxes that cover exactly the cited passage', async () => {

@@ -61,8 +61,8 @@ export type IndexResponse = {
   tokens: number;
   /** The document's main language, detected from its text. */
   language?: string;
-  /** Pages (or the image) whose text came from OCR. */
-  ocrPages?: number;
+  /** Pages whose text came from OCR; 0 stands for an image read whole. */
+  ocrPages?: number[];
 };
 export type EmbedResponse = {
   type: 'embedded';

@@ -423,6 +423,7 @@ export class LibraryService {
           vectorsPending,
           embeddingModel: result.embeddingModel,
           language: result.language ?? null,
+          ocrPages: result.ocrPages ?? [],
           contentHash,
           updatedAt: Date.now(),
         });

@@ -10,7 +10,8 @@ import { fuseRrf, type RankedList } from './rrf';
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 type Source = 'vector' | 'text';
 
-export type DocumentLabel = { name: string; path: string };
+/** `ocrPages`: pages read by OCR (0: an image read whole), to mark their passages. */
+export type DocumentLabel = { name: string; path: string; ocrPages?: readonly number[] };
 /** Where titles come from; defaults to the store's documents table. */
 export type ResolveDocuments = (ids: readonly string[]) => Promise<Map<string, DocumentLabel>>;
 
@@ -56,6 +57,8 @@ export type SearchHit = {
   /** Cosine distance (0 = same direction) and BM25 score, when available. */
   distance: number | null;
   bm25: number | null;
+  /** The passage comes from a page (or image) read by OCR. */
+  ocr: boolean;
 };
 
 export type SearchResult = {
@@ -197,6 +200,7 @@ async function run(
       score: f.score,
       rerankScore: null,
       ranks: { vector: f.ranks.vector ?? null, text: f.ranks.text ?? null },
+      ocr: label?.ocrPages?.includes(chunk.pageStart ?? 0) ?? false,
       distance,
       bm25,
     };
