@@ -132,7 +132,8 @@ function looseColumnsOf(frags: readonly Fragment[], unit: number): Fragment[][] 
     for (const row of spans) if (row.some(([s, e]) => s < x && x < e)) covering++;
     if (covering <= allowed) open ??= x;
     else if (open !== null) {
-      if (x - open >= MIN_GUTTER * unit) at.push([open, x]);
+      // The gap ends at the last free position: the next column starts right after it.
+      if (x - step - open >= MIN_GUTTER * unit) at.push([open, x - step]);
       open = null;
     }
   }

@@ -74,6 +74,25 @@ describe('pdfPageText with item widths (reading order)', () => {
     );
   });
 
+  it('finds a gutter that one wide line crosses', () => {
+    const items: PdfTextItem[] = [];
+    for (let i = 0; i < 20; i++) {
+      const y = 500 - 12 * i;
+      // Row 5 of the left column runs on into the gutter, where the right column has no line.
+      items.push(
+        w(i === 5 ? `left ${i} runs wide into the gutter and on` : `left ${i} of the column`, 0, y),
+      );
+      if (i !== 5) items.push(w(`right ${i} of the column`, 200, y));
+    }
+    const text = pdfPageText(items);
+    // The whole left column first (row 5's gap splits the right one into two blocks).
+    const leftEnd = text.indexOf('left 19 of the column');
+    expect(text.slice(0, leftEnd)).not.toContain('right');
+    expect(text.indexOf('left 0 ')).toBe(0);
+    expect(text.indexOf('right 0 ')).toBeGreaterThan(leftEnd);
+    expect(text.slice(leftEnd)).toMatch(/right 0 .* right 19 of the column$/s);
+  });
+
   it('joins a hyphenated line end without the hyphen, and keeps real hyphens', () => {
     const items = [w('infor-', 0, 100), w('mation and X-', 0, 88), w('Ray', 0, 76)];
     expect(pdfPageText(items)).toBe('information and X- Ray');
