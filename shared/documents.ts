@@ -16,7 +16,15 @@ export const DocumentStatusSchema = z.enum([
 ]);
 export type DocumentStatus = z.infer<typeof DocumentStatusSchema>;
 
-export const DocumentKindSchema = z.enum(['pdf', 'markdown', 'text', 'html', 'docx', 'other']);
+export const DocumentKindSchema = z.enum([
+  'pdf',
+  'markdown',
+  'text',
+  'html',
+  'docx',
+  'image',
+  'other',
+]);
 export type DocumentKind = z.infer<typeof DocumentKindSchema>;
 
 export const ProgressSchema = z.object({
@@ -26,6 +34,8 @@ export const ProgressSchema = z.object({
   /** Overall fraction for the document across all stages, 0..1; never goes backwards. */
   fraction: z.number().min(0).max(1),
   etaMs: z.number().nonnegative().nullable(),
+  /** What is happening, when the stage alone does not say it, e.g. "Reading text from page 3 of 12 (OCR)". */
+  label: z.string().max(200).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
@@ -43,6 +53,10 @@ export const DocumentInfoSchema = z.object({
   /** Indexed for full-text search, waiting for an embedding model. */
   vectorsPending: z.boolean(),
   embeddingModel: z.string().nullable(),
+  /** The text's main language (ISO 639-1, 'und' when unclear): it picks stop words and stems. */
+  language: z.string().max(16).nullable().optional(),
+  /** Pages whose text was read by OCR (PDF), or [0] for an image read whole. */
+  ocrPages: z.array(z.number().int().nonnegative()).max(100_000).optional(),
   addedAt: z.number(),
   updatedAt: z.number(),
 });

@@ -25,6 +25,8 @@ export const SourceSchema = z.object({
   score: z.number(),
   /** The cross-encoder's score, when the passages were reranked. */
   rerankScore: z.number().nullable().optional(),
+  /** The passage's text was read by OCR from a scan or an image. */
+  ocr: z.boolean().optional(),
 });
 export type Source = z.infer<typeof SourceSchema>;
 
@@ -74,6 +76,7 @@ export const EventDataSchemas = {
     total: z.number().int().nonnegative(),
     fraction: z.number().min(0).max(1),
     etaMs: z.number().nonnegative().nullable(),
+    label: z.string().max(200).optional(),
   }),
   'document.ready': z.object({
     documentId: z.string(),

@@ -68,8 +68,12 @@ export const SettingsSchema = z.object({
   provider: ProviderSettingsSchema.default({ kind: 'none' }),
   retrieval: RetrievalSettingsSchema.default(RetrievalSettingsSchema.parse({})),
   indexing: z
-    .object({ maxFileMb: z.number().int().min(1).max(4096).default(200) })
-    .default({ maxFileMb: 200 }),
+    .object({
+      maxFileMb: z.number().int().min(1).max(4096).default(200),
+      /** Read scanned PDF pages and images with OCR (local, English traineddata). */
+      ocr: z.boolean().default(true),
+    })
+    .default({ maxFileMb: 200, ocr: true }),
   /**
    * Other apps talking to `quire mcp`. New in version 1 files, with a default, so older
    * files read as before and older Quires ignore it: no version bump.

@@ -37,7 +37,7 @@ describe('provably offline', () => {
     expect(run.violations).toEqual([]);
 
     const report = lastJsonLine<Report>(run.stdout);
-    expect(report.documents.map((d) => d.status)).toEqual(['ready', 'ready']);
+    expect(report.documents.map((d) => d.status)).toEqual(['ready', 'ready', 'ready']);
     expect(report.searchDegraded).toBeNull();
     expect(report.searchHits[0]?.text).toContain('horn');
 

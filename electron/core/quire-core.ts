@@ -16,6 +16,8 @@ import { createModelHandlers, ModelDownloads } from './models/model-downloads';
 import { defaultPoolSize, WorkerPool } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
+import { ocrCacheDir } from './indexing/ocr-cache';
+import type { DocumentLabel } from './retrieval/search';
 import { createLibraryHandlers } from './library/library-handlers';
 import { LibraryService } from './library/library-service';
 import type { WriterPolicy } from './library/chunk-writer';
@@ -102,6 +104,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingBackend: options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
     chunkTokens: settings.get().retrieval.chunkTokens,
     maxFileMb: settings.get().indexing.maxFileMb,
+    ocr: settings.get().indexing.ocr,
   };
   const pickBackend = () =>
     chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) });
@@ -121,6 +124,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       // An eighth of the chunk (32 of the default 256) carries context across the cut.
       overlapTokens: Math.round(startedWith.chunkTokens / 8),
       maxBytes: startedWith.maxFileMb * 1024 * 1024,
+      ocr: { enabled: startedWith.ocr, cacheDir: ocrCacheDir(dataDir) },
       ...options.indexing,
     },
   });
@@ -189,6 +193,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     if (saved.chunkTokens !== startedWith.chunkTokens) pending.push('chunk size');
     if (settings.get().indexing.maxFileMb !== startedWith.maxFileMb)
       pending.push('largest file size');
+    if (settings.get().indexing.ocr !== startedWith.ocr) pending.push('OCR setting');
     return pending;
   }
   const retriever = createRetriever({
@@ -197,11 +202,14 @@ export async function createQuireCore(options: QuireCoreOptions) {
     embeddingModel: model.modelId,
     settings: () => settings.get().retrieval,
     hasModel: () => model.hasWeights,
+    documentLanguages: () => [
+      ...new Set(library.registry.all().flatMap((d) => (d.language ? [d.language] : []))),
+    ],
     documentLabels: async (ids) => {
-      const labels = new Map<string, { name: string; path: string }>();
+      const labels = new Map<string, DocumentLabel>();
       for (const id of ids) {
         const doc = library.registry.get(id);
-        if (doc) labels.set(id, { name: doc.name, path: doc.path });
+        if (doc) labels.set(id, { name: doc.name, path: doc.path, ocrPages: doc.ocrPages });
       }
       return labels;
     },
@@ -252,7 +260,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       offline: !isRemoteProvider(settings.get().provider),
     }),
     ...createEventHandlers(hub),
-    ...createLibraryHandlers(library, watcher),
+    ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir)),
     ...createModelHandlers(downloads),
     ...createLanguageModelHandlers(languageModels),
     ...createChatHandlers(chat, conversations, hub),

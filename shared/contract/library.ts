@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DocumentInfoSchema, IndexHealthSchema, LibrarySnapshotSchema } from '../documents';
 import { ErrorCodeSchema } from '../errors';
+import { OcrPageSchema } from '../ocr-words';
 import { method } from './define';
 
 const DocumentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a document id');
@@ -94,8 +95,10 @@ export const DocumentContentSchema = z.object({
   mime: z.string(),
   /** The decoded text, for Markdown, plain text and HTML sources. */
   text: z.string().nullable(),
-  /** The file's bytes, base64, for PDFs (rendered by the viewer). */
+  /** The file's bytes, base64, for PDFs and images (rendered by the viewer). */
   base64: z.string().nullable(),
+  /** Words read by OCR with their boxes, per page (PDF) or for the image (page null). */
+  ocr: z.array(OcrPageSchema).nullable().optional(),
 });
 export type DocumentContent = z.infer<typeof DocumentContentSchema>;
 

@@ -45,6 +45,8 @@ export function createRetriever(deps: {
   hasModel: () => boolean;
   /** Titles and paths for the hits; the library keeps them in memory, which saves a query. */
   documentLabels?: ResolveDocuments;
+  /** Languages of the documents in the library (see SearchOptions.languages). */
+  documentLanguages?: () => readonly string[];
   /** Folders searched for the reranker model, best first (as for the embedding model). */
   modelSearchDirs: readonly string[];
   /** Overrides the reranker model named in settings. */
@@ -75,7 +77,7 @@ export function createRetriever(deps: {
     if (!deps.hasModel()) return null;
     try {
       const job = deps.pool.run(
-        { type: 'embed', documentId: null, texts: [query], urgent: true },
+        { type: 'embed', documentId: null, texts: [query], urgent: true, role: 'query' },
         undefined,
         { urgent: true },
       );
@@ -124,6 +126,7 @@ export function createRetriever(deps: {
       weights: settings.weights,
       embeddingModel: deps.embeddingModel,
       resolveDocuments: deps.documentLabels,
+      languages: deps.documentLanguages?.() ?? [],
     });
     const rerankNote = status && !status.available ? status.notice : null;
     if (!rerank || result.hits.length === 0)
@@ -167,6 +170,7 @@ export function createRetriever(deps: {
           snippet: '',
           score: hit.score,
           rerankScore: hit.rerankScore,
+          ...(hit.ocr ? { ocr: true } : {}),
           text: hit.text,
         })),
       };

@@ -1,5 +1,10 @@
 import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { OcrPage } from '../../../shared/ocr-words';
 import { openDocument } from '../parsers';
+import { withEmbedPrefix } from '../embedding/model-prefixes';
+import { detectLanguage } from '../language/detect-language';
+import { searchText } from '../language/search-text';
+import { writeOcrPages } from './ocr-cache';
 import { chunkSections, type TokenCounter } from './chunker';
 import type { EmbedBatcher } from './embed-batcher';
 import type {
@@ -26,18 +31,32 @@ export async function indexDocument(
   deps: IndexDeps,
 ): Promise<IndexResponse> {
   const { config, signal } = deps;
+  let pageTotal = 0;
+  const ocrEnabled = config.ocr?.enabled ?? false;
   const opened = await openDocument(request.path, {
     password: request.password,
     maxBytes: config.maxBytes,
     signal,
+    ocr: {
+      enabled: ocrEnabled,
+      onPage: (page, pages) =>
+        deps.progress({
+          stage: 'parsing',
+          done: page - 1,
+          total: pages,
+          label: `Reading text from page ${page} of ${pages} (OCR)`,
+        }),
+    },
   });
-  const pageTotal = opened.meta.pageCount ?? 0;
+  pageTotal = opened.meta.pageCount ?? 0;
+  const ocrPages: OcrPage[] = [];
   let pagesDone = 0;
   let lastPage: number | null = null;
   deps.progress({ stage: 'parsing', done: 0, total: pageTotal });
 
   async function* countedSections() {
     for await (const section of opened.sections) {
+      if (section.ocr) ocrPages.push(section.ocr);
       if (section.page !== null && section.page !== lastPage) {
         lastPage = section.page;
         pagesDone = section.page;
@@ -61,9 +80,19 @@ export async function indexDocument(
     await opened.close();
   }
   if (signal.aborted) throw new QuireError('cancelled', 'Indexing was cancelled.');
+  // Written (or cleared) on every index, so the viewer never shows boxes of an older version.
+  if (config.ocr?.cacheDir) await writeOcrPages(config.ocr.cacheDir, request.documentId, ocrPages);
   if (chunks.length === 0) {
     throw new QuireError('empty_file', 'This document contains no text to index.');
   }
+  // One language per document, from its opening text; every passage is indexed in it.
+  let sample = '';
+  for (const c of chunks) {
+    if (sample.length >= 20_000) break;
+    sample += `${c.text}\n`;
+  }
+  const language = detectLanguage(sample);
+  for (const c of chunks) c.ftsText = searchText(c.text, language);
   deps.progress({ stage: 'chunking', done: chunks.length, total: chunks.length });
 
   let vectors: Float32Array | null = null;
@@ -72,7 +101,11 @@ export async function indexDocument(
     deps.progress({ stage: 'embedding', done: 0, total: chunks.length });
     try {
       vectors = await deps.batcher.embed(
-        chunks.map((c) => c.text),
+        withEmbedPrefix(
+          deps.batcher.modelId,
+          'passage',
+          chunks.map((c) => c.text),
+        ),
         (done) => deps.progress({ stage: 'embedding', done, total: chunks.length }),
       );
     } catch (error) {
@@ -93,5 +126,7 @@ export async function indexDocument(
     vectorsError,
     warnings: opened.meta.warnings,
     tokens,
+    language,
+    ...(ocrPages.length > 0 ? { ocrPages: ocrPages.map((p) => p.page ?? 0) } : {}),
   };
 }

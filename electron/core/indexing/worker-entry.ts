@@ -146,8 +146,9 @@ async function handle(
       rt.batcherError ?? new QuireError('model_unavailable', 'No embedding model is available.')
     );
   progress({ stage: 'embedding', done: 0, total: request.texts.length });
+  const { withEmbedPrefix } = await import('../embedding/model-prefixes');
   const vectors = await rt.batcher.embed(
-    request.texts,
+    withEmbedPrefix(rt.batcher.modelId, request.role ?? 'passage', request.texts),
     (done) => progress({ stage: 'embedding', done, total: request.texts.length }),
     request.urgent,
   );

@@ -14,6 +14,8 @@ export type IndexingWorkerConfig = {
   maxTokens: number;
   overlapTokens: number;
   maxBytes: number;
+  /** OCR for scanned pages and images; `cacheDir` keeps each document's word boxes for the viewer. */
+  ocr?: { enabled: boolean; cacheDir: string | null };
   /** Tests only: a file whose name contains this string kills the worker mid-document. */
   crashMarker?: string;
 };
@@ -24,6 +26,8 @@ export type EmbedRequest = {
   documentId: string | null;
   texts: string[];
   urgent?: boolean;
+  /** Queries and passages get different prefixes with some models (E5); default passage. */
+  role?: 'query' | 'passage';
 };
 /** Scores (query, passage) pairs with a cross-encoder from `modelDir/modelId`. */
 export type RerankRequest = {
@@ -35,7 +39,11 @@ export type RerankRequest = {
 };
 export type WorkerRequest = IndexRequest | EmbedRequest | RerankRequest;
 
-export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & { ordinal: number };
+export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & {
+  ordinal: number;
+  /** The words the full-text index reads, in the document's language. */
+  ftsText?: string;
+};
 
 export type IndexResponse = {
   type: 'indexed';
@@ -51,6 +59,10 @@ export type IndexResponse = {
   vectorsError: QuireErrorShape | null;
   warnings: ParseWarning[];
   tokens: number;
+  /** The document's main language, detected from its text. */
+  language?: string;
+  /** Pages whose text came from OCR; 0 stands for an image read whole. */
+  ocrPages?: number[];
 };
 export type EmbedResponse = {
   type: 'embedded';
@@ -61,7 +73,7 @@ export type EmbedResponse = {
 export type RerankResponse = { type: 'reranked'; scores: Float32Array; modelId: string };
 export type WorkerResponse = IndexResponse | EmbedResponse | RerankResponse;
 
-export type WorkerProgress = { stage: IndexStage; done: number; total: number };
+export type WorkerProgress = { stage: IndexStage; done: number; total: number; label?: string };
 
 /** Messages are `{seq, request}` in; `response`, `progress` or `log` out. */
 export type ToWorker = { seq: number; request: WorkerRequest } | { seq: number; cancel: true };

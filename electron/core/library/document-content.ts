@@ -1,6 +1,9 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import { layoutPageText } from '../../../shared/pdf-page-text';
 import type { DocumentContent } from '../../../shared/contract';
 import { QuireError } from '../../../shared/errors';
+import { readOcrPages } from '../indexing/ocr-cache';
 import { openDocument } from '../parsers';
 import { decodeText } from '../parsers/text-decode';
 import type { LibraryService } from './library-service';
@@ -11,6 +14,14 @@ const MIME: Record<string, string> = {
   text: 'text/plain',
   html: 'text/html',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+const IMAGE_MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
 };
 
 /** Largest PDF the viewer receives inline. */
@@ -23,12 +34,29 @@ const MAX_INLINE_BYTES = 100 * 1024 * 1024;
 export async function readDocumentContent(
   library: LibraryService,
   documentId: string,
+  ocrDir: string | null = null,
 ): Promise<DocumentContent> {
   const doc = library.registry.get(documentId);
   if (!doc) throw new QuireError('not_found', 'That document is not in the library.');
   const { contentHash: _h, mtimeMs: _m, ...info } = doc;
-  const mime = MIME[doc.kind] ?? 'application/octet-stream';
+  const mime =
+    doc.kind === 'image'
+      ? (IMAGE_MIME[path.extname(doc.path).toLowerCase()] ?? 'application/octet-stream')
+      : (MIME[doc.kind] ?? 'application/octet-stream');
+  // Word boxes of pages read by OCR, so the viewer can mark a citation on the image.
+  const ocr =
+    ocrDir && (doc.kind === 'pdf' || doc.kind === 'image')
+      ? await readOcrPages(ocrDir, doc.id)
+      : null;
   try {
+    if (doc.kind === 'image') {
+      const stat = await fs.stat(doc.path);
+      if (stat.size > MAX_INLINE_BYTES)
+        throw new QuireError('too_large', 'This image is too large to preview.');
+      const base64 = (await fs.readFile(doc.path)).toString('base64');
+      const text = ocr?.[0] ? layoutPageText(ocr[0].items).text : null;
+      return { document: info, mime, text, base64, ocr };
+    }
     if (doc.kind === 'pdf') {
       const stat = await fs.stat(doc.path);
       if (stat.size > MAX_INLINE_BYTES)
@@ -38,6 +66,7 @@ export async function readDocumentContent(
         mime,
         text: null,
         base64: (await fs.readFile(doc.path)).toString('base64'),
+        ocr,
       };
     }
     if (doc.kind === 'markdown' || doc.kind === 'text') {

@@ -22,6 +22,7 @@ type LibraryHandlers = Pick<
 export function createLibraryHandlers(
   library: LibraryService,
   watcher: FolderWatcher,
+  ocrDir: string | null = null,
 ): LibraryHandlers {
   return {
     'library.add': ({ paths }) => library.add(paths),
@@ -41,6 +42,6 @@ export function createLibraryHandlers(
     'library.watch': async ({ folder }) => ({ watchedFolders: await watcher.watch(folder) }),
     'library.unwatch': async ({ folder }) => ({ watchedFolders: await watcher.unwatch(folder) }),
     'library.rebuildIndex': () => library.rebuildIndex(),
-    'documents.content': ({ documentId }) => readDocumentContent(library, documentId),
+    'documents.content': ({ documentId }) => readDocumentContent(library, documentId, ocrDir),
   };
 }

@@ -410,8 +410,9 @@ export class LibraryService {
     const job = this.options.pool.run(
       { type: 'index', documentId: doc.id, path: doc.path, password: this.passwords.get(doc.id) },
       (p) => {
-        const progress = tracker.update(p.stage, p.done, p.total);
-        if (!progress) return;
+        const tracked = tracker.update(p.stage, p.done, p.total);
+        if (!tracked) return;
+        const progress = p.label ? { ...tracked, label: p.label } : tracked;
         const latest = this.registry.get(doc.id);
         if (!latest || latest.status === 'cancelled' || latest.status === 'failed') return;
         if (latest.status !== p.stage) {
@@ -464,6 +465,8 @@ export class LibraryService {
           error: null,
           vectorsPending,
           embeddingModel: result.embeddingModel,
+          language: result.language ?? null,
+          ocrPages: result.ocrPages ?? [],
           contentHash,
           updatedAt: Date.now(),
         });

@@ -34,7 +34,8 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
       'dmca_summary_18p_rc4.pdf': 'ready',
       'corrupted_zlib_stream.pdf': 'ready',
       'encrypted_userpw_openpassword.pdf': 'password_required',
-      'scanned_loremipsum_image_only.pdf': 'no_text_layer',
+      // Read by OCR (on by default).
+      'scanned_loremipsum_image_only.pdf': 'ready',
     };
     const outcome = Object.fromEntries(
       Object.entries(byName).map(([name, d]) => [

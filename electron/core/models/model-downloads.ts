@@ -23,6 +23,7 @@ export const MODEL_DOWNLOAD_FILES: readonly HubFile[] = [
 /** Download sizes of the models Quire suggests, for the "Download (≈N MB)" button. */
 const APPROX_BYTES: Record<string, number> = {
   'Xenova/all-MiniLM-L6-v2': 24_000_000,
+  'Xenova/multilingual-e5-small': 118_000_000,
   'Xenova/ms-marco-MiniLM-L-6-v2': 24_000_000,
 };
 

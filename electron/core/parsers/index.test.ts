@@ -35,7 +35,9 @@ describe('detectKind', () => {
     ['page.HTM', 'html'],
     ['report.docx', 'docx'],
     ['old.doc', 'other'],
-    ['image.png', 'other'],
+    ['image.png', 'image'],
+    ['Scan.TIFF', 'image'],
+    ['photo.gif', 'other'],
     ['Makefile', 'other'],
     ['/dir.with.dots/file', 'other'],
   ])('%s -> %s', (path, kind) => {

@@ -24,6 +24,7 @@ import { QuireError } from '../../../shared/errors';
 import { docxToHtml } from './docx';
 import { declaredCharset, parseHtml } from './html';
 import { parseMarkdown } from './markdown';
+import { openImage } from './image';
 import { openPdf } from './pdf';
 import { DEFAULT_MAX_BYTES, readFileBounded, throwIfAborted } from './read-file';
 import { decodeText } from './text-decode';
@@ -48,6 +49,12 @@ const KIND_BY_EXTENSION: Record<string, DocumentKind> = {
   '.htm': 'html',
   '.xhtml': 'html',
   '.docx': 'docx',
+  '.png': 'image',
+  '.jpg': 'image',
+  '.jpeg': 'image',
+  '.tif': 'image',
+  '.tiff': 'image',
+  '.webp': 'image',
 };
 
 /** The kind of a file, by its extension (case-insensitive); 'other' when unsupported. */
@@ -66,7 +73,7 @@ function unsupported(path: string): QuireError {
   const what = ext ? `${ext} files` : 'files without an extension';
   return new QuireError(
     'unsupported_type',
-    `Quire cannot read ${what} yet. It reads PDF, Markdown, plain text, HTML and Word (.docx) files.`,
+    `Quire cannot read ${what} yet. It reads PDF, Markdown, plain text, HTML and Word (.docx) files, and images (PNG, JPEG, TIFF, WebP) by OCR.`,
   );
 }
 
@@ -96,7 +103,9 @@ export async function openDocument(path: string, opts: OpenOptions = {}): Promis
   });
   switch (kind) {
     case 'pdf':
-      return openPdf(bytes, { password: opts.password, signal: opts.signal });
+      return openPdf(bytes, { password: opts.password, signal: opts.signal, ocr: opts.ocr });
+    case 'image':
+      return openImage(path, bytes, { ocr: opts.ocr, signal: opts.signal });
     case 'markdown': {
       const md = parseMarkdown(decodeText(bytes).text);
       return fromSections(meta(md.title), md.sections, opts.signal);

@@ -50,3 +50,69 @@ describe('pdfPageText', () => {
     ).toBe('a b\nc');
   });
 });
+
+describe('pdfPageText with item widths (reading order)', () => {
+  const w = (str: string, x: number, y: number): PdfTextItem => ({
+    str,
+    hasEOL: false,
+    height: 10,
+    width: str.length * 5,
+    transform: [10, 0, 0, 10, x, y],
+  });
+  // Two columns whose lines share baselines, interleaved in the stream as pdf.js often gives them.
+  const rows = ['one', 'two', 'three', 'four'];
+  // Lines are sentence-long: short aligned cells would read as a table instead.
+  const columns = rows.flatMap((r, i) => [
+    w(`left column text, line ${r}`, 0, 100 - 12 * i),
+    w(`right column text, line ${r}`, 200, 100 - 12 * i),
+  ]);
+
+  it('reads one column, then the next', () => {
+    expect(pdfPageText(columns)).toBe(
+      'left column text, line one left column text, line two left column text, line three left column text, line four\n\n' +
+        'right column text, line one right column text, line two right column text, line three right column text, line four',
+    );
+  });
+
+  it('finds a gutter that one wide line crosses', () => {
+    const items: PdfTextItem[] = [];
+    for (let i = 0; i < 20; i++) {
+      const y = 500 - 12 * i;
+      // Row 5 of the left column runs on into the gutter, where the right column has no line.
+      items.push(
+        w(i === 5 ? `left ${i} runs wide into the gutter and on` : `left ${i} of the column`, 0, y),
+      );
+      if (i !== 5) items.push(w(`right ${i} of the column`, 200, y));
+    }
+    const text = pdfPageText(items);
+    // The whole left column first (row 5's gap splits the right one into two blocks).
+    const leftEnd = text.indexOf('left 19 of the column');
+    expect(text.slice(0, leftEnd)).not.toContain('right');
+    expect(text.indexOf('left 0 ')).toBe(0);
+    expect(text.indexOf('right 0 ')).toBeGreaterThan(leftEnd);
+    expect(text.slice(leftEnd)).toMatch(/right 0 .* right 19 of the column$/s);
+  });
+
+  it('joins a hyphenated line end without the hyphen, and keeps real hyphens', () => {
+    const items = [w('infor-', 0, 100), w('mation and X-', 0, 88), w('Ray', 0, 76)];
+    expect(pdfPageText(items)).toBe('information and X- Ray');
+  });
+
+  it('reads short aligned cells as a table, row by row', () => {
+    const cells = [
+      w('Single', 0, 100),
+      w('503', 100, 100),
+      w('Married', 0, 88),
+      w('808', 100, 88),
+      w('Widow', 0, 76),
+      w('813', 100, 76),
+    ];
+    expect(pdfPageText(cells)).toBe('Single | 503\nMarried | 808\nWidow | 813');
+  });
+
+  it('keeps a header and a page number apart from the body', () => {
+    const body = [0, 1, 2].map((i) => w(`body line ${i}`, 0, 500 - 12 * i));
+    const text = pdfPageText([w('Running head', 0, 700), ...body, w('-7-', 100, 40)]);
+    expect(text).toBe('Running head\n\nbody line 0 body line 1 body line 2\n\n-7-');
+  });
+});

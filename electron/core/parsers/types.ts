@@ -1,3 +1,5 @@
+import type { OcrPage } from '../../../shared/ocr-words';
+import type { OcrEngine } from './ocr';
 import type { DocumentKind } from '../../../shared/documents';
 import type { ErrorCode } from '../../../shared/errors';
 
@@ -13,6 +15,8 @@ export type ParsedSection = {
   charStart: number;
   /** Enclosing headings, outermost first, e.g. ['Install', 'Linux']. */
   headingPath: string[];
+  /** Set when the text was read by OCR: the words and their boxes, for the viewer. */
+  ocr?: OcrPage;
 };
 
 export type ParseWarning = { code: ErrorCode; message: string };
@@ -23,6 +27,8 @@ export type ParseMeta = {
   title: string | null;
   /** Grows while `sections` is consumed (e.g. a PDF page that failed); read it at the end. */
   warnings: ParseWarning[];
+  /** How many pages were read by OCR (set once `sections` is exhausted). */
+  ocrPages?: number;
 };
 
 export type OpenOptions = {
@@ -30,6 +36,16 @@ export type OpenOptions = {
   /** Files larger than this fail with 'too_large' before they are read. Default 200 MB. */
   maxBytes?: number;
   signal?: AbortSignal;
+  /** Reading scanned pages and images; off when absent. */
+  ocr?: OcrOptions;
+};
+
+export type OcrOptions = {
+  enabled: boolean;
+  /** Called before each page is read by OCR (1-based page, page count). */
+  onPage?: (page: number, pages: number) => void;
+  /** Tests pass their own (e.g. with a short time limit); otherwise one is made per document. */
+  engine?: OcrEngine;
 };
 
 export type OpenedDocument = {

@@ -4,13 +4,14 @@ import type { Store } from '../store/store';
 import { FTS_COLUMN } from '../store/fts-index';
 import type { AnnQuery } from '../store/vector-index';
 import { guard } from '../store/store-errors';
-import { cleanFtsQuery } from './fts-query';
+import { searchQueryText } from '../language/search-text';
 import { fuseRrf, type RankedList } from './rrf';
 
 export type SearchMode = 'hybrid' | 'vector' | 'text';
 type Source = 'vector' | 'text';
 
-export type DocumentLabel = { name: string; path: string };
+/** `ocrPages`: pages read by OCR (0: an image read whole), to mark their passages. */
+export type DocumentLabel = { name: string; path: string; ocrPages?: readonly number[] };
 /** Where titles come from; defaults to the store's documents table. */
 export type ResolveDocuments = (ids: readonly string[]) => Promise<Map<string, DocumentLabel>>;
 
@@ -30,6 +31,8 @@ export type SearchOptions = {
   /** Overrides of the ANN knobs (the benchmark sweeps these). */
   ann?: Partial<AnnQuery>;
   resolveDocuments?: ResolveDocuments;
+  /** Languages of the library's documents: a query of unclear language is also stemmed as these. */
+  languages?: readonly string[];
 };
 
 export type SearchHit = {
@@ -54,6 +57,8 @@ export type SearchHit = {
   /** Cosine distance (0 = same direction) and BM25 score, when available. */
   distance: number | null;
   bm25: number | null;
+  /** The passage comes from a page (or image) read by OCR. */
+  ocr: boolean;
 };
 
 export type SearchResult = {
@@ -67,7 +72,8 @@ export type SearchResult = {
 type Candidate = { chunk: StoredChunk; distance: number | null; bm25: number | null };
 type Row = Record<string, unknown>;
 
-const SELECT = [...CHUNK_COLUMNS];
+// The index's words are not needed in results.
+const SELECT = CHUNK_COLUMNS.filter((c) => c !== 'fts_text');
 
 function docFilter(docIds: readonly string[] | undefined): string | null {
   if (docIds === undefined) return null;
@@ -79,8 +85,10 @@ async function textCandidates(
   query: string,
   limit: number,
   filter: string | null,
+  languages: readonly string[],
 ): Promise<Row[]> {
-  const cleaned = cleanFtsQuery(query);
+  // Prepared like the passages' fts_text: the same segmentation, stop words and stems.
+  const cleaned = searchQueryText(query, languages);
   if (cleaned === '') return [];
   let q = store.tables.chunks
     .query()
@@ -148,7 +156,9 @@ async function run(
     wantVector && vector
       ? vectorCandidates(store, vector, limit, filters, ann)
       : Promise.resolve([]),
-    wantText ? textCandidates(store, options.query, limit, docs) : Promise.resolve([]),
+    wantText
+      ? textCandidates(store, options.query, limit, docs, options.languages ?? [])
+      : Promise.resolve([]),
   ]);
   const degraded = wantVector && vectorRows.length === 0 ? 'no_vectors' : null;
   const mode: SearchMode = requested === 'hybrid' && degraded ? 'text' : requested;
@@ -190,6 +200,7 @@ async function run(
       score: f.score,
       rerankScore: null,
       ranks: { vector: f.ranks.vector ?? null, text: f.ranks.text ?? null },
+      ocr: label?.ocrPages?.includes(chunk.pageStart ?? 0) ?? false,
       distance,
       bm25,
     };

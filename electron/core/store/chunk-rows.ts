@@ -1,4 +1,6 @@
 import { QuireError } from '../../../shared/errors';
+import { detectLanguage } from '../language/detect-language';
+import { searchText } from '../language/search-text';
 import { buildArrowTable, type ArrowSchema, type ArrowTable } from './arrow';
 import { chunkId, type ChunkInput, type StoredChunk } from './schema';
 
@@ -56,6 +58,7 @@ export function toChunkRows(
       charEnd: c.charEnd,
       headingPath: [...c.headingPath],
       tokens: c.tokens,
+      ...(c.ftsText !== undefined ? { ftsText: c.ftsText } : {}),
       vector,
       embeddingModel: vector ? embeddingModel : null,
     };
@@ -98,6 +101,7 @@ export function chunkArrowTable(
       doc_id: rows.map((r) => r.docId),
       ordinal: rows.map((r) => r.ordinal),
       text: rows.map((r) => r.text),
+      fts_text: rows.map((r) => r.ftsText ?? searchText(r.text, detectLanguage(r.text))),
       page_start: rows.map((r) => r.pageStart),
       page_end: rows.map((r) => r.pageEnd),
       char_start: rows.map((r) => r.charStart),

@@ -24,8 +24,33 @@ export type MigrationContext = { db: Connection; dir: string; meta: StoreMeta };
 /** Upgrades a store from `from` to `from + 1`. */
 export type Migration = { from: number; run: (ctx: MigrationContext) => Promise<void> };
 
-/** v1 is the first schema: nothing to migrate yet. Add `{ from: 1, run }` for v2. */
-export const MIGRATIONS: readonly Migration[] = [];
+/**
+ * v2 adds `fts_text`, the words the full-text index reads. Old rows get a plain lower-cased,
+ * punctuation-free copy of their text (no segmentation or stemming until re-indexed); the
+ * index is rebuilt on the new column when the store opens.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    from: 1,
+    run: async ({ db }) => {
+      if (!(await db.tableNames()).includes('chunks')) return;
+      const table = await db.openTable('chunks');
+      try {
+        const fields = (await table.schema()).fields.map((f) => f.name);
+        if (!fields.includes('fts_text')) {
+          await table.addColumns([
+            {
+              name: 'fts_text',
+              valueSql: "lower(regexp_replace(text, '[^[:alnum:]]+', ' ', 'g'))",
+            },
+          ]);
+        }
+      } finally {
+        table.close();
+      }
+    },
+  },
+];
 
 export async function readMeta(dir: string): Promise<StoreMeta | null> {
   let raw: string;

@@ -3,7 +3,7 @@ import type { ErrorCode } from '../../../shared/errors';
 import { arrow, type ArrowSchema } from './arrow';
 
 /** Bump with a migration in migrations.ts whenever a table's shape changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DOCUMENTS_TABLE = 'documents';
 export const CHUNKS_TABLE = 'chunks';
@@ -36,6 +36,8 @@ export type ChunkInput = {
   charEnd: number;
   headingPath: readonly string[];
   tokens: number;
+  /** The passage as the full-text index sees it (language/search-text.ts); derived from `text` when absent. */
+  ftsText?: string;
   vector?: Float32Array | null;
 };
 
@@ -52,6 +54,7 @@ export type StoredChunk = {
   tokens: number;
   embeddingModel: string | null;
   hasVector: boolean;
+  ftsText?: string;
 };
 
 const { Field, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
@@ -83,6 +86,8 @@ export function chunksSchema(dims: number): ArrowSchema {
     new Field('doc_id', new Utf8(), false),
     new Field('ordinal', new Int32(), false),
     new Field('text', new Utf8(), false),
+    // Segmented, normalised words for the full-text index (v2).
+    new Field('fts_text', new Utf8(), false),
     new Field('page_start', new Int32(), true),
     new Field('page_end', new Int32(), true),
     new Field('char_start', new Int32(), false),
@@ -102,6 +107,7 @@ export const CHUNK_COLUMNS = [
   'doc_id',
   'ordinal',
   'text',
+  'fts_text',
   'page_start',
   'page_end',
   'char_start',
@@ -192,5 +198,6 @@ export function rowToChunk(row: Row): StoredChunk {
     tokens: num(row.tokens),
     embeddingModel: strOrNull(row.embedding_model),
     hasVector: Boolean(row.has_vector),
+    ...(typeof row.fts_text === 'string' ? { ftsText: row.fts_text } : {}),
   };
 }

@@ -30,6 +30,8 @@ fs.writeFileSync(
     '## Fog\n\nIn fog the keeper sounds the horn every thirty seconds until morning.\n',
 );
 const pdf = path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf');
+// Read by OCR: tesseract.js must take its model from the npm package, never the network.
+const scan = path.join(PDF_DIR, 'scanned_loremipsum_image_only.pdf');
 
 const core = await makeTestCore(dataDir, { transport: 'http', keychain: false });
 const server = await startHttpServer({ dispatch: core.dispatch, hub: core.hub, rendererDir: null });
@@ -59,7 +61,7 @@ const updated = await call<SettingsView>('settings.update', {
   settings: { ...initial.settings, provider: { kind: 'embedded', modelPath: GGUF } },
 });
 
-await call('library.add', { paths: [pdf, note] });
+await call('library.add', { paths: [pdf, note, scan] });
 await core.library.whenIdle();
 const library = await call<{ documents: { name: string; status: string; chunkCount?: number }[] }>(
   'library.list',

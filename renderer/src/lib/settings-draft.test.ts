@@ -3,7 +3,10 @@ import { SettingsSchema } from '../../../shared/settings';
 import { editDraft, hasUnsavedChanges, settingsDraftStore } from './settings-draft';
 
 const saved = SettingsSchema.parse({});
-const edited = { ...saved, indexing: { maxFileMb: saved.indexing.maxFileMb + 1 } };
+const edited = {
+  ...saved,
+  indexing: { ...saved.indexing, maxFileMb: saved.indexing.maxFileMb + 1 },
+};
 
 describe('settings draft', () => {
   it('marks an edit as unsaved, and an edit back to the saved value as none', () => {

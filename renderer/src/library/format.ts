@@ -54,6 +54,7 @@ export const KIND_LABEL: Record<DocumentKind, string> = {
   text: 'Text',
   html: 'HTML',
   docx: 'Word',
+  image: 'Image',
   other: 'File',
 };
 
@@ -67,6 +68,7 @@ const STAGE_UNIT: Partial<Record<DocumentStatus, string>> = {
 
 export function progressDetail(doc: DocumentInfo): string | null {
   const p = doc.progress;
+  if (p?.label) return p.label;
   if (!p || p.total <= 0) return null;
   const unit = STAGE_UNIT[p.stage];
   return `${formatCount(p.done)} / ${formatCount(p.total)}${unit ? ` ${unit}` : ''}`;

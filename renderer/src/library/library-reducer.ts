@@ -83,12 +83,12 @@ export function applyLibraryEvents(
         break;
       }
       case 'document.progress': {
-        const { documentId, stage, done, total, fraction, etaMs } = event.data;
+        const { documentId, stage, done, total, fraction, etaMs, label } = event.data;
         update(documentId, (doc) => ({
           ...doc,
           status: stage,
           error: null,
-          progress: { stage, done, total, fraction, etaMs },
+          progress: { stage, done, total, fraction, etaMs, ...(label ? { label } : {}) },
           updatedAt: event.ts,
         }));
         break;

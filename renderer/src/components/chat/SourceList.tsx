@@ -35,6 +35,11 @@ export function SourceList({
               </span>
               <span className="source-title">{s.title}</span>
               {sourcePlace(s) && <span className="source-place">{sourcePlace(s)}</span>}
+              {s.ocr && (
+                <span className="source-flag" title="Text read by OCR from a scan or image">
+                  OCR
+                </span>
+              )}
               {used && !used.has(s.n) && <span className="source-flag">not cited</span>}
             </span>
             <span className="source-snippet">{s.snippet}</span>

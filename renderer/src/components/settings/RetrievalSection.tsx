@@ -1,4 +1,5 @@
 import type { RerankerStatus } from '../../../../shared/contract';
+import { SUGGESTED_EMBEDDING_MODELS } from '../../../../shared/models';
 import type { RetrievalSettings } from '../../../../shared/settings';
 import { Icon } from '../ui/Icon';
 import { ModelDownload } from './ModelDownload';
@@ -25,10 +26,23 @@ export function RetrievalSection({
     <fieldset className="settings-group" disabled={disabled}>
       <legend>Retrieval</legend>
       <div className="field-grid">
-        <TextField
+        <SelectField
           label="Embedding model"
+          value={
+            SUGGESTED_EMBEDDING_MODELS.some((m) => m.id === retrieval.embeddingModel)
+              ? retrieval.embeddingModel
+              : 'other'
+          }
+          options={[
+            ...SUGGESTED_EMBEDDING_MODELS.map((m) => ({ value: m.id as string, label: m.label })),
+            { value: 'other', label: 'Another model…' },
+          ]}
+          onChange={(v) => set('embeddingModel', v === 'other' ? '' : v)}
+        />
+        <TextField
+          label="Model name"
           value={retrieval.embeddingModel}
-          hint="Applies after a restart; the library is then re-embedded in the background."
+          hint="For documents in other languages than English, pick the multilingual model. Applies after a restart; the library is then re-embedded in the background."
           onChange={(v) => set('embeddingModel', v)}
         />
         <SelectField

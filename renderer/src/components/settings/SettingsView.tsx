@@ -11,7 +11,7 @@ import { useNotify } from '../../hooks/app-services';
 import { queryKeys } from '../../hooks/query-keys';
 import { useSettings, useSettingsActions } from '../../hooks/use-settings';
 import { Icon, Spinner } from '../ui/Icon';
-import { NumberField } from './fields';
+import { NumberField, Switch } from './fields';
 import { LanguageModelCatalog } from './LanguageModelCatalog';
 import { McpSection } from './McpSection';
 import { ProviderSection } from './ProviderSection';
@@ -218,7 +218,15 @@ export function SettingsView() {
             max={4096}
             value={current.indexing.maxFileMb}
             hint="Bigger files are skipped with a clear message."
-            onChange={(maxFileMb) => setDraft({ ...current, indexing: { maxFileMb } })}
+            onChange={(maxFileMb) =>
+              setDraft({ ...current, indexing: { ...current.indexing, maxFileMb } })
+            }
+          />
+          <Switch
+            label="Read scanned pages and images (OCR)"
+            checked={current.indexing.ocr}
+            hint="PDF pages without a text layer, and PNG, JPEG, TIFF and WebP images, are read on this machine with Tesseract (English). Pages that have text keep it. Takes seconds per page; applies to documents indexed after a restart."
+            onChange={(ocr) => setDraft({ ...current, indexing: { ...current.indexing, ocr } })}
           />
         </fieldset>
         <McpSection

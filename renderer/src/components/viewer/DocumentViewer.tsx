@@ -7,6 +7,7 @@ import { useTransport } from '../../hooks/transport-context';
 import { base64ToBytes } from '../../viewer/pdfjs';
 import { Dialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
+import { ImageViewer } from './ImageViewer';
 import { PdfViewer } from './PdfViewer';
 import { TextViewer } from './TextViewer';
 
@@ -23,9 +24,15 @@ export function DocumentViewer() {
     gcTime: 60_000,
     retry: false,
   });
+  const isImage = content.data?.mime.startsWith('image/') ?? false;
+  // Browsers cannot show TIFF: its OCR text is shown instead.
+  const imageSrc =
+    isImage && content.data?.base64 && content.data.mime !== 'image/tiff'
+      ? `data:${content.data.mime};base64,${content.data.base64}`
+      : null;
   const bytes = useMemo(
-    () => (content.data?.base64 ? base64ToBytes(content.data.base64) : null),
-    [content.data],
+    () => (content.data?.base64 && !isImage ? base64ToBytes(content.data.base64) : null),
+    [content.data, isImage],
   );
 
   if (!target) return null;
@@ -57,6 +64,13 @@ export function DocumentViewer() {
           </div>
         ) : content.isError ? (
           <p className="viewer-error">{errorMessage(content.error)}</p>
+        ) : imageSrc ? (
+          <ImageViewer
+            src={imageSrc}
+            ocr={content.data.ocr?.[0] ?? null}
+            charStart={target.charStart}
+            charEnd={target.charEnd}
+          />
         ) : bytes ? (
           <PdfViewer
             key={`${target.documentId}:${target.charStart}`}
@@ -65,6 +79,7 @@ export function DocumentViewer() {
             charStart={target.charStart}
             charEnd={target.charEnd}
             cited={target.n !== undefined}
+            ocrPages={content.data.ocr}
           />
         ) : (
           <TextViewer

@@ -1,6 +1,8 @@
 import type { PDFDocumentProxy, RenderTask, TextLayer } from 'pdfjs-dist';
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { OcrPage } from '../../../../shared/ocr-words';
 import { markTextDivs } from '../../viewer/highlight-dom';
+import { drawOcrMarks, ocrHighlightBoxes } from '../../viewer/ocr-highlight';
 import { highlightParts, layoutPageText } from '../../viewer/pdf-text-map';
 import { loadPdfjs, passwordProblem } from '../../viewer/pdfjs';
 import { Icon, Spinner } from '../ui/Icon';
@@ -13,6 +15,8 @@ type Props = {
   charEnd: number;
   /** False when the document was opened on its own, not from a citation. */
   cited: boolean;
+  /** Pages read by OCR: their text and citations come from these words, drawn over the scan. */
+  ocrPages?: readonly OcrPage[] | null;
 };
 
 function useWidth(ref: RefObject<HTMLElement | null>): number {
@@ -68,7 +72,7 @@ function usePdfDocument(bytes: Uint8Array, password: string | null) {
 }
 
 /** One page at a time, fitted to the width, with pdf.js's text layer over the canvas. */
-export function PdfViewer({ bytes, page, charStart, charEnd, cited }: Props) {
+export function PdfViewer({ bytes, page, charStart, charEnd, cited, ocrPages }: Props) {
   const [password, setPassword] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const loaded = usePdfDocument(bytes, password);
@@ -118,9 +122,13 @@ export function PdfViewer({ bytes, page, charStart, charEnd, cited }: Props) {
       textLayer = new pdfjs.TextLayer({ textContentSource: content, container: layer, viewport });
       await Promise.all([renderTask.promise, textLayer.render()]);
       if (cancelled) return;
+      const ocr = ocrPages?.find((p) => p.page === pageNumber);
+      host.dataset.ocr = ocr ? 'true' : 'false';
       if (pageNumber === page) {
         const { spans } = layoutPageText(content.items);
-        const marks = markTextDivs(textLayer.textDivs, highlightParts(spans, charStart, charEnd));
+        const marks = ocr
+          ? drawOcrMarks(host, ocrHighlightBoxes(ocr, charStart, charEnd))
+          : markTextDivs(textLayer.textDivs, highlightParts(spans, charStart, charEnd));
         host.dataset.highlights = String(marks.length);
         marks[0]?.scrollIntoView({ block: 'center' });
       } else host.dataset.highlights = '0';
@@ -141,7 +149,7 @@ export function PdfViewer({ bytes, page, charStart, charEnd, cited }: Props) {
       renderTask?.cancel();
       textLayer?.cancel();
     };
-  }, [doc, pageNumber, width, page, charStart, charEnd]);
+  }, [doc, pageNumber, width, page, charStart, charEnd, ocrPages]);
 
   if (loaded && 'locked' in loaded) {
     return (
@@ -192,6 +200,11 @@ export function PdfViewer({ bytes, page, charStart, charEnd, cited }: Props) {
         <span className="pdf-page-label" data-testid="pdf-page-label" aria-live="polite">
           Page {pageNumber} of {pages || '…'}
           {cited && page === pageNumber && <span className="pill pill-accent">cited</span>}
+          {ocrPages?.some((p) => p.page === pageNumber) && (
+            <span className="pill" title="This page is a scan; its text was read by OCR">
+              OCR
+            </span>
+          )}
         </span>
         <button
           type="button"
