@@ -39,6 +39,26 @@ export const ProgressSchema = z.object({
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
+export const DocumentWarningSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  /** The pages it concerns (1-based), when it concerns pages. */
+  pages: z.array(z.number().int().positive()).max(100_000).optional(),
+});
+export type DocumentWarning = z.infer<typeof DocumentWarningSchema>;
+
+/** "Ready, 3 pages unreadable": the short form a row or a command line shows. */
+export function readyWithWarnings(warnings: readonly DocumentWarning[] | undefined): string {
+  const unreadable = (warnings ?? [])
+    .filter((w) => w.code === 'corrupt_file' || w.code === 'timeout')
+    .reduce((n, w) => n + (w.pages?.length ?? 0), 0);
+  const other = (warnings ?? []).filter((w) => !w.pages?.length).length;
+  const parts = ['Ready'];
+  if (unreadable > 0) parts.push(`${unreadable} page${unreadable === 1 ? '' : 's'} unreadable`);
+  if (other > 0 && unreadable === 0) parts.push(`${other} notice${other === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
 export const DocumentInfoSchema = z.object({
   id: z.string(),
   path: z.string(),
@@ -57,6 +77,8 @@ export const DocumentInfoSchema = z.object({
   language: z.string().max(16).nullable().optional(),
   /** Pages whose text was read by OCR (PDF), or [0] for an image read whole. */
   ocrPages: z.array(z.number().int().nonnegative()).max(100_000).optional(),
+  /** What went partly wrong in a document that is still ready: unreadable pages, no vectors. */
+  warnings: z.array(DocumentWarningSchema).max(50).optional(),
   addedAt: z.number(),
   updatedAt: z.number(),
 });

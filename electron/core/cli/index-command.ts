@@ -55,6 +55,8 @@ export async function indexCommand(argv: string[]): Promise<number> {
           out.line(
             `✓ ${doc.name}: ${count(event.data.chunks, 'chunk')} in ${Math.round(event.data.ms)} ms${event.data.vectorsPending ? ' (vectors pending: no embedding model)' : ''}`,
           );
+        if (event.type === 'document.ready' && doc)
+          for (const warning of doc.warnings ?? []) out.line(`  ! ${warning.message}`);
         if (event.type === 'document.failed' && doc)
           out.line(
             `✗ ${doc.name}: ${forCommandLine(event.data.code, event.data.message, doc.name)} [${event.data.code}]`,

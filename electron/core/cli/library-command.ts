@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { readyWithWarnings } from '../../../shared/documents';
 import { createQuireCore } from '../quire-core';
 import {
   coreOptionsFrom,
@@ -32,11 +33,20 @@ export async function libraryCommand(argv: string[]): Promise<number> {
         pages: doc.pages,
         vectorsPending: doc.vectorsPending,
         ...(doc.error ? { error: doc.error } : {}),
+        ...(doc.warnings?.length ? { warnings: doc.warnings } : {}),
       };
       const detail = doc.error
         ? `${forCommandLine(doc.error.code, doc.error.message, doc.name)} [${doc.error.code}]`
         : `${count(doc.chunks, 'chunk')}${doc.pages ? `, ${count(doc.pages, 'page')}` : ''}`;
-      out.line(`${doc.id}  ${doc.status.padEnd(9)} ${doc.name}  ${detail}\n    ${doc.path}`, row);
+      const status =
+        doc.status === 'ready' && doc.warnings?.length
+          ? readyWithWarnings(doc.warnings)
+          : doc.status;
+      const notices = (doc.warnings ?? []).map((w) => `\n    ! ${w.message}`).join('');
+      out.line(
+        `${doc.id}  ${status.padEnd(9)} ${doc.name}  ${detail}\n    ${doc.path}${notices}`,
+        row,
+      );
     }
     return 0;
   } finally {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DuplicatePath, SkippedPath } from '../../../shared/contract';
 import type {
+  DocumentWarning,
   DocumentInfo,
   DocumentStatus,
   IndexHealth,
@@ -467,6 +468,7 @@ export class LibraryService {
           embeddingModel: result.embeddingModel,
           language: result.language ?? null,
           ocrPages: result.ocrPages ?? [],
+          warnings: documentWarnings(result),
           contentHash,
           updatedAt: Date.now(),
         });
@@ -581,4 +583,20 @@ export class LibraryService {
 function publicInfo(doc: DocumentRecord): DocumentInfo {
   const { contentHash: _hash, mtimeMs: _mtime, ...info } = doc;
   return info;
+}
+
+/** A ready document's partial failures, so it never shows a plain "Ready" that is not true. */
+function documentWarnings(result: IndexResponse): DocumentWarning[] {
+  const warnings: DocumentWarning[] = result.warnings.map((w) => ({
+    code: w.code,
+    message: w.message,
+    ...(w.pages?.length ? { pages: w.pages } : {}),
+  }));
+  // A missing model is the ordinary "vectors pending" state, shown as such; anything else is news.
+  if (result.vectorsError && result.vectorsError.code !== 'model_unavailable')
+    warnings.push({
+      code: result.vectorsError.code,
+      message: `Search by meaning is not available for this document: ${result.vectorsError.message}`,
+    });
+  return warnings.slice(0, 50);
 }

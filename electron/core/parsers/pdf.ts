@@ -197,6 +197,7 @@ export async function openPdf(
         meta.warnings.push({
           code: 'corrupt_file',
           message: `Page${s} ${describePages(failedPages)} could not be read and ${s ? 'were' : 'was'} skipped.`,
+          pages: [...failedPages],
         });
       }
       if (ocrFailed > 0) {

@@ -19,7 +19,8 @@ export type ParsedSection = {
   ocr?: OcrPage;
 };
 
-export type ParseWarning = { code: ErrorCode; message: string };
+/** `pages`: the 1-based pages it concerns, when it concerns pages. */
+export type ParseWarning = { code: ErrorCode; message: string; pages?: number[] };
 
 export type ParseMeta = {
   kind: DocumentKind;

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { DocumentInfo } from '../../../../shared/documents';
+import { readyWithWarnings, type DocumentInfo } from '../../../../shared/documents';
 import {
   canRetry,
   failureReason,
@@ -96,6 +96,7 @@ export const DocumentRow = memo(function DocumentRow({
 }) {
   const indexing = isIndexing(doc);
   const locked = needsPassword(doc);
+  const warned = doc.status === 'ready' && (doc.warnings?.length ?? 0) > 0;
   return (
     <div
       className={`doc-row doc-${doc.status}`}
@@ -133,17 +134,30 @@ export const DocumentRow = memo(function DocumentRow({
               {doc.name}
             </span>
           )}
-          <span className={`stage stage-${doc.status}`} data-testid="doc-stage">
+          <span
+            className={`stage stage-${doc.status}${warned ? ' stage-warn' : ''}`}
+            data-testid="doc-stage"
+            title={warned ? doc.warnings!.map((w) => w.message).join('\n') : undefined}
+          >
             {locked ? (
               <>
                 <Icon name="lock" size={12} /> Locked
               </>
+            ) : warned ? (
+              readyWithWarnings(doc.warnings)
             ) : (
               STATUS_LABEL[doc.status]
             )}
           </span>
         </div>
         <Meta doc={doc} />
+        {warned && (
+          <ul className="doc-warnings" data-testid="doc-warnings">
+            {doc.warnings!.map((w) => (
+              <li key={`${w.code}:${w.message}`}>{w.message}</li>
+            ))}
+          </ul>
+        )}
         <Status doc={doc} etaMs={etaMs} />
       </div>
       <div className="doc-actions">
