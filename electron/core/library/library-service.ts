@@ -382,7 +382,7 @@ export class LibraryService {
     // Compact once the queue drains, then report idle: callers see a settled index.
     void this.options.store
       .maybeOptimize(true)
-      .catch(() => {})
+      .catch((error: unknown) => this.optimizeFailed(error))
       .then(() => {
         for (const resolve of waiters) resolve();
       });
@@ -392,13 +392,20 @@ export class LibraryService {
    * A drained queue optimizes only when due; after a quiet spell it folds in the rest.
    * Optimizing on every drain would cost a pass over a large library per dropped file.
    */
+  /** Compaction is maintenance: a failure keeps what is stored, but it is logged, not dropped. */
+  private optimizeFailed(error: unknown) {
+    this.options.log?.('warn', `compacting the search index failed: ${String(error)}`);
+  }
+
   private optimizeWhenQuiet() {
-    void this.options.store.maybeOptimize(false).catch(() => {});
+    void this.options.store.maybeOptimize(false).catch((error: unknown) => this.optimizeFailed(error));
     if (this.quietTimer) clearTimeout(this.quietTimer);
     this.quietTimer = setTimeout(() => {
       this.quietTimer = null;
       if (this.isIdle() && !this.closed)
-        void this.options.store.maybeOptimize(true).catch(() => {});
+        void this.options.store
+          .maybeOptimize(true)
+          .catch((error: unknown) => this.optimizeFailed(error));
     }, QUIET_OPTIMIZE_MS);
     this.quietTimer.unref?.();
   }

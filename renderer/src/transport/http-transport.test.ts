@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionState } from '../../../shared/transport';
+import { encodeSseControl, encodeSseEvent, SSE_SNAPSHOT_EVENT } from '../../../shared/sse';
 import { createHttpTransport } from './http-transport';
 
 afterEach(() => {
@@ -49,5 +50,59 @@ describe('the HTTP transport and its access token', () => {
     await vi.advanceTimersByTimeAsync(60_000); // far past every reconnect delay
     expect(fetch).toHaveBeenCalledTimes(1);
     stop();
+  });
+});
+
+describe('the HTTP transport and a failing event handler', () => {
+  it('reports the handler bug and keeps the stream, instead of reconnecting in a loop', async () => {
+    const event = (seq: number) => ({
+      stream: 'library',
+      seq,
+      type: 'document.removed' as const,
+      category: 'library' as const,
+      ts: 1,
+      data: { documentId: `d${seq}` },
+    });
+    const body =
+      encodeSseControl(SSE_SNAPSHOT_EVENT, {
+        stream: 'library',
+        snapshot: null,
+        lastSeq: 0,
+        events: [],
+        resync: false,
+      }) +
+      encodeSseEvent(event(1)) +
+      encodeSseEvent(event(2));
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(body));
+              // Left open, as a live stream is.
+            },
+          }),
+          { status: 200, headers: { 'content-type': 'text/event-stream' } },
+        ),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const transport = createHttpTransport('http://127.0.0.1:1', 'token');
+    const seen: number[] = [];
+    transport.follow('library', {
+      onSnapshot: () => {},
+      onEvent: (e) => {
+        seen.push(e.seq);
+        if (e.seq === 1) throw new Error('reducer bug');
+      },
+    });
+    await vi.waitFor(() => expect(seen).toEqual([1, 2]));
+    expect(logged).toHaveBeenCalledWith(
+      'Quire: handling an event of "library" failed',
+      expect.objectContaining({ message: 'reducer bug' }),
+    );
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    transport.close();
+    logged.mockRestore();
   });
 });

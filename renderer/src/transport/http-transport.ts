@@ -118,20 +118,26 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
           let gap = false;
           for (const message of decoder.push(text.decode(value, { stream: true }))) {
             const decoded = decodeSseMessage(message);
-            if (
-              decoded.kind === 'control' &&
-              (decoded.name === SSE_SNAPSHOT_EVENT || decoded.name === SSE_RESYNC_EVENT)
-            ) {
-              if (conn.follower.applySubscribe(decoded.data as SubscribeResult) === 'gap')
-                gap = true;
-            } else if (decoded.kind === 'event') {
-              if (conn.follower.applyEvent(decoded.event) === 'gap') gap = true;
+            // A bug in a handler is reported, not mistaken for a dropped connection: a
+            // reconnect would replay the same event into the same bug, forever.
+            try {
+              if (
+                decoded.kind === 'control' &&
+                (decoded.name === SSE_SNAPSHOT_EVENT || decoded.name === SSE_RESYNC_EVENT)
+              ) {
+                if (conn.follower.applySubscribe(decoded.data as SubscribeResult) === 'gap')
+                  gap = true;
+              } else if (decoded.kind === 'event') {
+                if (conn.follower.applyEvent(decoded.event) === 'gap') gap = true;
+              }
+            } catch (error) {
+              reportHandlerError(conn.follower.stream, error);
             }
           }
           if (gap) abort.abort();
         }
       } catch {
-        // fall through to reconnect
+        // The connection failed or was aborted for a gap: reconnect from the last seq.
       } finally {
         clearTimeout(silence);
       }
@@ -204,4 +210,9 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
       setState('disconnected');
     },
   };
+}
+
+/** Handler bugs go to the console with the stream they came from; the stream keeps going. */
+function reportHandlerError(stream: string, error: unknown): void {
+  console.error(`Quire: handling an event of "${stream}" failed`, error);
 }
