@@ -398,7 +398,9 @@ export class LibraryService {
   }
 
   private optimizeWhenQuiet() {
-    void this.options.store.maybeOptimize(false).catch((error: unknown) => this.optimizeFailed(error));
+    void this.options.store
+      .maybeOptimize(false)
+      .catch((error: unknown) => this.optimizeFailed(error));
     if (this.quietTimer) clearTimeout(this.quietTimer);
     this.quietTimer = setTimeout(() => {
       this.quietTimer = null;
