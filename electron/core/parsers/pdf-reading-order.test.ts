@@ -15,6 +15,12 @@ const norm = (s: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
+/**
+ * pdftotext's own mistakes on these files, which are no column sentences: the printer's proof
+ * stamp (text pdf.js does not expose) and the margin icon "CAUTION" spliced into a sentence.
+ */
+const EXTRACTOR_ARTIFACTS = [/prints on all proofs|MUST be removed before printing/, /\bCAUTION\b/];
+
 /** Whole sentences inside one of pdftotext's paragraphs: 6 to 60 words, mostly letters. */
 function referenceSentences(file: string, page: number): string[] {
   const raw = execFileSync(PDFTOTEXT, ['-f', String(page), '-l', String(page), file, '-'], {
@@ -30,6 +36,7 @@ function referenceSentences(file: string, page: number): string[] {
         const words = s.split(' ').length;
         if (words < 6 || words > 60) return;
         if ((s.match(/\p{L}/gu)?.length ?? 0) < 0.6 * s.length) return;
+        if (EXTRACTOR_ARTIFACTS.some((artifact) => artifact.test(s))) return;
         out.push(s);
       });
   }
@@ -56,13 +63,12 @@ async function pdfjsItems(name: string, page: number) {
 }
 
 describe('reading order on multi-column fixtures', { timeout: 180_000 }, () => {
-  // Floors sit just under what is measured (docs/benchmarks.md). The IRS misses are mostly
-  // pdftotext's: it splices the margin icon "CAUTION" into sentences, and a boxed
-  // worksheet that reaches into the next column defeats both extractors.
+  // The issue's floor, 95 %, on every fixture; pdftotext's own artifacts are left out of the
+  // sample. A boxed worksheet that reaches into the next column still defeats both extractors.
   it.skipIf(!hasPdftotext).each([
     ['acl_naacl06_two_column_paper.pdf', 0.95],
     ['latex_two_column_lorem.pdf', 0.95],
-    ['irs_i1040nr_instructions_50p.pdf', 0.9],
+    ['irs_i1040nr_instructions_50p.pdf', 0.95],
   ])(
     '%s: pdftotext sentences appear word for word in the stored page text',
     async (name, floor) => {
@@ -77,6 +83,7 @@ describe('reading order on multi-column fixtures', { timeout: 180_000 }, () => {
         }
       }
       expect(total).toBeGreaterThan(50);
+      console.log(`${name}: ${found}/${total} = ${((100 * found) / total).toFixed(1)} %`);
       expect(found / total).toBeGreaterThanOrEqual(floor);
     },
   );
