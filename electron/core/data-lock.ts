@@ -19,7 +19,10 @@ export function lockDataDir(dataDir: string): DataLock {
       fs.writeFileSync(file, JSON.stringify({ pid: process.pid, at: Date.now() }), { flag: 'wx' });
       return { release: () => releaseIfOurs(file) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // A full or read-only disk must not keep Quire from starting to show what it has.
+      if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS') return { release: () => {} };
+      if (code !== 'EEXIST') throw error;
       const holder = readHolder(file);
       if (holder === process.pid) return { release: () => {} };
       if (holder !== null && isAlive(holder))
