@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChatProvider } from '../electron/core/chat/chat-service';
+import type { ChatProvider } from '../electron/core/chat/chat-types';
 import { createQuireCore } from '../electron/core/quire-core';
 import { startHttpServer } from '../electron/core/server/http-server';
 import { openSse } from '../electron/core/testing/sse-client';

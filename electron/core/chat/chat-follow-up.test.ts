@@ -7,7 +7,7 @@ import { EmbeddedProvider, type EmbeddedRunStats } from '../providers/embedded-p
 import type { QuireCore } from '../quire-core';
 import { makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
 import { makeTempDir, waitFor } from '../testing/temp-dir';
-import type { ChatProvider } from './chat-service';
+import type { ChatProvider } from './chat-types';
 import type { PromptTurn } from './prompt';
 
 const GGUF = fileURLToPath(

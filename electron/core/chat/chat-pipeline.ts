@@ -1,7 +1,7 @@
 // The answer to one question, as named stages: plan → retrieve → budget and prompt → generate → finish.
 import type { Message } from '../../../shared/contract/chat';
 import { QuireError, toErrorShape } from '../../../shared/errors';
-import type { ChatDeps, ChatProvider, Retrieval } from './chat-service';
+import type { ChatDeps, ChatProvider, Retrieval } from './chat-types';
 import { DeltaCoalescer } from './delta-coalescer';
 import { searchQueryFor } from './follow-up-query';
 import type { MessageWriter } from './message-writer';

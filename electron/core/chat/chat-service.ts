@@ -3,55 +3,9 @@ import type { Message, SendResult } from '../../../shared/contract/chat';
 import { QuireError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { CONVERSATIONS_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
 import { runAnswer } from './chat-pipeline';
-import type { ConversationStore } from './conversation-store';
 import { MessageWriter } from './message-writer';
-import type { Passage, PromptTurn } from './prompt';
-
-/** The provider surface the pipeline needs (see electron/core/providers). */
-export type ChatProvider = {
-  readonly kind: string;
-  readonly model: string;
-  contextSize(): Promise<number>;
-  countTokens(text: string): Promise<number>;
-  stream(request: {
-    messages: PromptTurn[];
-    maxTokens?: number;
-    temperature?: number;
-    seed?: number;
-    signal: AbortSignal;
-    sessionKey?: string;
-  }): AsyncGenerator<
-    string,
-    {
-      finishReason: 'stop' | 'length' | 'cancelled';
-      usage: { promptTokens: number; completionTokens: number };
-    }
-  >;
-};
-
-export type Retrieval = { passages: Passage[]; searched: number; reranked: boolean };
-
-export type ChatDeps = {
-  hub: StreamHub;
-  store: ConversationStore;
-  /** Null when no model is configured or reachable: answers fall back to search mode. */
-  provider: () => Promise<ChatProvider | null>;
-  passageCount: () => Promise<number>;
-  retrieve: (query: string, onStep: (step: 'rerank') => void) => Promise<Retrieval>;
-  rerankerEnabled: () => boolean;
-  /**
-   * What a new turn (system, sources, question) may add to the prompt. CPU models spend most of
-   * the first-token time evaluating it; replayed history is cached by the embedded provider.
-   */
-  maxPromptTokens?: number;
-  /** History replayed on follow-ups, at most; defaults to four turns' worth. */
-  maxHistoryTokens?: number;
-  maxAnswerTokens?: number;
-  checkpointMs?: number;
-  now?: () => number;
-};
+import type { ChatDeps } from './chat-types';
 
 type Running = { controller: AbortController };
 

@@ -12,7 +12,7 @@ import {
   type SearchResult,
 } from '../retrieval/search';
 import type { LanceStore } from '../store/store';
-import type { Retrieval } from './chat-service';
+import type { Retrieval } from './chat-types';
 
 export type RetrieverSearchOptions = Partial<RetrievalSettings> & {
   k?: number;
