@@ -24,7 +24,11 @@ function longNote(file: string): string {
     (_, i) => `Paragraph ${i} describes tide ${i} at the harbour, its height and its hour.`,
   );
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `# Tides\n\n${paragraphs.join('\n\n')}\n`);
+  // The folder's name in the heading: identical content would be kept once, as a duplicate.
+  fs.writeFileSync(
+    file,
+    `# Tides of ${path.basename(path.dirname(file))}\n\n${paragraphs.join('\n\n')}\n`,
+  );
   return file;
 }
 
