@@ -1,7 +1,7 @@
 // What one catalogue chat model shows: its facts, whether it fits, and its download state.
 import type { LanguageModelStatus } from '../../../../shared/contract/models';
 import type { ModelDownloadState } from '../../../../shared/models';
-import { formatMegabytes } from './model-download-state';
+import { formatMegabytes, progressDetail } from './model-download-state';
 
 export type CatalogRowView =
   | { kind: 'in-use' }
@@ -31,16 +31,8 @@ export function catalogRowView(
   live: ModelDownloadState | undefined,
 ): CatalogRowView {
   const download = live ?? model.download ?? undefined;
-  if (download?.state === 'running') {
-    const received = formatMegabytes(download.receivedBytes);
-    const detail =
-      download.totalBytes === null
-        ? download.receivedBytes > 0
-          ? received
-          : 'Starting…'
-        : `${received} of ${formatMegabytes(download.totalBytes)}`;
-    return { kind: 'running', fraction: download.fraction, detail };
-  }
+  if (download?.state === 'running')
+    return { kind: 'running', fraction: download.fraction, detail: progressDetail(download) };
   // A finished download is selected by the core; the refreshed catalogue confirms it.
   if (model.selected || (download?.state === 'done' && !model.present)) return { kind: 'in-use' };
   if (model.present) return { kind: 'present' };

@@ -41,6 +41,13 @@ export function formatMegabytes(bytes: number): string {
   return mb >= 10 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
 }
 
+/** "12 MB of 491 MB", or what is known before the hub has said how large the files are. */
+export function progressDetail(download: ModelDownloadState): string {
+  const received = formatMegabytes(download.receivedBytes);
+  if (download.totalBytes !== null) return `${received} of ${formatMegabytes(download.totalBytes)}`;
+  return download.receivedBytes > 0 ? received : 'Starting…';
+}
+
 /** What the settings screen shows for one model, from its status and its latest live event. */
 export function downloadView(
   status: ModelStatus,
@@ -52,16 +59,8 @@ export function downloadView(
       kind: 'restart',
       message: `${status.modelId} is downloaded. Restart Quire to use it.`,
     };
-  if (download?.state === 'running') {
-    const received = formatMegabytes(download.receivedBytes);
-    const detail =
-      download.totalBytes === null
-        ? download.receivedBytes > 0
-          ? received
-          : 'Starting…'
-        : `${received} of ${formatMegabytes(download.totalBytes)}`;
-    return { kind: 'running', fraction: download.fraction, detail };
-  }
+  if (download?.state === 'running')
+    return { kind: 'running', fraction: download.fraction, detail: progressDetail(download) };
   if (status.present || download?.state === 'done') return { kind: 'present' };
   if (download?.state === 'error' && download.error)
     return { kind: 'failed', message: download.error.message, where: status.path };
