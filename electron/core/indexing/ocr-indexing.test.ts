@@ -84,4 +84,12 @@ describe('OCR while indexing', { timeout: 240_000 }, () => {
       expect(box.top + box.height).toBeLessThanOrEqual(page.height);
     }
   });
+
+  it('removing the document removes its OCR words from the data folder', async () => {
+    const doc = core.library.snapshot().documents[0]!;
+    const file = path.join(dir, 'data', 'ocr', `${doc.id}.json`);
+    expect(fs.existsSync(file)).toBe(true);
+    await core.library.remove(doc.id);
+    expect(fs.existsSync(file)).toBe(false);
+  });
 });

@@ -12,6 +12,7 @@ import type { EventData } from '../../../shared/events';
 import { newId } from '../../../shared/ids';
 import { documentStream, LIBRARY_STREAM } from '../../../shared/streams';
 import type { StreamHub } from '../events/stream-hub';
+import { ocrCacheDir, writeOcrPages } from '../indexing/ocr-cache';
 import type { WorkerPool } from '../indexing/worker-pool';
 import type { IndexResponse, EmbedResponse } from '../indexing/worker-protocol';
 import { detectKind, isSupportedPath } from '../parsers';
@@ -263,6 +264,10 @@ export class LibraryService {
     // The library held the only reference to an uploaded copy.
     if (isUpload(this.options.dataDir, doc.path))
       await deleteUpload(this.options.dataDir, doc.path, this.options.log);
+    // Its OCR word boxes belong to it alone too.
+    await writeOcrPages(ocrCacheDir(this.options.dataDir), documentId, []).catch((error: unknown) =>
+      this.options.log?.('warn', `removing the OCR words of ${doc.name} failed: ${String(error)}`),
+    );
     this.emit(documentId, 'document.removed', { documentId });
     this.options.hub.finish(documentStream(documentId));
     this.emitQueueState();
