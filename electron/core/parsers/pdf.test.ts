@@ -129,7 +129,11 @@ describe('PDF parser on real fixtures', { timeout: 180_000 }, () => {
       const { meta, pages } = await open(['One', 'broken']);
       expect(pages).toEqual([[1, 'One']]);
       expect(meta.warnings).toEqual([
-        { code: 'corrupt_file', message: 'Page 2 could not be read and was skipped.' },
+        {
+          code: 'corrupt_file',
+          message: 'Page 2 could not be read and was skipped.',
+          pages: [2],
+        },
       ]);
     });
 
