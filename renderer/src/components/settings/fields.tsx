@@ -36,62 +36,54 @@ export function TextField({
   );
 }
 
+type NumberFieldProps = {
+  label: string;
+  min: number;
+  max: number;
+  step?: number;
+  hint?: string;
+};
+
 export function NumberField({
+  value,
+  onChange,
+  ...field
+}: NumberFieldProps & { value: number; onChange: (value: number) => void }) {
+  return (
+    <NumberInput
+      {...field}
+      value={value}
+      onChange={(n) => {
+        if (n !== undefined) onChange(n);
+      }}
+    />
+  );
+}
+
+/** A number that may be left empty, meaning "decide for me" (the placeholder says how). */
+export function OptionalNumberField(
+  props: NumberFieldProps & {
+    value: number | undefined;
+    placeholder: string;
+    onChange: (value: number | undefined) => void;
+  },
+) {
+  return <NumberInput {...props} />;
+}
+
+/** The one number input; an empty or unreadable entry comes out as undefined. */
+function NumberInput({
   label,
   value,
   min,
   max,
   step = 1,
-  hint,
-  onChange,
-}: {
-  label: string;
-  value: number;
-  min: number;
-  max: number;
-  step?: number;
-  hint?: string;
-  onChange: (value: number) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="field field-narrow">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        id={id}
-        type="number"
-        min={min}
-        max={max}
-        step={step}
-        value={value}
-        onChange={(e) => {
-          const n = e.target.valueAsNumber;
-          if (Number.isFinite(n)) onChange(n);
-        }}
-      />
-      {hint && <p className="field-hint">{hint}</p>}
-    </div>
-  );
-}
-
-/** A number that may be left empty, meaning "decide for me" (the placeholder says how). */
-export function OptionalNumberField({
-  label,
-  value,
-  min,
-  max,
   placeholder,
   hint,
   onChange,
-}: {
-  label: string;
+}: NumberFieldProps & {
   value: number | undefined;
-  min: number;
-  max: number;
-  placeholder: string;
-  hint?: string;
+  placeholder?: string;
   onChange: (value: number | undefined) => void;
 }) {
   const id = useId();
@@ -105,6 +97,7 @@ export function OptionalNumberField({
         type="number"
         min={min}
         max={max}
+        step={step}
         placeholder={placeholder}
         value={value ?? ''}
         onChange={(e) => {
