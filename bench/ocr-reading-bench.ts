@@ -3,7 +3,6 @@
 // paragraphs) found word for word in Quire's page text and in one stored passage, with the
 // XY-cut layout and with the old content-stream rule. OCR: seconds per page for the scanned
 // fixture at 200 dpi (what indexing uses) and 300 dpi, tesseract's start-up apart.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,37 +13,15 @@ import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { approximateTokenCounter } from '../electron/core/indexing/approximate-tokens';
 import { chunkSections } from '../electron/core/indexing/chunker';
 import { createOcrEngine } from '../electron/core/parsers/ocr';
+import { normalizeText, referenceSentences } from '../electron/core/parsers/pdftotext-reference';
 import type { ParsedSection } from '../electron/core/parsers/types';
 import { layoutPageText, type ContentPart } from '../shared/pdf-page-text';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 const PDFS = fileURLToPath(new URL('../../shared/fixtures/pdfs/', import.meta.url));
 
-const norm = (s: string): string =>
-  s
-    .replace(/(\p{L})[-\u00ad\u2010]\s*\n\s*(\p{Ll})/gu, '$1$2')
-    .replace(/\s+/g, ' ')
-    .trim();
-
-function sentences(file: string, page: number): string[] {
-  const raw = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), file, '-'], {
-    encoding: 'utf8',
-  });
-  const out: string[] = [];
-  for (const paragraph of raw.split(/\n\s*\n/)) {
-    norm(paragraph)
-      .split(/(?<=[.!?])\s+(?=[A-Z])/)
-      .forEach((s, i) => {
-        if (i === 0 && !/^[A-Z]/.test(s)) return;
-        if (!/[.!?]$/.test(s)) return;
-        const words = s.split(' ').length;
-        if (words < 6 || words > 60) return;
-        if ((s.match(/\p{L}/gu)?.length ?? 0) < 0.6 * s.length) return;
-        out.push(s);
-      });
-  }
-  return out;
-}
+const norm = normalizeText;
+const sentences = (file: string, page: number) => referenceSentences(file, page);
 
 async function readingOrder(name: string) {
   const file = path.join(PDFS, name);

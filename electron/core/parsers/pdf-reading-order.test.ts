@@ -1,19 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { highlightParts, layoutPageText } from '../../../shared/pdf-page-text';
 import { openDocument, type ParsedSection } from './index';
+import { normalizeText as norm, referenceSentences } from './pdftotext-reference';
 import { collect, pdfFixture } from './test-helpers';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
 const hasPdftotext = existsSync(PDFTOTEXT);
-
-/** Whitespace-normalised, with line-end hyphenation undone the way Quire undoes it. */
-const norm = (s: string): string =>
-  s
-    .replace(/(\p{L})[-\u00ad\u2010]\s*\n\s*(\p{Ll})/gu, '$1$2')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 /**
  * pdftotext's own mistakes on these files, which are no column sentences: the printer's proof
@@ -21,26 +14,8 @@ const norm = (s: string): string =>
  */
 const EXTRACTOR_ARTIFACTS = [/prints on all proofs|MUST be removed before printing/, /\bCAUTION\b/];
 
-/** Whole sentences inside one of pdftotext's paragraphs: 6 to 60 words, mostly letters. */
-function referenceSentences(file: string, page: number): string[] {
-  const raw = execFileSync(PDFTOTEXT, ['-f', String(page), '-l', String(page), file, '-'], {
-    encoding: 'utf8',
-  });
-  const out: string[] = [];
-  for (const paragraph of raw.split(/\n\s*\n/)) {
-    norm(paragraph)
-      .split(/(?<=[.!?])\s+(?=[A-Z])/)
-      .forEach((s, i) => {
-        if (i === 0 && !/^[A-Z]/.test(s)) return;
-        if (!/[.!?]$/.test(s)) return;
-        const words = s.split(' ').length;
-        if (words < 6 || words > 60) return;
-        if ((s.match(/\p{L}/gu)?.length ?? 0) < 0.6 * s.length) return;
-        if (EXTRACTOR_ARTIFACTS.some((artifact) => artifact.test(s))) return;
-        out.push(s);
-      });
-  }
-  return out;
+function sentencesOf(file: string, page: number): string[] {
+  return referenceSentences(file, page, { pdftotext: PDFTOTEXT, skip: EXTRACTOR_ARTIFACTS });
 }
 
 async function pages(name: string): Promise<ParsedSection[]> {
@@ -77,7 +52,7 @@ describe('reading order on multi-column fixtures', { timeout: 180_000 }, () => {
       let found = 0;
       for (const section of sections) {
         const text = norm(section.text);
-        for (const sentence of referenceSentences(pdfFixture(name), section.page!)) {
+        for (const sentence of sentencesOf(pdfFixture(name), section.page!)) {
           total++;
           if (text.includes(sentence)) found++;
         }
