@@ -230,6 +230,9 @@ async function ocrPage(
   signal: AbortSignal | undefined,
 ): Promise<Omit<OcrPage, 'page'>> {
   const { createCanvas } = await import('@napi-rs/canvas');
+  // A damaged content stream fails here, awaited, rather than inside render() where pdf.js
+  // leaves a second copy of the rejection unhandled; render then reuses this operator list.
+  await page.getOperatorList();
   const base = page.getViewport({ scale: 1 });
   const scale = Math.min(OCR_SCALE, Math.sqrt(OCR_MAX_PIXELS / (base.width * base.height)));
   const viewport = page.getViewport({ scale });
