@@ -127,3 +127,43 @@ describe('fuzzed files through the real library (property)', () => {
     await expectIntact(core);
   });
 });
+
+describe('a PDF whose page tree is damaged where pdf.js only prefetches', () => {
+  it('fails with a document error instead of crashing the worker', async () => {
+    const { dir, remove } = await makeTempDir();
+    const core = await makeTestCore(path.join(dir, 'data'), { keychain: false });
+    try {
+      // Bytes flipped by the fuzz test (offset, value). pdf.js opens the file, then leaves the
+      // rejection of a page node it only prefetched unhandled.
+      const bytes = new Uint8Array(minimalPdf(['First page text.', null, 'Third page text.']));
+      const flips = [
+        [130, 191],
+        [198, 108],
+        [277, 195],
+        [401, 149],
+        [410, 17],
+        [479, 178],
+        [512, 202],
+        [542, 246],
+        [595, 109],
+        [646, 71],
+        [680, 96],
+        [818, 101],
+        [823, 45],
+        [1082, 119],
+      ];
+      for (const [at, value] of flips) bytes[at!] = value!;
+      const file = path.join(dir, 'page-tree.pdf');
+      fs.writeFileSync(file, bytes);
+      await core.library.add([file]);
+      await core.library.whenIdle();
+      const [doc] = core.library.snapshot().documents;
+      expect(doc?.status).toBe('failed');
+      expect(doc?.error?.code).not.toBe('worker_crashed');
+      expect(DOCUMENT_CODES).toContain(doc?.error?.code);
+    } finally {
+      await core.close();
+      await remove();
+    }
+  });
+});

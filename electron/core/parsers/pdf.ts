@@ -6,12 +6,14 @@ import type { OcrPage } from '../../../shared/ocr-words';
 import { layoutPageText } from '../../../shared/pdf-page-text';
 import { createOcrEngine, OCR_MAX_PIXELS, type OcrEngine } from './ocr';
 import { pdfPageText } from './pdf-text';
+import { ignorePdfjsStrayRejections } from './pdfjs-stray-rejections';
 import { throwIfAborted } from './read-file';
 import type { OcrOptions, OpenedDocument, ParseMeta, ParsedSection } from './types';
 
 let pdfjsModule: Promise<typeof Pdfjs> | null = null;
 function loadPdfjs(): Promise<typeof Pdfjs> {
   // Loaded lazily: most callers only need detectKind, and pdfjs is big.
+  ignorePdfjsStrayRejections();
   pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   return pdfjsModule;
 }
@@ -230,9 +232,6 @@ async function ocrPage(
   signal: AbortSignal | undefined,
 ): Promise<Omit<OcrPage, 'page'>> {
   const { createCanvas } = await import('@napi-rs/canvas');
-  // A damaged content stream fails here, awaited, rather than inside render() where pdf.js
-  // leaves a second copy of the rejection unhandled; render then reuses this operator list.
-  await page.getOperatorList();
   const base = page.getViewport({ scale: 1 });
   const scale = Math.min(OCR_SCALE, Math.sqrt(OCR_MAX_PIXELS / (base.width * base.height)));
   const viewport = page.getViewport({ scale });
