@@ -109,6 +109,20 @@ describe('expandPaths', () => {
     });
     await remove();
   });
+
+  it("never walks into Quire's own data folder, even inside a folder being indexed", async () => {
+    const { dir, remove } = await makeTempDir();
+    const dataDir = path.join(dir, 'quire-data');
+    fs.mkdirSync(path.join(dataDir, 'uploads'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'uploads', 'copy.md'), '# Uploaded copy');
+    fs.writeFileSync(path.join(dir, 'notes.md'), '# Notes');
+    const { files, skipped } = await expandPaths([dir], (f) => f.endsWith('.md'), { dataDir });
+    expect(files.map((f) => path.relative(dir, f.path))).toEqual(['notes.md']);
+    expect(skipped).toContainEqual(
+      expect.objectContaining({ path: dataDir, reason: "Quire's own data folder is skipped." }),
+    );
+    await remove();
+  });
 });
 
 describe('ProgressTracker', () => {

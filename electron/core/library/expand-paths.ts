@@ -27,7 +27,10 @@ export function isSkippedName(name: string): boolean {
 export async function expandPaths(
   inputs: string[],
   isSupported: (file: string) => boolean,
+  options: { dataDir?: string } = {},
 ): Promise<{ files: FoundFile[]; skipped: SkippedPath[] }> {
+  // Quire's own data folder (LanceDB files, uploaded copies) is never a document source.
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : null;
   const files: FoundFile[] = [];
   const skipped: SkippedPath[] = [];
   const seenDirs = new Set<string>();
@@ -48,6 +51,14 @@ export async function expandPaths(
         path: target,
         code: 'hidden_file',
         reason: `Software folders such as ${name} are skipped; add it directly to index it.`,
+      });
+      return;
+    }
+    if (dataDir && path.resolve(target) === dataDir) {
+      skipped.push({
+        path: target,
+        code: 'hidden_file',
+        reason: "Quire's own data folder is skipped.",
       });
       return;
     }

@@ -185,7 +185,9 @@ export class LibraryService {
     duplicates: DuplicatePath[];
     skipped: SkippedPath[];
   }> {
-    const { files, skipped } = await expandPaths(paths, isSupportedPath);
+    const { files, skipped } = await expandPaths(paths, isSupportedPath, {
+      dataDir: this.options.dataDir,
+    });
     const added: DocumentInfo[] = [];
     const unchanged: string[] = [];
     const duplicates: DuplicatePath[] = [];
