@@ -10,7 +10,7 @@
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { Index } from '@lancedb/lancedb';
 import { openStore } from '../electron/core/store';
-import { tempDir } from '../electron/core/store/test-helpers';
+import { tempDir } from '../test/helpers/store-fixtures';
 import { search } from '../electron/core/retrieval/search';
 import { percentile } from '../electron/core/retrieval/beir-eval';
 import { DEFAULT_VECTOR_INDEX, type AnnQuery } from '../electron/core/store/vector-index';

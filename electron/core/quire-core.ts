@@ -14,7 +14,7 @@ import { lockDataDir } from './data-lock';
 import { resolveModel } from './embedding/model-settings';
 import { createLanguageModelHandlers, LanguageModels } from './models/language-models';
 import { createModelHandlers, ModelDownloads } from './models/model-downloads';
-import { defaultPoolSize, WorkerPool } from './indexing/worker-pool';
+import { defaultPoolSize, WorkerPool, type WorkerEntry } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
 import { ocrCacheDir } from './indexing/ocr-cache';
@@ -49,6 +49,8 @@ export type QuireCoreOptions = {
   /** Where model downloads come from; default https://huggingface.co (tests use a local server). */
   modelHub?: string;
   poolSize?: number;
+  /** The indexing workers' script; default the built-in one. */
+  workerEntry?: WorkerEntry;
   /** How the library's writer batches documents into LanceDB commits. */
   writer?: Partial<WriterPolicy>;
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
@@ -113,6 +115,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const poolSize = options.poolSize ?? defaultPoolSize();
   const pool = new WorkerPool({
     size: poolSize,
+    entry: options.workerEntry,
     log,
     config: {
       embeddingModel: model.modelId,

@@ -16,8 +16,6 @@ export type IndexingWorkerConfig = {
   maxBytes: number;
   /** OCR for scanned pages and images; `cacheDir` keeps each document's word boxes for the viewer. */
   ocr?: { enabled: boolean; cacheDir: string | null };
-  /** Tests only: a file whose name contains this string kills the worker mid-document. */
-  crashMarker?: string;
 };
 
 export type IndexRequest = { type: 'index'; documentId: string; path: string; password?: string };

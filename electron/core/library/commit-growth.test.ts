@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { search } from '../retrieval/search';
 
 let dir: string;

@@ -5,8 +5,8 @@ import {
   anthropicErrors,
   startAnthropicWireServer,
   type WireServer,
-} from './test-servers/anthropic-wire-server';
-import { collectStream } from './test-servers/collect-stream';
+} from '../../../test/helpers/provider-servers/anthropic-wire-server';
+import { collectStream } from '../../../test/helpers/provider-servers/collect-stream';
 import type { ChatTurn, ProviderTimeouts } from './types';
 
 const KEY = 'sk-ant-api03-SECRET-anthropic-key-abcdef';

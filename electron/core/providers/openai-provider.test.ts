@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SessionSecretStore } from '../secrets/session-secret-store';
 import { OpenAiCompatibleProvider } from './openai-provider';
-import { collectStream } from './test-servers/collect-stream';
+import { collectStream } from '../../../test/helpers/provider-servers/collect-stream';
 import {
   openAiErrors,
   startOpenAiWireServer,
   type WireServer,
-} from './test-servers/openai-wire-server';
+} from '../../../test/helpers/provider-servers/openai-wire-server';
 import type { ChatTurn, ProviderTimeouts } from './types';
 
 const KEY = 'sk-test-SECRET-openai-key-0123456789';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store';
-import { axisVector, makeChunk, makeDoc, tempDir } from '../store/test-helpers';
+import { axisVector, makeChunk, makeDoc, tempDir } from '../../../test/helpers/store-fixtures';
 import { cleanFtsQuery } from './fts-query';
 import { search } from './search';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import { createQuireCore, type QuireCore } from '../quire-core';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import { createInMemoryTransport } from './in-memory-transport';
 
 describe('the contract over the in-memory transport pair', () => {

@@ -3,8 +3,8 @@ import net from 'node:net';
 import os from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createQuireCore, type QuireCore } from '../quire-core';
-import { openSse } from '../testing/sse-client';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { openSse } from '../../../test/helpers/sse-client';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import { startHttpServer, type RunningServer } from './http-server';
 
 describe('the HTTP + SSE server on loopback', () => {

@@ -10,9 +10,9 @@ import { fakeSafeStorage } from '../secrets/fake-safe-storage';
 import {
   startOpenAiWireServer,
   type WireServer,
-} from '../providers/test-servers/openai-wire-server';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+} from '../../../test/helpers/provider-servers/openai-wire-server';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 
 const KEY = 'sk-quire-exposure-7f3a9c2e5b1d4086';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { search } from '../retrieval/search';
 import { META_FILE } from './meta';
 import { openStore } from './open-store';
-import { makeChunk, makeDoc, tempDir } from './test-helpers';
+import { makeChunk, makeDoc, tempDir } from '../../../test/helpers/store-fixtures';
 
 describe('schema v1 → v2 (fts_text)', () => {
   it('adds the full-text column to old rows and searches them on the new index', async () => {

@@ -3,7 +3,7 @@ import { FTS_INDEX_NAME } from './fts-index';
 import { DEFAULT_MAINTENANCE, OptimizeThrottle } from './maintenance';
 import { openStore } from './open-store';
 import type { Store } from './store';
-import { makeChunks, makeDoc, tempDir } from './test-helpers';
+import { makeChunks, makeDoc, tempDir } from '../../../test/helpers/store-fixtures';
 
 describe('OptimizeThrottle', () => {
   it('is due after enough writes or enough time, never with nothing written', () => {

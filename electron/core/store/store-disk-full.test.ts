@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { search } from '../retrieval/search';
-import { makeTempDir } from '../testing/temp-dir';
-import { fillDisk, mountTmpfs, tmpfsUnavailable, unmountTmpfs } from '../testing/tmpfs';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
+import { fillDisk, mountTmpfs, tmpfsUnavailable, unmountTmpfs } from '../../../test/helpers/tmpfs';
 import { openStore } from './open-store';
 import type { LanceStore } from './store';
-import { axisVector, makeChunk, makeDoc } from './test-helpers';
+import { axisVector, makeChunk, makeDoc } from '../../../test/helpers/store-fixtures';
 
 const DIMS = 8;
 let root: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Source, StreamEvent } from '../api/event-types';
-import { makeEvent } from '../../../shared/test-events';
+import { makeEvent } from '../../../test/helpers/stream-events';
 import {
   applyChatEvent,
   applyChatEvents,

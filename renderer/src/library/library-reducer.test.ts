@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
-import { makeEvent } from '../../../shared/test-events';
+import { makeEvent } from '../../../test/helpers/stream-events';
 import {
   applyLibraryEvents,
   computeTotals,

@@ -2,7 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { ModelStatus } from '../../../../shared/contract/models';
 import type { ModelDownloadState } from '../../../../shared/models';
-import { makeEvent } from '../../../../shared/test-events';
+import { makeEvent } from '../../../../test/helpers/stream-events';
 import { ModelRow } from './ModelDownload';
 import {
   applyDownloadEvents,

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChunkInput, StoredDocument } from './schema';
+import type { ChunkInput, StoredDocument } from '../../electron/core/store/schema';
 
 export async function tempDir(
   prefix = 'quire-store-',

@@ -1,4 +1,4 @@
-import { EVENT_CATEGORY, type EventData, type EventType, type StreamEvent } from './events';
+import { EVENT_CATEGORY, type EventData, type EventType, type StreamEvent } from '../../shared/events';
 
 /** Builds valid events for tests of codecs, followers and reducers. */
 export function makeEvent<K extends EventType>(
