@@ -7,7 +7,12 @@ import type { StreamEvent } from '../../../shared/events';
 import type { QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
 import { testModels } from '../../../test/helpers/embedding-fixtures';
-import { BOW_MODEL, makeTestCore, PDF_DIR, writeNotes } from '../../../test/helpers/library-fixtures';
+import {
+  BOW_MODEL,
+  makeTestCore,
+  PDF_DIR,
+  writeNotes,
+} from '../../../test/helpers/library-fixtures';
 import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import { ConversationStore } from './conversation-store';
 

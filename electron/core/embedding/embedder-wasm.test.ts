@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedder, type Embedder } from './embedder';
-import { expectBatchingKeepsOrder, expectRetrievalBehaviour } from '../../../test/helpers/embedding-checks';
+import {
+  expectBatchingKeepsOrder,
+  expectRetrievalBehaviour,
+} from '../../../test/helpers/embedding-checks';
 import { BOW, testModels } from '../../../test/helpers/embedding-fixtures';
 
 describe('createEmbedder (WASM backend, in this thread)', () => {

@@ -4,7 +4,12 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testModels } from '../../../test/helpers/embedding-fixtures';
-import { BOW_MODEL, makeTestCore, PDF_DIR, writeNotes } from '../../../test/helpers/library-fixtures';
+import {
+  BOW_MODEL,
+  makeTestCore,
+  PDF_DIR,
+  writeNotes,
+} from '../../../test/helpers/library-fixtures';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));

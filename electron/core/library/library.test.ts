@@ -3,7 +3,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import { documentStream, LIBRARY_STREAM } from '../../../shared/streams';
-import { CRASHING_WORKER, makeTestCore, PDF_DIR, writeNotes } from '../../../test/helpers/library-fixtures';
+import {
+  CRASHING_WORKER,
+  makeTestCore,
+  PDF_DIR,
+  writeNotes,
+} from '../../../test/helpers/library-fixtures';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
 import type { QuireCore } from '../quire-core';
 

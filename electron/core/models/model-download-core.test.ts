@@ -2,7 +2,11 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { ModelDownloadState } from '../../../shared/models';
 import { SYSTEM_STREAM } from '../../../shared/streams';
-import { BOW_MODEL_ID, MINILM_SHAPE_MODEL_ID, testModels } from '../../../test/helpers/embedding-fixtures';
+import {
+  BOW_MODEL_ID,
+  MINILM_SHAPE_MODEL_ID,
+  testModels,
+} from '../../../test/helpers/embedding-fixtures';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
 import { writeNotes } from '../../../test/helpers/library-fixtures';

@@ -15,7 +15,12 @@ import { StreamHub } from '../events/stream-hub';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { downloadModel } from './model-download';
 import { MODEL_DOWNLOAD_FILES, ModelDownloads } from './model-downloads';
-import { mountTmpfs, resizeTmpfs, tmpfsUnavailable, unmountTmpfs } from '../../../test/helpers/tmpfs';
+import {
+  mountTmpfs,
+  resizeTmpfs,
+  tmpfsUnavailable,
+  unmountTmpfs,
+} from '../../../test/helpers/tmpfs';
 import { repoFromFolder, startTestHub } from '../../../test/helpers/test-hub-server';
 
 const WEIGHTS = 'onnx/model_quantized.onnx';

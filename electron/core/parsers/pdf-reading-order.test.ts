@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { highlightParts, layoutPageText } from '../../../shared/pdf-page-text';
 import { openDocument, type ParsedSection } from './index';
-import { normalizeText as norm, referenceSentences } from '../../../test/helpers/pdftotext-reference';
+import {
+  normalizeText as norm,
+  referenceSentences,
+} from '../../../test/helpers/pdftotext-reference';
 import { collect, pdfFixture } from '../../../test/helpers/parser-fixtures';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';

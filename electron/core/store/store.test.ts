@@ -8,7 +8,13 @@ import { SCHEMA_VERSION } from './schema';
 import { openStore } from './open-store';
 import type { Store } from './store';
 import { toStoreError } from './store-errors';
-import { axisVector, makeChunk, makeChunks, makeDoc, tempDir } from '../../../test/helpers/store-fixtures';
+import {
+  axisVector,
+  makeChunk,
+  makeChunks,
+  makeDoc,
+  tempDir,
+} from '../../../test/helpers/store-fixtures';
 
 const DIMS = 8;
 let dir: string;
