@@ -3,7 +3,6 @@ import { QuireError } from '../../../shared/errors';
 import type { RetrievalSettings } from '../../../shared/settings';
 import { findLocalModel } from '../embedding/model-location';
 import type { WorkerPool } from '../indexing/worker-pool';
-import type { EmbedResponse, RerankResponse } from '../indexing/worker-protocol';
 import { rerankerStatus, rerankOrder } from '../retrieval/reranker';
 import {
   search,
@@ -81,7 +80,7 @@ export function createRetriever(deps: {
         undefined,
         { urgent: true },
       );
-      return ((await job.promise) as EmbedResponse).vectors;
+      return (await job.promise).vectors;
     } catch {
       return null;
     }
@@ -102,7 +101,7 @@ export function createRetriever(deps: {
       undefined,
       { urgent: true },
     );
-    const { scores } = (await job.promise) as RerankResponse;
+    const { scores } = await job.promise;
     return rerankOrder(scores).map((i) => ({ ...hits[i]!, rerankScore: scores[i]! }));
   }
 

@@ -6,6 +6,7 @@ import { holdNativeRuntime } from './native-runtime-anchor';
 import type {
   FromWorker,
   IndexingWorkerConfig,
+  ResponseTo,
   ToWorker,
   WorkerProgress,
   WorkerRequest,
@@ -95,18 +96,19 @@ export class WorkerPool {
   }
 
   /** `urgent` work (a query to embed while documents index) jumps the queue and may exceed concurrency by one. */
-  run(
-    request: WorkerRequest,
+  run<R extends WorkerRequest>(
+    request: R,
     onProgress?: (progress: WorkerProgress) => void,
     options: { urgent?: boolean } = {},
-  ): { promise: Promise<WorkerResponse>; cancel: () => void } {
+  ): { promise: Promise<ResponseTo<R>>; cancel: () => void } {
     const seq = this.nextSeq++;
     let task!: PoolTask;
-    const promise = new Promise<WorkerResponse>((resolve, reject) => {
+    const promise = new Promise<ResponseTo<R>>((resolve, reject) => {
       task = {
         request,
         onProgress,
-        resolve,
+        // The worker answers a request with the response of its type (worker-entry's handle).
+        resolve: (response) => resolve(response as ResponseTo<R>),
         reject,
         crashes: 0,
         seq,

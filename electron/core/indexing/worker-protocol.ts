@@ -70,6 +70,9 @@ export type EmbedResponse = {
 };
 export type RerankResponse = { type: 'reranked'; scores: Float32Array; modelId: string };
 export type WorkerResponse = IndexResponse | EmbedResponse | RerankResponse;
+/** The response each request type gets, so callers need no casts. */
+type ResponseByRequest = { index: IndexResponse; embed: EmbedResponse; rerank: RerankResponse };
+export type ResponseTo<R extends WorkerRequest> = ResponseByRequest[R['type']];
 
 export type WorkerProgress = { stage: IndexStage; done: number; total: number; label?: string };
 

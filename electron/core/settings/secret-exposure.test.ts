@@ -53,7 +53,7 @@ it('keeps the key out of replies, events, data files and logs, and sends it to i
   const client = createInMemoryTransport(core.dispatch);
   const replies: unknown[] = [];
   const events: StreamEvent[] = [];
-  for (const stream of ['conversations', 'library']) {
+  for (const stream of ['conversations', 'library'] as const) {
     client.follow(stream, { onSnapshot: (s) => replies.push(s), onEvent: (e) => events.push(e) });
   }
   const call = async (method: string, args: unknown) => {
@@ -73,7 +73,7 @@ it('keeps the key out of replies, events, data files and logs, and sends it to i
   });
   const sent = await call('chat.send', { text: 'Which note talks about river 1?' });
   client.follow(
-    sent.stream as string,
+    sent.stream as `chat:${string}`,
     { onSnapshot: (s) => replies.push(s), onEvent: (e) => events.push(e) },
     0,
   );
