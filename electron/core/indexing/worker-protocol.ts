@@ -1,6 +1,6 @@
 import type { IndexStage } from '../../../shared/documents';
 import type { QuireErrorShape } from '../../../shared/errors';
-import type { ChunkDraft } from './chunker';
+import type { Chunk } from '../../../shared/chunks';
 import type { ParseWarning } from '../parsers/types';
 
 /** Settings every indexing worker is started with (workerData). */
@@ -37,8 +37,7 @@ export type RerankRequest = {
 };
 export type WorkerRequest = IndexRequest | EmbedRequest | RerankRequest;
 
-export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & {
-  ordinal: number;
+export type IndexedChunk = Chunk & {
   /** The words the full-text index reads, in the document's language. */
   ftsText?: string;
 };

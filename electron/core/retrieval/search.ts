@@ -1,3 +1,4 @@
+import type { Chunk } from '../../../shared/chunks';
 import { QuireError } from '../../../shared/errors';
 import { CHUNK_COLUMNS, rowToChunk, sqlString, type StoredChunk } from '../store/schema';
 import type { Store } from '../store/store';
@@ -35,19 +36,12 @@ export type SearchOptions = {
   languages?: readonly string[];
 };
 
-export type SearchHit = {
+export type SearchHit = Omit<Chunk, 'tokens'> & {
   chunkId: string;
   docId: string;
   /** The document's name, or null if its row is gone (e.g. deleted mid-query). */
   title: string | null;
   path: string | null;
-  text: string;
-  ordinal: number;
-  pageStart: number | null;
-  pageEnd: number | null;
-  charStart: number;
-  charEnd: number;
-  headingPath: string[];
   /** Fused reciprocal-rank score; higher is better. */
   score: number;
   /** The cross-encoder's score when the hits were reranked (then they are in its order), else null. */

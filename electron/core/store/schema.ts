@@ -1,4 +1,5 @@
 import type { DocumentKind, DocumentStatus } from '../../../shared/documents';
+import type { Chunk } from '../../../shared/chunks';
 import type { ErrorCode } from '../../../shared/errors';
 import { arrow, type ArrowSchema } from './arrow';
 
@@ -27,31 +28,16 @@ export type StoredDocument = {
 };
 
 /** A chunk as the writer hands it over. A null/absent vector means "pending". */
-export type ChunkInput = {
-  ordinal: number;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  charStart: number;
-  charEnd: number;
+export type ChunkInput = Omit<Chunk, 'headingPath'> & {
   headingPath: readonly string[];
-  tokens: number;
   /** The passage as the full-text index sees it (language/search-text.ts); derived from `text` when absent. */
   ftsText?: string;
   vector?: Float32Array | null;
 };
 
-export type StoredChunk = {
+export type StoredChunk = Chunk & {
   id: string;
   docId: string;
-  ordinal: number;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  charStart: number;
-  charEnd: number;
-  headingPath: string[];
-  tokens: number;
   embeddingModel: string | null;
   hasVector: boolean;
   ftsText?: string;
