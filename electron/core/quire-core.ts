@@ -22,7 +22,6 @@ import { createLibraryHandlers } from './library/library-handlers';
 import { LibraryService } from './library/library-service';
 import type { WriterPolicy } from './library/chunk-writer';
 import { openLanceChunkStore } from './library/lance-chunk-store';
-import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
 import { ProviderManager } from './settings/provider-manager';
 import { createSettingsHandlers } from './settings/settings-handlers';
@@ -95,7 +94,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
   });
   const indexer = await startIndexer(settings.get(), { ...options, dataDir, log });
   const { pool, model } = indexer;
-  const store = await openLanceChunkStore({ dataDir, dims: model.dims, kindOf: detectKind });
+  const store = await openLanceChunkStore({ dataDir, dims: model.dims });
   const library = new LibraryService({
     dataDir,
     hub,

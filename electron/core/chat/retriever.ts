@@ -43,7 +43,7 @@ export function createRetriever(deps: {
   settings: () => RetrievalSettings;
   hasModel: () => boolean;
   /** Titles and paths for the hits; the library keeps them in memory, which saves a query. */
-  documentLabels?: ResolveDocuments;
+  documentLabels: ResolveDocuments;
   /** Languages of the documents in the library (see SearchOptions.languages). */
   documentLanguages?: () => readonly string[];
   /** Folders searched for the reranker model, best first (as for the embedding model). */

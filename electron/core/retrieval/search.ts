@@ -13,7 +13,7 @@ type Source = 'vector' | 'text';
 
 /** `ocrPages`: pages read by OCR (0: an image read whole), to mark their passages. */
 export type DocumentLabel = { name: string; path: string; ocrPages?: readonly number[] };
-/** Where titles come from; defaults to the store's documents table. */
+/** Where titles come from: the library's registry, the one record of each document. */
 export type ResolveDocuments = (ids: readonly string[]) => Promise<Map<string, DocumentLabel>>;
 
 export type SearchOptions = {
@@ -31,6 +31,7 @@ export type SearchOptions = {
   docIds?: readonly string[];
   /** Overrides of the ANN knobs (the benchmark sweeps these). */
   ann?: Partial<AnnQuery>;
+  /** Without it, hits carry their document id and no title or path. */
   resolveDocuments?: ResolveDocuments;
   /** Languages of the library's documents: a query of unclear language is also stemmed as these. */
   languages?: readonly string[];
@@ -174,7 +175,7 @@ async function run(
   if (wantText) collect('text', textRows, weights.text);
 
   const fused = fuseRrf(lists, options.rrfK ?? 60).slice(0, k);
-  const resolve: ResolveDocuments = options.resolveDocuments ?? ((ids) => store.getDocuments(ids));
+  const resolve: ResolveDocuments = options.resolveDocuments ?? (async () => new Map());
   const labels = await resolve([...new Set(fused.map((f) => candidates.get(f.id)!.chunk.docId))]);
   const hits = fused.map((f): SearchHit => {
     const { chunk, distance, bm25 } = candidates.get(f.id)!;
