@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/*.test-d.ts', '**/*.fixture.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-d.ts'],
     plugins: { quire: coreRooms },
     rules: { 'quire/core-rooms': 'error' },
   },

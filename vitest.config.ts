@@ -8,6 +8,7 @@ export default defineConfig({
       'renderer/src/**/*.test.{ts,tsx}',
       'scripts/**/*.test.ts',
       'build/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     testTimeout: 180_000,
     hookTimeout: 120_000,

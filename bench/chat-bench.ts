@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ChatProvider } from '../electron/core/chat/chat-types';
 import { createQuireCore } from '../electron/core/quire-core';
 import { startHttpServer } from '../electron/core/server/http-server';
-import { openSse } from '../electron/core/testing/sse-client';
+import { openSse } from '../test/helpers/sse-client';
 import { makeTestModels } from '../scripts/make-test-models';
 import { benchChatLlm, machineInfo, STORIES_MODEL } from './chat-llm';
 import { BENCH_MODELS_DIR } from './raw-ort-texts';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultPoolSize } from '../electron/core/indexing/worker-pool';
-import { runLoad, type LoadReport } from '../electron/core/testing/load-run';
+import { runLoad, type LoadReport } from '../test/helpers/load-run';
 
 const LAG_P99_LIMIT_MS = 50;
 

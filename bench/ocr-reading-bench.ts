@@ -13,7 +13,7 @@ import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { approximateTokenCounter } from '../electron/core/indexing/approximate-tokens';
 import { chunkSections } from '../electron/core/indexing/chunker';
 import { createOcrEngine } from '../electron/core/parsers/ocr';
-import { normalizeText, referenceSentences } from '../electron/core/parsers/pdftotext-reference';
+import { normalizeText, referenceSentences } from '../test/helpers/pdftotext-reference';
 import type { ParsedSection } from '../electron/core/parsers/types';
 import { layoutPageText, type ContentPart } from '../shared/pdf-page-text';
 

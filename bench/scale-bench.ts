@@ -143,8 +143,8 @@ async function run(name: string, folder: string, modelsDir: string, withModel: b
   core.hub.onAnyEvent((e) => {
     if (e.stream === LIBRARY_STREAM && e.type === 'document.ready') readyAt.push(performance.now());
   });
-  const { documents, chunks } = core.store.lance.tables;
-  const versionsBefore = (await documents.version()) + (await chunks.version());
+  const { chunks } = core.store.lance.tables;
+  const versionsBefore = await chunks.version();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -170,7 +170,7 @@ async function run(name: string, folder: string, modelsDir: string, withModel: b
     lastFifthVsFirst: 0,
     peakRssMb: Math.round(peakRss / 2 ** 20),
     fragments: await core.store.lance.fragments(),
-    commits: (await documents.version()) + (await chunks.version()) - versionsBefore,
+    commits: (await chunks.version()) - versionsBefore,
     ftsIndexUpdates: core.store.lance.optimizeRuns,
     lagP99Ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
     lagMaxMs: Math.round((lag.max / 1e6) * 10) / 10,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startTestHub } from '../electron/core/models/test-hub-server';
+import { startTestHub } from '../test/helpers/test-hub-server';
 import { LANGUAGE_MODEL_CATALOG } from '../shared/model-catalog';
 import { startQuireServer, type ServerHandle } from './quire-server';
 import { api, dropFiles, expectReady, shootBoth, textFile } from './ui-helpers';

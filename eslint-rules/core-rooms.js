@@ -22,7 +22,6 @@ export const CORE_ROOMS = {
   server: ['events', 'rpc'],
   settings: ['(root)', 'providers', 'rpc', 'secrets'],
   store: ['language'],
-  testing: ['*'],
 };
 
 const CORE = path.join('electron', 'core');

@@ -1,7 +1,7 @@
 import type { MethodArgs, MethodName, MethodResult } from './contract';
 import type { StreamEvent } from './events';
 import type { Result } from './result';
-import { StreamFollower } from './stream-follower';
+import { StreamFollower, type SubscribingFollower } from './stream-follower';
 import type { ConnectionState, StreamHandlers, Transport } from './transport';
 
 export type PushChannel = {
@@ -16,7 +16,7 @@ export type PushChannel = {
  * the in-memory pair). Several followers of one stream share one subscription.
  */
 export function createPushClient(channel: PushChannel): Transport {
-  const followers = new Map<string, Set<StreamFollower>>();
+  const followers = new Map<string, Set<SubscribingFollower>>();
   const stateListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'connected';
 
@@ -26,7 +26,10 @@ export function createPushClient(channel: PushChannel): Transport {
     }
   });
 
-  async function resubscribe(follower: StreamFollower, categories?: StreamHandlers['categories']) {
+  async function resubscribe(
+    follower: SubscribingFollower,
+    categories?: StreamHandlers['categories'],
+  ) {
     follower.beginSubscribe();
     const result = await channel.invoke('events.subscribe', {
       stream: follower.stream,
@@ -38,9 +41,14 @@ export function createPushClient(channel: PushChannel): Transport {
       return;
     }
     if (!followers.get(follower.stream)?.has(follower)) return;
-    const outcome = follower.applySubscribe(
-      result.value as Parameters<StreamFollower['applySubscribe']>[0],
-    );
+    let outcome: 'ok' | 'gap';
+    try {
+      outcome = follower.applySubscribe(result.value as MethodResult<'events.subscribe'>);
+    } catch (error) {
+      // A snapshot the stream's schema refuses: said once, never applied as a guess.
+      console.error(`Quire: following "${follower.stream}" failed`, error);
+      return;
+    }
     if (outcome === 'gap') await resubscribe(follower, categories);
   }
 

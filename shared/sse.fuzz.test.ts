@@ -11,7 +11,7 @@ import {
   SseDecoder,
   type SseMessage,
 } from './sse';
-import { makeEvent } from './test-events';
+import { makeEvent } from '../test/helpers/stream-events';
 
 const RUNS = 1000;
 

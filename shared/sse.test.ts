@@ -6,7 +6,7 @@ import {
   encodeSseEvent,
   SseDecoder,
 } from './sse';
-import { deltaEvents, makeEvent } from './test-events';
+import { deltaEvents, makeEvent } from '../test/helpers/stream-events';
 
 describe('SSE codec', () => {
   const events = [

@@ -1,25 +1,41 @@
 import type { SubscribeResult } from './contract';
 import type { StreamEvent } from './events';
+import { parseSnapshot, type SnapshotOf, type StreamEventOn, type StreamId } from './stream-kinds';
 
-export type FollowerSink = {
-  onSnapshot: (result: SubscribeResult) => void;
-  onEvent: (event: StreamEvent) => void;
+/** A subscribe result whose snapshot has been read as its stream's schema says. */
+export type TypedSubscribeResult<S extends StreamId> = Omit<
+  SubscribeResult,
+  'snapshot' | 'events'
+> & {
+  snapshot: SnapshotOf<S>;
+  events: StreamEventOn<S>[];
 };
+
+export type FollowerSink<S extends StreamId = StreamId> = {
+  onSnapshot: (result: TypedSubscribeResult<S>) => void;
+  onEvent: (event: StreamEventOn<S>) => void;
+};
+
+/** What a transport needs of a follower, whatever its stream's kind. */
+export type SubscribingFollower = Pick<
+  StreamFollower,
+  'stream' | 'resumeFrom' | 'beginSubscribe' | 'applySubscribe' | 'applyEvent'
+>;
 
 /**
  * Keeps one stream's position and enforces "each event exactly once, in order".
  * Pushed events may overtake the subscribe reply, so they wait until it is applied.
  * A gap is reported, so the caller re-subscribes instead of skipping silently.
  */
-export class StreamFollower {
+export class StreamFollower<S extends StreamId = StreamId> {
   lastSeq: number;
   private hasSnapshot: boolean;
   private waiting = true;
   private early: StreamEvent[] = [];
 
   constructor(
-    readonly stream: string,
-    private readonly sink: FollowerSink,
+    readonly stream: S,
+    private readonly sink: FollowerSink<S>,
     afterSeq?: number,
     /** With a category filter, seq jumps are expected and are not gaps. */
     private readonly filtered = false,
@@ -41,13 +57,17 @@ export class StreamFollower {
     this.waiting = expectReply;
   }
 
-  /** Applies a subscribe result: snapshot when needed, then replay, then held live events. */
+  /**
+   * Applies a subscribe result: snapshot when needed, then replay, then held live events.
+   * A snapshot that does not match its stream's schema throws, and nothing is applied.
+   */
   applySubscribe(result: SubscribeResult): 'ok' | 'gap' {
     if (!this.hasSnapshot || result.resync || result.lastSeq < this.lastSeq) {
       // Fresh start, a gap too old to replay, or a restarted server: trust the snapshot.
+      const snapshot = parseSnapshot(this.stream, result.snapshot);
       this.hasSnapshot = true;
       this.lastSeq = result.lastSeq;
-      this.sink.onSnapshot(result);
+      this.sink.onSnapshot({ ...result, snapshot, events: result.events as StreamEventOn<S>[] });
     } else {
       for (const event of result.events) this.deliver(event);
     }
@@ -72,7 +92,8 @@ export class StreamFollower {
     if (event.seq <= this.lastSeq) return 'duplicate';
     if (event.seq !== this.lastSeq + 1 && !this.filtered) return 'gap';
     this.lastSeq = event.seq;
-    this.sink.onEvent(event);
+    // The hub emits on a stream only the events its kind carries (a type error otherwise).
+    this.sink.onEvent(event as StreamEventOn<S>);
     return 'applied';
   }
 }

@@ -1,16 +1,18 @@
-import type { MethodArgs, MethodName, MethodResult, SubscribeResult } from './contract';
-import type { EventCategory, StreamEvent } from './events';
+import type { MethodArgs, MethodName, MethodResult } from './contract';
+import type { EventCategory } from './events';
 import type { Result } from './result';
+import type { TypedSubscribeResult } from './stream-follower';
+import type { StreamEventOn, StreamId } from './stream-kinds';
 
 /** `unauthorized`: the server refused the access token (or there is none); retrying cannot help. */
 export type ConnectionState =
   'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'unauthorized';
 
-export type StreamHandlers = {
+export type StreamHandlers<S extends StreamId = StreamId> = {
   /** Called first with the snapshot, and again whenever the stream must be re-snapshotted. */
-  onSnapshot: (result: SubscribeResult) => void;
+  onSnapshot: (result: TypedSubscribeResult<S>) => void;
   /** Live and replayed events, each exactly once, in seq order. */
-  onEvent: (event: StreamEvent) => void;
+  onEvent: (event: StreamEventOn<S>) => void;
   categories?: EventCategory[];
 };
 
@@ -19,7 +21,7 @@ export interface Transport {
   readonly kind: 'ipc' | 'http' | 'memory';
   invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>>;
   /** Follows a stream from `afterSeq` (or from a fresh snapshot); returns its unsubscribe. */
-  follow(stream: string, handlers: StreamHandlers, afterSeq?: number): () => void;
+  follow<S extends StreamId>(stream: S, handlers: StreamHandlers<S>, afterSeq?: number): () => void;
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
   readonly connectionState: ConnectionState;
   close(): void;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { lockDataDir } from './data-lock';
-import { makeTempDir } from './testing/temp-dir';
+import { makeTempDir } from '../../test/helpers/temp-dir';
 
 let dir = '';
 let remove: () => Promise<void> = async () => {};

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lastJsonLine, runGuarded } from './testing/guarded-node';
-import { makeTempDir } from './testing/temp-dir';
+import { lastJsonLine, runGuarded } from '../../test/helpers/guarded-node';
+import { makeTempDir } from '../../test/helpers/temp-dir';
 
-const FLOW = fileURLToPath(new URL('./testing/offline-flow.ts', import.meta.url));
+const FLOW = fileURLToPath(new URL('../../test/helpers/offline-flow.ts', import.meta.url));
 
 type Report = {
   offlineBefore: boolean;

@@ -1,38 +1,35 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { createChatHandlers } from './chat/chat-handlers';
+import { createAppHandlers } from './app-handlers';
+import { createChatHandlers, registerChatSnapshots } from './chat/chat-handlers';
 import { ChatService } from './chat/chat-service';
 import type { ChatProvider } from './chat/chat-types';
 import { ConversationStore } from './chat/conversation-store';
+import { documentLabels, documentLanguages } from './chat/library-labels';
 import { createRetriever } from './chat/retriever';
 import { createEventHandlers } from './events/event-handlers';
 import { StreamHub } from './events/stream-hub';
-import { chooseBackend, type BackendPreference } from './embedding/backend-canary';
-import { DEFAULT_EMBEDDING_MODEL } from './embedding/model-location';
+import type { BackendPreference } from './embedding/backend-canary';
 import { lockDataDir } from './data-lock';
-import { resolveModel } from './embedding/model-settings';
 import { createLanguageModelHandlers, LanguageModels } from './models/language-models';
 import { createModelHandlers, ModelDownloads } from './models/model-downloads';
-import { defaultPoolSize, WorkerPool } from './indexing/worker-pool';
+import { pendingRestart, startIndexer } from './indexing/indexer-setup';
+import type { WorkerEntry } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
 import { ocrCacheDir } from './indexing/ocr-cache';
-import type { DocumentLabel } from './retrieval/search';
 import { createLibraryHandlers } from './library/library-handlers';
 import { LibraryService } from './library/library-service';
 import type { WriterPolicy } from './library/chunk-writer';
 import { openLanceChunkStore } from './library/lance-chunk-store';
-import { detectKind } from './parsers';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
 import { ProviderManager } from './settings/provider-manager';
 import { createSettingsHandlers } from './settings/settings-handlers';
 import { openSettingsStore, type SettingsBackendFactory } from './settings/settings-store';
 import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
-import { isRemoteProvider, type ProviderSettings } from '../../shared/settings';
-import { QUIRE_VERSION } from './version';
-import { CONVERSATIONS_STREAM } from '../../shared/streams';
+import type { ProviderSettings } from '../../shared/settings';
+import { closeInOrder } from './shutdown';
 
 export type QuireCoreOptions = {
   dataDir: string;
@@ -49,6 +46,8 @@ export type QuireCoreOptions = {
   /** Where model downloads come from; default https://huggingface.co (tests use a local server). */
   modelHub?: string;
   poolSize?: number;
+  /** The indexing workers' script; default the built-in one. */
+  workerEntry?: WorkerEntry;
   /** How the library's writer batches documents into LanceDB commits. */
   writer?: Partial<WriterPolicy>;
   indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
@@ -75,7 +74,8 @@ export type QuireCoreOptions = {
 
 /**
  * The headless heart, assembled: the stream hub, every domain's services and handlers,
- * and the dispatcher that all transports share. Runs under plain Node.
+ * and the dispatcher that all transports share. Runs under plain Node. Wiring only: each
+ * decision lives in its room (indexing/indexer-setup, chat/library-labels, shutdown).
  */
 export async function createQuireCore(options: QuireCoreOptions) {
   const dataDir = path.resolve(options.dataDir);
@@ -92,44 +92,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
     backend: options.settingsBackend,
     warn: (m) => logger.warn(m),
   });
-  const model = resolveModel({
-    modelId:
-      options.embeddingModel ?? settings.get().retrieval.embeddingModel ?? DEFAULT_EMBEDDING_MODEL,
-    modelDir: options.modelDir,
-    dataDir,
-    resourcesDir: options.resourcesDir,
-  });
-  // What the indexer runs with; settings saved later apply on the next start.
-  const startedWith = {
-    embeddingModel: model.modelId,
-    embeddingBackend: options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
-    chunkTokens: settings.get().retrieval.chunkTokens,
-    maxFileMb: settings.get().indexing.maxFileMb,
-    ocr: settings.get().indexing.ocr,
-  };
-  const pickBackend = () =>
-    chooseBackend(startedWith.embeddingBackend, { log: (m) => log('info', m) });
-  const backend = model.hasWeights ? await pickBackend() : 'native';
-  const poolSize = options.poolSize ?? defaultPoolSize();
-  const pool = new WorkerPool({
-    size: poolSize,
-    log,
-    config: {
-      embeddingModel: model.modelId,
-      modelDir: model.modelDir,
-      backend,
-      // ONNX threads share the cores between workers; the coordinating thread mostly waits.
-      threads: Math.max(1, Math.floor(os.availableParallelism() / poolSize)),
-      batchSize: 8,
-      maxTokens: startedWith.chunkTokens,
-      // An eighth of the chunk (32 of the default 256) carries context across the cut.
-      overlapTokens: Math.round(startedWith.chunkTokens / 8),
-      maxBytes: startedWith.maxFileMb * 1024 * 1024,
-      ocr: { enabled: startedWith.ocr, cacheDir: ocrCacheDir(dataDir) },
-      ...options.indexing,
-    },
-  });
-  const store = await openLanceChunkStore({ dataDir, dims: model.dims, kindOf: detectKind });
+  const indexer = await startIndexer(settings.get(), { ...options, dataDir, log });
+  const { pool, model } = indexer;
+  const store = await openLanceChunkStore({ dataDir, dims: model.dims });
   const library = new LibraryService({
     dataDir,
     hub,
@@ -150,8 +115,12 @@ export async function createQuireCore(options: QuireCoreOptions) {
       embedding: model.modelId,
       reranker: options.rerankerModel ?? settings.get().retrieval.rerankerModel,
     }),
-    onInstalled: (kind) =>
-      kind === 'embedding' ? useDownloadedEmbeddingModel() : Promise.resolve(false),
+    onInstalled: async (kind) => {
+      if (kind !== 'embedding') return false;
+      const restart = await indexer.useDownloadedModel();
+      if (!restart) library.embedPendingNow();
+      return restart;
+    },
     log,
   });
   // A chat model fetched from the catalogue becomes the embedded provider's model at once.
@@ -167,57 +136,19 @@ export async function createQuireCore(options: QuireCoreOptions) {
       settings.update({ ...current, provider: { ...previous, kind: 'embedded', modelPath } });
     },
   });
-  /** Puts a just-downloaded embedding model to work; resolves true when a restart is needed. */
-  async function useDownloadedEmbeddingModel(): Promise<boolean> {
-    const fresh = resolveModel({
-      modelId: model.modelId,
-      modelDir: options.modelDir,
-      dataDir,
-      resourcesDir: options.resourcesDir,
-    });
-    // The index holds vectors of one width; another width is rebuilt when Quire next opens it.
-    if (!fresh.hasWeights || fresh.dims !== model.dims) return true;
-    const nextBackend = model.hasWeights ? backend : await pickBackend();
-    Object.assign(model, fresh);
-    pool.reconfigure({ modelDir: fresh.modelDir, backend: nextBackend });
-    library.embedPendingNow();
-    return false;
-  }
-  /** Saved settings that differ from what the indexer started with (the CLI's flags win). */
-  function pendingRestart(): string[] {
-    const saved = settings.get().retrieval;
-    const pending: string[] = [];
-    if (!options.embeddingModel && saved.embeddingModel !== startedWith.embeddingModel)
-      pending.push('embedding model');
-    if (!options.embeddingBackend && saved.embeddingBackend !== startedWith.embeddingBackend)
-      pending.push('embedding backend');
-    if (saved.chunkTokens !== startedWith.chunkTokens) pending.push('chunk size');
-    if (settings.get().indexing.maxFileMb !== startedWith.maxFileMb)
-      pending.push('largest file size');
-    if (settings.get().indexing.ocr !== startedWith.ocr) pending.push('OCR setting');
-    return pending;
-  }
   const retriever = createRetriever({
     store: store.lance,
     pool,
     embeddingModel: model.modelId,
     settings: () => settings.get().retrieval,
     hasModel: () => model.hasWeights,
-    documentLanguages: () => [
-      ...new Set(library.registry.all().flatMap((d) => (d.language ? [d.language] : []))),
-    ],
-    documentLabels: async (ids) => {
-      const labels = new Map<string, DocumentLabel>();
-      for (const id of ids) {
-        const doc = library.registry.get(id);
-        if (doc) labels.set(id, { name: doc.name, path: doc.path, ocrPages: doc.ocrPages });
-      }
-      return labels;
-    },
+    documentLanguages: () => documentLanguages(library.registry),
+    documentLabels: async (ids) => documentLabels(library.registry, ids),
     modelSearchDirs: model.searchDirs,
     rerankerModel: options.rerankerModel,
   });
   const conversations = new ConversationStore(options.conversationsDir ?? dataDir);
+  registerChatSnapshots(hub, conversations);
   const providers = new ProviderManager({
     dataDir,
     safeStorage: options.safeStorage,
@@ -225,23 +156,14 @@ export async function createQuireCore(options: QuireCoreOptions) {
     timeouts: options.providerTimeouts,
     log: (m) => log('info', m),
   });
-  // Late subscribers (a reload mid-answer, a second window) start from the saved message.
-  hub.registerSnapshotProvider(
-    'chat',
-    (stream) => conversations.getMessage(stream.slice('chat:'.length)) ?? null,
-  );
-  hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({
-    conversations: conversations.listConversations(),
-  }));
+  const wrapProvider = options.wrapProvider ?? ((provider) => provider);
   const chat = new ChatService({
     hub,
     store: conversations,
-    provider: async () => {
-      const provider = await providers.providerFor(
-        options.providerOverride ?? settings.get().provider,
-      );
-      return options.wrapProvider ? options.wrapProvider(provider) : provider;
-    },
+    provider: async () =>
+      wrapProvider(
+        await providers.providerFor(options.providerOverride ?? settings.get().provider),
+      ),
     passageCount: () => retriever.passageCount(),
     retrieve: (query, onStep) => retriever.retrieve(query, onStep),
     rerankerEnabled: () => retriever.rerankerStatus().active,
@@ -253,20 +175,14 @@ export async function createQuireCore(options: QuireCoreOptions) {
   }
 
   const handlers = {
-    'app.info': (_args, ctx) => ({
-      name: 'Quire' as const,
-      version: QUIRE_VERSION,
-      dataDir,
-      transport: ctx.transport,
-      offline: !isRemoteProvider(settings.get().provider),
-    }),
+    ...createAppHandlers(dataDir, () => settings.get().provider),
     ...createEventHandlers(hub),
     ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir)),
     ...createModelHandlers(downloads),
     ...createLanguageModelHandlers(languageModels),
     ...createChatHandlers(chat, conversations, hub),
     ...createSettingsHandlers(settings, providers, {
-      pendingRestart,
+      pendingRestart: () => pendingRestart(indexer.start, settings.get(), options),
       reranker: () => retriever.rerankerStatus(),
     }),
   } satisfies Handlers;
@@ -289,18 +205,23 @@ export async function createQuireCore(options: QuireCoreOptions) {
     providers,
     downloads,
     languageModels,
-    async close() {
-      await downloads.close();
-      await chat.stopAll();
-      await providers.dispose();
-      await watcher.close();
-      await library.close();
-      await pool.close();
-      await store.close();
-      conversations.close();
-      hub.dispose();
-      lock?.release();
-    },
+    /** Producers first (downloads, answers, watcher), then the library and what it writes to. */
+    close: () =>
+      closeInOrder(
+        [
+          ['model downloads', () => downloads.close()],
+          ['chat', () => chat.stopAll()],
+          ['providers', () => providers.dispose()],
+          ['folder watcher', () => watcher.close()],
+          ['library', () => library.close()],
+          ['indexing workers', () => pool.close()],
+          ['store', () => store.close()],
+          ['conversations', () => conversations.close()],
+          ['stream hub', () => hub.dispose()],
+          ['data folder lock', () => lock?.release()],
+        ],
+        (m) => log('error', m),
+      ),
   };
 }
 

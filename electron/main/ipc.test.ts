@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_CHANNEL, invokeChannel, METHOD_NAMES } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
 import { createQuireCore, type QuireCore } from '../core/quire-core';
-import { makeTempDir, waitFor } from '../core/testing/temp-dir';
+import { makeTempDir, waitFor } from '../../test/helpers/temp-dir';
 import {
   registerIpcHandlers,
   type IpcInvokeEventLike,

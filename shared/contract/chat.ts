@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from '../errors';
 import { ConversationSchema, FinishReasonSchema, SourceSchema } from '../events';
+import type { StreamIdOf } from '../stream-kinds';
 import { method } from './define';
 
 const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not an id');
@@ -36,7 +37,10 @@ const SendResultSchema = z.object({
   userMessageId: z.string(),
   messageId: z.string(),
   /** The assistant message's event stream: `chat:<messageId>`. */
-  stream: z.string(),
+  stream: z.custom<StreamIdOf<'chat'>>(
+    (value) => typeof value === 'string' && /^chat:[A-Za-z0-9_-]{1,64}$/.test(value),
+    'Not a chat stream',
+  ),
 });
 export type SendResult = z.infer<typeof SendResultSchema>;
 

@@ -6,9 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import type { QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { testModels } from '../embedding/test-fixtures';
-import { BOW_MODEL, makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { testModels } from '../../../test/helpers/embedding-fixtures';
+import {
+  BOW_MODEL,
+  makeTestCore,
+  PDF_DIR,
+  writeNotes,
+} from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import { ConversationStore } from './conversation-store';
 
 const GGUF = fileURLToPath(

@@ -5,8 +5,8 @@ import type { SendResult } from '../../../shared/contract/chat';
 import type { EventData, StreamEvent } from '../../../shared/events';
 import { EmbeddedProvider, type EmbeddedRunStats } from '../providers/embedded-provider';
 import type { QuireCore } from '../quire-core';
-import { makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTestCore, PDF_DIR, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import type { ChatProvider } from './chat-types';
 import type { PromptTurn } from './prompt';
 

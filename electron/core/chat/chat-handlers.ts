@@ -54,3 +54,14 @@ export function createChatHandlers(
     },
   };
 }
+
+/** Late subscribers (a reload mid-answer, a second window) start from what is saved. */
+export function registerChatSnapshots(hub: StreamHub, conversations: ConversationStore): void {
+  hub.registerSnapshotProvider(
+    'chat',
+    (stream) => conversations.getMessage(stream.slice('chat:'.length)) ?? null,
+  );
+  hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({
+    conversations: conversations.listConversations(),
+  }));
+}

@@ -4,8 +4,8 @@ import { QuireError } from '../../../shared/errors';
 import type { StreamEvent } from '../../../shared/events';
 import type { QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 
 let dir: string;
 let remove: () => Promise<void>;

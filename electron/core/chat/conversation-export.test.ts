@@ -7,10 +7,10 @@ import { exportCommand } from '../cli/export-command';
 import {
   startOpenAiWireServer,
   type WireServer,
-} from '../providers/test-servers/openai-wire-server';
+} from '../../../test/helpers/provider-servers/openai-wire-server';
 import type { QuireCore } from '../quire-core';
-import { makeTestCore, PDF_DIR } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore, PDF_DIR } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { exportConversation, exportFileName } from './conversation-export';
 
 type Footnote = { label: string; title: string; page: number | null; quote: string };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { ConversationStore } from './conversation-store';
 
 let dir: string;

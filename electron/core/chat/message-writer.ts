@@ -2,6 +2,7 @@
 import type { Message } from '../../../shared/contract/chat';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { EventData, FinishReason } from '../../../shared/events';
+import type { EventTypeOn, StreamIdOf } from '../../../shared/stream-kinds';
 import { chatStream } from '../../../shared/streams';
 import type { StreamHub } from '../events/stream-hub';
 import type { ConversationStore } from './conversation-store';
@@ -12,7 +13,7 @@ const NO_USAGE: Usage = { promptTokens: 0, completionTokens: 0 };
 
 export class MessageWriter {
   readonly started = performance.now();
-  readonly stream: string;
+  readonly stream: StreamIdOf<'chat'>;
   text = '';
   firstTokenMs: number | null = null;
   private current: Message;
@@ -31,7 +32,7 @@ export class MessageWriter {
     return this.current;
   }
 
-  emit<K extends keyof EventData>(type: K, data: EventData[K]): void {
+  emit<K extends EventTypeOn<StreamIdOf<'chat'>>>(type: K, data: EventData[K]): void {
     // Nothing may follow the terminal event: a late step would reopen a finished message.
     if (!this.ended) this.hub.emit(this.stream, type, data);
   }

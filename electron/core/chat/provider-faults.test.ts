@@ -3,15 +3,15 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
-import type { WireBehaviour } from '../providers/test-servers/wire-server-base';
+import type { WireBehaviour } from '../../../test/helpers/provider-servers/wire-server-base';
 import {
   startOpenAiWireServer,
   type WireServer,
-} from '../providers/test-servers/openai-wire-server';
+} from '../../../test/helpers/provider-servers/openai-wire-server';
 import type { QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 
 const TOKENS = ['Rivers ', 'carry ', 'water ', 'to ', 'the ', 'sea ', '[1].'];
 

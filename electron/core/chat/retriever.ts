@@ -3,7 +3,6 @@ import { QuireError } from '../../../shared/errors';
 import type { RetrievalSettings } from '../../../shared/settings';
 import { findLocalModel } from '../embedding/model-location';
 import type { WorkerPool } from '../indexing/worker-pool';
-import type { EmbedResponse, RerankResponse } from '../indexing/worker-protocol';
 import { rerankerStatus, rerankOrder } from '../retrieval/reranker';
 import {
   search,
@@ -44,7 +43,7 @@ export function createRetriever(deps: {
   settings: () => RetrievalSettings;
   hasModel: () => boolean;
   /** Titles and paths for the hits; the library keeps them in memory, which saves a query. */
-  documentLabels?: ResolveDocuments;
+  documentLabels: ResolveDocuments;
   /** Languages of the documents in the library (see SearchOptions.languages). */
   documentLanguages?: () => readonly string[];
   /** Folders searched for the reranker model, best first (as for the embedding model). */
@@ -81,7 +80,7 @@ export function createRetriever(deps: {
         undefined,
         { urgent: true },
       );
-      return ((await job.promise) as EmbedResponse).vectors;
+      return (await job.promise).vectors;
     } catch {
       return null;
     }
@@ -102,7 +101,7 @@ export function createRetriever(deps: {
       undefined,
       { urgent: true },
     );
-    const { scores } = (await job.promise) as RerankResponse;
+    const { scores } = await job.promise;
     return rerankOrder(scores).map((i) => ({ ...hits[i]!, rerankScore: scores[i]! }));
   }
 

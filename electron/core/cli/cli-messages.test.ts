@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { PDF_DIR } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { PDF_DIR } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { askCommand } from './ask-command';
 import { indexCommand } from './index-command';
 import { libraryCommand } from './library-command';

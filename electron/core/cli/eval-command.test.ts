@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { testModels } from '../embedding/test-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { testModels } from '../../../test/helpers/embedding-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { evalCommand } from './eval-command';
 
 let dir: string;

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { BOW_RERANKER_MODEL_ID } from '../../../scripts/make-test-models';
-import { makeTestCore } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
-import { testModels } from '../embedding/test-fixtures';
+import { makeTestCore } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
+import { testModels } from '../../../test/helpers/embedding-fixtures';
 import { searchCommand } from './search-command';
 
 let dir: string;

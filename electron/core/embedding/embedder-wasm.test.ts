@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedder, type Embedder } from './embedder';
-import { expectBatchingKeepsOrder, expectRetrievalBehaviour } from './embedding-checks';
-import { BOW, testModels } from './test-fixtures';
+import {
+  expectBatchingKeepsOrder,
+  expectRetrievalBehaviour,
+} from '../../../test/helpers/embedding-checks';
+import { BOW, testModels } from '../../../test/helpers/embedding-fixtures';
 
 describe('createEmbedder (WASM backend, in this thread)', () => {
   let modelsDir = '';

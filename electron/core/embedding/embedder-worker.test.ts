@@ -9,17 +9,17 @@ import {
   rowNorms,
   startTsWorker,
   testModels,
-} from './test-fixtures';
+} from '../../../test/helpers/embedding-fixtures';
 
 type Reply = { dims: number; backend: EmbeddingBackend; vectors: Float32Array };
 
-/** Runs embed-worker.fixture.ts in a real worker thread. */
+/** Runs test/helpers/embed-worker.ts in a real worker thread. */
 function embedInWorker(
   backend: EmbeddingBackend,
   localModelPath: string,
   texts: string[],
 ): Promise<Reply & { detached: boolean }> {
-  const worker = startTsWorker(new URL('./embed-worker.fixture.ts', import.meta.url), {
+  const worker = startTsWorker(new URL('../../../test/helpers/embed-worker.ts', import.meta.url), {
     workerData: { backend, localModelPath, modelId: BOW, texts },
   });
   return new Promise((resolve, reject) => {

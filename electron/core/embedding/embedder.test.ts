@@ -4,8 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isQuireError } from '../../../shared/errors';
 import { createEmbedder, type Embedder } from './embedder';
-import { expectBatchingKeepsOrder, expectRetrievalBehaviour } from './embedding-checks';
-import { BOW, DOC_A, DOC_B, QUERY, rowNorms, testModels } from './test-fixtures';
+import {
+  expectBatchingKeepsOrder,
+  expectRetrievalBehaviour,
+} from '../../../test/helpers/embedding-checks';
+import {
+  BOW,
+  DOC_A,
+  DOC_B,
+  QUERY,
+  rowNorms,
+  testModels,
+} from '../../../test/helpers/embedding-fixtures';
 
 describe('createEmbedder (native backend, in this thread)', () => {
   let modelsDir = '';

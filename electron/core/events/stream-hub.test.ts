@@ -1,8 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../../../shared/events';
 import { StreamHub } from './stream-hub';
 
 const delta = (text: string) => ({ text });
+const librarySnapshot = (documents: number): LibrarySnapshot => ({
+  documents: [],
+  index: { status: 'ok', damagedTables: [], error: null },
+  paused: false,
+  watchedFolders: [],
+  totals: { documents, chunks: 0, indexing: 0, failed: 0 },
+});
 
 describe('StreamHub', () => {
   afterEach(() => vi.useRealTimers());
@@ -22,14 +30,14 @@ describe('StreamHub', () => {
   it('gives a late subscriber the snapshot plus the replay, then live events', () => {
     const hub = new StreamHub();
     let state = 0;
-    hub.registerSnapshotProvider('library', () => ({ documents: state }));
+    hub.registerSnapshotProvider('library', () => librarySnapshot(state));
     for (let i = 1; i <= 5; i++) {
       state = i;
       hub.emit('library', 'queue.state', { paused: false, pending: i, active: 1 });
     }
     const live: StreamEvent[] = [];
     const sub = hub.subscribe('library', { afterSeq: 2, listener: (e) => live.push(e) });
-    expect(sub.snapshot).toEqual({ documents: 5 });
+    expect(sub.snapshot).toEqual(librarySnapshot(5));
     expect(sub.lastSeq).toBe(5);
     expect(sub.resync).toBe(false);
     expect(sub.events.map((e) => e.seq)).toEqual([3, 4, 5]);
@@ -104,5 +112,17 @@ describe('StreamHub', () => {
     hub.emit('chat:z', 'message.delta', delta('a'));
     expect(got).toEqual([1]);
     spy.mockRestore();
+  });
+
+  it('refuses an event that does not belong on the stream, and numbers nothing for it', () => {
+    const hub = new StreamHub();
+    // @ts-expect-error a chat event on the library stream does not type-check
+    expect(() => hub.emit('library', 'message.delta', delta('x'))).toThrow(/does not belong/);
+    const computed: string = 'doc:d1';
+    expect(() =>
+      hub.emit(computed as 'library', 'queue.state', { paused: false, pending: 0, active: 0 }),
+    ).toThrow(/"queue.state" event does not belong on "doc:d1"/);
+    expect(hub.status('library')).toMatchObject({ exists: false, lastSeq: 0 });
+    expect(hub.status('doc:d1')).toMatchObject({ exists: false, lastSeq: 0 });
   });
 });

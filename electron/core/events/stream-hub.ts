@@ -6,8 +6,18 @@ import {
   type StreamEvent,
 } from '../../../shared/events';
 import type { StreamStatus, SubscribeResult } from '../../../shared/contract';
+import {
+  carries,
+  type EventTypeOn,
+  type SnapshotOf,
+  type StreamId,
+  type StreamIdOf,
+  type StreamKind,
+} from '../../../shared/stream-kinds';
 
-export type SnapshotProvider = (stream: string) => unknown;
+export type SnapshotProvider<K extends StreamKind = StreamKind> = (
+  stream: StreamIdOf<K>,
+) => SnapshotOf<StreamIdOf<K>>;
 export type EventListener = (event: StreamEvent) => void;
 
 export type StreamHubOptions = {
@@ -36,8 +46,10 @@ export type Subscription = SubscribeResult & { unsubscribe: () => void };
  */
 export class StreamHub {
   private readonly streams = new Map<string, StreamState>();
-  private readonly providers: { match: (stream: string) => boolean; provide: SnapshotProvider }[] =
-    [];
+  private readonly providers: {
+    match: (stream: string) => boolean;
+    provide: (stream: string) => unknown;
+  }[] = [];
   private readonly globalListeners = new Set<EventListener>();
   private readonly bufferSize: number;
   private readonly finishedTtlMs: number;
@@ -49,11 +61,14 @@ export class StreamHub {
     this.now = options.now ?? Date.now;
   }
 
-  /** Registers the state source for streams whose id equals `prefix` or starts with `prefix:`. */
-  registerSnapshotProvider(prefix: string, provide: SnapshotProvider): () => void {
+  /** Registers the state source for the streams of one kind (`chat` serves every `chat:<id>`). */
+  registerSnapshotProvider<K extends StreamKind>(
+    kind: K,
+    provide: SnapshotProvider<K>,
+  ): () => void {
     const entry = {
-      match: (stream: string) => stream === prefix || stream.startsWith(`${prefix}:`),
-      provide,
+      match: (stream: string) => stream === kind || stream.startsWith(`${kind}:`),
+      provide: (stream: string) => provide(stream as StreamIdOf<K>),
     };
     this.providers.push(entry);
     return () => {
@@ -62,7 +77,15 @@ export class StreamHub {
     };
   }
 
-  emit<K extends EventType>(stream: string, type: K, data: EventData[K]): StreamEvent {
+  /** Only the events a stream's kind carries type-check (shared/stream-kinds.ts). */
+  emit<S extends StreamId, K extends EventTypeOn<S> & EventType>(
+    stream: S,
+    type: K,
+    data: EventData[K],
+  ): StreamEvent {
+    // Types stop this at compile time; a cast or a computed id is still caught here.
+    if (!carries(stream, type))
+      throw new Error(`A "${type}" event does not belong on "${stream}".`);
     const state = this.ensure(stream);
     if (state.finished) {
       // A finished stream that speaks again is alive again; its seq keeps increasing.

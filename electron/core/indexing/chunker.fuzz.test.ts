@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedSection } from '../parsers';
-import { collect, MODELS_DIR } from '../parsers/test-helpers';
+import { collect, MODELS_DIR } from '../../../test/helpers/parser-fixtures';
 import { approximateTokenCounter } from './approximate-tokens';
 import { chunkSections, loadTokenCounter, type TokenCounter } from './chunker';
 import { isSpace } from './chunker-units';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDocument, type ParsedSection } from '../parsers';
 import { parseMarkdown } from '../parsers/markdown';
-import { collect, MODELS_DIR, pdfFixture } from '../parsers/test-helpers';
+import { collect, MODELS_DIR, pdfFixture } from '../../../test/helpers/parser-fixtures';
 import {
   chunkSections,
   loadTokenCounter,

@@ -1,25 +1,12 @@
+import type { Chunk } from '../../../shared/chunks';
 import type { ParsedSection } from '../parsers';
 import { BOUNDARY, isSpace, textUnits, trimSpan, type Unit } from './chunker-units';
 import type { TokenCounter } from './chunker-tokens';
 
 export { loadTokenCounter, type TokenCounter } from './chunker-tokens';
 
-export type ChunkDraft = {
-  /** 0-based position of the chunk in its document. */
-  ordinal: number;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  /** Offsets in the page text (PDF) or the document text (other kinds), like ParsedSection.charStart. */
-  charStart: number;
-  charEnd: number;
-  headingPath: string[];
-  /**
-   * Exact `counter.count(text)`, special tokens included; never above maxTokens, except for a
-   * one-character chunk whose character alone costs more (only with budgets of a few tokens).
-   */
-  tokens: number;
-};
+/** The chunker's output: the shared chunk shape (shared/chunks.ts). */
+export type ChunkDraft = Chunk;
 
 export type ChunkOptions = { maxTokens: number; overlapTokens: number };
 export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 256, overlapTokens: 32 };

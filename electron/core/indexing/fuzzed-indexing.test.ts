@@ -8,10 +8,10 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentInfo } from '../../../shared/documents';
 import type { ErrorCode } from '../../../shared/errors';
-import { minimalDocx, minimalPdf } from '../parsers/test-helpers';
+import { minimalDocx, minimalPdf } from '../../../test/helpers/parser-fixtures';
 import type { QuireCore } from '../quire-core';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 const DOCUMENT_CODES: ErrorCode[] = [
   'corrupt_file',

@@ -8,8 +8,8 @@ import type { StreamEvent } from '../../../shared/events';
 import { ocrItemBox } from '../../../shared/ocr-words';
 import { highlightParts, layoutPageText } from '../../../shared/pdf-page-text';
 import type { QuireCore } from '../quire-core';
-import { makeTestCore, PDF_DIR } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore, PDF_DIR } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 const SCAN = 'scanned_loremipsum_image_only.pdf';
 

@@ -127,11 +127,6 @@ async function handle(
   const rt = await getRuntime();
   const progress = (p: WorkerProgress) => send({ seq, kind: 'progress', progress: p });
   if (request.type === 'index') {
-    if (config.crashMarker && request.path.includes(config.crashMarker)) {
-      progress({ stage: 'parsing', done: 0, total: 1 });
-      setTimeout(() => process.exit(70), 5); // tests only: die mid-document, as a native crash would
-      await new Promise(() => {});
-    }
     return rt.indexDocument(request, {
       config,
       counter: rt.counter,

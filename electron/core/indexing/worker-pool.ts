@@ -6,6 +6,7 @@ import { holdNativeRuntime } from './native-runtime-anchor';
 import type {
   FromWorker,
   IndexingWorkerConfig,
+  ResponseTo,
   ToWorker,
   WorkerProgress,
   WorkerRequest,
@@ -34,8 +35,13 @@ type Slot = {
 /** Workers that die before saying "ready" this many times in a row mean the indexer cannot start. */
 const MAX_STARTUP_FAILURES = 3;
 
+/** A worker script, as TypeScript source (run through tsx) or as a built bundle. */
+export type WorkerEntry = { url: URL; fromSource: boolean };
+
 export type WorkerPoolOptions = {
   config: IndexingWorkerConfig;
+  /** The script each worker runs; default the indexing worker (tests wrap it to crash on cue). */
+  entry?: WorkerEntry;
   size?: number;
   /** Documents in flight per worker: parsing one while another is embedded keeps ONNX busy. */
   concurrency?: number;
@@ -50,7 +56,7 @@ export function defaultPoolSize(): number {
 }
 
 /** Where the worker script is, from TypeScript sources (tsx, vitest) or from the bundle. */
-export function indexingWorkerEntry(): { url: URL; fromSource: boolean } {
+export function indexingWorkerEntry(): WorkerEntry {
   const here = import.meta.url;
   if (/\.ts($|\?)/.test(here)) return { url: new URL('./worker-entry.ts', here), fromSource: true };
   // The bundle may place this module in out/main or in out/main/chunks.
@@ -62,7 +68,7 @@ export function indexingWorkerEntry(): { url: URL; fromSource: boolean } {
 }
 
 /** Starts a worker; from sources, tsx is registered inside the worker before the entry loads. */
-export function startWorker(entry: { url: URL; fromSource: boolean }, workerData: unknown): Worker {
+export function startWorker(entry: WorkerEntry, workerData: unknown): Worker {
   if (!entry.fromSource) return new Worker(entry.url, { workerData });
   const bootstrap =
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.url.href)}); })` +
@@ -90,18 +96,19 @@ export class WorkerPool {
   }
 
   /** `urgent` work (a query to embed while documents index) jumps the queue and may exceed concurrency by one. */
-  run(
-    request: WorkerRequest,
+  run<R extends WorkerRequest>(
+    request: R,
     onProgress?: (progress: WorkerProgress) => void,
     options: { urgent?: boolean } = {},
-  ): { promise: Promise<WorkerResponse>; cancel: () => void } {
+  ): { promise: Promise<ResponseTo<R>>; cancel: () => void } {
     const seq = this.nextSeq++;
     let task!: PoolTask;
-    const promise = new Promise<WorkerResponse>((resolve, reject) => {
+    const promise = new Promise<ResponseTo<R>>((resolve, reject) => {
       task = {
         request,
         onProgress,
-        resolve,
+        // The worker answers a request with the response of its type (worker-entry's handle).
+        resolve: (response) => resolve(response as ResponseTo<R>),
         reject,
         crashes: 0,
         seq,
@@ -188,7 +195,7 @@ export class WorkerPool {
   private spawn(): Slot {
     if (this.options.config.backend === 'native' && this.options.config.modelDir)
       holdNativeRuntime();
-    const worker = startWorker(indexingWorkerEntry(), this.options.config);
+    const worker = startWorker(this.options.entry ?? indexingWorkerEntry(), this.options.config);
     const slot: Slot = { worker, tasks: new Map(), solo: false, ready: false };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onCrash(slot, error.message));

@@ -1,6 +1,6 @@
 import type { IndexStage } from '../../../shared/documents';
 import type { QuireErrorShape } from '../../../shared/errors';
-import type { ChunkDraft } from './chunker';
+import type { Chunk } from '../../../shared/chunks';
 import type { ParseWarning } from '../parsers/types';
 
 /** Settings every indexing worker is started with (workerData). */
@@ -16,8 +16,6 @@ export type IndexingWorkerConfig = {
   maxBytes: number;
   /** OCR for scanned pages and images; `cacheDir` keeps each document's word boxes for the viewer. */
   ocr?: { enabled: boolean; cacheDir: string | null };
-  /** Tests only: a file whose name contains this string kills the worker mid-document. */
-  crashMarker?: string;
 };
 
 export type IndexRequest = { type: 'index'; documentId: string; path: string; password?: string };
@@ -39,8 +37,7 @@ export type RerankRequest = {
 };
 export type WorkerRequest = IndexRequest | EmbedRequest | RerankRequest;
 
-export type IndexedChunk = Omit<ChunkDraft, 'ordinal'> & {
-  ordinal: number;
+export type IndexedChunk = Chunk & {
   /** The words the full-text index reads, in the document's language. */
   ftsText?: string;
 };
@@ -72,6 +69,9 @@ export type EmbedResponse = {
 };
 export type RerankResponse = { type: 'reranked'; scores: Float32Array; modelId: string };
 export type WorkerResponse = IndexResponse | EmbedResponse | RerankResponse;
+/** The response each request type gets, so callers need no casts. */
+type ResponseByRequest = { index: IndexResponse; embed: EmbedResponse; rerank: RerankResponse };
+export type ResponseTo<R extends WorkerRequest> = ResponseByRequest[R['type']];
 
 export type WorkerProgress = { stage: IndexStage; done: number; total: number; label?: string };
 

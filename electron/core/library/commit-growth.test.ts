@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
+import { documentLabels } from '../chat/library-labels';
 import { search } from '../retrieval/search';
 
 let dir: string;
@@ -18,17 +19,22 @@ async function indexNotes(count: number) {
     writer: { maxDelayMs: 600_000 },
   });
   try {
-    const { documents, chunks } = core.store.lance.tables;
-    const before = (await documents.version()) + (await chunks.version());
+    const { chunks } = core.store.lance.tables;
+    const before = await chunks.version();
     const optimizesBefore = core.store.lance.optimizeRuns;
     await core.library.add(writeNotes(path.join(root, 'notes'), count));
     await core.library.whenIdle();
     const ready = core.library.registry.all().filter((d) => d.status === 'ready').length;
-    const hits = await search(core.store.lance, { query: `item ${count - 1}`, mode: 'text', k: 1 });
+    const hits = await search(core.store.lance, {
+      query: `item ${count - 1}`,
+      mode: 'text',
+      k: 1,
+      resolveDocuments: async (ids) => documentLabels(core.library.registry, ids),
+    });
     return {
       ready,
       rows: await core.store.countChunks(),
-      commits: (await documents.version()) + (await chunks.version()) - before,
+      commits: (await chunks.version()) - before,
       indexUpdates: core.store.lance.optimizeRuns - optimizesBefore,
       lastFound: hits.hits[0]?.title ?? null,
     };

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import { LIBRARY_STREAM } from '../../../shared/streams';
-import { makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore, PDF_DIR, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import type { QuireCore } from '../quire-core';
 
 const ctx = { transport: 'memory' as const, connection: null };

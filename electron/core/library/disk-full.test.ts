@@ -1,9 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
-import { fillDisk, freeBytes, mountTmpfs, tmpfsUnavailable, unmountTmpfs } from '../testing/tmpfs';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
+import {
+  fillDisk,
+  freeBytes,
+  mountTmpfs,
+  tmpfsUnavailable,
+  unmountTmpfs,
+} from '../../../test/helpers/tmpfs';
 import type { QuireCore } from '../quire-core';
 
 const MB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { DocumentRegistry, type DocumentRecord } from './document-registry';
 import { expandPaths } from './expand-paths';
 import { ProgressTracker } from './progress-tracker';

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { readyWithWarnings } from '../../../shared/documents';
-import { makeTestCore } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 let dir = '';
 let remove: () => Promise<void> = async () => {};

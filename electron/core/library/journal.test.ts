@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentRecord } from './document-registry';
 import { DocumentRegistry } from './document-registry';
 import { Journal } from './journal';
-import { makeTempDir } from '../testing/temp-dir';
-import { fillDisk, mountTmpfs, tmpfsUnavailable, unmountTmpfs } from '../testing/tmpfs';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
+import { fillDisk, mountTmpfs, tmpfsUnavailable, unmountTmpfs } from '../../../test/helpers/tmpfs';
 
 type Entry = { n: number; pad: string };
 // Bigger than a page, so an append on a full tmpfs always needs space it cannot get.

@@ -3,9 +3,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testModels } from '../embedding/test-fixtures';
-import { BOW_MODEL, makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { testModels } from '../../../test/helpers/embedding-fixtures';
+import {
+  BOW_MODEL,
+  makeTestCore,
+  PDF_DIR,
+  writeNotes,
+} from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 let root: string;

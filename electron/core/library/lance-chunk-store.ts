@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { DocumentKind } from '../../../shared/documents';
 import { openStore, type LanceStore } from '../store';
 import type { ChunkStorePort, DocumentChunks } from './chunk-store-port';
 
@@ -9,7 +8,6 @@ export type LanceChunkStore = ChunkStorePort & { readonly lance: LanceStore };
 export async function openLanceChunkStore(options: {
   dataDir: string;
   dims: number;
-  kindOf?: (file: string) => DocumentKind;
 }): Promise<LanceChunkStore> {
   // The app must start with a damaged table, to report it and offer the rebuild.
   const lance = await openStore({
@@ -20,25 +18,7 @@ export async function openLanceChunkStore(options: {
   return {
     lance,
     async writeDocuments(batch: DocumentChunks[]) {
-      const now = Date.now();
-      // Document rows first: retrieval joins titles from them, and a chunk never lacks its row.
       await lance.writeDocuments(
-        batch.map((d) => ({
-          id: d.documentId,
-          path: d.documentPath,
-          name: d.documentName,
-          kind: options.kindOf?.(d.documentPath) ?? 'other',
-          size: 0,
-          pages: null,
-          contentHash: '',
-          status: 'ready' as const,
-          chunks: d.chunks.length,
-          error: null,
-          vectorsPending: d.vectors === null,
-          embeddingModel: d.embeddingModel,
-          addedAt: now,
-          updatedAt: now,
-        })),
         batch.map((d) => ({
           docId: d.documentId,
           chunks: d.chunks,

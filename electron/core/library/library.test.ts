@@ -3,8 +3,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import { documentStream, LIBRARY_STREAM } from '../../../shared/streams';
-import { makeTestCore, PDF_DIR, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import {
+  CRASHING_WORKER,
+  makeTestCore,
+  PDF_DIR,
+  writeNotes,
+} from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import type { QuireCore } from '../quire-core';
 
 describe('the library, end to end with real workers, parsers, embeddings and LanceDB', () => {
@@ -136,7 +141,7 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
   });
 
   it('replaces a worker that crashes mid-document: that document fails, the others finish, and the app keeps working', async () => {
-    core = await makeTestCore(path.join(dir, 'data'), { indexing: { crashMarker: 'CRASHME' } });
+    core = await makeTestCore(path.join(dir, 'data'), { workerEntry: CRASHING_WORKER });
     const docs = path.join(dir, 'docs');
     writeNotes(docs, 5);
     writeNotes(docs, 1, 'CRASHME');

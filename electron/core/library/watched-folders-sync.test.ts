@@ -6,7 +6,7 @@ import type { LibrarySnapshot } from '../../../shared/documents';
 import { LIBRARY_STREAM } from '../../../shared/streams';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 
 let dir: string;
 let remove: () => Promise<void>;

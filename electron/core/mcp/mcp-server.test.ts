@@ -7,9 +7,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettingsSchema } from '../../../shared/settings';
-import { testModels } from '../embedding/test-fixtures';
-import { BOW_MODEL, makeTestCore, PDF_DIR } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { testModels } from '../../../test/helpers/embedding-fixtures';
+import { BOW_MODEL, makeTestCore, PDF_DIR } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 // End to end: the SDK's own client spawns `quire mcp` over stdio on an indexed data folder.
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));

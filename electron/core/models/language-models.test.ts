@@ -10,9 +10,9 @@ import type { ModelDownloadState } from '../../../shared/models';
 import { SYSTEM_STREAM } from '../../../shared/streams';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
-import { startTestHub } from './test-hub-server';
+import { writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
+import { startTestHub } from '../../../test/helpers/test-hub-server';
 
 const GGUF = fileURLToPath(
   new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),

@@ -2,12 +2,16 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { ModelDownloadState } from '../../../shared/models';
 import { SYSTEM_STREAM } from '../../../shared/streams';
-import { BOW_MODEL_ID, MINILM_SHAPE_MODEL_ID, testModels } from '../embedding/test-fixtures';
+import {
+  BOW_MODEL_ID,
+  MINILM_SHAPE_MODEL_ID,
+  testModels,
+} from '../../../test/helpers/embedding-fixtures';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
-import { repoFromFolder, startTestHub } from './test-hub-server';
+import { writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
+import { repoFromFolder, startTestHub } from '../../../test/helpers/test-hub-server';
 
 let models: Awaited<ReturnType<typeof testModels>>;
 let dir = '';

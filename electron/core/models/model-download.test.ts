@@ -10,13 +10,18 @@ import { SYSTEM_STREAM } from '../../../shared/streams';
 import { createEmbedder } from '../embedding/embedder';
 import { DOWNLOAD_STAMP, findLocalModel } from '../embedding/model-location';
 import { resolveModel } from '../embedding/model-settings';
-import { BOW_MODEL_ID, cosine, testModels } from '../embedding/test-fixtures';
+import { BOW_MODEL_ID, cosine, testModels } from '../../../test/helpers/embedding-fixtures';
 import { StreamHub } from '../events/stream-hub';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { downloadModel } from './model-download';
 import { MODEL_DOWNLOAD_FILES, ModelDownloads } from './model-downloads';
-import { mountTmpfs, resizeTmpfs, tmpfsUnavailable, unmountTmpfs } from '../testing/tmpfs';
-import { repoFromFolder, startTestHub } from './test-hub-server';
+import {
+  mountTmpfs,
+  resizeTmpfs,
+  tmpfsUnavailable,
+  unmountTmpfs,
+} from '../../../test/helpers/tmpfs';
+import { repoFromFolder, startTestHub } from '../../../test/helpers/test-hub-server';
 
 const WEIGHTS = 'onnx/model_quantized.onnx';
 let bowDir = '';

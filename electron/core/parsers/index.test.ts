@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectKind, isSupportedPath, openDocument, type OpenOptions } from './index';
-import { collect, minimalDocx, pdfFixture, scratchDir, zip } from './test-helpers';
+import {
+  collect,
+  minimalDocx,
+  pdfFixture,
+  scratchDir,
+  zip,
+} from '../../../test/helpers/parser-fixtures';
 
 const scratch = scratchDir();
 afterAll(() => scratch.cleanup());

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { OcrWordItem } from '../../../shared/ocr-words';
 import { openDocument } from './index';
 import { createOcrEngine, type OcrEngine } from './ocr';
-import { collect, minimalPdf, pdfFixture, scratchDir } from './test-helpers';
+import { collect, minimalPdf, pdfFixture, scratchDir } from '../../../test/helpers/parser-fixtures';
 
 const scratch = scratchDir();
 afterAll(() => scratch.cleanup());

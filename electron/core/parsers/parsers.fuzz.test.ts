@@ -6,7 +6,13 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isQuireError, type ErrorCode } from '../../../shared/errors';
 import { openDocument } from '.';
-import { minimalDocx, minimalPdf, pdfFixture, scratchDir, zip } from './test-helpers';
+import {
+  minimalDocx,
+  minimalPdf,
+  pdfFixture,
+  scratchDir,
+  zip,
+} from '../../../test/helpers/parser-fixtures';
 
 const CASE_TIMEOUT_MS = 20_000;
 

@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { highlightParts, layoutPageText } from '../../../shared/pdf-page-text';
 import { openDocument, type ParsedSection } from './index';
-import { normalizeText as norm, referenceSentences } from './pdftotext-reference';
-import { collect, pdfFixture } from './test-helpers';
+import {
+  normalizeText as norm,
+  referenceSentences,
+} from '../../../test/helpers/pdftotext-reference';
+import { collect, pdfFixture } from '../../../test/helpers/parser-fixtures';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
 const hasPdftotext = existsSync(PDFTOTEXT);

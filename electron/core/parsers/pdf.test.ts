@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
 import { openDocument, type ParseMeta, type ParsedSection } from './index';
-import { collect, minimalPdf, pdfFixture, scratchDir } from './test-helpers';
+import { collect, minimalPdf, pdfFixture, scratchDir } from '../../../test/helpers/parser-fixtures';
 
 type Parsed = { sections: ParsedSection[]; meta: ParseMeta };
 const parsed = new Map<string, Promise<Parsed>>();

@@ -5,8 +5,9 @@ import {
   anthropicErrors,
   startAnthropicWireServer,
   type WireServer,
-} from './test-servers/anthropic-wire-server';
-import { collectStream } from './test-servers/collect-stream';
+} from '../../../test/helpers/provider-servers/anthropic-wire-server';
+import { collectStream } from '../../../test/helpers/provider-servers/collect-stream';
+import { itSurvivesWireFaults } from '../../../test/helpers/provider-servers/wire-fault-cases';
 import type { ChatTurn, ProviderTimeouts } from './types';
 
 const KEY = 'sk-ant-api03-SECRET-anthropic-key-abcdef';
@@ -42,6 +43,14 @@ const signal = () => new AbortController().signal;
 const messageRequests = () => server.requests.filter((r) => r.path === '/v1/messages');
 
 describe('Anthropic provider against the wire-format server', () => {
+  itSurvivesWireFaults({
+    server: () => server,
+    provider,
+    answerRequests: messageRequests,
+    messages: MESSAGES,
+    tokens: TOKENS,
+  });
+
   it('streams text deltas, reads usage, and sends system + messages', async () => {
     const out = await collectStream(
       (await provider()).stream({ messages: MESSAGES, maxTokens: 300, signal: signal() }),
@@ -108,55 +117,6 @@ describe('Anthropic provider against the wire-format server', () => {
     );
     expect(out.deltas).toEqual(TOKENS.slice(0, 2));
     expect(out.error).toMatchObject({ code: 'rate_limit', retryable: true });
-  });
-
-  it('a mid-stream disconnect is a retryable bad_response, after the partial text', async () => {
-    server.setBehaviour({ type: 'disconnect', tokens: TOKENS, after: 2 });
-    const out = await collectStream(
-      (await provider()).stream({ messages: MESSAGES, signal: signal() }),
-    );
-    expect(out.text).toBe('Claude says');
-    expect(out.error).toMatchObject({ code: 'bad_response', retryable: true });
-  });
-
-  it('malformed event data is a bad_response that is not retryable', async () => {
-    server.setBehaviour({ type: 'malformed', tokens: TOKENS, after: 1 });
-    const out = await collectStream(
-      (await provider()).stream({ messages: MESSAGES, signal: signal() }),
-    );
-    expect(out.error).toMatchObject({ code: 'bad_response', retryable: false });
-  });
-
-  it('fires the idle time-out when the server goes silent', async () => {
-    server.setBehaviour({ type: 'hang', tokens: TOKENS, after: 1 });
-    const p = await provider({ timeouts: { idleMs: 300 } });
-    const out = await collectStream(p.stream({ messages: MESSAGES, signal: signal() }));
-    expect(out.error).toMatchObject({ code: 'timeout', retryable: true });
-  });
-
-  it('fires the connect time-out when no headers arrive', async () => {
-    server.setBehaviour({ type: 'hang-before-headers' });
-    const p = await provider({ timeouts: { connectMs: 300 } });
-    const out = await collectStream(p.stream({ messages: MESSAGES, signal: signal() }));
-    expect(out.error).toMatchObject({ code: 'timeout', retryable: true });
-  });
-
-  it('abort returns cancelled and the server sees the connection closed', async () => {
-    const many = Array.from({ length: 200 }, (_, i) => ` w${i}`);
-    server.setBehaviour({ type: 'stream', tokens: many, delayMs: 20 });
-    const controller = new AbortController();
-    const out = await collectStream(
-      (await provider()).stream({ messages: MESSAGES, signal: controller.signal }),
-      (_d, i) => {
-        if (i === 1) controller.abort();
-      },
-    );
-    expect(out.result?.finishReason).toBe('cancelled');
-    expect(out.text.startsWith(' w0 w1')).toBe(true);
-    const req = messageRequests()[0];
-    await req?.closed;
-    expect(req?.closedEarly).toBe(true);
-    expect(req?.sent).toBeLessThan(many.length);
   });
 
   it('test() lists models with the key', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedProvider } from './embedded-provider';
-import { collectStream } from './test-servers/collect-stream';
+import { collectStream } from '../../../test/helpers/provider-servers/collect-stream';
 import type { ChatTurn } from './types';
 
 const MODEL = path.resolve(import.meta.dirname, '../../../../shared/models/gguf/stories260K.gguf');

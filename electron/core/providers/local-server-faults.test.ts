@@ -4,18 +4,18 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { makeTestCore } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTestCore } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import { SessionSecretStore } from '../secrets/session-secret-store';
 import { OpenAiCompatibleProvider } from './openai-provider';
 import { estimateTokens } from './stream-guard';
-import { collectStream } from './test-servers/collect-stream';
+import { collectStream } from '../../../test/helpers/provider-servers/collect-stream';
 import {
   openAiErrors,
   startOpenAiWireServer,
   type ServerFlavour,
   type WireServer,
-} from './test-servers/openai-wire-server';
+} from '../../../test/helpers/provider-servers/openai-wire-server';
 
 const MESSAGES = [
   { role: 'system' as const, content: 'Answer from the sources.' },

@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SessionSecretStore } from '../secrets/session-secret-store';
 import { OpenAiCompatibleProvider } from './openai-provider';
-import { collectStream } from './test-servers/collect-stream';
+import { collectStream } from '../../../test/helpers/provider-servers/collect-stream';
+import { itSurvivesWireFaults } from '../../../test/helpers/provider-servers/wire-fault-cases';
 import {
   openAiErrors,
   startOpenAiWireServer,
   type WireServer,
-} from './test-servers/openai-wire-server';
+} from '../../../test/helpers/provider-servers/openai-wire-server';
 import type { ChatTurn, ProviderTimeouts } from './types';
 
 const KEY = 'sk-test-SECRET-openai-key-0123456789';
@@ -51,6 +52,14 @@ async function provider(
 const chatRequests = () => server.requests.filter((r) => r.path === '/v1/chat/completions');
 
 describe('OpenAI-compatible provider against the wire-format server', () => {
+  itSurvivesWireFaults({
+    server: () => server,
+    provider,
+    answerRequests: chatRequests,
+    messages: MESSAGES,
+    tokens: TOKENS,
+  });
+
   it('streams deltas, reads usage, and sends the documented request', async () => {
     const p = await provider();
     const out = await collectStream(
@@ -177,63 +186,6 @@ describe('OpenAI-compatible provider against the wire-format server', () => {
     );
     expect(out.deltas).toEqual(TOKENS.slice(0, 2));
     expect(out.error).toMatchObject({ code: 'rate_limit', retryable: true });
-  });
-
-  it('a mid-stream disconnect is a retryable bad_response, after the partial text', async () => {
-    server.setBehaviour({ type: 'disconnect', tokens: TOKENS, after: 3 });
-    const out = await collectStream(
-      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
-    );
-    expect(out.text).toBe('Quire is a');
-    expect(out.error).toMatchObject({ code: 'bad_response', retryable: true });
-  });
-
-  it('malformed stream data is a bad_response that is not retryable', async () => {
-    server.setBehaviour({ type: 'malformed', tokens: TOKENS, after: 1 });
-    const out = await collectStream(
-      (await provider()).stream({ messages: MESSAGES, signal: new AbortController().signal }),
-    );
-    expect(out.deltas).toEqual(['Quire']);
-    expect(out.error).toMatchObject({ code: 'bad_response', retryable: false });
-  });
-
-  it('fires the idle time-out when the server goes silent mid-stream', async () => {
-    server.setBehaviour({ type: 'hang', tokens: TOKENS, after: 2 });
-    const p = await provider({ timeouts: { idleMs: 300 } });
-    const out = await collectStream(
-      p.stream({ messages: MESSAGES, signal: new AbortController().signal }),
-    );
-    expect(out.error).toMatchObject({ code: 'timeout', retryable: true });
-    await chatRequests()[0]?.closed;
-    expect(chatRequests()[0]?.closedEarly).toBe(true);
-  });
-
-  it('fires the connect time-out when no headers arrive', async () => {
-    server.setBehaviour({ type: 'hang-before-headers' });
-    const p = await provider({ timeouts: { connectMs: 300 } });
-    const out = await collectStream(
-      p.stream({ messages: MESSAGES, signal: new AbortController().signal }),
-    );
-    expect(out.error).toMatchObject({ code: 'timeout', retryable: true });
-  });
-
-  it('abort stops the stream, returns cancelled, and closes the connection', async () => {
-    const many = Array.from({ length: 200 }, (_, i) => ` t${i}`);
-    server.setBehaviour({ type: 'stream', tokens: many, delayMs: 20 });
-    const controller = new AbortController();
-    const out = await collectStream(
-      (await provider()).stream({ messages: MESSAGES, signal: controller.signal }),
-      (_d, i) => {
-        if (i === 2) controller.abort();
-      },
-    );
-    expect(out.error).toBeUndefined();
-    expect(out.result?.finishReason).toBe('cancelled');
-    expect(out.deltas.length).toBeGreaterThanOrEqual(3);
-    const req = chatRequests()[0];
-    await req?.closed;
-    expect(req?.closedEarly).toBe(true);
-    expect(req?.sent).toBeLessThan(many.length);
   });
 
   it('a consumer that stops reading closes the upstream connection', async () => {

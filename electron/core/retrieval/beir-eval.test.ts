@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../store/test-helpers';
+import { tempDir } from '../../../test/helpers/store-fixtures';
 import {
   evaluateRun,
   loadBeir,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store';
-import { tempDir } from '../store/test-helpers';
+import { tempDir } from '../../../test/helpers/store-fixtures';
 import { evaluateRun, loadBeir, percentile, type BeirDataset } from './beir-eval';
 import { search } from './search';
 

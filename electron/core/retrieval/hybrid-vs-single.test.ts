@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { QuireCore } from '../quire-core';
-import { makeTestCore } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { evaluateRun, ndcgAt, type Qrels, type Run } from './beir-eval';
 import type { SearchMode } from './search';
 

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuireCore } from '../quire-core';
-import { makeTestCore, PDF_DIR } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore, PDF_DIR } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 const JAPANESE =
   '# 研究概要\n\n本研究では、固有表現抽出と機械学習を組み合わせた新しい手法を提案する。' +

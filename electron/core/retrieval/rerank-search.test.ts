@@ -6,8 +6,8 @@ import type { StreamEvent } from '../../../shared/events';
 import { BOW_RERANKER_MODEL_ID } from '../../../scripts/make-test-models';
 import type { QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
-import { makeTestCore } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTestCore } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 
 const QUERY = 'glacier melt river';
 // Full text (BM25) favours the short passage with the rare word "glacier"; the cross-encoder

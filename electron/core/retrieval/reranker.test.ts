@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isQuireError } from '../../../shared/errors';
 import { BOW_RERANKER_MODEL_ID } from '../../../scripts/make-test-models';
-import { testModels } from '../embedding/test-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { testModels } from '../../../test/helpers/embedding-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { createReranker, rerankerStatus, rerankOrder, type Reranker } from './reranker';
 
 const QUERY = 'How do mitochondria produce energy for the cell?';

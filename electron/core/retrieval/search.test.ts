@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store';
-import { axisVector, makeChunk, makeDoc, tempDir } from '../store/test-helpers';
+import { axisVector, makeChunk, tempDir } from '../../../test/helpers/store-fixtures';
 import { cleanFtsQuery } from './fts-query';
-import { search } from './search';
+import { search, type DocumentLabel, type SearchOptions } from './search';
 
 const DIMS = 8;
 const v = (axis: number, other?: { axis: number; weight: number }) => axisVector(DIMS, axis, other);
@@ -10,15 +10,23 @@ const v = (axis: number, other?: { axis: number; weight: number }) => axisVector
 let store: Store;
 let cleanup: () => Promise<void>;
 
+/** Titles come from the library's registry in the app; here, from a map ('old-model' has none). */
+const LABELS = new Map<string, DocumentLabel>([
+  ['energy', { name: 'Energy notes', path: '/docs/energy.md' }],
+  ['sea', { name: 'sea.md', path: '/docs/sea.md' }],
+  ['misc', { name: 'misc.md', path: '/docs/misc.md' }],
+]);
+const find = (options: SearchOptions) =>
+  search(store, {
+    ...options,
+    resolveDocuments: async (ids) =>
+      new Map(ids.flatMap((id) => (LABELS.has(id) ? [[id, LABELS.get(id)!] as const] : []))),
+  });
+
 beforeAll(async () => {
   const tmp = await tempDir('quire-search-');
   cleanup = tmp.cleanup;
   store = await openStore({ dir: tmp.dir, dims: DIMS });
-  await store.upsertDocuments([
-    makeDoc('energy', { name: 'Energy notes' }),
-    makeDoc('sea'),
-    makeDoc('misc'),
-  ]);
   await store.replaceDocumentChunks(
     'energy',
     [
@@ -56,7 +64,7 @@ afterAll(async () => {
 
 describe('hybrid search', () => {
   it('ranks a chunk found by both modes above single-mode ones, breaking ties the same way', async () => {
-    const result = await search(store, {
+    const result = await find({
       query: 'solar',
       queryVector: v(0),
       k: 3,
@@ -80,7 +88,7 @@ describe('hybrid search', () => {
   });
 
   it('weights shift the fusion', async () => {
-    const result = await search(store, {
+    const result = await find({
       query: 'solar',
       queryVector: v(0),
       k: 1,
@@ -89,7 +97,7 @@ describe('hybrid search', () => {
       weights: { vector: 0.1, text: 5 },
     });
     expect(result.hits[0]?.chunkId).toBe('energy:0');
-    const textHeavy = await search(store, {
+    const textHeavy = await find({
       query: 'solar wind',
       queryVector: v(0),
       k: 1,
@@ -99,14 +107,14 @@ describe('hybrid search', () => {
   });
 
   it('degrades to text when there is no query vector', async () => {
-    const result = await search(store, { query: 'solar', queryVector: null });
+    const result = await find({ query: 'solar', queryVector: null });
     expect(result).toMatchObject({ mode: 'text', degraded: 'no_vectors' });
     expect(result.hits.length).toBeGreaterThan(0);
     expect(result.hits.every((h) => h.ranks.vector === null)).toBe(true);
   });
 
   it('degrades to text when no chunk has a vector from this model', async () => {
-    const result = await search(store, {
+    const result = await find({
       query: 'solar',
       queryVector: v(0),
       embeddingModel: 'unknown',
@@ -117,7 +125,7 @@ describe('hybrid search', () => {
 
 describe('vector search', () => {
   it('uses cosine distance and never returns pending-vector chunks', async () => {
-    const result = await search(store, { query: '', queryVector: v(0), mode: 'vector', k: 10 });
+    const result = await find({ query: '', queryVector: v(0), mode: 'vector', k: 10 });
     const ids = result.hits.map((h) => h.chunkId);
     expect(ids).not.toContain('misc:0');
     expect(ids).not.toContain('misc:1');
@@ -130,41 +138,39 @@ describe('vector search', () => {
   });
 
   it('rejects a query vector of the wrong width', async () => {
-    await expect(
-      search(store, { query: 'x', queryVector: new Float32Array(3) }),
-    ).rejects.toMatchObject({
+    await expect(find({ query: 'x', queryVector: new Float32Array(3) })).rejects.toMatchObject({
       code: 'invalid_argument',
     });
   });
 
   it('filters by documents, safely quoted', async () => {
-    const result = await search(store, {
+    const result = await find({
       query: 'solar',
       queryVector: v(0),
       docIds: ['sea', "x' OR '1'='1"],
     });
     expect(result.hits.map((h) => h.docId)).toEqual(['sea']);
-    expect((await search(store, { query: 'solar', docIds: [] })).hits).toEqual([]);
+    expect((await find({ query: 'solar', docIds: [] })).hits).toEqual([]);
   });
 });
 
 describe('full-text search', () => {
   it('stems: "running" finds "runs"', async () => {
-    const result = await search(store, { query: 'running', mode: 'text' });
+    const result = await find({ query: 'running', mode: 'text' });
     expect(result.hits.map((h) => h.chunkId)).toEqual(['misc:0']);
     expect(result.hits[0]?.title).toBe('misc.md');
   });
 
   it('ignores stop words without breaking the query', async () => {
-    expect(
-      (await search(store, { query: 'the running of the sun', mode: 'text' })).hits[0]?.chunkId,
-    ).toBe('misc:0');
-    expect((await search(store, { query: 'the of and', mode: 'text' })).hits).toEqual([]);
+    expect((await find({ query: 'the running of the sun', mode: 'text' })).hits[0]?.chunkId).toBe(
+      'misc:0',
+    );
+    expect((await find({ query: 'the of and', mode: 'text' })).hits).toEqual([]);
   });
 
   it('returns nothing for an empty query', async () => {
-    expect((await search(store, { query: '', mode: 'text' })).hits).toEqual([]);
-    expect((await search(store, { query: '  \n\t ', mode: 'hybrid' })).hits).toEqual([]);
+    expect((await find({ query: '', mode: 'text' })).hits).toEqual([]);
+    expect((await find({ query: '  \n\t ', mode: 'hybrid' })).hits).toEqual([]);
   });
 
   const nasty = [
@@ -194,8 +200,8 @@ describe('full-text search', () => {
   it.each(nasty.map((q, i) => [i, q] as const))(
     'does not throw on nasty query #%i',
     async (_, query) => {
-      await expect(search(store, { query, mode: 'text' })).resolves.toBeDefined();
-      await expect(search(store, { query, queryVector: v(0) })).resolves.toBeDefined();
+      await expect(find({ query, mode: 'text' })).resolves.toBeDefined();
+      await expect(find({ query, queryVector: v(0) })).resolves.toBeDefined();
     },
   );
 

@@ -1,3 +1,4 @@
+import type { Chunk } from '../../../shared/chunks';
 import { QuireError } from '../../../shared/errors';
 import { CHUNK_COLUMNS, rowToChunk, sqlString, type StoredChunk } from '../store/schema';
 import type { Store } from '../store/store';
@@ -12,7 +13,7 @@ type Source = 'vector' | 'text';
 
 /** `ocrPages`: pages read by OCR (0: an image read whole), to mark their passages. */
 export type DocumentLabel = { name: string; path: string; ocrPages?: readonly number[] };
-/** Where titles come from; defaults to the store's documents table. */
+/** Where titles come from: the library's registry, the one record of each document. */
 export type ResolveDocuments = (ids: readonly string[]) => Promise<Map<string, DocumentLabel>>;
 
 export type SearchOptions = {
@@ -30,24 +31,18 @@ export type SearchOptions = {
   docIds?: readonly string[];
   /** Overrides of the ANN knobs (the benchmark sweeps these). */
   ann?: Partial<AnnQuery>;
+  /** Without it, hits carry their document id and no title or path. */
   resolveDocuments?: ResolveDocuments;
   /** Languages of the library's documents: a query of unclear language is also stemmed as these. */
   languages?: readonly string[];
 };
 
-export type SearchHit = {
+export type SearchHit = Omit<Chunk, 'tokens'> & {
   chunkId: string;
   docId: string;
   /** The document's name, or null if its row is gone (e.g. deleted mid-query). */
   title: string | null;
   path: string | null;
-  text: string;
-  ordinal: number;
-  pageStart: number | null;
-  pageEnd: number | null;
-  charStart: number;
-  charEnd: number;
-  headingPath: string[];
   /** Fused reciprocal-rank score; higher is better. */
   score: number;
   /** The cross-encoder's score when the hits were reranked (then they are in its order), else null. */
@@ -180,7 +175,7 @@ async function run(
   if (wantText) collect('text', textRows, weights.text);
 
   const fused = fuseRrf(lists, options.rrfK ?? 60).slice(0, k);
-  const resolve: ResolveDocuments = options.resolveDocuments ?? ((ids) => store.getDocuments(ids));
+  const resolve: ResolveDocuments = options.resolveDocuments ?? (async () => new Map());
   const labels = await resolve([...new Set(fused.map((f) => candidates.get(f.id)!.chunk.docId))]);
   const hits = fused.map((f): SearchHit => {
     const { chunk, distance, bm25 } = candidates.get(f.id)!;

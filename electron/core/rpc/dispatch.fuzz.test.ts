@@ -9,8 +9,8 @@ import { contract, METHOD_NAMES, type MethodName } from '../../../shared/contrac
 import type { DocumentInfo } from '../../../shared/documents';
 import { ErrorCodeSchema, QuireError } from '../../../shared/errors';
 import type { QuireCore } from '../quire-core';
-import { makeTestCore } from '../testing/library-fixtures';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTestCore } from '../../../test/helpers/library-fixtures';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import type { Connection, Handlers, HandlerContext } from './dispatch';
 import { createDispatcher } from './dispatch';
 

@@ -1,8 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
+import type { ModelDownloadState } from '../../../shared/models';
 import { createQuireCore, type QuireCore } from '../quire-core';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import { createInMemoryTransport } from './in-memory-transport';
+
+/** A running download's progress: the kind of event the system stream carries. */
+const download = (receivedBytes: number): ModelDownloadState => ({
+  kind: 'embedding',
+  modelId: 'quire-test/bow',
+  state: 'running',
+  file: 'model.onnx',
+  receivedBytes,
+  totalBytes: null,
+  fraction: null,
+  error: null,
+  restartRequired: false,
+});
 
 describe('the contract over the in-memory transport pair', () => {
   let core: QuireCore;
@@ -50,7 +64,7 @@ describe('the contract over the in-memory transport pair', () => {
   });
 
   it('delivers a snapshot, then every event once and in order, until unsubscribe', async () => {
-    core.hub.emit('system', 'queue.state', { paused: false, pending: 1, active: 0 });
+    core.hub.emit('system', 'model.download.progress', download(0));
     const client = createInMemoryTransport(core.dispatch);
     const snapshots: unknown[] = [];
     const got: StreamEvent[] = [];
@@ -59,15 +73,14 @@ describe('the contract over the in-memory transport pair', () => {
       onEvent: (e) => got.push(e),
     });
     await waitFor(() => snapshots.length === 1);
-    for (let i = 0; i < 200; i++)
-      core.hub.emit('system', 'queue.state', { paused: false, pending: i, active: 1 });
+    for (let i = 0; i < 200; i++) core.hub.emit('system', 'model.download.progress', download(i));
     await waitFor(() => got.length === 200);
-    // The system stream's snapshot is the model downloads' state (none running here).
+    // The system stream's snapshot is the model downloads' state (only events, none started).
     expect(snapshots).toEqual([{ downloads: [] }]);
     expect(got.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
     stop();
     await waitFor(() => core.hub.status('system').subscribers === 0);
-    core.hub.emit('system', 'queue.state', { paused: true, pending: 0, active: 0 });
+    core.hub.emit('system', 'model.download.progress', download(200));
     await new Promise((r) => setTimeout(r, 20));
     expect(got).toHaveLength(200);
     client.close();

@@ -1,8 +1,8 @@
 // Ten chats over real SSE while 500 documents index. The streams are checked exactly; the
 // event-loop lag is printed, not asserted (a noisy machine): `npm run bench:load` judges it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runLoad } from '../testing/load-run';
-import { makeTempDir } from '../testing/temp-dir';
+import { runLoad } from '../../../test/helpers/load-run';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 
 describe('load: concurrent chats while a library indexes', () => {
   let dir: string;

@@ -3,8 +3,8 @@ import net from 'node:net';
 import os from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createQuireCore, type QuireCore } from '../quire-core';
-import { openSse } from '../testing/sse-client';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+import { openSse } from '../../../test/helpers/sse-client';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import { startHttpServer, type RunningServer } from './http-server';
 
 describe('the HTTP + SSE server on loopback', () => {
@@ -131,13 +131,12 @@ describe('the HTTP + SSE server on loopback', () => {
   });
 
   it('streams a snapshot, live events and pings; status is the polling fallback', async () => {
-    core.hub.registerSnapshotProvider('library', () => ({ documents: [] }));
     const client = openSse(`${server.url}/api/streams/library`, auth());
     expect(await client.status).toBe(200);
     await waitFor(() => client.controls.length === 1);
     expect(client.controls[0]).toMatchObject({
       name: 'quire.snapshot',
-      data: { snapshot: { documents: [] }, lastSeq: 0 },
+      data: { snapshot: { documents: [], paused: false }, lastSeq: 0 },
     });
     core.hub.emit('library', 'queue.state', { paused: false, pending: 2, active: 1 });
     await waitFor(() => client.events.length === 1);

@@ -10,9 +10,9 @@ import { fakeSafeStorage } from '../secrets/fake-safe-storage';
 import {
   startOpenAiWireServer,
   type WireServer,
-} from '../providers/test-servers/openai-wire-server';
-import { makeTestCore, writeNotes } from '../testing/library-fixtures';
-import { makeTempDir, waitFor } from '../testing/temp-dir';
+} from '../../../test/helpers/provider-servers/openai-wire-server';
+import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 
 const KEY = 'sk-quire-exposure-7f3a9c2e5b1d4086';
 
@@ -53,7 +53,7 @@ it('keeps the key out of replies, events, data files and logs, and sends it to i
   const client = createInMemoryTransport(core.dispatch);
   const replies: unknown[] = [];
   const events: StreamEvent[] = [];
-  for (const stream of ['conversations', 'library']) {
+  for (const stream of ['conversations', 'library'] as const) {
     client.follow(stream, { onSnapshot: (s) => replies.push(s), onEvent: (e) => events.push(e) });
   }
   const call = async (method: string, args: unknown) => {
@@ -73,7 +73,7 @@ it('keeps the key out of replies, events, data files and logs, and sends it to i
   });
   const sent = await call('chat.send', { text: 'Which note talks about river 1?' });
   client.follow(
-    sent.stream as string,
+    sent.stream as `chat:${string}`,
     { onSnapshot: (s) => replies.push(s), onEvent: (e) => events.push(e) },
     0,
   );

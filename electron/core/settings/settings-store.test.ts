@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
 import { SETTINGS_VERSION, SettingsSchema, type Settings } from '../../../shared/settings';
-import { makeTempDir } from '../testing/temp-dir';
+import { makeTempDir } from '../../../test/helpers/temp-dir';
 import {
   confSettingsBackend,
   openSettingsStore,

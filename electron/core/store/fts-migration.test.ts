@@ -5,14 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { search } from '../retrieval/search';
 import { META_FILE } from './meta';
 import { openStore } from './open-store';
-import { makeChunk, makeDoc, tempDir } from './test-helpers';
+import { makeChunk, tempDir } from '../../../test/helpers/store-fixtures';
 
 describe('schema v1 → v2 (fts_text)', () => {
   it('adds the full-text column to old rows and searches them on the new index', async () => {
     const tmp = await tempDir('quire-fts-migration-');
     try {
       const store = await openStore({ dir: tmp.dir, dims: 4 });
-      await store.upsertDocuments([makeDoc('old')]);
       await store.replaceDocumentChunks('old', [makeChunk(0, 'Glaciers, carving icebergs.')]);
       await store.close();
 
@@ -30,7 +29,12 @@ describe('schema v1 → v2 (fts_text)', () => {
       try {
         const [chunk] = await reopened.getChunks('old');
         expect(chunk!.ftsText).toBe('glaciers carving icebergs ');
-        const result = await search(reopened, { query: 'iceberg', mode: 'text', k: 3 });
+        const result = await search(reopened, {
+          query: 'iceberg',
+          mode: 'text',
+          k: 3,
+          resolveDocuments: async () => new Map(),
+        });
         expect(result.hits.map((h) => h.chunkId)).toEqual(['old:0']);
       } finally {
         await reopened.close();

@@ -8,7 +8,7 @@ export type {
   ReplaceOptions,
   WriteResult,
 } from './store';
-export type { ChunkInput, StoredChunk, StoredDocument } from './schema';
+export type { ChunkInput, StoredChunk } from './schema';
 export { SCHEMA_VERSION } from './schema';
 export type { MaintenancePolicy, OptimizeReport, TableHealth } from './maintenance';
 export type { FtsSettings } from './fts-index';

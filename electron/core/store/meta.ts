@@ -2,7 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
-import { SCHEMA_VERSION } from './schema';
+import { RETIRED_DOCUMENTS_TABLE, SCHEMA_VERSION } from './schema';
 import type { VectorIndexState } from './vector-index';
 
 /** Sits in the LanceDB folder; LanceDB lists only `*.lance` folders, so it ignores the file. */
@@ -48,6 +48,17 @@ export const MIGRATIONS: readonly Migration[] = [
       } finally {
         table.close();
       }
+    },
+  },
+  /**
+   * v3 drops the `documents` table. It held placeholder rows (no size, no hash) that nothing
+   * read; a document's record is the library's registry journal, so nothing is lost.
+   */
+  {
+    from: 2,
+    run: async ({ db }) => {
+      if ((await db.tableNames()).includes(RETIRED_DOCUMENTS_TABLE))
+        await db.dropTable(RETIRED_DOCUMENTS_TABLE);
     },
   },
 ];

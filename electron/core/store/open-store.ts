@@ -5,10 +5,10 @@ import { isQuireError, QuireError } from '../../../shared/errors';
 import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
 import { DEFAULT_MAINTENANCE, type MaintenancePolicy } from './maintenance';
 import { migrate, readMeta, writeMeta, type StoreMeta } from './meta';
-import { CHUNKS_TABLE, DOCUMENTS_TABLE, documentsSchema, SCHEMA_VERSION } from './schema';
+import { CHUNKS_TABLE, SCHEMA_VERSION } from './schema';
 import { LanceStore } from './store';
 import { guard, toStoreError } from './store-errors';
-import { ensureScalarIndexes, openChunksTable, openOrCreate } from './tables';
+import { ensureScalarIndexes, openChunksTable } from './tables';
 import { DEFAULT_VECTOR_INDEX, type VectorIndexPolicy } from './vector-index';
 
 export type StoreOptions = {
@@ -28,7 +28,7 @@ export type StoreOptions = {
 };
 
 /**
- * Opens (or creates) the store: migrates the schema, opens both tables, rebuilds the vector
+ * Opens (or creates) the store: migrates the schema, opens the chunks table, rebuilds the vector
  * column if the embedding width changed and (re)builds the full-text index when missing or
  * when its settings changed. A table that cannot be opened yields 'table_damaged'.
  */
@@ -52,12 +52,11 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
     const fingerprint = ftsFingerprint(fts);
     const openTables = () =>
       damagedIfThrows(async () => {
-        const documents = await openOrCreate(db, DOCUMENTS_TABLE, documentsSchema());
-        const { table: chunks, rebuilt } = await openChunksTable(db, options.dims, documents);
+        const { table: chunks, rebuilt } = await openChunksTable(db, options.dims);
         const refit = rebuilt || (meta.fts !== null && meta.fts !== fingerprint);
         await ensureFtsIndex(chunks, fts, refit);
         await ensureScalarIndexes(chunks);
-        return { documents, chunks, rebuilt };
+        return { chunks, rebuilt };
       });
     let setAside: string[] = [];
     let tables;
@@ -70,7 +69,7 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       if (setAside.length === 0) throw error;
       tables = await openTables();
     }
-    const { documents, chunks, rebuilt } = tables;
+    const { chunks, rebuilt } = tables;
     const opened = meta;
     meta = {
       ...meta,
@@ -86,7 +85,6 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       options.dir,
       options.dims,
       meta,
-      documents,
       chunks,
       {
         now,
@@ -102,7 +100,7 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
 /** Moves each table that will not open out of LanceDB's sight, keeping its bytes. */
 async function setAsideUnopenable(db: Connection, dir: string, now: number): Promise<string[]> {
   const moved: string[] = [];
-  for (const name of [DOCUMENTS_TABLE, CHUNKS_TABLE]) {
+  for (const name of [CHUNKS_TABLE]) {
     try {
       const table = await db.openTable(name);
       await table.schema();

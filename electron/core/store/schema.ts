@@ -1,84 +1,30 @@
-import type { DocumentKind, DocumentStatus } from '../../../shared/documents';
-import type { ErrorCode } from '../../../shared/errors';
+import type { Chunk } from '../../../shared/chunks';
 import { arrow, type ArrowSchema } from './arrow';
 
-/** Bump with a migration in migrations.ts whenever a table's shape changes. */
-export const SCHEMA_VERSION = 2;
+/** Bump with a migration in meta.ts whenever a table's shape changes. */
+export const SCHEMA_VERSION = 3;
 
-export const DOCUMENTS_TABLE = 'documents';
 export const CHUNKS_TABLE = 'chunks';
-
-/** Document metadata as stored; DocumentInfo minus the transient progress. */
-export type StoredDocument = {
-  id: string;
-  path: string;
-  name: string;
-  kind: DocumentKind;
-  size: number;
-  pages: number | null;
-  contentHash: string;
-  status: DocumentStatus;
-  chunks: number;
-  error: { code: ErrorCode; message: string } | null;
-  vectorsPending: boolean;
-  embeddingModel: string | null;
-  addedAt: number;
-  updatedAt: number;
-};
+/** Written until v3 with placeholder rows and never read; the registry journal is the record. */
+export const RETIRED_DOCUMENTS_TABLE = 'documents';
 
 /** A chunk as the writer hands it over. A null/absent vector means "pending". */
-export type ChunkInput = {
-  ordinal: number;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  charStart: number;
-  charEnd: number;
+export type ChunkInput = Omit<Chunk, 'headingPath'> & {
   headingPath: readonly string[];
-  tokens: number;
   /** The passage as the full-text index sees it (language/search-text.ts); derived from `text` when absent. */
   ftsText?: string;
   vector?: Float32Array | null;
 };
 
-export type StoredChunk = {
+export type StoredChunk = Chunk & {
   id: string;
   docId: string;
-  ordinal: number;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  charStart: number;
-  charEnd: number;
-  headingPath: string[];
-  tokens: number;
   embeddingModel: string | null;
   hasVector: boolean;
   ftsText?: string;
 };
 
-const { Field, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
-
-// Sizes and timestamps are Float64, not Int64: Int64 comes back as BigInt from Arrow.
-export function documentsSchema(): ArrowSchema {
-  return new arrow.Schema([
-    new Field('id', new Utf8(), false),
-    new Field('path', new Utf8(), false),
-    new Field('name', new Utf8(), false),
-    new Field('kind', new Utf8(), false),
-    new Field('size', new Float64(), false),
-    new Field('pages', new Int32(), true),
-    new Field('content_hash', new Utf8(), false),
-    new Field('status', new Utf8(), false),
-    new Field('chunks', new Int32(), false),
-    new Field('error_code', new Utf8(), true),
-    new Field('error_message', new Utf8(), true),
-    new Field('vectors_pending', new Bool(), false),
-    new Field('embedding_model', new Utf8(), true),
-    new Field('added_at', new Float64(), false),
-    new Field('updated_at', new Float64(), false),
-  ]);
-}
+const { Field, Utf8, Int32, Bool, Float32, FixedSizeList } = arrow;
 
 export function chunksSchema(dims: number): ArrowSchema {
   return new arrow.Schema([
@@ -142,47 +88,6 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-export function documentColumns(docs: readonly StoredDocument[]): Record<string, unknown[]> {
-  return {
-    id: docs.map((d) => d.id),
-    path: docs.map((d) => d.path),
-    name: docs.map((d) => d.name),
-    kind: docs.map((d) => d.kind),
-    size: docs.map((d) => d.size),
-    pages: docs.map((d) => d.pages),
-    content_hash: docs.map((d) => d.contentHash),
-    status: docs.map((d) => d.status),
-    chunks: docs.map((d) => d.chunks),
-    error_code: docs.map((d) => d.error?.code ?? null),
-    error_message: docs.map((d) => d.error?.message ?? null),
-    vectors_pending: docs.map((d) => d.vectorsPending),
-    embedding_model: docs.map((d) => d.embeddingModel),
-    added_at: docs.map((d) => d.addedAt),
-    updated_at: docs.map((d) => d.updatedAt),
-  };
-}
-
-export function rowToDocument(row: Row): StoredDocument {
-  const code = strOrNull(row.error_code);
-  return {
-    id: String(row.id),
-    path: String(row.path),
-    name: String(row.name),
-    kind: String(row.kind) as DocumentKind,
-    size: num(row.size),
-    pages: numOrNull(row.pages),
-    contentHash: String(row.content_hash),
-    status: String(row.status) as DocumentStatus,
-    chunks: num(row.chunks),
-    error:
-      code === null ? null : { code: code as ErrorCode, message: String(row.error_message ?? '') },
-    vectorsPending: Boolean(row.vectors_pending),
-    embeddingModel: strOrNull(row.embedding_model),
-    addedAt: num(row.added_at),
-    updatedAt: num(row.updated_at),
-  };
-}
 
 export function rowToChunk(row: Row): StoredChunk {
   return {

@@ -8,7 +8,7 @@ import { SCHEMA_VERSION } from './schema';
 import { openStore } from './open-store';
 import type { Store } from './store';
 import { toStoreError } from './store-errors';
-import { axisVector, makeChunk, makeChunks, makeDoc, tempDir } from './test-helpers';
+import { axisVector, makeChunk, makeChunks, tempDir } from '../../../test/helpers/store-fixtures';
 
 const DIMS = 8;
 let dir: string;
@@ -22,40 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await store.close();
   await cleanup();
-});
-
-describe('documents', () => {
-  it('upserts by id and reads rows back with nullable fields intact', async () => {
-    await store.upsertDocument(makeDoc('a', { pages: 12, kind: 'pdf' }));
-    await store.upsertDocument(
-      makeDoc('b', { addedAt: 1, error: { code: 'corrupt_file', message: 'bad' } }),
-    );
-    await store.upsertDocument(makeDoc('a', { status: 'failed', chunks: 3, embeddingModel: 'm1' }));
-    expect(await store.getDocument('a')).toMatchObject({
-      pages: null,
-      status: 'failed',
-      chunks: 3,
-      embeddingModel: 'm1',
-    });
-    expect((await store.getDocument('b'))?.error).toEqual({ code: 'corrupt_file', message: 'bad' });
-    expect(await store.getDocument('missing')).toBeNull();
-    expect((await store.listDocuments()).map((d) => d.id)).toEqual(['b', 'a']);
-    expect([...(await store.getDocuments(['a', "it's"])).keys()]).toEqual(['a']);
-  });
-
-  it('keeps its in-memory mirror exact across writes, and hands out copies', async () => {
-    expect(await store.listDocuments()).toEqual([]);
-    await store.upsertDocuments([makeDoc('a'), makeDoc('b')]);
-    const listed = await store.listDocuments();
-    expect(listed.map((d) => d.id)).toEqual(['a', 'b']);
-    listed[0]!.name = 'mutated';
-    expect((await store.getDocument('a'))?.name).toBe('a.md');
-    await store.deleteDocument('a');
-    expect((await store.getDocuments(['a', 'b'])).size).toBe(1);
-    await store.close();
-    store = await openStore({ dir, dims: DIMS });
-    expect((await store.listDocuments()).map((d) => d.id)).toEqual(['b']);
-  });
 });
 
 describe('chunks', () => {
@@ -180,9 +146,7 @@ describe('chunks', () => {
     ).rejects.toBeInstanceOf(QuireError);
   });
 
-  it('deleteDocument removes its chunks and its row', async () => {
-    await store.upsertDocument(makeDoc('d1'));
-    await store.upsertDocument(makeDoc('d2'));
+  it('deleteDocument removes its chunks, and only its own', async () => {
     await store.replaceDocumentChunks(
       'd1',
       makeChunks(4, (i) => `a ${i}`),
@@ -194,14 +158,13 @@ describe('chunks', () => {
     await store.deleteDocument('d1');
     expect(await store.countChunks('d1')).toBe(0);
     expect(await store.countChunks()).toBe(2);
-    expect(await store.getDocument('d1')).toBeNull();
     await store.deleteDocument('d1');
+    expect(await store.countChunks('d2')).toBe(2);
   });
 });
 
 describe('schema version and reopening', () => {
-  it('reopens an existing v1 store with its data', async () => {
-    await store.upsertDocument(makeDoc('d1', { chunks: 2 }));
+  it('reopens an existing store with its data', async () => {
     await store.replaceDocumentChunks(
       'd1',
       makeChunks(2, (i) => `persisted ${i}`),
@@ -212,11 +175,38 @@ describe('schema version and reopening', () => {
     };
     expect(meta.schemaVersion).toBe(SCHEMA_VERSION);
     store = await openStore({ dir, dims: DIMS });
-    expect((await store.getDocument('d1'))?.chunks).toBe(2);
     expect((await store.getChunks('d1')).map((c) => c.text)).toEqual([
       'persisted 0',
       'persisted 1',
     ]);
+  });
+
+  it('upgrades a v2 store: the never-read documents table goes, every chunk stays', async () => {
+    await store.replaceDocumentChunks(
+      'd1',
+      makeChunks(3, (i) => `kept ${i}`),
+    );
+    await store.close();
+    // A v2 folder as older Quires left it: a documents table beside the chunks.
+    const db = await connect(dir);
+    const old = await db.createTable('documents', [{ id: 'd1', size: 0, content_hash: '' }]);
+    old.close();
+    db.close();
+    const meta = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as object;
+    await writeFile(join(dir, META_FILE), JSON.stringify({ ...meta, schemaVersion: 2 }));
+    store = await openStore({ dir, dims: DIMS });
+    const reopened = await connect(dir);
+    expect(await reopened.tableNames()).toEqual(['chunks']);
+    reopened.close();
+    expect((await store.getChunks('d1')).map((c) => c.text)).toEqual([
+      'kept 0',
+      'kept 1',
+      'kept 2',
+    ]);
+    const upgraded = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as {
+      schemaVersion: number;
+    };
+    expect(upgraded.schemaVersion).toBe(3);
   });
 
   it('refuses a store written by a newer version', async () => {
@@ -234,9 +224,6 @@ describe('schema version and reopening', () => {
   });
 
   it('a new embedding width keeps the text and marks every vector pending', async () => {
-    await store.upsertDocument(
-      makeDoc('d1', { chunks: 1, vectorsPending: false, embeddingModel: 'm' }),
-    );
     await store.replaceDocumentChunks('d1', [makeChunk(0, 'kept text', axisVector(DIMS, 0))], {
       embeddingModel: 'm',
     });
@@ -245,10 +232,6 @@ describe('schema version and reopening', () => {
     expect(await store.getChunks('d1')).toMatchObject([
       { text: 'kept text', hasVector: false, embeddingModel: null },
     ]);
-    expect(await store.getDocument('d1')).toMatchObject({
-      vectorsPending: true,
-      embeddingModel: null,
-    });
     await store.setVectors('d1', 'wide', [axisVector(16, 3)]);
     expect(await store.countVectors('wide')).toBe(1);
   });
@@ -260,15 +243,11 @@ describe('health and errors', () => {
       'd1',
       makeChunks(50, (i) => `passage ${i}`),
     );
-    expect((await store.checkHealth()).map((h) => [h.table, h.ok])).toEqual([
-      ['documents', true],
-      ['chunks', true],
-    ]);
+    expect((await store.checkHealth()).map((h) => [h.table, h.ok])).toEqual([['chunks', true]]);
     const dataDir = join(dir, 'chunks.lance', 'data');
     for (const file of await readdir(dataDir)) await writeFile(join(dataDir, file), 'garbage');
     const health = await store.checkHealth();
     expect(health.find((h) => h.table === 'chunks')).toMatchObject({ ok: false });
-    expect(health.find((h) => h.table === 'documents')).toMatchObject({ ok: true });
   });
 
   it('refuses to open a table whose manifest is damaged, with table_damaged', async () => {

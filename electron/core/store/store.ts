@@ -2,7 +2,6 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
-import { DocumentTable } from './document-table';
 import { chunkArrowTable, splitVectors, toChunkRows, type ChunkRow } from './chunk-rows';
 import {
   checkTables,
@@ -16,18 +15,16 @@ import {
   CHUNK_COLUMNS,
   CHUNKS_TABLE,
   chunksSchema,
-  DOCUMENTS_TABLE,
   rowToChunk,
   sqlString,
   type ChunkInput,
   type StoredChunk,
-  type StoredDocument,
 } from './schema';
 import { guard } from './store-errors';
 import { writeMeta, type StoreMeta } from './meta';
 import { maintainVectorIndex, type VectorIndexPolicy } from './vector-index';
 import type { FtsSettings } from './fts-index';
-import { createIndexedTables } from './tables';
+import { createIndexedChunks } from './tables';
 
 export type ReplaceOptions = {
   /** One flat [chunks × dims] buffer, as workers transfer them; or set ChunkInput.vector. */
@@ -52,7 +49,6 @@ export class LanceStore {
   /** The model of the latest embedded write: what a (re)trained ANN index is trained on. */
   private lastModel: string | null = null;
   private readonly throttle: OptimizeThrottle;
-  private documents: DocumentTable;
   private readonly chunkSchema;
   /** Optimize runs so far: each one folds new rows into the full-text and scalar indexes. */
   optimizeRuns = 0;
@@ -62,20 +58,18 @@ export class LanceStore {
     readonly dir: string,
     readonly dims: number,
     private meta: StoreMeta,
-    documentsTable: Table,
     private chunks: Table,
     readonly settings: StoreSettings,
     /** Tables found damaged at open, moved aside and recreated empty; cleared by rebuild(). */
     public setAside: readonly string[] = [],
   ) {
-    this.documents = new DocumentTable(documentsTable);
     this.throttle = new OptimizeThrottle(settings.maintenance, settings.now);
     this.chunkSchema = chunksSchema(dims);
   }
 
-  /** Raw tables for retrieval's queries; all writes must go through the store. */
-  get tables(): { readonly documents: Table; readonly chunks: Table } {
-    return { documents: this.documents.table, chunks: this.chunks };
+  /** The raw table for retrieval's queries; all writes must go through the store. */
+  get tables(): { readonly chunks: Table } {
+    return { chunks: this.chunks };
   }
 
   /** One writer: mutations and maintenance run one at a time, in call order. */
@@ -85,36 +79,10 @@ export class LanceStore {
     return next;
   }
 
-  upsertDocuments(docs: readonly StoredDocument[]): Promise<void> {
-    if (docs.length === 0) return Promise.resolve();
-    return this.serial('save the document', async () => {
-      await this.documents.upsert(docs);
-      this.throttle.note(docs.length);
-    });
-  }
-
-  upsertDocument(doc: StoredDocument): Promise<void> {
-    return this.upsertDocuments([doc]);
-  }
-
-  getDocument(id: string): Promise<StoredDocument | null> {
-    return guard('read the document', () => this.documents.get(id));
-  }
-
-  getDocuments(ids: readonly string[]): Promise<Map<string, StoredDocument>> {
-    return guard('read documents', () => this.documents.getMany(ids));
-  }
-
-  /** Oldest first. */
-  listDocuments(): Promise<StoredDocument[]> {
-    return guard('list documents', () => this.documents.list());
-  }
-
-  /** Removes the chunks first: a crash in between leaves a row to retry, never orphan chunks. */
+  /** Removes a document's chunks in one commit. */
   deleteDocument(docId: string): Promise<void> {
     return this.serial('delete the document', async () => {
-      await this.chunks.delete(`doc_id = ${sqlString(docId)}`);
-      await this.documents.delete(docId);
+      await this.chunks.delete(docFilter([docId]));
       this.throttle.note();
     });
   }
@@ -141,22 +109,16 @@ export class LanceStore {
   }
 
   /**
-   * The writer's path: document rows, then chunks. A document without a row has no chunks
-   * (rows are written first and deleted last), so new documents' chunks take a plain
-   * append, one commit for all of them, with no look-up; others are swapped by a merge.
+   * The writer's path. New documents (no chunks yet, found through the doc_id index) take a
+   * plain append, one commit for all of them; the others are swapped by a merge.
    */
   writeDocuments(
-    docs: readonly StoredDocument[],
     batch: readonly DocumentChunkSet[],
   ): Promise<{ appended: number; replaced: number }> {
     const prepared = this.prepare(batch);
     if (prepared instanceof Error) return Promise.reject(prepared);
     return this.serial('save the document', async () => {
-      const known = await this.documents.getMany(prepared.docIds);
-      if (docs.length > 0) {
-        await this.documents.upsert(docs);
-        this.throttle.note(docs.length);
-      }
+      const known = await this.docsWithChunks(prepared.docIds);
       const fresh = new Set(prepared.docIds.filter((id) => !known.has(id)));
       const appended = prepared.rows.filter((r) => fresh.has(r.docId));
       if (appended.length > 0) {
@@ -169,6 +131,12 @@ export class LanceStore {
       await this.commitChunks(others, rows, true);
       return { appended: fresh.size, replaced: others.length };
     });
+  }
+
+  private async docsWithChunks(docIds: readonly string[]): Promise<Set<string>> {
+    if (docIds.length === 0) return new Set();
+    const rows = await this.chunks.query().where(docFilter(docIds)).select(['doc_id']).toArray();
+    return new Set(rows.map((r) => String((r as { doc_id: unknown }).doc_id)));
   }
 
   private prepare(
@@ -218,10 +186,7 @@ export class LanceStore {
     replace: boolean,
   ): Promise<WriteResult> {
     if (docIds.length === 0) return { version: await this.chunks.version(), chunks: 0 };
-    const filter =
-      docIds.length === 1
-        ? `doc_id = ${sqlString(docIds[0]!)}`
-        : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
+    const filter = docFilter(docIds);
     this.throttle.note(rows.length);
     if (rows.length === 0) {
       const result = await this.chunks.delete(filter);
@@ -277,9 +242,8 @@ export class LanceStore {
     return guard('read the version', () => this.chunks.version());
   }
 
-  fragments(): Promise<{ documents: number; chunks: number }> {
+  fragments(): Promise<{ chunks: number }> {
     return guard('read statistics', async () => ({
-      documents: (await this.documents.table.stats()).fragmentStats.numFragments,
       chunks: (await this.chunks.stats()).fragmentStats.numFragments,
     }));
   }
@@ -288,8 +252,7 @@ export class LanceStore {
   optimize(): Promise<OptimizeReport> {
     return this.serial('tidy the index', async () => {
       const started = this.settings.now();
-      const tables = [this.documents.table, this.chunks];
-      const report = await optimizeTables(tables, this.throttle.cleanupBefore(started));
+      const report = await optimizeTables([this.chunks], this.throttle.cleanupBefore(started));
       const built = await maintainVectorIndex(
         this.chunks,
         this.settings.vectorIndex,
@@ -318,27 +281,19 @@ export class LanceStore {
   }
 
   checkHealth(): Promise<TableHealth[]> {
-    return guard('check the index', () => checkTables(this.db, [DOCUMENTS_TABLE, CHUNKS_TABLE]));
+    return guard('check the index', () => checkTables(this.db, [CHUNKS_TABLE]));
   }
 
   /**
-   * Drops both tables and creates them empty, with their indexes: the way back from a damaged
-   * table. Everything in them is derived from the documents' files, which re-indexing reads.
+   * Drops the chunks table and creates it empty, with its indexes: the way back from a damaged
+   * table. Everything in it is derived from the documents' files, which re-indexing reads.
    */
   rebuild(): Promise<void> {
     return this.serial('rebuild the index', async () => {
-      this.documents.table.close();
       this.chunks.close();
-      const existing = new Set(await this.db.tableNames());
-      for (const name of [CHUNKS_TABLE, DOCUMENTS_TABLE])
-        if (existing.has(name)) await this.db.dropTable(name);
-      const { documents, chunks } = await createIndexedTables(
-        this.db,
-        this.dims,
-        this.settings.fts,
-      );
-      this.documents = new DocumentTable(documents);
-      this.chunks = chunks;
+      if ((await this.db.tableNames()).includes(CHUNKS_TABLE))
+        await this.db.dropTable(CHUNKS_TABLE);
+      this.chunks = await createIndexedChunks(this.db, this.dims, this.settings.fts);
       this.lastModel = null;
       this.throttle.reset(0, 0);
       this.meta = { ...this.meta, vectorIndex: null };
@@ -351,7 +306,6 @@ export class LanceStore {
   /** Waits for queued writes, then releases the tables. */
   async close(): Promise<void> {
     await this.chain;
-    this.documents.table.close();
     this.chunks.close();
     this.db.close();
   }
@@ -363,4 +317,11 @@ async function removeSetAside(dir: string): Promise<void> {
     if (/\.lance\.damaged-\d+$/.test(entry))
       await rm(join(dir, entry), { recursive: true, force: true });
   }
+}
+
+/** The filter for the chunks of `docIds` (served by the doc_id index). */
+function docFilter(docIds: readonly string[]): string {
+  return docIds.length === 1
+    ? `doc_id = ${sqlString(docIds[0]!)}`
+    : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
 }

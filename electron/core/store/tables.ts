@@ -2,14 +2,7 @@ import { Index, type Connection, type Table } from '@lancedb/lancedb';
 import { arrow, type ArrowSchema } from './arrow';
 import { chunkArrowTable } from './chunk-rows';
 import { ensureFtsIndex, type FtsSettings } from './fts-index';
-import {
-  CHUNK_COLUMNS,
-  CHUNKS_TABLE,
-  chunksSchema,
-  DOCUMENTS_TABLE,
-  documentsSchema,
-  rowToChunk,
-} from './schema';
+import { CHUNK_COLUMNS, CHUNKS_TABLE, chunksSchema, rowToChunk } from './schema';
 
 export async function openOrCreate(
   db: Connection,
@@ -30,12 +23,11 @@ async function vectorWidth(table: Table): Promise<number | null> {
 /**
  * Opens the chunks table. If it was built for another embedding width, it is rewritten in
  * a single overwrite commit with every vector pending: text search keeps working while the
- * library is re-embedded, and documents are flagged so the writer knows to do that.
+ * library is re-embedded.
  */
 export async function openChunksTable(
   db: Connection,
   dims: number,
-  documents: Table,
 ): Promise<{ table: Table; rebuilt: boolean }> {
   const schema = chunksSchema(dims);
   const table = await openOrCreate(db, CHUNKS_TABLE, schema);
@@ -55,12 +47,6 @@ export async function openChunksTable(
       : await db.createTable(CHUNKS_TABLE, chunkArrowTable(schema, pending, dims), {
           mode: 'overwrite',
         });
-  if ((await documents.countRows('chunks > 0')) > 0) {
-    await documents.update({
-      valuesSql: { vectors_pending: 'true', embedding_model: 'NULL' },
-      where: 'chunks > 0',
-    });
-  }
   return { table: rebuilt, rebuilt: true };
 }
 
@@ -82,17 +68,14 @@ export async function ensureScalarIndexes(table: Table): Promise<void> {
   }
 }
 
-/** Both tables, new and empty, with the chunks' full-text and scalar indexes. */
-export async function createIndexedTables(
+/** The chunks table, new and empty, with its full-text and scalar indexes. */
+export async function createIndexedChunks(
   db: Connection,
   dims: number,
   fts: FtsSettings,
-): Promise<{ documents: Table; chunks: Table }> {
-  const documents = await db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema(), {
-    mode: 'overwrite',
-  });
+): Promise<Table> {
   const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(dims), { mode: 'overwrite' });
   await ensureFtsIndex(chunks, fts, true);
   await ensureScalarIndexes(chunks);
-  return { documents, chunks };
+  return chunks;
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { search } from '../retrieval/search';
 import { openStore } from './open-store';
 import type { Store } from './store';
-import { makeChunk, tempDir } from './test-helpers';
+import { makeChunk, tempDir } from '../../../test/helpers/store-fixtures';
 import { hasVectorIndex } from './vector-index';
 
 const DIMS = 16;

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { StreamHandlers, Transport } from '../../../shared/transport';
-import { makeEvent } from '../../../shared/test-events';
+import { makeEvent } from '../../../test/helpers/stream-events';
 import type { ConversationDetail } from '../api/call';
 import { queryKeys } from '../hooks/query-keys';
 import type { Scheduler } from '../lib/frame-batcher';

@@ -9,7 +9,6 @@ import {
   applyChatEvents,
   fromMessage,
   isFinished,
-  messageFromSnapshot,
   pendingAssistant,
   type ChatMessage,
 } from './message-reducer';
@@ -63,7 +62,7 @@ export class ChatStreams {
         onSnapshot: (result) => {
           // Only after a gap too old to replay: restart from what the core says now.
           entry.batcher.flush();
-          const message = messageFromSnapshot(result.snapshot);
+          const message = result.snapshot;
           entry.state = message
             ? { ...fromMessage(message, result.lastSeq), steps: entry.state.steps }
             : { ...entry.state, lastSeq: result.lastSeq, gap: true };

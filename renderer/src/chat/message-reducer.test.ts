@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Source, StreamEvent } from '../api/event-types';
-import { makeEvent } from '../../../shared/test-events';
+import { makeEvent } from '../../../test/helpers/stream-events';
 import {
   applyChatEvent,
   applyChatEvents,
-  messageFromSnapshot,
   pendingAssistant,
   type ChatMessage,
 } from './message-reducer';
@@ -209,15 +208,5 @@ describe('applyChatEvents', () => {
     expect(state.text.split(' ').length - 1).toBe(2000);
     expect(state.text.startsWith('t0 t1 t2 ')).toBe(true);
     expect(state.lastSeq).toBe(2000);
-  });
-});
-
-describe('messageFromSnapshot', () => {
-  it('reads a message or { message }, and nothing else', () => {
-    const m = pendingAssistant('m1', 'c1', 0);
-    expect(messageFromSnapshot(m)?.id).toBe('m1');
-    expect(messageFromSnapshot({ message: m })?.id).toBe('m1');
-    expect(messageFromSnapshot(null)).toBeNull();
-    expect(messageFromSnapshot({ id: 1 })).toBeNull();
   });
 });

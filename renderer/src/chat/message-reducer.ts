@@ -151,16 +151,3 @@ function applyOne(state: ChatMessage, event: StreamEvent): ChatMessage {
       return state;
   }
 }
-
-/** A stream snapshot may carry the message so far; anything else is ignored. */
-export function messageFromSnapshot(snapshot: unknown): Message | null {
-  const candidate =
-    snapshot && typeof snapshot === 'object' && 'message' in snapshot
-      ? (snapshot as { message: unknown }).message
-      : snapshot;
-  if (!candidate || typeof candidate !== 'object') return null;
-  const m = candidate as Partial<Message>;
-  if (typeof m.id !== 'string' || typeof m.text !== 'string' || typeof m.status !== 'string')
-    return null;
-  return m as Message;
-}

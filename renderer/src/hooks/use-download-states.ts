@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { SYSTEM_STREAM } from '../../../shared/streams';
 import {
   applyDownloadEvents,
-  downloadsFromSnapshot,
+  downloadsByKind,
   type DownloadsByKind,
 } from '../components/settings/model-download-state';
 import { queryKeys } from './query-keys';
@@ -23,7 +23,7 @@ export function useDownloadStates(active: boolean): DownloadsByKind {
   useEffect(() => {
     if (!active) return;
     return transport.follow(SYSTEM_STREAM, {
-      onSnapshot: (result) => setLive(downloadsFromSnapshot(result.snapshot)),
+      onSnapshot: (result) => setLive(downloadsByKind(result.snapshot.downloads)),
       onEvent: (event) => {
         setLive((old) => applyDownloadEvents(old, [event]));
         if (event.type === 'model.download.progress' && event.data.state !== 'running') {

@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamHandlers, Transport } from '../../../shared/transport';
-import { makeEvent } from '../../../shared/test-events';
+import { makeEvent } from '../../../test/helpers/stream-events';
 import type { Conversation } from '../api/event-types';
 import type { Scheduler } from '../lib/frame-batcher';
 import { emptyLibrary } from '../library/library-reducer';

@@ -7,7 +7,7 @@ import type { Transport } from '../../../shared/transport';
 import type { ConversationDetail } from '../api/call';
 import { removeConversation, upsertConversation } from '../chat/conversation-reducer';
 import { createFrameBatcher, type Scheduler } from '../lib/frame-batcher';
-import { applyLibraryEvents, emptyLibrary, librarySnapshotFrom } from '../library/library-reducer';
+import { applyLibraryEvents, emptyLibrary } from '../library/library-reducer';
 import { queryKeys } from './query-keys';
 import { useTransport } from './transport-context';
 
@@ -24,7 +24,7 @@ function followLibrary(transport: Transport, queryClient: QueryClient, schedule?
     onSnapshot: (result) => {
       // The snapshot already contains whatever was queued before it.
       batcher.cancel();
-      queryClient.setQueryData(key, librarySnapshotFrom(result.snapshot));
+      queryClient.setQueryData(key, result.snapshot);
     },
     onEvent: (event) => batcher.push(event),
   });
@@ -34,20 +34,10 @@ function followLibrary(transport: Transport, queryClient: QueryClient, schedule?
   };
 }
 
-function conversationsFromSnapshot(snapshot: unknown): Conversation[] | null {
-  if (Array.isArray(snapshot)) return snapshot as Conversation[];
-  const list = (snapshot as { conversations?: unknown } | null)?.conversations;
-  return Array.isArray(list) ? (list as Conversation[]) : null;
-}
-
 function followConversations(transport: Transport, queryClient: QueryClient) {
   const listKey = queryKeys.conversations.list();
   return transport.follow(CONVERSATIONS_STREAM, {
-    onSnapshot: (result) => {
-      const list = conversationsFromSnapshot(result.snapshot);
-      if (list) queryClient.setQueryData(listKey, list);
-      else void queryClient.invalidateQueries({ queryKey: listKey });
-    },
+    onSnapshot: (result) => queryClient.setQueryData(listKey, result.snapshot.conversations),
     onEvent: (event) => {
       if (event.type === 'conversation.updated') {
         const { conversation } = event.data;

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
-import { makeEvent } from '../../../shared/test-events';
-import {
-  applyLibraryEvents,
-  computeTotals,
-  emptyLibrary,
-  librarySnapshotFrom,
-  newestFirst,
-} from './library-reducer';
+import { makeEvent } from '../../../test/helpers/stream-events';
+import { applyLibraryEvents, computeTotals, emptyLibrary, newestFirst } from './library-reducer';
 
 const S = 'library';
 
@@ -191,7 +185,6 @@ describe('applyLibraryEvents', () => {
       makeEvent(S, 4, 'index.health', { status: 'ok', damagedTables: [], error: null }),
     ]);
     expect(healed.index.status).toBe('ok');
-    expect(librarySnapshotFrom({ ...healed, index: undefined }).index.status).toBe('ok');
   });
 
   it('ignores progress for unknown documents', () => {
@@ -226,15 +219,6 @@ describe('applyLibraryEvents', () => {
     expect(state.totals.indexing).toBe(50);
     expect(state.totals.chunks).toBe((10_000 - 50) * 2);
     expect(start.documents[0]?.status).toBe('ready'); // input untouched
-  });
-});
-
-describe('librarySnapshotFrom', () => {
-  it('accepts a core snapshot and survives garbage', () => {
-    const s = snapshot([doc('a')]);
-    expect(librarySnapshotFrom(s)).toEqual(s);
-    expect(librarySnapshotFrom(null)).toEqual(emptyLibrary());
-    expect(librarySnapshotFrom({ documents: 'nope' })).toEqual(emptyLibrary());
   });
 });
 

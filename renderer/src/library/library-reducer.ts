@@ -154,20 +154,6 @@ export function applyLibraryEvents(
   };
 }
 
-/** Reads a stream snapshot defensively: a malformed one counts as an empty library. */
-export function librarySnapshotFrom(value: unknown): LibrarySnapshot {
-  const v = value as Partial<LibrarySnapshot> | null;
-  if (!v || !Array.isArray(v.documents)) return emptyLibrary();
-  const documents = v.documents;
-  return {
-    documents,
-    index: v.index && typeof v.index.status === 'string' ? v.index : HEALTHY_INDEX,
-    paused: Boolean(v.paused),
-    watchedFolders: Array.isArray(v.watchedFolders) ? v.watchedFolders : [],
-    totals: v.totals ?? computeTotals(documents),
-  };
-}
-
 /**
  * Newest first by when each document was added, so what was just dropped is on top.
  * Progress changes `updatedAt` many times a second; sorting by it would make rows jump.

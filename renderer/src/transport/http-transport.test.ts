@@ -1,12 +1,28 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionState } from '../../../shared/transport';
 import { encodeSseControl, encodeSseEvent, SSE_SNAPSHOT_EVENT } from '../../../shared/sse';
+import { emptyLibrary } from '../library/library-reducer';
 import { createHttpTransport } from './http-transport';
 
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });
+
+/** One SSE response that stays open, as a live stream does. */
+function streamingFetch(body: string) {
+  return vi.fn(
+    async () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(body));
+          },
+        }),
+        { status: 200, headers: { 'content-type': 'text/event-stream' } },
+      ),
+  );
+}
 
 function refusingFetch() {
   return vi.fn(
@@ -66,25 +82,14 @@ describe('the HTTP transport and a failing event handler', () => {
     const body =
       encodeSseControl(SSE_SNAPSHOT_EVENT, {
         stream: 'library',
-        snapshot: null,
+        snapshot: emptyLibrary(),
         lastSeq: 0,
         events: [],
         resync: false,
       }) +
       encodeSseEvent(event(1)) +
       encodeSseEvent(event(2));
-    const fetchMock = vi.fn(
-      async () =>
-        new Response(
-          new ReadableStream({
-            start(controller) {
-              controller.enqueue(new TextEncoder().encode(body));
-              // Left open, as a live stream is.
-            },
-          }),
-          { status: 200, headers: { 'content-type': 'text/event-stream' } },
-        ),
-    );
+    const fetchMock = streamingFetch(body);
     vi.stubGlobal('fetch', fetchMock);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const transport = createHttpTransport('http://127.0.0.1:1', 'token');
@@ -102,6 +107,44 @@ describe('the HTTP transport and a failing event handler', () => {
       expect.objectContaining({ message: 'reducer bug' }),
     );
     expect(fetchMock).toHaveBeenCalledTimes(1);
+    transport.close();
+    logged.mockRestore();
+  });
+});
+
+describe('the HTTP transport and a snapshot of the wrong shape', () => {
+  it('reports it and hands nothing on: no guessed snapshot, no events after it', async () => {
+    const body =
+      encodeSseControl(SSE_SNAPSHOT_EVENT, {
+        stream: 'library',
+        snapshot: { documents: 'not a list' },
+        lastSeq: 0,
+        events: [],
+        resync: false,
+      }) +
+      encodeSseEvent({
+        stream: 'library',
+        seq: 1,
+        type: 'document.removed',
+        category: 'library',
+        ts: 1,
+        data: { documentId: 'd1' },
+      });
+    vi.stubGlobal('fetch', streamingFetch(body));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const transport = createHttpTransport('http://127.0.0.1:1', 'token');
+    const seen: unknown[] = [];
+    transport.follow('library', {
+      onSnapshot: (result) => seen.push(result.snapshot),
+      onEvent: (event) => seen.push(event.seq),
+    });
+    await vi.waitFor(() =>
+      expect(logged).toHaveBeenCalledWith(
+        'Quire: handling an event of "library" failed',
+        expect.objectContaining({ message: expect.stringMatching(/not what a library stream/) }),
+      ),
+    );
+    expect(seen).toEqual([]);
     transport.close();
     logged.mockRestore();
   });

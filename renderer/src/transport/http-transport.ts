@@ -4,6 +4,7 @@ import type {
   MethodResult,
   SubscribeResult,
 } from '../../../shared/contract';
+import type { EventCategory } from '../../../shared/events';
 import { err, type Result } from '../../../shared/result';
 import {
   decodeSseMessage,
@@ -11,8 +12,8 @@ import {
   SSE_RESYNC_EVENT,
   SSE_SNAPSHOT_EVENT,
 } from '../../../shared/sse';
-import { StreamFollower } from '../../../shared/stream-follower';
-import type { ConnectionState, StreamHandlers } from '../../../shared/transport';
+import { StreamFollower, type SubscribingFollower } from '../../../shared/stream-follower';
+import type { ConnectionState } from '../../../shared/transport';
 import type { UploadingTransport } from './upload';
 
 const TOKEN_KEY = 'quire.token';
@@ -30,8 +31,8 @@ export function takeTokenFromLocation(location: Location, storage: Storage): str
 }
 
 type StreamConnection = {
-  follower: StreamFollower;
-  handlers: StreamHandlers;
+  follower: SubscribingFollower;
+  categories: EventCategory[] | undefined;
   abort: AbortController | null;
   stopped: boolean;
 };
@@ -83,9 +84,7 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
         silence = setTimeout(() => abort.abort(), SILENCE_LIMIT_MS);
       };
       try {
-        const query = conn.handlers.categories?.length
-          ? `?categories=${conn.handlers.categories.join(',')}`
-          : '';
+        const query = conn.categories?.length ? `?categories=${conn.categories.join(',')}` : '';
         const resume = conn.follower.resumeFrom;
         conn.follower.beginSubscribe(resume === undefined);
         const response = await fetch(
@@ -185,7 +184,7 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
           afterSeq,
           Boolean(handlers.categories?.length),
         ),
-        handlers,
+        categories: handlers.categories,
         abort: null,
         stopped: false,
       };

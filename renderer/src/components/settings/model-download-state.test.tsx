@@ -2,11 +2,11 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { ModelStatus } from '../../../../shared/contract/models';
 import type { ModelDownloadState } from '../../../../shared/models';
-import { makeEvent } from '../../../../shared/test-events';
+import { makeEvent } from '../../../../test/helpers/stream-events';
 import { ModelRow } from './ModelDownload';
 import {
   applyDownloadEvents,
-  downloadsFromSnapshot,
+  downloadsByKind,
   downloadView,
   type DownloadView,
 } from './model-download-state';
@@ -138,14 +138,14 @@ describe('model download state', () => {
   });
 
   it('starts from the system stream snapshot, so a reload mid-download shows the true progress', () => {
-    const snap = downloadsFromSnapshot({
-      downloads: [state({ receivedBytes: 6 * MB, totalBytes: 24 * MB, fraction: 0.25 })],
-    });
+    const snap = downloadsByKind([
+      state({ receivedBytes: 6 * MB, totalBytes: 24 * MB, fraction: 0.25 }),
+    ]);
     expect(downloadView(missing, snap.embedding)).toMatchObject({
       kind: 'running',
       fraction: 0.25,
     });
-    expect(downloadsFromSnapshot(null)).toEqual({});
+    expect(downloadsByKind([])).toEqual({});
     // The status query carries the same state when no event has arrived yet.
     expect(
       downloadView(

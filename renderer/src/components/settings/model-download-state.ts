@@ -6,12 +6,9 @@ import type { StreamEvent } from '../../api/event-types';
 /** Keyed by `downloadKey`: the model kind, or `language:<id>` for a catalogue chat model. */
 export type DownloadsByKind = Partial<Record<string, ModelDownloadState>>;
 
-/** The system stream's snapshot: `{ downloads: ModelDownloadState[] }`. */
-export function downloadsFromSnapshot(snapshot: unknown): DownloadsByKind {
-  const list = (snapshot as { downloads?: unknown } | null)?.downloads;
-  const out: DownloadsByKind = {};
-  if (Array.isArray(list)) for (const d of list as ModelDownloadState[]) out[downloadKey(d)] = d;
-  return out;
+/** The system stream's snapshot lists the downloads; the screen looks them up by key. */
+export function downloadsByKind(downloads: readonly ModelDownloadState[]): DownloadsByKind {
+  return Object.fromEntries(downloads.map((d) => [downloadKey(d), d]));
 }
 
 export function applyDownloadEvents(

@@ -7,9 +7,9 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 /** ../shared/fixtures/pdfs beside the repository; never copied into it (licences). */
 export const PDF_FIXTURES = fileURLToPath(
-  new URL('../../../../shared/fixtures/pdfs/', import.meta.url),
+  new URL('../../../shared/fixtures/pdfs/', import.meta.url),
 );
-export const MODELS_DIR = fileURLToPath(new URL('../../../../shared/models/', import.meta.url));
+export const MODELS_DIR = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
 
 export function pdfFixture(name: string): string {
   return join(PDF_FIXTURES, name);

@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { StreamEvent } from '../../../shared/events';
-import { startOpenAiWireServer } from '../providers/test-servers/openai-wire-server';
-import type { QuireCore } from '../quire-core';
-import { startHttpServer } from '../server/http-server';
+import type { StreamEvent } from '../../shared/events';
+import { startOpenAiWireServer } from './provider-servers/openai-wire-server';
+import type { QuireCore } from '../../electron/core/quire-core';
+import { startHttpServer } from '../../electron/core/server/http-server';
 import { makeTestCore, writeNotes } from './library-fixtures';
 import { openSse } from './sse-client';
 import { waitFor } from './temp-dir';

@@ -5,7 +5,7 @@
 // Every non-loopback connection or DNS lookup is blocked and appended, as one JSON line,
 // to the file named by QUIRE_NETWORK_GUARD_LOG. Sockets opened by native code (C/C++/Rust
 // inside an addon) do not pass through Node's net module and are not seen here.
-import { isLoopbackHost } from '../../../shared/loopback';
+import { isLoopbackHost } from '../../shared/loopback';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';

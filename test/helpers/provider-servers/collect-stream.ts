@@ -1,5 +1,5 @@
-import { QuireError } from '../../../../shared/errors';
-import type { GenerateResult } from '../types';
+import { QuireError } from '../../../shared/errors';
+import type { GenerateResult } from '../../../electron/core/providers/types';
 
 export type Collected = {
   deltas: string[];

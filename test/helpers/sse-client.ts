@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { StreamEvent } from '../../../shared/events';
-import { decodeSseMessage, SseDecoder } from '../../../shared/sse';
+import type { StreamEvent } from '../../shared/events';
+import { decodeSseMessage, SseDecoder } from '../../shared/sse';
 
 export type SseClient = {
   events: StreamEvent[];

@@ -1,7 +1,7 @@
 // The same behavioural checks for every backend: one backend per thread, so one test file each.
 import { expect } from 'vitest';
-import type { Embedder } from './embedder';
-import { DOC_A, DOC_B, QUERY, cosine, rowNorms } from './test-fixtures';
+import type { Embedder } from '../../electron/core/embedding/embedder';
+import { DOC_A, DOC_B, QUERY, cosine, rowNorms } from './embedding-fixtures';
 
 export async function expectRetrievalBehaviour(embedder: Embedder): Promise<void> {
   expect(embedder.dims).toBe(128);

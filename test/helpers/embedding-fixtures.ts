@@ -2,13 +2,13 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { BOW_MODEL_ID, makeTestModels, type TestModels } from '../../../scripts/make-test-models';
+import { BOW_MODEL_ID, makeTestModels, type TestModels } from '../../scripts/make-test-models';
 
-export { BOW_MODEL_ID, MINILM_SHAPE_MODEL_ID } from '../../../scripts/make-test-models';
+export { BOW_MODEL_ID, MINILM_SHAPE_MODEL_ID } from '../../scripts/make-test-models';
 
 /** .test-models/ at the repo root (git-ignored); makeTestModels skips work when it is current. */
 export const TEST_MODELS_DIR = resolve(
-  fileURLToPath(new URL('../../../.test-models', import.meta.url)),
+  fileURLToPath(new URL('../../.test-models', import.meta.url)),
 );
 
 export function testModels(): Promise<TestModels> {

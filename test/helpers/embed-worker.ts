@@ -1,6 +1,6 @@
 // A worker_threads entry for the tests: embeds texts and transfers the vectors' buffer back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEmbedder, type EmbeddingBackend } from './embedder';
+import { createEmbedder, type EmbeddingBackend } from '../../electron/core/embedding/embedder';
 
 type Job = { backend: EmbeddingBackend; localModelPath: string; modelId: string; texts: string[] };
 

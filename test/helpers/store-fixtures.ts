@@ -2,33 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChunkInput, StoredDocument } from './schema';
+import type { ChunkInput } from '../../electron/core/store/schema';
 
 export async function tempDir(
   prefix = 'quire-store-',
 ): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-export function makeDoc(id: string, overrides: Partial<StoredDocument> = {}): StoredDocument {
-  return {
-    id,
-    path: `/docs/${id}.md`,
-    name: `${id}.md`,
-    kind: 'markdown',
-    size: 1234,
-    pages: null,
-    contentHash: `hash-${id}`,
-    status: 'ready',
-    chunks: 0,
-    error: null,
-    vectorsPending: true,
-    embeddingModel: null,
-    addedAt: 1_700_000_000_000,
-    updatedAt: 1_700_000_000_000,
-    ...overrides,
-  };
 }
 
 export function makeChunk(

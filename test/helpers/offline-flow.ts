@@ -5,19 +5,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StreamEvent } from '../../../shared/events';
-import { createEmbedder } from '../embedding/embedder';
-import { loadTransformers } from '../embedding/transformers-runtime';
-import { startHttpServer } from '../server/http-server';
+import type { StreamEvent } from '../../shared/events';
+import { createEmbedder } from '../../electron/core/embedding/embedder';
+import { loadTransformers } from '../../electron/core/embedding/transformers-runtime';
+import { startHttpServer } from '../../electron/core/server/http-server';
 import { BOW_MODEL, makeTestCore, PDF_DIR } from './library-fixtures';
 import { openSse } from './sse-client';
 import { waitFor } from './temp-dir';
-import { testModels } from '../embedding/test-fixtures';
+import { testModels } from './embedding-fixtures';
 
 const GGUF = fileURLToPath(
-  new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),
+  new URL('../../../shared/models/gguf/stories260K.gguf', import.meta.url),
 );
-const SHARED_MODELS = fileURLToPath(new URL('../../../../shared/models/', import.meta.url));
+const SHARED_MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
 
 const [dataDir, docsDir] = process.argv.slice(2);
 if (!dataDir || !docsDir) throw new Error('usage: offline-flow <dataDir> <docsDir>');

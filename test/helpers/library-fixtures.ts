@@ -1,11 +1,16 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { testModels } from '../embedding/test-fixtures';
-import { createQuireCore, type QuireCoreOptions } from '../quire-core';
+import { testModels } from './embedding-fixtures';
+import { createQuireCore, type QuireCoreOptions } from '../../electron/core/quire-core';
 
-export const PDF_DIR = fileURLToPath(new URL('../../../../shared/fixtures/pdfs/', import.meta.url));
+export const PDF_DIR = fileURLToPath(new URL('../../../shared/fixtures/pdfs/', import.meta.url));
 export const BOW_MODEL = 'quire-test/bow';
+/** The indexing worker wrapped so that a file named CRASHME… kills it mid-document. */
+export const CRASHING_WORKER = {
+  url: new URL('./crashing-worker-entry.ts', import.meta.url),
+  fromSource: true,
+};
 const quiet = { error: () => {}, warn: () => {} };
 
 /** A core over a temp data folder with the generated bag-of-word-pieces model. */

@@ -1,4 +1,9 @@
-import { EVENT_CATEGORY, type EventData, type EventType, type StreamEvent } from './events';
+import {
+  EVENT_CATEGORY,
+  type EventData,
+  type EventType,
+  type StreamEvent,
+} from '../../shared/events';
 
 /** Builds valid events for tests of codecs, followers and reducers. */
 export function makeEvent<K extends EventType>(

@@ -1,0 +1,53 @@
+// POST /api/<domain>/<method>: the contract as JSON, with a bounded body.
+import type { IncomingMessage } from 'node:http';
+import type { Dispatch } from '../rpc/dispatch';
+import { sendError, sendJson, statusFor, type Route } from './http-respond';
+
+/** The body as text, or null once it grows past `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The arguments of a call: an empty body is `{}`; bad JSON is an error message. */
+export function parseArgs(body: string): { args: unknown } | { error: string } {
+  if (!body.trim()) return { args: {} };
+  try {
+    return { args: JSON.parse(body) as unknown };
+  } catch {
+    return { error: 'The request body is not valid JSON.' };
+  }
+}
+
+export function methodRoute(dispatch: Dispatch, maxBodyBytes: number): Route {
+  return {
+    method: 'POST',
+    path: /^\/api\/([a-z]+)\/([A-Za-z]+)$/,
+    async handle({ req, res }, [domain, name]) {
+      const body = await readBody(req, maxBodyBytes);
+      if (body === null) {
+        sendError(res, 413, {
+          code: 'invalid_argument',
+          message: 'The request body is too large.',
+        });
+        return;
+      }
+      const parsed = parseArgs(body);
+      if ('error' in parsed) {
+        sendError(res, 400, { code: 'invalid_argument', message: parsed.error });
+        return;
+      }
+      const result = await dispatch(`${domain}.${name}`, parsed.args, {
+        transport: 'http',
+        connection: null,
+      });
+      sendJson(res, statusFor(result), result);
+    },
+  };
+}
