@@ -5,6 +5,7 @@ import type {
   DocumentInfo,
   DocumentStatus,
   IndexHealth,
+  LibraryPage,
   LibrarySnapshot,
 } from '../../../shared/documents';
 import { QuireError, toErrorShape } from '../../../shared/errors';
@@ -22,6 +23,12 @@ import { DocumentRegistry, type DocumentRecord } from './document-registry';
 import { deleteUpload, findTwin, hashFile, isUpload } from './duplicate-files';
 import { expandPaths } from './expand-paths';
 import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
+import {
+  allDocuments,
+  librarySnapshot,
+  queryDocuments,
+  type LibraryQuery,
+} from './library-listing';
 import { ProgressTracker } from './progress-tracker';
 
 export type LibraryOptions = {
@@ -163,20 +170,23 @@ export class LibraryService {
     for (const resolve of waiters) resolve();
   }
 
+  /** The `library` stream's snapshot: compact at any size (see library-listing.ts). */
   snapshot(): LibrarySnapshot {
-    const documents = this.registry.all().map(publicInfo);
-    return {
-      documents,
+    return librarySnapshot(this.registry.all(), {
       index: this.index.health,
       paused: this.registry.paused,
-      watchedFolders: [...this.registry.watchedFolders],
-      totals: {
-        documents: documents.length,
-        chunks: documents.reduce((n, d) => n + (d.status === 'ready' ? d.chunks : 0), 0),
-        indexing: documents.filter((d) => d.status === 'queued' || ACTIVE.has(d.status)).length,
-        failed: documents.filter((d) => d.status === 'failed').length,
-      },
-    };
+      watchedFolders: this.registry.watchedFolders,
+    });
+  }
+
+  /** Every document, for core callers (CLI, quire mcp); never sent whole to a window. */
+  documents(): DocumentInfo[] {
+    return allDocuments(this.registry.all());
+  }
+
+  /** One page of documents, filtered and sorted. */
+  query(query: LibraryQuery): LibraryPage {
+    return queryDocuments(this.registry.all(), query);
   }
 
   async add(paths: string[]): Promise<{
@@ -590,6 +600,7 @@ export class LibraryService {
       paused: this.registry.paused,
       pending: this.registry.queuedCount,
       active: this.inFlight.size,
+      totals: this.registry.totals(),
     });
   }
 }
