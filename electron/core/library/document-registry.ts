@@ -45,6 +45,7 @@ export class DocumentRegistry {
   private readonly bySize = new Map<number, Set<string>>();
   private readonly journal: Journal<JournalRecord>;
   private readonly counts = { chunks: 0, indexing: 0, failed: 0 };
+  private changes = 0;
   paused = false;
   watchedFolders: string[] = [];
 
@@ -85,6 +86,11 @@ export class DocumentRegistry {
 
   get size(): number {
     return this.docs.size;
+  }
+
+  /** Rises with every change to a document: lets a reader keep what it derived until then. */
+  get version(): number {
+    return this.changes;
   }
 
   /** The library's totals in O(1): sent with every queue change, so never a full count. */
@@ -202,6 +208,7 @@ export class DocumentRegistry {
     if (previous) this.unindexDerived(previous);
     if (previous && previous.path !== doc.path) this.byPathIndex.delete(previous.path);
     this.docs.set(doc.id, doc);
+    this.changes++;
     this.count(doc, 1);
     this.byPathIndex.set(doc.path, doc.id);
     // A Set keeps a still-queued document in place; a re-queued one goes to the back.
@@ -225,6 +232,7 @@ export class DocumentRegistry {
     this.unindexDerived(doc);
     this.queue.delete(id);
     this.docs.delete(id);
+    this.changes++;
     if (this.byPathIndex.get(doc.path) === id) this.byPathIndex.delete(doc.path);
   }
 

@@ -7,7 +7,8 @@ import { createQuireCore, type QuireCore } from '../quire-core';
 import { createInMemoryTransport } from '../rpc/in-memory-transport';
 import { syntheticRecords, writeSyntheticLibrary } from '../testing/synthetic-library';
 import { makeTempDir } from '../testing/temp-dir';
-import { libraryTotals, queryDocuments } from './library-listing';
+import { DocumentRegistry } from './document-registry';
+import { LibraryListing, libraryTotals, queryDocuments } from './library-listing';
 
 const DOCUMENTS = 20_000;
 /**
@@ -122,5 +123,33 @@ describe('queryDocuments', () => {
       'B2',
       'b10',
     ]);
+  });
+});
+
+describe('LibraryListing', () => {
+  it('keeps its order between pages and sees a change to the registry at once', async () => {
+    const { dir, remove } = await makeTempDir('quire-listing-cache-');
+    try {
+      const registry = new DocumentRegistry(dir);
+      for (const record of syntheticRecords(5)) registry.put(record);
+      const listing = new LibraryListing(registry);
+      expect(listing.query({ limit: 2 }).documents.map((d) => d.name.slice(0, 14))).toEqual([
+        'document-00004',
+        'document-00003',
+      ]);
+      const [newest] = syntheticRecords(1, { start: 1_800_000_000_000 });
+      registry.put({ ...newest!, id: 'd_new', name: 'newest.txt', path: '/newest.txt' });
+      registry.delete(syntheticRecords(5)[3]!.id);
+      const page = listing.query({ limit: 3 });
+      expect(page.total).toBe(5);
+      expect(page.documents.map((d) => d.name.slice(0, 14))).toEqual([
+        'newest.txt',
+        'document-00004',
+        'document-00002',
+      ]);
+      registry.close();
+    } finally {
+      await remove();
+    }
   });
 });

@@ -56,19 +56,19 @@ export type SnapshotState = {
   watchedFolders: readonly string[];
 };
 
+/** The snapshot around its first page (newest first) and the registry's running totals. */
 export function librarySnapshot(
-  records: readonly DocumentRecord[],
+  first: LibraryPage,
+  totals: LibraryTotals,
   state: SnapshotState,
-  rows = LIBRARY_SNAPSHOT_ROWS,
 ): LibrarySnapshot {
-  const page = queryDocuments(records, { offset: 0, limit: rows });
   return {
-    documents: page.documents,
-    complete: page.total === page.documents.length,
+    documents: first.documents,
+    complete: first.total === first.documents.length,
     index: state.index,
     paused: state.paused,
     watchedFolders: [...state.watchedFolders],
-    totals: libraryTotals(records),
+    totals,
   };
 }
 
@@ -101,12 +101,7 @@ function sortRows(rows: DocumentRecord[], sort: LibrarySort): DocumentRecord[] {
   return rows.sort((a, b) => b.addedAt - a.addedAt);
 }
 
-export function queryDocuments(
-  records: readonly DocumentRecord[],
-  query: LibraryQuery = {},
-): LibraryPage {
-  const offset = query.offset ?? 0;
-  const limit = query.limit ?? LIBRARY_SNAPSHOT_ROWS;
+function matchingSorted(records: readonly DocumentRecord[], query: LibraryQuery) {
   const filter = query.filter ?? 'all';
   const search = (query.search ?? '').trim().toLocaleLowerCase();
   const matching = records.filter(
@@ -116,10 +111,42 @@ export function queryDocuments(
         doc.name.toLocaleLowerCase().includes(search) ||
         doc.path.toLocaleLowerCase().includes(search)),
   );
-  const sorted = sortRows(matching, query.sort ?? 'newest');
+  return sortRows(matching, query.sort ?? 'newest');
+}
+
+function page(sorted: readonly DocumentRecord[], query: LibraryQuery): LibraryPage {
+  const offset = query.offset ?? 0;
+  const limit = query.limit ?? LIBRARY_SNAPSHOT_ROWS;
   return {
     total: sorted.length,
     offset,
     documents: sorted.slice(offset, offset + limit).map(documentRow),
   };
+}
+
+export function queryDocuments(
+  records: readonly DocumentRecord[],
+  query: LibraryQuery = {},
+): LibraryPage {
+  return page(matchingSorted(records, query), query);
+}
+
+type ListingSource = { all(): DocumentRecord[]; readonly version: number };
+
+/**
+ * Pages of one listing come in runs as the list scrolls: the filtered, sorted order is kept
+ * until the registry changes, so each page after the first is a slice, not a sort of all.
+ */
+export class LibraryListing {
+  private cached: { key: string; version: number; sorted: DocumentRecord[] } | null = null;
+
+  constructor(private readonly source: ListingSource) {}
+
+  query(query: LibraryQuery = {}): LibraryPage {
+    const key = JSON.stringify([query.filter ?? 'all', query.search ?? '', query.sort ?? '']);
+    const version = this.source.version;
+    if (this.cached?.key !== key || this.cached.version !== version)
+      this.cached = { key, version, sorted: matchingSorted(this.source.all(), query) };
+    return page(this.cached.sorted, query);
+  }
 }

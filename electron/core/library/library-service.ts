@@ -8,6 +8,7 @@ import type {
   LibraryPage,
   LibrarySnapshot,
 } from '../../../shared/documents';
+import { LIBRARY_SNAPSHOT_ROWS } from '../../../shared/documents';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { EventData } from '../../../shared/events';
 import { newId } from '../../../shared/ids';
@@ -25,8 +26,8 @@ import { expandPaths } from './expand-paths';
 import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
 import {
   allDocuments,
+  LibraryListing,
   librarySnapshot,
-  queryDocuments,
   type LibraryQuery,
 } from './library-listing';
 import { ProgressTracker } from './progress-tracker';
@@ -65,6 +66,7 @@ const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
  */
 export class LibraryService {
   readonly registry: DocumentRegistry;
+  private readonly listing: LibraryListing;
   private readonly writer: ChunkWriter;
   private readonly inFlight = new Map<string, InFlight>();
   private readonly passwords = new Map<string, string>();
@@ -83,6 +85,7 @@ export class LibraryService {
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir, { readOnly: options.readOnly });
+    this.listing = new LibraryListing(this.registry);
     this.writer = new ChunkWriter(options.store, options.writer);
     this.index = new IndexHealthTracker(options.store, options.hub, options.log);
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
@@ -172,7 +175,8 @@ export class LibraryService {
 
   /** The `library` stream's snapshot: compact at any size (see library-listing.ts). */
   snapshot(): LibrarySnapshot {
-    return librarySnapshot(this.registry.all(), {
+    const first = this.listing.query({ limit: LIBRARY_SNAPSHOT_ROWS });
+    return librarySnapshot(first, this.registry.totals(), {
       index: this.index.health,
       paused: this.registry.paused,
       watchedFolders: this.registry.watchedFolders,
@@ -186,7 +190,7 @@ export class LibraryService {
 
   /** One page of documents, filtered and sorted. */
   query(query: LibraryQuery): LibraryPage {
-    return queryDocuments(this.registry.all(), query);
+    return this.listing.query(query);
   }
 
   async add(paths: string[]): Promise<{

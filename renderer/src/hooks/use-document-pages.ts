@@ -1,5 +1,5 @@
 import { keepPreviousData, useQueries } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DocumentInfo, LibraryFilter, LibraryPage } from '../../../shared/documents';
 import { request } from '../api/call';
 import { queryKeys } from './query-keys';
@@ -47,8 +47,12 @@ export function useDocumentPages(
     })),
   });
   const liveById = useMemo(() => new Map(live.map((d) => [d.id, d])), [live]);
+  // The last count seen for this filter: while a jump's pages load, the list keeps its
+  // length (and its scroll position) instead of falling back to a spinner.
+  const known = useRef<{ key: string; total: number } | null>(null);
+  const filterKey = `${filter}\u0000${search}`;
   const byPage = new Map<number, LibraryPage>();
-  let total: number | null = null;
+  let total: number | null = known.current?.key === filterKey ? known.current.total : null;
   for (const [i, result] of results.entries()) {
     if (!result.data) continue;
     total ??= result.data.total;
@@ -56,6 +60,7 @@ export function useDocumentPages(
     if (result.isPlaceholderData) continue;
     byPage.set(wanted[i]!, result.data);
     total = result.data.total;
+    known.current = { key: filterKey, total };
   }
   const rowAt = (index: number) => {
     const page = byPage.get(Math.floor(index / PAGE_ROWS));
