@@ -66,7 +66,7 @@ async function runIndexing(name: string, inputs: string[], models: string): Prom
   const ms = performance.now() - started;
   lag.disable();
   clearInterval(sampler);
-  const docs = core.library.snapshot().documents;
+  const docs = core.library.documents();
   const ready = docs.filter((d) => d.status === 'ready');
   const chunkRows = await core.store.lance.tables.chunks.query().select(['tokens']).toArray();
   const tokens = chunkRows.reduce((n, r) => n + Number((r as { tokens: number }).tokens), 0);

@@ -13,6 +13,7 @@ import { createQuireCore, type QuireCore } from '../electron/core/quire-core';
 import { search } from '../electron/core/retrieval/search';
 import { makeTestModels, MINILM_SHAPE_MODEL_ID } from '../scripts/make-test-models';
 import { BENCH_MODELS_DIR, machine, SCIFACT_CORPUS } from './raw-ort-texts';
+import { writeAbstracts } from './scifact-files';
 
 const SCIFACT_QUERIES = path.join(path.dirname(SCIFACT_CORPUS), 'queries.jsonl');
 
@@ -27,21 +28,6 @@ const { values } = parseArgs({
   },
 });
 const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
-
-function writeAbstracts(dir: string, count: number, copies = 1): number {
-  const lines = fs.readFileSync(SCIFACT_CORPUS, 'utf8').split('\n').filter(Boolean);
-  fs.mkdirSync(dir, { recursive: true });
-  const chosen = lines.slice(0, count);
-  for (let copy = 0; copy < copies; copy++) {
-    chosen.forEach((line, i) => {
-      const doc = JSON.parse(line) as { _id: string; title: string; text: string };
-      const name = `${copy}-${String(i).padStart(5, '0')}-${doc._id}.txt`;
-      const tag = copy === 0 ? '' : `\nCopy ${copy}.\n`;
-      fs.writeFileSync(path.join(dir, name), `${doc.title}\n\n${doc.text}\n${tag}`);
-    });
-  }
-  return chosen.length * copies;
-}
 
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
@@ -162,7 +148,7 @@ async function run(name: string, folder: string, modelsDir: string, withModel: b
   const result = {
     run: name,
     docs: snapshot.totals.documents,
-    ready: snapshot.documents.filter((d) => d.status === 'ready').length,
+    ready: core.library.documents().filter((d) => d.status === 'ready').length,
     chunks: snapshot.totals.chunks,
     seconds: Math.round(ms / 100) / 10,
     docsPerSec: Math.round((readyAt.length / ms) * 1000 * 10) / 10,

@@ -33,6 +33,7 @@ function bigLibrary(count: number): LibrarySnapshot {
   const indexing = documents.filter((d) => !['ready', 'failed'].includes(d.status)).length;
   return {
     documents,
+    complete: true,
     index: { status: 'ok', damagedTables: [], error: null },
     paused: false,
     watchedFolders: ['/library'],

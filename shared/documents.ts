@@ -92,16 +92,43 @@ export const IndexHealthSchema = z.object({
 });
 export type IndexHealth = z.infer<typeof IndexHealthSchema>;
 
+export const LibraryTotalsSchema = z.object({
+  documents: z.number().int(),
+  chunks: z.number().int(),
+  indexing: z.number().int(),
+  failed: z.number().int(),
+});
+export type LibraryTotals = z.infer<typeof LibraryTotalsSchema>;
+
+/**
+ * Rows a library snapshot carries at most. The snapshot is sent whole on every subscribe
+ * and resume, and parsed on the window's thread: at ~300 bytes a row, 200 rows stay near
+ * 60 KB and parse well inside a frame, whatever the library's size. The rest is paged.
+ */
+export const LIBRARY_SNAPSHOT_ROWS = 200;
+
+export const LibraryFilterSchema = z.enum(['all', 'indexing', 'failed', 'ready']);
+export type LibraryFilter = z.infer<typeof LibraryFilterSchema>;
+export const LibrarySortSchema = z.enum(['newest', 'oldest', 'name']);
+export type LibrarySort = z.infer<typeof LibrarySortSchema>;
+
 export const LibrarySnapshotSchema = z.object({
+  /** The newest documents first, at most LIBRARY_SNAPSHOT_ROWS; `library.query` pages the rest. */
   documents: z.array(DocumentInfoSchema),
+  /** True when `documents` is the whole library (a small one): no paging needed. */
+  complete: z.boolean(),
   index: IndexHealthSchema,
   paused: z.boolean(),
   watchedFolders: z.array(z.string()),
-  totals: z.object({
-    documents: z.number().int(),
-    chunks: z.number().int(),
-    indexing: z.number().int(),
-    failed: z.number().int(),
-  }),
+  totals: LibraryTotalsSchema,
 });
 export type LibrarySnapshot = z.infer<typeof LibrarySnapshotSchema>;
+
+/** One page of documents, filtered and sorted in the core. */
+export const LibraryPageSchema = z.object({
+  /** Documents matching the filter and search, across all pages. */
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  documents: z.array(DocumentInfoSchema),
+});
+export type LibraryPage = z.infer<typeof LibraryPageSchema>;

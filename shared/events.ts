@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from './errors';
 import { ModelDownloadStateSchema } from './models';
-import { DocumentInfoSchema, IndexHealthSchema, IndexStageSchema } from './documents';
+import {
+  DocumentInfoSchema,
+  IndexHealthSchema,
+  IndexStageSchema,
+  LibraryTotalsSchema,
+} from './documents';
 
 export const EventCategorySchema = z.enum(['chat', 'library', 'pipeline', 'system']);
 export type EventCategory = z.infer<typeof EventCategorySchema>;
@@ -97,6 +102,8 @@ export const EventDataSchemas = {
     paused: z.boolean(),
     pending: z.number().int(),
     active: z.number().int(),
+    /** The library's totals after the change: a paged list cannot count them itself. */
+    totals: LibraryTotalsSchema.optional(),
   }),
   'index.health': IndexHealthSchema,
   // conversations

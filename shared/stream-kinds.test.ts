@@ -6,6 +6,7 @@ import { carries, parseSnapshot, streamKindOf } from './stream-kinds';
 
 const library: LibrarySnapshot = {
   documents: [],
+  complete: true,
   index: { status: 'ok', damagedTables: [], error: null },
   paused: false,
   watchedFolders: ['/notes'],

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DocumentInfoSchema, IndexHealthSchema, LibrarySnapshotSchema } from '../documents';
+import {
+  DocumentInfoSchema,
+  IndexHealthSchema,
+  LibraryFilterSchema,
+  LibraryPageSchema,
+  LibrarySnapshotSchema,
+  LibrarySortSchema,
+} from '../documents';
 import { ErrorCodeSchema } from '../errors';
 import { OcrPageSchema } from '../ocr-words';
 import { method } from './define';
@@ -36,9 +43,23 @@ export const libraryMethods = {
     }),
   }),
   'library.list': method({
-    summary: 'The whole library: documents, queue state, watched folders and totals.',
+    summary:
+      'The library at a glance: totals, queue state, watched folders, index health and the newest documents (all of them in a small library).',
     args: z.object({}).strict(),
     result: LibrarySnapshotSchema,
+  }),
+  'library.query': method({
+    summary: 'One page of documents, filtered by status and by a search in names and paths.',
+    args: z
+      .object({
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().min(1).max(1_000).default(200),
+        filter: LibraryFilterSchema.default('all'),
+        search: z.string().max(500).default(''),
+        sort: LibrarySortSchema.default('newest'),
+      })
+      .strict(),
+    result: LibraryPageSchema,
   }),
   'library.remove': method({
     summary: 'Remove a document and delete its chunks.',

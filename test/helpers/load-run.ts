@@ -91,8 +91,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
     await call('library.add', { paths: files });
     const unsettled = () =>
-      c.library.snapshot().documents.filter((d) => d.status !== 'ready' && d.status !== 'failed')
-        .length;
+      c.library.documents().filter((d) => d.status !== 'ready' && d.status !== 'failed').length;
     const indexingWhenChatsStarted = unsettled();
 
     const chats: ChatOutcome[] = [];
@@ -128,7 +127,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const durationMs = performance.now() - started;
     stopCounting();
 
-    const docs = c.library.snapshot().documents;
+    const docs = c.library.documents();
     const ready = docs.filter((d) => d.status === 'ready').length;
     const failed = docs.filter((d) => d.status === 'failed').length;
     return {

@@ -23,7 +23,7 @@ export async function libraryCommand(argv: string[]): Promise<number> {
     readOnly: true,
   });
   try {
-    for (const doc of core.library.snapshot().documents) {
+    for (const doc of core.library.documents()) {
       const row = {
         id: doc.id,
         name: doc.name,

@@ -6,6 +6,7 @@ import { StreamHub } from './stream-hub';
 const delta = (text: string) => ({ text });
 const librarySnapshot = (documents: number): LibrarySnapshot => ({
   documents: [],
+  complete: true,
   index: { status: 'ok', damagedTables: [], error: null },
   paused: false,
   watchedFolders: [],

@@ -72,12 +72,12 @@ describe('fuzzed files through the real library (property)', () => {
     await core.library.add(good);
     await core.library.whenIdle();
     const before = new Map(
-      core.library.snapshot().documents.map((d): [string, DocumentInfo] => [d.path, d]),
+      core.library.documents().map((d): [string, DocumentInfo] => [d.path, d]),
     );
     expect([...before.values()].map((d) => d.status)).toEqual(['ready', 'ready', 'ready']);
 
     const expectIntact = async (c: QuireCore) => {
-      const docs = c.library.snapshot().documents;
+      const docs = c.library.documents();
       for (const file of good) {
         const doc = docs.find((d) => d.path === file);
         expect(doc, file).toMatchObject({
@@ -103,7 +103,7 @@ describe('fuzzed files through the real library (property)', () => {
         });
         await core!.library.add(paths);
         await core!.library.whenIdle();
-        const docs = core!.library.snapshot().documents.filter((d) => paths.includes(d.path));
+        const docs = core!.library.documents().filter((d) => paths.includes(d.path));
         for (const doc of docs) {
           expect(SETTLED.has(doc.status), `${doc.name} is ${doc.status}`).toBe(true);
           if (doc.status === 'failed') expect(DOCUMENT_CODES).toContain(doc.error?.code);
@@ -119,11 +119,11 @@ describe('fuzzed files through the real library (property)', () => {
     console.info(`fuzzed files indexed: ${JSON.stringify(Object.fromEntries(tally))}`);
 
     // Nothing stored was lost: a fresh core over the same data folder sees the same library.
-    const settledBefore = core.library.snapshot().documents.length;
+    const settledBefore = core.library.documents().length;
     await core.close();
     core = await makeTestCore(data, { keychain: false });
     await core.library.whenIdle();
-    expect(core.library.snapshot().documents.length).toBe(settledBefore);
+    expect(core.library.documents().length).toBe(settledBefore);
     await expectIntact(core);
   });
 });

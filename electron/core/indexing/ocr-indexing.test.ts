@@ -35,7 +35,7 @@ describe('OCR while indexing', { timeout: 240_000 }, () => {
   });
 
   it('indexes the scan by OCR, telling which page it reads', () => {
-    const doc = core.library.snapshot().documents[0]!;
+    const doc = core.library.documents()[0]!;
     expect(doc).toMatchObject({ name: SCAN, status: 'ready', error: null });
     expect(doc.chunks).toBeGreaterThan(0);
     const labels = events
@@ -54,11 +54,11 @@ describe('OCR while indexing', { timeout: 240_000 }, () => {
     expect(result.hits[0]!.text.toLowerCase()).toContain('sollicitudin');
     // Marked, so the sources list and the viewer can say the text came from OCR.
     expect(result.hits[0]!.ocr).toBe(true);
-    expect(core.library.snapshot().documents[0]!.ocrPages).toEqual([1]);
+    expect(core.library.documents()[0]!.ocrPages).toEqual([1]);
   });
 
   it('gives the viewer word boxes that cover exactly the cited passage', async () => {
-    const doc = core.library.snapshot().documents[0]!;
+    const doc = core.library.documents()[0]!;
     const reply = await core.dispatch(
       'documents.content',
       { documentId: doc.id },
@@ -86,7 +86,7 @@ describe('OCR while indexing', { timeout: 240_000 }, () => {
   });
 
   it('removing the document removes its OCR words from the data folder', async () => {
-    const doc = core.library.snapshot().documents[0]!;
+    const doc = core.library.documents()[0]!;
     const file = path.join(dir, 'data', 'ocr', `${doc.id}.json`);
     expect(fs.existsSync(file)).toBe(true);
     await core.library.remove(doc.id);

@@ -44,7 +44,7 @@ it('a deleted chunks fragment: Quire starts, reports the damaged table, search f
   core = await makeTestCore(dataDir);
   await core.library.add(files);
   await core.library.whenIdle();
-  const docs = core.library.snapshot().documents;
+  const docs = core.library.documents();
   expect(docs.map((d) => d.status)).toEqual(Array(5).fill('ready'));
   const allIds = new Set(docs.map((d) => d.id));
   const before = await core.retriever.search('river topic note', { k: 50 });
@@ -125,7 +125,7 @@ it('a damaged chunks manifest: Quire starts with the table set aside, reports it
   core = await makeTestCore(dataDir);
   await core.library.add(files);
   await core.library.whenIdle();
-  const ids = new Set(core.library.snapshot().documents.map((d) => d.id));
+  const ids = new Set(core.library.documents().map((d) => d.id));
   await core.close();
   core = null;
   const versions = path.join(dataDir, 'lancedb', 'chunks.lance', '_versions');

@@ -67,7 +67,7 @@ it.skipIf(tmpfsUnavailable !== null)(
     core = await makeTestCore(dataDir);
     await core.library.add(notes);
     await core.library.whenIdle();
-    const ready = core.library.snapshot().documents;
+    const ready = core.library.documents();
     expect(ready.map((d) => d.status)).toEqual(['ready', 'ready', 'ready']);
     const noteIds = new Set(ready.map((d) => d.id));
 
@@ -87,7 +87,7 @@ it.skipIf(tmpfsUnavailable !== null)(
     );
 
     // The earlier documents are still there and searchable.
-    expect(core.library.snapshot().documents.filter((d) => d.status === 'ready')).toHaveLength(3);
+    expect(core.library.documents().filter((d) => d.status === 'ready')).toHaveLength(3);
     const during = await core.retriever.search('river topic', { k: 20 });
     expect(docIds(during.hits)).toEqual(noteIds);
     expect(await core.store.countChunks(bigDoc.id)).toBe(0); // nothing half-written
@@ -102,7 +102,7 @@ it.skipIf(tmpfsUnavailable !== null)(
     expect(journalLines(dataDir).length).toBeGreaterThan(0);
     core = await makeTestCore(dataDir);
     await core.library.whenIdle();
-    const restarted = core.library.snapshot().documents;
+    const restarted = core.library.documents();
     expect(restarted.filter((d) => noteIds.has(d.id)).map((d) => d.status)).toEqual([
       'ready',
       'ready',

@@ -75,6 +75,60 @@ describe('DocumentRegistry', () => {
     second.close();
   });
 
+  it('opens a journal that is already compact without rewriting it', () => {
+    const first = new DocumentRegistry(dir);
+    for (const id of ['a', 'b', 'c']) first.put(record(id, 'ready'));
+    first.close();
+    const journal = path.join(dir, 'library', 'documents.jsonl');
+    const before = fs.statSync(journal);
+    const second = new DocumentRegistry(dir);
+    // A compaction writes a new file and renames it over the old one: a new inode.
+    expect(fs.statSync(journal).ino).toBe(before.ino);
+    expect(second.all().map((d) => d.id)).toEqual(['a', 'b', 'c']);
+    second.close();
+  });
+
+  it('folds a long history on open, and a crash after it still restores everything', () => {
+    const first = new DocumentRegistry(dir);
+    for (let round = 0; round < 5; round++)
+      for (const id of ['a', 'b', 'c']) first.put({ ...record(id, 'ready'), chunks: round });
+    first.put(record('d', 'writing'));
+    first.delete('c');
+    const journal = path.join(dir, 'library', 'documents.jsonl');
+    const lineCount = () => fs.readFileSync(journal, 'utf8').trim().split('\n').length;
+    expect(lineCount()).toBe(17);
+    // Killed (no close) mid-write of one more record.
+    fs.appendFileSync(journal, '{"t":"doc","doc":{"id":"e"');
+
+    const second = new DocumentRegistry(dir);
+    // meta, a, b and d (the document caught mid-flight went back to the queue).
+    expect(lineCount()).toBe(4);
+    second.put({ ...record('a', 'ready'), chunks: 9 });
+    // Killed again, before any compaction: the next open replays the short history.
+    const third = new DocumentRegistry(dir);
+    expect(third.all().map((d) => [d.id, d.status, d.chunks])).toEqual([
+      ['a', 'ready', 9],
+      ['b', 'ready', 4],
+      ['d', 'queued', 0],
+    ]);
+    expect(third.totals()).toEqual({ documents: 3, chunks: 13, indexing: 1, failed: 0 });
+    second.close();
+    third.close();
+  });
+
+  it('keeps its totals as documents change, without recounting', () => {
+    const registry = new DocumentRegistry(dir);
+    registry.put(record('a', 'queued'));
+    registry.put({ ...record('a', 'ready'), chunks: 7 });
+    registry.put({ ...record('b', 'ready'), chunks: 3 });
+    registry.put(record('c', 'failed'));
+    registry.put(record('d', 'embedding'));
+    registry.delete('b');
+    registry.put({ ...record('c', 'queued') });
+    expect(registry.totals()).toEqual({ documents: 3, chunks: 7, indexing: 2, failed: 0 });
+    registry.close();
+  });
+
   it('ignores a torn last line left by a crash mid-write', () => {
     const first = new DocumentRegistry(dir);
     first.put(record('a', 'ready'));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DocumentInfo, DocumentStatus } from '../../../shared/documents';
+import type { DocumentInfo, DocumentStatus, LibraryTotals } from '../../../shared/documents';
 import { Journal } from './journal';
 
 export type DocumentRecord = DocumentInfo & {
@@ -19,6 +19,15 @@ const IN_FLIGHT: ReadonlySet<DocumentStatus> = new Set([
   'writing',
 ]);
 
+/** The totals one document adds to the library's: kept as it changes, never recounted. */
+function totalsOf(doc: DocumentRecord, sign: 1 | -1) {
+  return {
+    chunks: doc.status === 'ready' ? sign * doc.chunks : 0,
+    indexing: doc.status === 'queued' || IN_FLIGHT.has(doc.status) ? sign : 0,
+    failed: doc.status === 'failed' ? sign : 0,
+  };
+}
+
 /**
  * The durable list of documents and the queue order. Stage transitions are journaled;
  * fast-moving progress stays in memory. After a crash, documents caught mid-flight go
@@ -35,6 +44,8 @@ export class DocumentRegistry {
   private readonly byContentHash = new Map<string, Set<string>>();
   private readonly bySize = new Map<number, Set<string>>();
   private readonly journal: Journal<JournalRecord>;
+  private readonly counts = { chunks: 0, indexing: 0, failed: 0 };
+  private changes = 0;
   paused = false;
   watchedFolders: string[] = [];
 
@@ -44,7 +55,8 @@ export class DocumentRegistry {
    */
   constructor(dataDir: string, options: { readOnly?: boolean } = {}) {
     this.journal = new Journal<JournalRecord>(path.join(dataDir, 'library', 'documents.jsonl'));
-    for (const record of this.journal.load()) {
+    const records = this.journal.load();
+    for (const record of records) {
       if (record.t === 'doc') this.index(record.doc);
       else if (record.t === 'del') this.unindex(record.id);
       else {
@@ -59,7 +71,9 @@ export class DocumentRegistry {
         else this.putBestEffort(queued);
       } else if (doc.progress) doc.progress = null;
     }
-    if (!options.readOnly) this.tryCompact();
+    // Rewriting every record on each open cost start-up time in a large library; the
+    // history is folded only once it outweighs the live state.
+    if (!options.readOnly && records.length > 2 * (this.docs.size + 1)) this.tryCompact();
   }
 
   all(): DocumentRecord[] {
@@ -72,6 +86,16 @@ export class DocumentRegistry {
 
   get size(): number {
     return this.docs.size;
+  }
+
+  /** Rises with every change to a document: lets a reader keep what it derived until then. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** The library's totals in O(1): sent with every queue change, so never a full count. */
+  totals(): LibraryTotals {
+    return { documents: this.docs.size, ...this.counts };
   }
 
   /** Queued documents, oldest first; O(1) per document taken. */
@@ -184,6 +208,8 @@ export class DocumentRegistry {
     if (previous) this.unindexDerived(previous);
     if (previous && previous.path !== doc.path) this.byPathIndex.delete(previous.path);
     this.docs.set(doc.id, doc);
+    this.changes++;
+    this.count(doc, 1);
     this.byPathIndex.set(doc.path, doc.id);
     // A Set keeps a still-queued document in place; a re-queued one goes to the back.
     if (doc.status === 'queued') this.queue.add(doc.id);
@@ -206,11 +232,13 @@ export class DocumentRegistry {
     this.unindexDerived(doc);
     this.queue.delete(id);
     this.docs.delete(id);
+    this.changes++;
     if (this.byPathIndex.get(doc.path) === id) this.byPathIndex.delete(doc.path);
   }
 
   /** Takes a record's entries out of the derived indexes (a new version may re-add them). */
   private unindexDerived(doc: DocumentRecord) {
+    this.count(doc, -1);
     this.vectorsDue.delete(doc.id);
     if (doc.status === 'ready' && doc.embeddingModel !== null) {
       const n = (this.readyByModel.get(doc.embeddingModel) ?? 1) - 1;
@@ -219,6 +247,13 @@ export class DocumentRegistry {
     }
     removeFrom(this.bySize, doc.size, doc.id);
     if (doc.contentHash) removeFrom(this.byContentHash, doc.contentHash, doc.id);
+  }
+
+  private count(doc: DocumentRecord, sign: 1 | -1) {
+    const change = totalsOf(doc, sign);
+    this.counts.chunks += change.chunks;
+    this.counts.indexing += change.indexing;
+    this.counts.failed += change.failed;
   }
 }
 

@@ -49,7 +49,7 @@ it('a ready document that lost pages says so instead of a plain "Ready"', async 
     writeHalfBlankPdf(file);
     await core.library.add([file]);
     await core.library.whenIdle();
-    const [doc] = core.library.snapshot().documents;
+    const [doc] = core.library.documents();
     expect(doc).toMatchObject({ status: 'ready', pages: 2 });
     expect(doc!.warnings).toEqual([
       expect.objectContaining({

@@ -70,7 +70,7 @@ it('leaves software folders out of a watched folder, unless one is added directl
   const ctx = { transport: 'memory' as const, connection: null };
   expect(await core.dispatch('library.watch', { folder }, ctx)).toMatchObject({ ok: true });
   await core.library.whenIdle();
-  expect(core.library.snapshot().documents.map((d) => path.relative(folder, d.path))).toEqual([
+  expect(core.library.documents().map((d) => path.relative(folder, d.path))).toEqual([
     path.join('notes', 'note-000.md'),
   ]);
 

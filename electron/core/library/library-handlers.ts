@@ -7,6 +7,7 @@ type LibraryHandlers = Pick<
   Handlers,
   | 'library.add'
   | 'library.list'
+  | 'library.query'
   | 'library.remove'
   | 'library.retry'
   | 'library.reindex'
@@ -27,6 +28,7 @@ export function createLibraryHandlers(
   return {
     'library.add': ({ paths }) => library.add(paths),
     'library.list': () => library.snapshot(),
+    'library.query': (query) => library.query(query),
     'library.remove': async ({ documentId }) => ({ removed: await library.remove(documentId) }),
     'library.retry': ({ documentId, password }) => library.requeue(documentId, { password }),
     'library.reindex': ({ documentId }) => library.requeue(documentId, { force: true }),

@@ -5,8 +5,10 @@ import type {
   DocumentInfo,
   DocumentStatus,
   IndexHealth,
+  LibraryPage,
   LibrarySnapshot,
 } from '../../../shared/documents';
+import { LIBRARY_SNAPSHOT_ROWS } from '../../../shared/documents';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { EventData } from '../../../shared/events';
 import { newId } from '../../../shared/ids';
@@ -22,6 +24,12 @@ import { DocumentRegistry, type DocumentRecord } from './document-registry';
 import { deleteUpload, findTwin, hashFile, isUpload } from './duplicate-files';
 import { expandPaths } from './expand-paths';
 import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
+import {
+  allDocuments,
+  LibraryListing,
+  librarySnapshot,
+  type LibraryQuery,
+} from './library-listing';
 import { ProgressTracker } from './progress-tracker';
 
 export type LibraryOptions = {
@@ -58,6 +66,7 @@ const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
  */
 export class LibraryService {
   readonly registry: DocumentRegistry;
+  private readonly listing: LibraryListing;
   private readonly writer: ChunkWriter;
   private readonly inFlight = new Map<string, InFlight>();
   private readonly passwords = new Map<string, string>();
@@ -76,6 +85,7 @@ export class LibraryService {
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir, { readOnly: options.readOnly });
+    this.listing = new LibraryListing(this.registry);
     this.writer = new ChunkWriter(options.store, options.writer);
     this.index = new IndexHealthTracker(options.store, options.hub, options.log);
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
@@ -163,20 +173,24 @@ export class LibraryService {
     for (const resolve of waiters) resolve();
   }
 
+  /** The `library` stream's snapshot: compact at any size (see library-listing.ts). */
   snapshot(): LibrarySnapshot {
-    const documents = this.registry.all().map(publicInfo);
-    return {
-      documents,
+    const first = this.listing.query({ limit: LIBRARY_SNAPSHOT_ROWS });
+    return librarySnapshot(first, this.registry.totals(), {
       index: this.index.health,
       paused: this.registry.paused,
-      watchedFolders: [...this.registry.watchedFolders],
-      totals: {
-        documents: documents.length,
-        chunks: documents.reduce((n, d) => n + (d.status === 'ready' ? d.chunks : 0), 0),
-        indexing: documents.filter((d) => d.status === 'queued' || ACTIVE.has(d.status)).length,
-        failed: documents.filter((d) => d.status === 'failed').length,
-      },
-    };
+      watchedFolders: this.registry.watchedFolders,
+    });
+  }
+
+  /** Every document, for core callers (CLI, quire mcp); never sent whole to a window. */
+  documents(): DocumentInfo[] {
+    return allDocuments(this.registry.all());
+  }
+
+  /** One page of documents, filtered and sorted. */
+  query(query: LibraryQuery): LibraryPage {
+    return this.listing.query(query);
   }
 
   async add(paths: string[]): Promise<{
@@ -592,6 +606,7 @@ export class LibraryService {
       paused: this.registry.paused,
       pending: this.registry.queuedCount,
       active: this.inFlight.size,
+      totals: this.registry.totals(),
     });
   }
 }

@@ -28,7 +28,7 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     const { added } = await core.library.add([PDF_DIR]);
     expect(added).toHaveLength(10);
     await core.library.whenIdle();
-    const byName = Object.fromEntries(core.library.snapshot().documents.map((d) => [d.name, d]));
+    const byName = Object.fromEntries(core.library.documents().map((d) => [d.name, d]));
     const expected: Record<string, string> = {
       'acl_naacl06_two_column_paper.pdf': 'ready',
       'latex_two_column_lorem.pdf': 'ready',
@@ -149,16 +149,14 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     await core.library.add([docs]);
     await core.library.whenIdle();
     const settledMs = Date.now() - started;
-    const states = core.library
-      .snapshot()
-      .documents.map((d) => [d.name, d.status, d.error?.code ?? null]);
+    const states = core.library.documents().map((d) => [d.name, d.status, d.error?.code ?? null]);
     expect(states.filter(([, status]) => status === 'ready')).toHaveLength(5);
     expect(states.find(([name]) => String(name).startsWith('CRASHME'))).toEqual([
       'CRASHME-000.md',
       'failed',
       'worker_crashed',
     ]);
-    const crashed = core.library.snapshot().documents.find((d) => d.name === 'CRASHME-000.md')!;
+    const crashed = core.library.documents().find((d) => d.name === 'CRASHME-000.md')!;
     expect(crashed.error!.message).toMatch(/crashed the indexer/);
 
     // The replacement workers index and embed, and search (which embeds its query) works.
@@ -185,7 +183,7 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     const files = writeNotes(path.join(dir, 'docs'), 3);
     await core.library.add(files);
     await core.library.whenIdle();
-    const docs = core.library.snapshot().documents;
+    const docs = core.library.documents();
     expect(docs.map((d) => [d.status, d.vectorsPending])).toEqual(Array(3).fill(['ready', true]));
     expect(await core.store.lance.countVectors()).toBe(0);
     await core.close();
@@ -194,8 +192,8 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     await core.library.whenIdle();
     expect(
       core.library
-        .snapshot()
-        .documents.every((d) => !d.vectorsPending && d.embeddingModel === 'quire-test/bow'),
+        .documents()
+        .every((d) => !d.vectorsPending && d.embeddingModel === 'quire-test/bow'),
     ).toBe(true);
     expect(await core.store.lance.countVectors()).toBe(await core.store.countChunks());
   });
@@ -208,7 +206,7 @@ describe('the library, end to end with real workers, parsers, embeddings and Lan
     const first = core.library.registry.byPath(files[0]!)!;
     core.library.cancel(first.id);
     expect(core.library.registry.get(first.id)!.status).toBe('cancelled');
-    expect(core.library.snapshot().documents.filter((d) => d.status === 'queued')).toHaveLength(3);
+    expect(core.library.documents().filter((d) => d.status === 'queued')).toHaveLength(3);
     core.library.setPaused(false);
     await core.library.whenIdle();
     expect(core.library.snapshot().totals).toMatchObject({ documents: 4, indexing: 0, failed: 0 });

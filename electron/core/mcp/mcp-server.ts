@@ -168,7 +168,7 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     },
     () =>
       guarded(async () => {
-        const documents = core.library.snapshot().documents.map(documentRow);
+        const documents = core.library.documents().map(documentRow);
         const text = documents.length
           ? documents
               .map((d) => `${d.name} (${d.status}${d.pages ? `, ${d.pages} pages` : ''}) ${d.link}`)
@@ -203,8 +203,8 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     new ResourceTemplate(DOCUMENT_URI_TEMPLATE, {
       list: () => ({
         resources: core.library
-          .snapshot()
-          .documents.filter((doc) => doc.status === 'ready')
+          .documents()
+          .filter((doc) => doc.status === 'ready')
           .map((doc) => ({
             uri: documentLink(doc.id),
             name: doc.name,

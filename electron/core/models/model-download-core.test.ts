@@ -65,7 +65,7 @@ it('fetches nothing unless asked; a downloaded embedding model is used at once, 
   core = await freshCore(MINILM_SHAPE_MODEL_ID);
   await core.library.add(writeNotes(path.join(dir, 'notes'), 3));
   await core.library.whenIdle();
-  const before = core.library.snapshot().documents;
+  const before = core.library.documents();
   expect(before.map((d) => [d.status, d.vectorsPending])).toEqual([
     ['ready', true],
     ['ready', true],
@@ -102,13 +102,9 @@ it('fetches nothing unless asked; a downloaded embedding model is used at once, 
   expect(hub!.requests.length).toBeGreaterThan(0);
 
   // The documents that waited get their vectors, and search by meaning works.
-  await waitFor(
-    () => core!.library.snapshot().documents.every((d) => !d.vectorsPending),
-    120_000,
-    20,
-  );
+  await waitFor(() => core!.library.documents().every((d) => !d.vectorsPending), 120_000, 20);
   await core.library.whenIdle();
-  expect(core.library.snapshot().documents.map((d) => d.embeddingModel)).toEqual([
+  expect(core.library.documents().map((d) => d.embeddingModel)).toEqual([
     MINILM_SHAPE_MODEL_ID,
     MINILM_SHAPE_MODEL_ID,
     MINILM_SHAPE_MODEL_ID,
@@ -138,11 +134,7 @@ it('a model of another vector width asks for a restart, and after it the documen
   await core.close();
 
   core = await freshCore(BOW_MODEL_ID);
-  await waitFor(
-    () => core!.library.snapshot().documents.every((d) => !d.vectorsPending),
-    120_000,
-    20,
-  );
+  await waitFor(() => core!.library.documents().every((d) => !d.vectorsPending), 120_000, 20);
   expect((await core.retriever.embedQuery('river'))?.length).toBe(128);
 });
 

@@ -33,7 +33,7 @@ describe('search in every language', { timeout: 300_000 }, () => {
       path.join(PDF_DIR, 'geotopo_de_117p.pdf'),
     ]);
     await core.library.whenIdle();
-    for (const d of core.library.snapshot().documents) byName.set(d.name, d);
+    for (const d of core.library.documents()) byName.set(d.name, d);
   }, 300_000);
   afterAll(async () => {
     await core?.close();

@@ -4,6 +4,9 @@ export const queryKeys = {
   library: {
     all: () => ['library'] as const,
     snapshot: () => ['library', 'snapshot'] as const,
+    pages: () => ['library', 'page'] as const,
+    page: (filter: string, search: string, page: number) =>
+      ['library', 'page', filter, search, page] as const,
   },
   documents: {
     all: () => ['documents'] as const,

@@ -11,25 +11,43 @@ import { applyLibraryEvents, emptyLibrary } from '../library/library-reducer';
 import { queryKeys } from './query-keys';
 import { useTransport } from './transport-context';
 
+/** A paged list refetches its pages in view at most this often while documents change. */
+const PAGE_REFRESH_MS = 1_000;
+const CHANGES_ROWS = new Set([
+  'document.added',
+  'document.removed',
+  'document.ready',
+  'document.failed',
+]);
+
 function followLibrary(transport: Transport, queryClient: QueryClient, schedule?: Scheduler) {
   const key = queryKeys.library.snapshot();
-  const batcher = createFrameBatcher<StreamEvent>(
-    (events) =>
-      queryClient.setQueryData<LibrarySnapshot>(key, (old) =>
-        applyLibraryEvents(old ?? emptyLibrary(), events),
-      ),
-    schedule,
-  );
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  const refreshPages = () => {
+    refreshTimer ??= setTimeout(() => {
+      refreshTimer = null;
+      void queryClient.invalidateQueries({ queryKey: queryKeys.library.pages() });
+    }, PAGE_REFRESH_MS);
+  };
+  const batcher = createFrameBatcher<StreamEvent>((events) => {
+    const next = queryClient.setQueryData<LibrarySnapshot>(key, (old) =>
+      applyLibraryEvents(old ?? emptyLibrary(), events),
+    );
+    // Rows the live list no longer holds are shown from pages: refresh those that moved.
+    if (next && !next.complete && events.some((e) => CHANGES_ROWS.has(e.type))) refreshPages();
+  }, schedule);
   const stop = transport.follow(LIBRARY_STREAM, {
     onSnapshot: (result) => {
       // The snapshot already contains whatever was queued before it.
       batcher.cancel();
       queryClient.setQueryData(key, result.snapshot);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.library.pages() });
     },
     onEvent: (event) => batcher.push(event),
   });
   return () => {
     batcher.cancel();
+    if (refreshTimer) clearTimeout(refreshTimer);
     stop();
   };
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
 import { makeEvent } from '../../../test/helpers/stream-events';
-import { applyLibraryEvents, computeTotals, emptyLibrary, newestFirst } from './library-reducer';
+import {
+  applyLibraryEvents,
+  computeTotals,
+  emptyLibrary,
+  LIVE_ROWS_CAP,
+  newestFirst,
+} from './library-reducer';
 
 const S = 'library';
 
@@ -219,6 +225,44 @@ describe('applyLibraryEvents', () => {
     expect(state.totals.indexing).toBe(50);
     expect(state.totals.chunks).toBe((10_000 - 50) * 2);
     expect(start.documents[0]?.status).toBe('ready'); // input untouched
+  });
+});
+
+describe('a library larger than the window holds', () => {
+  const added = (from: number, count: number, seq = 1) =>
+    Array.from({ length: count }, (_, i) =>
+      makeEvent(S, seq + i, 'document.added', {
+        document: doc(`n${from + i}`, { addedAt: 1_000 + from + i }),
+      }),
+    );
+
+  it('keeps the newest rows live and takes its totals from the core', () => {
+    const rows = Array.from({ length: 200 }, (_, i) => doc(`d${i}`, { addedAt: 500 - i }));
+    const totals = { documents: 20_000, chunks: 90_000, indexing: 0, failed: 3 };
+    const start: LibrarySnapshot = { ...snapshot(rows), complete: false, totals };
+    const grown = { documents: 20_900, chunks: 90_000, indexing: 900, failed: 3 };
+    const state = applyLibraryEvents(start, [
+      ...added(0, 900),
+      makeEvent(S, 901, 'queue.state', { paused: false, pending: 900, active: 0, totals: grown }),
+    ]);
+    expect(state.complete).toBe(false);
+    expect(state.documents).toHaveLength(LIVE_ROWS_CAP);
+    expect(state.documents[0]?.id).toBe('n899');
+    expect(state.documents.at(-1)?.id).toBe('d99');
+    expect(state.totals).toEqual(grown);
+    // Progress for a row no longer held changes nothing here: its page shows it.
+    const later = applyLibraryEvents(state, [
+      makeEvent(S, 902, 'document.failed', { documentId: 'd150', code: 'internal', message: 'x' }),
+    ]);
+    expect(later.totals).toEqual(grown);
+  });
+
+  it('turns a small library into a paged one when a large drop outgrows the window', () => {
+    const start = snapshot([doc('a', { addedAt: 1 })]);
+    const state = applyLibraryEvents(start, added(0, LIVE_ROWS_CAP + 200));
+    expect(state.complete).toBe(false);
+    expect(state.documents).toHaveLength(LIVE_ROWS_CAP);
+    expect(state.documents.some((d) => d.id === 'a')).toBe(false);
   });
 });
 

@@ -28,9 +28,16 @@ export function computeTotals(documents: readonly DocumentInfo[]): LibrarySnapsh
 
 const HEALTHY_INDEX: IndexHealth = { status: 'ok', damagedTables: [], error: null };
 
+/**
+ * Rows a large library keeps live in the window: the snapshot's newest rows and whatever
+ * arrives after them. Past this, the oldest are dropped and the list pages from the core.
+ */
+export const LIVE_ROWS_CAP = 1_000;
+
 export function emptyLibrary(): LibrarySnapshot {
   return {
     documents: [],
+    complete: true,
     index: HEALTHY_INDEX,
     paused: false,
     watchedFolders: [],
@@ -51,6 +58,7 @@ export function applyLibraryEvents(
   let index = new Map<string, number>();
   const removed = new Set<string>();
   let paused = state.paused;
+  let totals = state.totals;
   let health = state.index;
   let watchedFolders = state.watchedFolders;
 
@@ -124,6 +132,7 @@ export function applyLibraryEvents(
         break;
       case 'queue.state':
         paused = event.data.paused;
+        if (event.data.totals) totals = event.data.totals;
         break;
       case 'index.health':
         health = event.data;
@@ -139,18 +148,27 @@ export function applyLibraryEvents(
   if (!docs)
     return paused === state.paused &&
       watchedFolders === state.watchedFolders &&
-      health === state.index
+      health === state.index &&
+      totals === state.totals
       ? state
-      : { ...state, paused, watchedFolders, index: health };
+      : { ...state, paused, watchedFolders, index: health, totals };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
+  let complete = state.complete;
+  // Only growth trims: a list the core sent whole stays whole.
+  if (documents.length > LIVE_ROWS_CAP && documents.length > state.documents.length) {
+    documents = newestFirst(documents).slice(0, LIVE_ROWS_CAP);
+    complete = false;
+  }
   return {
     ...state,
     documents,
+    complete,
     index: health,
     paused,
     watchedFolders,
-    totals: computeTotals(documents),
+    // A partial list cannot count the library: the core's totals come with queue.state.
+    totals: complete ? computeTotals(documents) : totals,
   };
 }
 

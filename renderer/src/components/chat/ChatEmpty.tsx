@@ -11,7 +11,7 @@ export function ChatEmpty() {
   const settings = useSettings();
   const noModel = settings.data?.settings.provider.kind === 'none';
   if (noModel) return <GetStarted />;
-  if (library && library.documents.length === 0) {
+  if (library && library.totals.documents === 0) {
     return (
       <div className="empty-state" data-testid="chat-empty">
         <div className="empty-icon" aria-hidden="true">

@@ -8,7 +8,7 @@ import { ModelDownload } from '../settings/ModelDownload';
 /** Shown while no language model is set up: a model in minutes, then documents, then ask. */
 export function GetStarted() {
   const library = useLibrary();
-  const documents = library?.documents.length ?? 0;
+  const documents = library?.totals.documents ?? 0;
   return (
     <section className="get-started" data-testid="get-started" aria-labelledby="get-started-title">
       <header className="get-started-header">

@@ -1,29 +1,41 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { DocumentInfo } from '../../../../shared/documents';
 import { DocumentRow, type RowActions } from './DocumentRow';
 
 const ROW_HEIGHT = 76;
 
-/** Virtualised: only the rows in view exist in the DOM, so 10,000 documents stay smooth. */
+/**
+ * Virtualised: only the rows in view exist in the DOM, so 20,000 documents stay smooth.
+ * Rows come from `rowAt`; one not fetched yet shows as a placeholder, and `onRange` tells
+ * the caller which rows are in view so it can fetch them.
+ */
 export function DocumentList({
-  docs,
+  count,
+  rowAt,
+  onRange,
   etas,
   actions,
 }: {
-  docs: readonly DocumentInfo[];
+  count: number;
+  rowAt: (index: number) => DocumentInfo | undefined;
+  onRange?: (first: number, last: number) => void;
   /** Time left per indexing document, where there is an estimate. */
   etas: ReadonlyMap<string, number>;
   actions: RowActions;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: docs.length,
+    count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (index) => docs[index]?.id ?? index,
+    getItemKey: (index) => rowAt(index)?.id ?? `row-${index}`,
   });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+  useEffect(() => onRange?.(first, last), [onRange, first, last]);
   return (
     <div className="doc-scroller" ref={scroller} tabIndex={-1}>
       <div
@@ -32,22 +44,25 @@ export function DocumentList({
         aria-label="Documents"
         style={{ height: virtualizer.getTotalSize() }}
       >
-        {virtualizer.getVirtualItems().map((item) => {
-          const doc = docs[item.index];
-          if (!doc) return null;
+        {items.map((item) => {
+          const doc = rowAt(item.index);
           return (
             <div
               key={item.key}
               className="doc-slot"
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
-              <DocumentRow
-                doc={doc}
-                etaMs={etas.get(doc.id) ?? null}
-                actions={actions}
-                position={item.index + 1}
-                total={docs.length}
-              />
+              {doc ? (
+                <DocumentRow
+                  doc={doc}
+                  etaMs={etas.get(doc.id) ?? null}
+                  actions={actions}
+                  position={item.index + 1}
+                  total={count}
+                />
+              ) : (
+                <div className="doc-row doc-row-pending" role="listitem" aria-busy="true" />
+              )}
             </div>
           );
         })}

@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { DocumentInfo } from '../../../../shared/documents';
+import type { DocumentInfo, LibraryFilter } from '../../../../shared/documents';
 import { useViewerActions } from '../../hooks/app-services';
+import { useDocumentPages } from '../../hooks/use-document-pages';
 import { useIndexingEtas } from '../../hooks/use-indexing-etas';
 import { useLibrary, useLibraryActions } from '../../hooks/use-library';
 import { formatEta } from '../../library/format';
@@ -14,7 +15,7 @@ import { totalsLine, type RowActions } from './DocumentRow';
 import { PasswordDialog } from './PasswordDialog';
 import { WatchedFolders } from './WatchedFolders';
 
-type Filter = 'all' | 'indexing' | 'failed' | 'ready';
+type Filter = LibraryFilter;
 const FILTERS: { id: Filter; label: string }[] = [
   { id: 'all', label: 'All' },
   { id: 'indexing', label: 'Indexing' },
@@ -65,11 +66,12 @@ export function LibraryView() {
   const documents = library?.documents;
   const etas = useIndexingEtas(documents);
   const visible = useMemo(() => {
-    if (!documents) return [];
+    // A large library is filtered and sorted in the core, page by page.
+    if (!documents || !library?.complete) return [];
     const sorted = newestFirst(documents);
     if (filter === 'all' && !deferredQuery) return sorted;
     return sorted.filter((d) => matches(d, filter, deferredQuery));
-  }, [documents, filter, deferredQuery]);
+  }, [documents, library?.complete, filter, deferredQuery]);
 
   return (
     <section className="view library-view" aria-labelledby="library-title">
@@ -102,7 +104,7 @@ export function LibraryView() {
         <div className="empty-state">
           <Spinner label="Loading the library" />
         </div>
-      ) : library.documents.length === 0 ? (
+      ) : library.totals.documents === 0 ? (
         <div className="empty-state" data-testid="library-empty">
           <div className="empty-icon" aria-hidden="true">
             <Icon name="upload" size={28} />
@@ -140,10 +142,23 @@ export function LibraryView() {
               ))}
             </div>
           </div>
-          {visible.length === 0 ? (
+          {!library.complete ? (
+            <PagedDocuments
+              filter={filter}
+              search={deferredQuery}
+              live={library.documents}
+              etas={etas.documents}
+              actions={rowActions}
+            />
+          ) : visible.length === 0 ? (
             <p className="list-none">No documents match.</p>
           ) : (
-            <DocumentList docs={visible} etas={etas.documents} actions={rowActions} />
+            <DocumentList
+              count={visible.length}
+              rowAt={(i) => visible[i]}
+              etas={etas.documents}
+              actions={rowActions}
+            />
           )}
         </>
       )}
@@ -167,5 +182,38 @@ export function LibraryView() {
         onClose={() => setRemoving(null)}
       />
     </section>
+  );
+}
+
+/** A library too large to hold in the window: the core filters it and sends pages. */
+function PagedDocuments({
+  filter,
+  search,
+  live,
+  etas,
+  actions,
+}: {
+  filter: Filter;
+  search: string;
+  live: readonly DocumentInfo[];
+  etas: ReadonlyMap<string, number>;
+  actions: RowActions;
+}) {
+  const pages = useDocumentPages(filter, search, live);
+  if (pages.total === null)
+    return (
+      <div className="empty-state">
+        <Spinner label="Loading the library" />
+      </div>
+    );
+  if (pages.total === 0) return <p className="list-none">No documents match.</p>;
+  return (
+    <DocumentList
+      count={pages.total}
+      rowAt={pages.rowAt}
+      onRange={pages.showRange}
+      etas={etas}
+      actions={actions}
+    />
   );
 }
