@@ -20,6 +20,10 @@ import { FolderWatcher } from './library/folder-watcher';
 import { ocrCacheDir } from './indexing/ocr-cache';
 import type { DocumentLabel } from './retrieval/search';
 import { createLibraryHandlers } from './library/library-handlers';
+import { createCollectionHandlers } from './library/collection-handlers';
+import { CollectionService } from './library/collection-service';
+import type { ConversationScope } from '../../shared/collections';
+import { QuireError } from '../../shared/errors';
 import { LibraryService } from './library/library-service';
 import type { WriterPolicy } from './library/chunk-writer';
 import { openLanceChunkStore } from './library/lance-chunk-store';
@@ -140,7 +144,38 @@ export async function createQuireCore(options: QuireCoreOptions) {
     log,
     readOnly: options.readOnly,
   });
-  const watcher = new FolderWatcher(library, 500, (m) => log('warn', m));
+  const collections = new CollectionService({
+    dataDir,
+    registry: library.registry,
+    store,
+    hub,
+    readOnly: options.readOnly,
+    log,
+  });
+  library.snapshotExtras = () => ({
+    collections: collections.list(),
+    folderCollections: collections.book.folderCollections(),
+  });
+  const watcher = new FolderWatcher(library, 500, (m) => log('warn', m), {
+    setFolder: (folder, collectionId) => collections.book.setFolder(folder, collectionId),
+    added: (files, result) => collections.feedWatched(files, result),
+  });
+  /** A scope must name things that exist; a deleted collection's conversations say so. */
+  const checkScope = (scope: ConversationScope) => {
+    if (scope.kind === 'collection' && !collections.book.has(scope.collectionId))
+      throw new QuireError(
+        'not_found',
+        'The collection this conversation searches was deleted. Choose another scope.',
+      );
+    if (scope.kind === 'documents') {
+      const missing = scope.documentIds.filter((id) => !library.registry.get(id));
+      if (missing.length === scope.documentIds.length)
+        throw new QuireError(
+          'not_found',
+          'None of the documents this conversation searches is in the library any more.',
+        );
+    }
+  };
   // Models are fetched only when the user asks (models.download), never on their own.
   const downloads = new ModelDownloads({
     hub,
@@ -243,11 +278,18 @@ export async function createQuireCore(options: QuireCoreOptions) {
       return options.wrapProvider ? options.wrapProvider(provider) : provider;
     },
     passageCount: () => retriever.passageCount(),
-    retrieve: (query, onStep) => retriever.retrieve(query, onStep),
+    retrieve: (query, onStep, scope) => {
+      if (scope) checkScope(scope);
+      return retriever.retrieve(query, onStep, scope);
+    },
+    checkScope,
     rerankerEnabled: () => retriever.rerankerStatus().active,
     ...options.chat,
   });
   if (options.startIndexing !== false && !options.readOnly) {
+    await collections
+      .reconcile()
+      .catch((e: unknown) => log('warn', `checking collections failed: ${String(e)}`));
     library.start();
     await watcher.restore();
   }
@@ -261,7 +303,8 @@ export async function createQuireCore(options: QuireCoreOptions) {
       offline: !isRemoteProvider(settings.get().provider),
     }),
     ...createEventHandlers(hub),
-    ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir)),
+    ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir), collections),
+    ...createCollectionHandlers(collections),
     ...createModelHandlers(downloads),
     ...createLanguageModelHandlers(languageModels),
     ...createChatHandlers(chat, conversations, hub),
@@ -280,6 +323,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     dispatch,
     logger,
     library,
+    collections,
     store,
     model,
     settings,
@@ -295,6 +339,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       await providers.dispose();
       await watcher.close();
       await library.close();
+      collections.close();
       await pool.close();
       await store.close();
       conversations.close();

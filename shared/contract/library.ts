@@ -26,7 +26,13 @@ export const libraryMethods = {
   'library.add': method({
     summary:
       'Add files and folders (recursively); hidden and unsupported files are skipped with a reason.',
-    args: z.object({ paths: z.array(PathSchema).min(1).max(10_000) }).strict(),
+    args: z
+      .object({
+        paths: z.array(PathSchema).min(1).max(10_000),
+        /** Every file added (or already there) also joins this collection. */
+        collectionId: DocumentIdSchema.optional(),
+      })
+      .strict(),
     result: z.object({
       added: z.array(DocumentInfoSchema),
       unchanged: z.array(z.string()),
@@ -73,8 +79,9 @@ export const libraryMethods = {
     result: z.object({ paused: z.literal(false) }),
   }),
   'library.watch': method({
-    summary: 'Watch a folder: added, changed and deleted files are picked up.',
-    args: z.object({ folder: PathSchema }).strict(),
+    summary:
+      'Watch a folder: added, changed and deleted files are picked up (and join collectionId, if given).',
+    args: z.object({ folder: PathSchema, collectionId: DocumentIdSchema.optional() }).strict(),
     result: z.object({ watchedFolders: z.array(z.string()) }),
   }),
   'library.unwatch': method({

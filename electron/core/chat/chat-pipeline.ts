@@ -94,11 +94,13 @@ async function retrievePassages(
   const searchLabel = `Searching ${total.toLocaleString('en-US')} passages`;
   writer.step('search', 'running', searchLabel, 'action');
   let rerankStarted = false;
-  const retrieval = await deps.retrieve(query, () => {
+  const scope = deps.store.getConversation(writer.message.conversationId)?.scope;
+  const onRerank = () => {
     rerankStarted = true;
     writer.step('search', 'done', searchLabel, 'action');
     writer.step('rerank', 'running', 'Reranking the best matches', 'check');
-  });
+  };
+  const retrieval = await deps.retrieve(query, onRerank, scope);
   if (!rerankStarted) writer.step('search', 'done', searchLabel, 'action');
   else writer.step('rerank', 'done', 'Reranking the best matches', 'check');
   return retrieval;

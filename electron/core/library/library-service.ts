@@ -73,6 +73,8 @@ export class LibraryService {
   /** In-flight documents whose chunks wait for the writer's next commit. */
   private awaitingWrite = 0;
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What other parts of the library add to the snapshot (the collections). */
+  snapshotExtras: (() => Partial<LibrarySnapshot>) | null = null;
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir, { readOnly: options.readOnly });
@@ -170,6 +172,7 @@ export class LibraryService {
       index: this.index.health,
       paused: this.registry.paused,
       watchedFolders: [...this.registry.watchedFolders],
+      ...this.snapshotExtras?.(),
       totals: {
         documents: documents.length,
         chunks: documents.reduce((n, d) => n + (d.status === 'ready' ? d.chunks : 0), 0),
@@ -461,6 +464,7 @@ export class LibraryService {
           chunks: result.chunks,
           vectors: result.vectors,
           embeddingModel: result.embeddingModel,
+          collections: () => this.registry.get(doc.id)?.collections ?? [],
         });
         this.pump();
         await written.finally(() => {

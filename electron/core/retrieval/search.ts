@@ -1,5 +1,11 @@
 import { QuireError } from '../../../shared/errors';
-import { CHUNK_COLUMNS, rowToChunk, sqlString, type StoredChunk } from '../store/schema';
+import {
+  CHUNK_COLUMNS,
+  collectionsFilter,
+  rowToChunk,
+  sqlString,
+  type StoredChunk,
+} from '../store/schema';
 import type { Store } from '../store/store';
 import { FTS_COLUMN } from '../store/fts-index';
 import type { AnnQuery } from '../store/vector-index';
@@ -28,6 +34,8 @@ export type SearchOptions = {
   embeddingModel?: string | null;
   /** Restrict to these documents (e.g. a chat scoped to a selection). */
   docIds?: readonly string[];
+  /** Restrict to chunks in any of these collections, inside the LanceDB query (not a post-filter). */
+  collections?: readonly string[];
   /** Overrides of the ANN knobs (the benchmark sweeps these). */
   ann?: Partial<AnnQuery>;
   resolveDocuments?: ResolveDocuments;
@@ -75,9 +83,14 @@ type Row = Record<string, unknown>;
 // The index's words are not needed in results.
 const SELECT = CHUNK_COLUMNS.filter((c) => c !== 'fts_text');
 
-function docFilter(docIds: readonly string[] | undefined): string | null {
-  if (docIds === undefined) return null;
-  return docIds.length === 0 ? 'false' : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
+/** The scope as one SQL predicate, applied as a prefilter by both the vector and text query. */
+function scopeFilter(options: SearchOptions): string | null {
+  const parts: string[] = [];
+  const { docIds, collections } = options;
+  if (docIds !== undefined)
+    parts.push(docIds.length === 0 ? 'false' : `doc_id IN (${docIds.map(sqlString).join(', ')})`);
+  if (collections !== undefined) parts.push(collectionsFilter(collections));
+  return parts.length === 0 ? null : parts.join(' AND ');
 }
 
 async function textCandidates(
@@ -141,7 +154,7 @@ async function run(
   // Fusion needs depth from each mode; a single mode needs only its top k.
   const fallback = requested === 'hybrid' ? 4 * k : k;
   const limit = Math.max(1, Math.floor(options.candidates ?? fallback));
-  const docs = docFilter(options.docIds);
+  const docs = scopeFilter(options);
   if (k === 0) return { hits: [], mode: requested, degraded: null };
 
   const wantVector = requested !== 'text' && weights.vector > 0;
