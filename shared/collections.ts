@@ -18,7 +18,9 @@ export type Collection = z.infer<typeof CollectionSchema>;
 export const ConversationScopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }).strict(),
   z.object({ kind: z.literal('collection'), collectionId: IdSchema }).strict(),
-  z.object({ kind: z.literal('documents'), documentIds: z.array(IdSchema).min(1).max(1_000) }).strict(),
+  z
+    .object({ kind: z.literal('documents'), documentIds: z.array(IdSchema).min(1).max(1_000) })
+    .strict(),
 ]);
 export type ConversationScope = z.infer<typeof ConversationScopeSchema>;
 

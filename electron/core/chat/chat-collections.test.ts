@@ -60,7 +60,10 @@ async function ask(
   if (!sent.ok) throw new Error(sent.error.message);
   const events: StreamEvent[] = [];
   client.follow(sent.value.stream, { onSnapshot: () => {}, onEvent: (e) => events.push(e) }, 0);
-  await waitFor(() => events.some((e) => e.type === 'message.end' || e.type === 'message.error'), 120_000);
+  await waitFor(
+    () => events.some((e) => e.type === 'message.end' || e.type === 'message.error'),
+    120_000,
+  );
   const sources = events.flatMap((e) => (e.type === 'message.sources' ? e.data.sources : []));
   const end = events.find((e) => e.type === 'message.end');
   const citations = end?.type === 'message.end' ? end.data.citations : [];
@@ -99,17 +102,30 @@ describe('a conversation scoped to a collection', () => {
       text: question,
     });
     if (!sent.ok) throw new Error(sent.error.message);
-    await waitFor(() => core.conversations.getMessage(sent.value.messageId)?.status !== 'streaming', 60_000);
-    expect(docsOf(core.conversations.getMessage(sent.value.messageId)!.sources)).toEqual(new Set([ids.danube]));
+    await waitFor(
+      () => core.conversations.getMessage(sent.value.messageId)?.status !== 'streaming',
+      60_000,
+    );
+    expect(docsOf(core.conversations.getMessage(sent.value.messageId)!.sources)).toEqual(
+      new Set([ids.danube]),
+    );
 
     // Hand-picked documents filter by id; a deleted collection's conversation says so clearly.
     const picked = await ask(client, question, { kind: 'documents', documentIds: [ids.danube] });
     expect(docsOf(picked.sources)).toEqual(new Set([ids.danube]));
     await core.collections.delete(ids.east);
-    const orphan = await client.invoke('chat.send', { conversationId: alps.sent.conversationId, text: question });
+    const orphan = await client.invoke('chat.send', {
+      conversationId: alps.sent.conversationId,
+      text: question,
+    });
     if (!orphan.ok) throw new Error(orphan.error.message);
-    await waitFor(() => core.conversations.getMessage(orphan.value.messageId)?.status === 'error', 60_000);
-    expect(core.conversations.getMessage(orphan.value.messageId)!.error?.message).toMatch(/collection .* was deleted/);
+    await waitFor(
+      () => core.conversations.getMessage(orphan.value.messageId)?.status === 'error',
+      60_000,
+    );
+    expect(core.conversations.getMessage(orphan.value.messageId)!.error?.message).toMatch(
+      /collection .* was deleted/,
+    );
     expect(core.library.registry.get(ids.danube)).toBeDefined();
   });
 
@@ -119,7 +135,10 @@ describe('a conversation scoped to a collection', () => {
       [ids.alps, ids.rhone],
       [ids.east, ids.danube],
     ] as const) {
-      const answer = await ask(client, 'Tell me about the river.', { kind: 'collection', collectionId });
+      const answer = await ask(client, 'Tell me about the river.', {
+        kind: 'collection',
+        collectionId,
+      });
       expect(answer.events.some((e) => e.type === 'message.error')).toBe(false);
       expect(answer.sources.length).toBeGreaterThan(0);
       expect(docsOf(answer.sources)).toEqual(new Set([own]));

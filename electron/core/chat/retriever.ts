@@ -124,7 +124,13 @@ export function createRetriever(deps: {
     options: RetrieverSearchOptions = {},
     onRerank: () => void = () => {},
   ): Promise<RetrieverResult> {
-    const { rerank: wantRerank = false, k: requestedK, docIds, collections, ...overrides } = options;
+    const {
+      rerank: wantRerank = false,
+      k: requestedK,
+      docIds,
+      collections,
+      ...overrides
+    } = options;
     const settings = { ...deps.settings(), ...overrides };
     const k = requestedK ?? settings.topK;
     const status = wantRerank ? currentRerankerStatus() : null;

@@ -88,7 +88,10 @@ export async function askCommand(argv: string[]): Promise<number> {
     let scope: { kind: 'collection'; collectionId: string } | undefined;
     try {
       if (values.collection)
-        scope = { kind: 'collection', collectionId: core.collections.resolve(values.collection).id };
+        scope = {
+          kind: 'collection',
+          collectionId: core.collections.resolve(values.collection).id,
+        };
     } catch (error) {
       out.error(error instanceof Error ? error.message : String(error));
       return 2;

@@ -35,7 +35,14 @@ async function run(command: (argv: string[]) => Promise<number>, ...args: string
     return true;
   });
   try {
-    const flags = ['--data', path.join(dir, 'data'), '--model-dir', modelsDir, '--embedding-model', BOW_MODEL];
+    const flags = [
+      '--data',
+      path.join(dir, 'data'),
+      '--model-dir',
+      modelsDir,
+      '--embedding-model',
+      BOW_MODEL,
+    ];
     const code = await command([...args, ...flags]);
     return { code, stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
@@ -44,7 +51,11 @@ async function run(command: (argv: string[]) => Promise<number>, ...args: string
   }
 }
 
-const jsonLines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 it('creates collections, indexes into one, adds by path, and searches one at a time', async () => {
   expect((await run(collectionsCommand, 'create', 'Drinks')).code).toBe(0);
@@ -55,7 +66,9 @@ it('creates collections, indexes into one, adds by path, and searches one at a t
 
   const unknown = await run(indexCommand, path.join(docs, 'tea.md'), '--collection', 'Snacks');
   expect(unknown.code).toBe(2);
-  expect(unknown.stderr).toContain('There is no collection "Snacks". Collections: "Drinks", "Plants".');
+  expect(unknown.stderr).toContain(
+    'There is no collection "Snacks". Collections: "Drinks", "Plants".',
+  );
 
   expect((await run(indexCommand, docs, '--collection', 'drinks')).code).toBe(0);
   const added = await run(collectionsCommand, 'add', 'Plants', path.join(docs, 'tea.md'));
@@ -69,7 +82,10 @@ it('creates collections, indexes into one, adds by path, and searches one at a t
   ]);
 
   const search = async (collection: string) =>
-    jsonLines((await run(searchCommand, 'hills', '--mode', 'text', '--collection', collection, '--json')).stdout)
+    jsonLines(
+      (await run(searchCommand, 'hills', '--mode', 'text', '--collection', collection, '--json'))
+        .stdout,
+    )
       .filter((l) => 'title' in l)
       .map((l) => l.title);
   expect((await search('Drinks')).sort()).toEqual(['coffee.md', 'tea.md']);
@@ -85,8 +101,12 @@ it('creates collections, indexes into one, adds by path, and searches one at a t
 
   const deleted = await run(collectionsCommand, 'delete', 'Drinks');
   expect(deleted.stdout).toContain('Deleted Drinks; its 2 documents stay.');
-  expect((await run(searchCommand, 'hills', '--mode', 'text', '--collection', 'Drinks')).code).toBe(2);
-  const all = jsonLines((await run(searchCommand, 'hills', '--mode', 'text', '--json')).stdout).filter((l) => 'title' in l);
+  expect((await run(searchCommand, 'hills', '--mode', 'text', '--collection', 'Drinks')).code).toBe(
+    2,
+  );
+  const all = jsonLines(
+    (await run(searchCommand, 'hills', '--mode', 'text', '--json')).stdout,
+  ).filter((l) => 'title' in l);
   expect(all).toHaveLength(2);
 });
 

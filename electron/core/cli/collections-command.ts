@@ -70,7 +70,8 @@ async function run(core: QuireCore, out: CliOutput, action: string, args: string
     });
   if (action === 'list') {
     const all = collections.list();
-    if (all.length === 0 && !out.json) out.line('No collections yet: quire collections create NAME');
+    if (all.length === 0 && !out.json)
+      out.line('No collections yet: quire collections create NAME');
     for (const c of all) show(c);
     return 0;
   }

@@ -8,7 +8,11 @@ import { CollectionBook, type CollectionRecord } from './collections';
 import type { DocumentRecord, DocumentRegistry } from './document-registry';
 
 export type MembershipChange = { collection: Collection; changed: string[] };
-type AddResult = { added: { id: string }[]; unchanged: string[]; duplicates: { documentId: string }[] };
+type AddResult = {
+  added: { id: string }[];
+  unchanged: string[];
+  duplicates: { documentId: string }[];
+};
 
 /**
  * Collections: definitions in their own journal, membership on each document's registry
@@ -134,7 +138,8 @@ export class CollectionService {
       if (rows && !sameSet(rows, wanted)) fixes.set(doc.id, wanted);
     }
     await this.deps.store.setCollections(fixes);
-    if (fixes.size > 0) this.deps.log?.('info', `collections: brought ${fixes.size} documents level`);
+    if (fixes.size > 0)
+      this.deps.log?.('info', `collections: brought ${fixes.size} documents level`);
     return fixes.size;
   }
 
@@ -169,7 +174,10 @@ export class CollectionService {
       if (current.includes(collectionId) === join) continue;
       const next = join ? [...current, collectionId] : current.filter((id) => id !== collectionId);
       this.deps.registry.put({ ...doc, collections: next });
-      updates.set(doc.id, next.filter((id) => this.book.has(id)));
+      updates.set(
+        doc.id,
+        next.filter((id) => this.book.has(id)),
+      );
     }
     await this.deps.store.setCollections(updates);
     return [...updates.keys()];

@@ -54,7 +54,9 @@ describe('collections over the contract', () => {
     );
     await core.library.whenIdle();
     const chunksBefore = await core.store.countChunks();
-    expect(value(await client.invoke('collections.list', {})).map((c) => [c.name, c.documentCount])).toEqual([
+    expect(
+      value(await client.invoke('collections.list', {})).map((c) => [c.name, c.documentCount]),
+    ).toEqual([
       ['Hills', 1],
       ['Rivers', 2],
     ]);
@@ -63,33 +65,56 @@ describe('collections over the contract', () => {
 
     // A document may be in both; unknown ids change nothing and say which.
     const both = value(
-      await client.invoke('collections.addDocuments', { collectionId: hills.id, documentIds: [riverIds[0]!] }),
+      await client.invoke('collections.addDocuments', {
+        collectionId: hills.id,
+        documentIds: [riverIds[0]!],
+      }),
     );
     expect(both).toMatchObject({ changed: [riverIds[0]], collection: { documentCount: 2 } });
     const unknown = await client.invoke('collections.addDocuments', {
       collectionId: hills.id,
       documentIds: [riverIds[1]!, 'd-missing'],
     });
-    expect(!unknown.ok && unknown.error).toMatchObject({ code: 'not_found', message: expect.stringContaining('d-missing') });
+    expect(!unknown.ok && unknown.error).toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('d-missing'),
+    });
     expect(core.library.registry.get(riverIds[1]!)?.collections).toEqual([rivers.id]);
     expect(new Set((await core.store.lance.collectionsByDocument()).get(riverIds[0]!))).toEqual(
       new Set([rivers.id, hills.id]),
     );
 
-    const renamed = value(await client.invoke('collections.rename', { collectionId: rivers.id, name: 'Streams' }));
+    const renamed = value(
+      await client.invoke('collections.rename', { collectionId: rivers.id, name: 'Streams' }),
+    );
     expect(renamed).toMatchObject({ name: 'Streams', documentCount: 2 });
 
     const emptied = value(await client.invoke('collections.empty', { collectionId: hills.id }));
     expect(emptied.collection.documentCount).toBe(0);
-    expect(new Set(emptied.changed)).toEqual(new Set([riverIds[0], ...core.library.registry.all().filter((d) => d.name.startsWith('hill')).map((d) => d.id)]));
+    expect(new Set(emptied.changed)).toEqual(
+      new Set([
+        riverIds[0],
+        ...core.library.registry
+          .all()
+          .filter((d) => d.name.startsWith('hill'))
+          .map((d) => d.id),
+      ]),
+    );
 
     // Deleting a collection never deletes its documents, nor their passages.
-    expect(value(await client.invoke('collections.delete', { collectionId: rivers.id }))).toEqual({ deleted: true });
+    expect(value(await client.invoke('collections.delete', { collectionId: rivers.id }))).toEqual({
+      deleted: true,
+    });
     expect(core.library.registry.all()).toHaveLength(3);
     expect(await core.store.countChunks()).toBe(chunksBefore);
     expect(core.library.registry.all().every((d) => (d.collections ?? []).length === 0)).toBe(true);
-    expect([...(await core.store.lance.collectionsByDocument()).values()].every((c) => c.length === 0)).toBe(true);
-    const gone = await client.invoke('collections.addDocuments', { collectionId: rivers.id, documentIds: riverIds });
+    expect(
+      [...(await core.store.lance.collectionsByDocument()).values()].every((c) => c.length === 0),
+    ).toBe(true);
+    const gone = await client.invoke('collections.addDocuments', {
+      collectionId: rivers.id,
+      documentIds: riverIds,
+    });
     expect(!gone.ok && gone.error.code).toBe('not_found');
 
     await waitFor(() => seen.some((e) => e.type === 'collection.deleted'));
@@ -115,7 +140,9 @@ describe('collections on disk', () => {
     await core.close();
 
     core = await makeTestCore(dataDir);
-    expect(core.collections.list()).toEqual([expect.objectContaining({ name: 'Box', documentCount: 2 })]);
+    expect(core.collections.list()).toEqual([
+      expect.objectContaining({ name: 'Box', documentCount: 2 }),
+    ]);
     const rows = await core.store.lance.collectionsByDocument();
     expect(rows.get(first!.id)).toEqual([box.id]);
     expect(rows.get(second!.id)).toEqual([box.id]);
@@ -132,6 +159,8 @@ describe('collections on disk', () => {
     await waitFor(() => core.library.registry.all().length === 2, 15_000);
     await waitFor(() => core.collections.list()[0]!.documentCount === 2, 15_000);
     await core.library.whenIdle();
-    expect(value(await client.invoke('library.list', {})).folderCollections).toEqual({ [folder]: inbox.id });
+    expect(value(await client.invoke('library.list', {})).folderCollections).toEqual({
+      [folder]: inbox.id,
+    });
   });
 });

@@ -111,7 +111,10 @@ export class CollectionBook {
       (c) => c.id !== self && c.name.toLowerCase() === parsed.data.toLowerCase(),
     );
     if (clash)
-      throw new QuireError('invalid_argument', `A collection named "${clash.name}" already exists.`);
+      throw new QuireError(
+        'invalid_argument',
+        `A collection named "${clash.name}" already exists.`,
+      );
     return parsed.data;
   }
 

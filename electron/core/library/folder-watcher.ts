@@ -45,7 +45,9 @@ export class FolderWatcher {
       await this.startWatcher(folder).catch((e: unknown) =>
         this.log?.(`cannot watch ${folder}: ${String(e)}`),
       );
-      void this.addFiles([folder]).catch((e: unknown) => this.log?.(`cannot rescan ${folder}: ${String(e)}`));
+      void this.addFiles([folder]).catch((e: unknown) =>
+        this.log?.(`cannot rescan ${folder}: ${String(e)}`),
+      );
     }
   }
 

@@ -204,7 +204,10 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
           .map(({ id, name, documentCount }) => ({ id, name, documentCount }));
         const text = collections.length
           ? collections
-              .map((c) => `${c.name} (${c.documentCount} document${c.documentCount === 1 ? '' : 's'}, id ${c.id})`)
+              .map(
+                (c) =>
+                  `${c.name} (${c.documentCount} document${c.documentCount === 1 ? '' : 's'}, id ${c.id})`,
+              )
               .join('\n')
           : 'There are no collections; every search covers the whole library.';
         return { content: [{ type: 'text', text }], structuredContent: { collections } };

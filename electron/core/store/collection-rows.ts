@@ -31,7 +31,11 @@ export async function updateCollections(
 
 /** The collections each document's rows carry, read from its first chunk only. */
 export async function readCollections(chunks: Table): Promise<Map<string, string[]>> {
-  const rows = await chunks.query().where('ordinal = 0').select(['doc_id', 'collections']).toArray();
+  const rows = await chunks
+    .query()
+    .where('ordinal = 0')
+    .select(['doc_id', 'collections'])
+    .toArray();
   return new Map(
     rows.map((r: Record<string, unknown>) => [String(r.doc_id), stringList(r.collections)]),
   );

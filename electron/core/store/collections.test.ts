@@ -27,7 +27,13 @@ async function writeTwo(s: LanceStore) {
     },
     {
       docId: 'far',
-      chunks: [makeChunk(0, 'Glaciers, glaciers and more glaciers.', axisVector(DIMS, 0, { axis: 1, weight: 0.5 }))],
+      chunks: [
+        makeChunk(
+          0,
+          'Glaciers, glaciers and more glaciers.',
+          axisVector(DIMS, 0, { axis: 1, weight: 0.5 }),
+        ),
+      ],
       embeddingModel: MODEL,
       collections: ['k-a'],
     },
@@ -51,10 +57,14 @@ describe('collections on chunk rows', () => {
     const query = { query: 'glaciers', queryVector: axisVector(DIMS, 0), k: 1 };
     // Unscoped, "near" wins the vector search: a top-1 post-filter to k-a would find nothing.
     expect(ids((await search(store, { ...query, mode: 'vector' })).hits)).toEqual(['near']);
-    expect(ids((await search(store, { ...query, mode: 'vector', collections: ['k-a'] })).hits)).toEqual(['far']);
+    expect(
+      ids((await search(store, { ...query, mode: 'vector', collections: ['k-a'] })).hits),
+    ).toEqual(['far']);
     // BM25 ranks "far" first (three mentions); scoped to k-b, the text search still answers.
     expect(ids((await search(store, { ...query, mode: 'text' })).hits)).toEqual(['far']);
-    expect(ids((await search(store, { ...query, mode: 'text', collections: ['k-b'] })).hits)).toEqual(['near']);
+    expect(
+      ids((await search(store, { ...query, mode: 'text', collections: ['k-b'] })).hits),
+    ).toEqual(['near']);
     expect((await search(store, { ...query, k: 5, collections: ['k-none'] })).hits).toEqual([]);
     expect((await search(store, { ...query, k: 5, collections: [] })).hits).toEqual([]);
   });
@@ -66,16 +76,20 @@ describe('collections on chunk rows', () => {
       .limit(1)
       .explainPlan(true);
     expect(plan).toMatch(/ScalarIndexQuery: query=\[array_has_any\(collections/);
-    expect((await store.tables.chunks.listIndices()).map((i) => [i.columns, i.indexType])).toContainEqual([
-      ['collections'],
-      'LabelList',
-    ]);
+    expect(
+      (await store.tables.chunks.listIndices()).map((i) => [i.columns, i.indexType]),
+    ).toContainEqual([['collections'], 'LabelList']);
   });
 
   it('moves documents between collections without touching their vectors', async () => {
     const before = await store.tables.chunks.query().where("doc_id = 'near'").toArray();
     const version = await store.version();
-    await store.setCollections(new Map([['near', ['k-a', 'k-b']], ['far', []]]));
+    await store.setCollections(
+      new Map([
+        ['near', ['k-a', 'k-b']],
+        ['far', []],
+      ]),
+    );
     expect(await store.version()).toBeGreaterThan(version);
     const after = await store.tables.chunks.query().where("doc_id = 'near'").toArray();
     expect([...after[0]!.vector]).toEqual([...before[0]!.vector]);
@@ -86,7 +100,12 @@ describe('collections on chunk rows', () => {
         ['far', []],
       ]),
     );
-    const scoped = await search(store, { query: 'glaciers', queryVector: axisVector(DIMS, 0), k: 5, collections: ['k-a'] });
+    const scoped = await search(store, {
+      query: 'glaciers',
+      queryVector: axisVector(DIMS, 0),
+      k: 5,
+      collections: ['k-a'],
+    });
     expect(ids(scoped.hits)).toEqual(['near']);
   });
 
@@ -126,9 +145,16 @@ describe(`schema v2 → v${SCHEMA_VERSION} (collections)`, () => {
         const everything = await search(reopened, { query: 'glaciers', mode: 'text', k: 5 });
         expect(ids(everything.hits).sort()).toEqual(['far', 'near']);
         await reopened.setCollections(new Map([['far', ['k-a']]]));
-        const scoped = await search(reopened, { query: 'glaciers', queryVector: axisVector(DIMS, 0), k: 5, collections: ['k-a'] });
+        const scoped = await search(reopened, {
+          query: 'glaciers',
+          queryVector: axisVector(DIMS, 0),
+          k: 5,
+          collections: ['k-a'],
+        });
         expect(ids(scoped.hits)).toEqual(['far']);
-        expect((await reopened.tables.chunks.listIndices()).map((i) => i.columns[0])).toContain('collections');
+        expect((await reopened.tables.chunks.listIndices()).map((i) => i.columns[0])).toContain(
+          'collections',
+        );
       } finally {
         await reopened.close();
       }

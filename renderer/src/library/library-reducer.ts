@@ -1,3 +1,4 @@
+import type { Collection } from '../../../shared/collections';
 import type { DocumentInfo, IndexHealth, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
 
@@ -53,6 +54,10 @@ export function applyLibraryEvents(
   let paused = state.paused;
   let health = state.index;
   let watchedFolders = state.watchedFolders;
+  let collections = state.collections;
+  const setCollections = (change: (list: Collection[]) => Collection[]) => {
+    collections = change(collections ?? []);
+  };
 
   const writable = (): DocumentInfo[] => {
     if (!docs) {
@@ -131,6 +136,41 @@ export function applyLibraryEvents(
       case 'folders.updated':
         watchedFolders = event.data.watchedFolders;
         break;
+      case 'collection.changed': {
+        const { collection } = event.data;
+        setCollections((list) =>
+          [...list.filter((c) => c.id !== collection.id), collection].sort((a, b) =>
+            a.name.localeCompare(b.name),
+          ),
+        );
+        break;
+      }
+      case 'collection.deleted': {
+        const { collectionId } = event.data;
+        setCollections((list) => list.filter((c) => c.id !== collectionId));
+        for (const doc of writable())
+          if (doc.collections?.includes(collectionId))
+            update(doc.id, (d) => ({
+              ...d,
+              collections: d.collections?.filter((id) => id !== collectionId),
+            }));
+        break;
+      }
+      case 'collection.members': {
+        const { collectionId, added, removed: left } = event.data;
+        for (const id of added)
+          update(id, (d) =>
+            d.collections?.includes(collectionId)
+              ? d
+              : { ...d, collections: [...(d.collections ?? []), collectionId] },
+          );
+        for (const id of left)
+          update(id, (d) => ({
+            ...d,
+            collections: d.collections?.filter((c) => c !== collectionId),
+          }));
+        break;
+      }
       default:
         break;
     }
@@ -139,9 +179,10 @@ export function applyLibraryEvents(
   if (!docs)
     return paused === state.paused &&
       watchedFolders === state.watchedFolders &&
-      health === state.index
+      health === state.index &&
+      collections === state.collections
       ? state
-      : { ...state, paused, watchedFolders, index: health };
+      : { ...state, paused, watchedFolders, index: health, collections };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
   return {
@@ -150,6 +191,7 @@ export function applyLibraryEvents(
     index: health,
     paused,
     watchedFolders,
+    collections,
     totals: computeTotals(documents),
   };
 }
@@ -164,6 +206,8 @@ export function librarySnapshotFrom(value: unknown): LibrarySnapshot {
     index: v.index && typeof v.index.status === 'string' ? v.index : HEALTHY_INDEX,
     paused: Boolean(v.paused),
     watchedFolders: Array.isArray(v.watchedFolders) ? v.watchedFolders : [],
+    collections: Array.isArray(v.collections) ? v.collections : [],
+    folderCollections: v.folderCollections ?? {},
     totals: v.totals ?? computeTotals(documents),
   };
 }

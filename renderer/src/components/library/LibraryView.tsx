@@ -3,11 +3,13 @@ import type { DocumentInfo } from '../../../../shared/documents';
 import { useViewerActions } from '../../hooks/app-services';
 import { useIndexingEtas } from '../../hooks/use-indexing-etas';
 import { useLibrary, useLibraryActions } from '../../hooks/use-library';
+import { useCollectionActions, useCollections } from '../../hooks/use-collections';
 import { formatEta } from '../../library/format';
 import { isIndexing, newestFirst } from '../../library/library-reducer';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
 import { AddButtons } from './AddButtons';
+import { CollectionBar, type CollectionFilter } from './CollectionBar';
 import { DocumentList } from './DocumentList';
 import { IndexHealthBanner } from './IndexHealthBanner';
 import { totalsLine, type RowActions } from './DocumentRow';
@@ -22,7 +24,13 @@ const FILTERS: { id: Filter; label: string }[] = [
   { id: 'ready', label: 'Ready' },
 ];
 
-function matches(doc: DocumentInfo, filter: Filter, query: string): boolean {
+function matches(
+  doc: DocumentInfo,
+  filter: Filter,
+  query: string,
+  collection: CollectionFilter,
+): boolean {
+  if (collection && !doc.collections?.includes(collection)) return false;
   if (filter === 'indexing' && !isIndexing(doc)) return false;
   if (filter === 'failed' && doc.status !== 'failed' && doc.status !== 'cancelled') return false;
   if (filter === 'ready' && doc.status !== 'ready') return false;
@@ -42,6 +50,13 @@ export function LibraryView() {
   const deferredQuery = useDeferredValue(query.trim().toLocaleLowerCase());
   const [unlocking, setUnlocking] = useState<DocumentInfo | null>(null);
   const [removing, setRemoving] = useState<DocumentInfo | null>(null);
+  const collections = useCollections();
+  const collectionActions = useCollectionActions();
+  const [collectionFilter, setCollectionFilter] = useState<CollectionFilter>(null);
+  // A collection deleted (here or in another window) stops filtering the list.
+  const shownCollection = collections.some((c) => c.id === collectionFilter)
+    ? collectionFilter
+    : null;
 
   const rowActions = useMemo<RowActions>(
     () => ({
@@ -58,8 +73,13 @@ export function LibraryView() {
           charStart: 0,
           charEnd: 0,
         }),
+      collections,
+      toggleCollection: (doc, collectionId) =>
+        void (doc.collections?.includes(collectionId)
+          ? collectionActions.removeDocuments(collectionId, [doc.id])
+          : collectionActions.addDocuments(collectionId, [doc.id])),
     }),
-    [actions, viewer],
+    [actions, viewer, collections, collectionActions],
   );
 
   const documents = library?.documents;
@@ -67,9 +87,10 @@ export function LibraryView() {
   const visible = useMemo(() => {
     if (!documents) return [];
     const sorted = newestFirst(documents);
-    if (filter === 'all' && !deferredQuery) return sorted;
-    return sorted.filter((d) => matches(d, filter, deferredQuery));
-  }, [documents, filter, deferredQuery]);
+    if (filter === 'all' && !deferredQuery && !shownCollection) return sorted;
+    return sorted.filter((d) => matches(d, filter, deferredQuery, shownCollection));
+  }, [documents, filter, deferredQuery, shownCollection]);
+  const shownIds = useMemo(() => visible.map((d) => d.id), [visible]);
 
   return (
     <section className="view library-view" aria-labelledby="library-title">
@@ -98,6 +119,15 @@ export function LibraryView() {
       </header>
       {library && <IndexHealthBanner health={library.index} />}
       {library && <WatchedFolders folders={library.watchedFolders} />}
+      {library && library.documents.length > 0 && (
+        <CollectionBar
+          collections={collections}
+          selected={shownCollection}
+          onSelect={setCollectionFilter}
+          shownIds={shownIds}
+          actions={collectionActions}
+        />
+      )}
       {!library ? (
         <div className="empty-state">
           <Spinner label="Loading the library" />
@@ -141,7 +171,11 @@ export function LibraryView() {
             </div>
           </div>
           {visible.length === 0 ? (
-            <p className="list-none">No documents match.</p>
+            <p className="list-none">
+              {shownCollection && !deferredQuery && filter === 'all'
+                ? 'This collection is empty. Add documents with a row’s Collections menu.'
+                : 'No documents match.'}
+            </p>
           ) : (
             <DocumentList docs={visible} etas={etas.documents} actions={rowActions} />
           )}
