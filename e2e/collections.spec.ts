@@ -45,7 +45,7 @@ test('collections: create one, file a document, filter the library, and scope a 
   await docRow(page, 'rhone.md')
     .getByLabel('Collections of rhone.md')
     .selectOption({ label: 'Add to Alps' });
-  await expect(docRow(page, 'rhone.md').getByTestId('doc-collections')).toHaveText(' · in Alps');
+  await expect(docRow(page, 'rhone.md').getByTestId('doc-collections')).toContainText('in Alps');
 
   // Another window (a second client) makes a collection and files danube.md: this one sees it live.
   const docs = await api<{ documents: { id: string; name: string }[] }>(server, 'library.list', {});
@@ -55,7 +55,7 @@ test('collections: create one, file a document, filter the library, and scope a 
     collectionId: east.id,
     documentIds: [danube.id],
   });
-  await expect(docRow(page, 'danube.md').getByTestId('doc-collections')).toHaveText(' · in East');
+  await expect(docRow(page, 'danube.md').getByTestId('doc-collections')).toContainText('in East');
 
   await show.selectOption({ label: 'Alps (1)' });
   await expect(page.getByTestId('doc-row')).toHaveCount(1);

@@ -277,7 +277,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       );
       return options.wrapProvider ? options.wrapProvider(provider) : provider;
     },
-    passageCount: () => retriever.passageCount(),
+    passageCount: (scope) => retriever.passageCount(scope),
     retrieve: (query, onStep, scope) => {
       if (scope) checkScope(scope);
       return retriever.retrieve(query, onStep, scope);

@@ -88,6 +88,11 @@ describe('a conversation scoped to a collection', () => {
     const alps = await ask(client, question, { kind: 'collection', collectionId: ids.alps });
     expect(alps.sources.length).toBeGreaterThan(0);
     expect(docsOf(alps.sources)).toEqual(new Set([ids.rhone]));
+    // The step trail counts the passages the scope covers, not the whole library.
+    const searching = alps.events.flatMap((e) =>
+      e.type === 'step' && e.data.label.startsWith('Searching') ? [e.data.label] : [],
+    );
+    expect(searching[0]).toBe(`Searching ${core.library.registry.get(ids.rhone)!.chunks} passages`);
     const stored = core.conversations.getConversation(alps.sent.conversationId);
     expect(stored?.scope).toEqual({ kind: 'collection', collectionId: ids.alps });
 

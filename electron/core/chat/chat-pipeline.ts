@@ -90,11 +90,11 @@ async function retrievePassages(
   writer: MessageWriter,
   query: string,
 ): Promise<Retrieval> {
-  const total = await deps.passageCount();
+  const scope = deps.store.getConversation(writer.message.conversationId)?.scope;
+  const total = await deps.passageCount(scope);
   const searchLabel = `Searching ${total.toLocaleString('en-US')} passages`;
   writer.step('search', 'running', searchLabel, 'action');
   let rerankStarted = false;
-  const scope = deps.store.getConversation(writer.message.conversationId)?.scope;
   const onRerank = () => {
     rerankStarted = true;
     writer.step('search', 'done', searchLabel, 'action');

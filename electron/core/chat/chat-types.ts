@@ -33,7 +33,8 @@ export type ChatDeps = {
   store: ConversationStore;
   /** Null when no model is configured or reachable: answers fall back to search mode. */
   provider: () => Promise<ChatProvider | null>;
-  passageCount: () => Promise<number>;
+  /** Passages the scope covers, for the "Searching N passages" step. */
+  passageCount: (scope?: ConversationScope) => Promise<number>;
   /** Searches only what the conversation's scope covers (everything when absent). */
   retrieve: (
     query: string,

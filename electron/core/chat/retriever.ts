@@ -7,6 +7,7 @@ import type { WorkerPool } from '../indexing/worker-pool';
 import type { EmbedResponse, RerankResponse } from '../indexing/worker-protocol';
 import { rerankerStatus, rerankOrder } from '../retrieval/reranker';
 import {
+  countPassages,
   search,
   type ResolveDocuments,
   type SearchHit,
@@ -166,7 +167,7 @@ export function createRetriever(deps: {
   }
 
   return {
-    passageCount: () => deps.store.countChunks(),
+    passageCount: (scope?: ConversationScope) => countPassages(deps.store, scopeFilters(scope)),
     embedQuery,
     rerankerStatus: currentRerankerStatus,
     search: searchWithRerank,

@@ -149,6 +149,22 @@ describe('collections on disk', () => {
     expect(fs.existsSync(path.join(dataDir, 'library', 'collections.jsonl'))).toBe(true);
   });
 
+  it('keeps a changed file in its collections when it is indexed again', async () => {
+    const [note] = writeNotes(path.join(dir, 'docs'), 1);
+    await core.library.add([note!]);
+    await core.library.whenIdle();
+    const kept = core.collections.create('Kept');
+    const [doc] = core.library.registry.all();
+    await core.collections.addDocuments(kept.id, [doc!.id]);
+    fs.appendFileSync(note!, '\nA new paragraph about deltas.\n');
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(note!, later, later);
+    expect((await core.library.add([note!])).added).toHaveLength(1);
+    await core.library.whenIdle();
+    expect(core.library.registry.get(doc!.id)).toMatchObject({ status: 'ready', collections: [kept.id] });
+    expect((await core.store.lance.collectionsByDocument()).get(doc!.id)).toEqual([kept.id]);
+  });
+
   it('feeds a watched folder’s new files into its collection', async () => {
     const folder = path.join(dir, 'inbox');
     writeNotes(folder, 1, 'first');

@@ -24,18 +24,15 @@ export function createLibraryHandlers(
   library: LibraryService,
   watcher: FolderWatcher,
   ocrDir: string | null = null,
-  collections: CollectionService | null = null,
+  collections: CollectionService,
 ): LibraryHandlers {
-  const requireCollection = (id: string | undefined) => {
-    if (id === undefined) return undefined;
-    if (!collections) throw new Error('Collections are not available here.');
-    return collections.book.require(id).id;
-  };
+  const requireCollection = (id: string | undefined) =>
+    id === undefined ? undefined : collections.book.require(id).id;
   return {
     'library.add': async ({ paths, collectionId }) => {
       const into = requireCollection(collectionId);
       const result = await library.add(paths);
-      if (into && collections) await collections.addAdded(into, result);
+      if (into) await collections.addAdded(into, result);
       return result;
     },
     'library.list': () => library.snapshot(),

@@ -239,6 +239,8 @@ export class LibraryService {
         updatedAt: now,
         contentHash: null,
         mtimeMs: file.mtimeMs,
+        // A changed file stays in its collections.
+        ...(existing?.collections?.length ? { collections: existing.collections } : {}),
       };
       try {
         this.registry.put(doc);

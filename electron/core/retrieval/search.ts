@@ -133,6 +133,15 @@ async function vectorCandidates(
   return (await q.toArray()) as Row[];
 }
 
+/** How many passages a scope covers (all of them without one). */
+export function countPassages(
+  store: Store,
+  scope: Pick<SearchOptions, 'docIds' | 'collections'> = {},
+): Promise<number> {
+  const filter = scopeFilter({ query: '', ...scope });
+  return guard('count passages', () => store.tables.chunks.countRows(filter ?? undefined));
+}
+
 /** Vector, full-text or hybrid (weighted RRF) search over the store's chunks. */
 export function search(store: Store, options: SearchOptions): Promise<SearchResult> {
   const vector = options.queryVector ?? null;

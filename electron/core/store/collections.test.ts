@@ -38,6 +38,8 @@ async function writeTwo(s: LanceStore) {
       collections: ['k-a'],
     },
   ]);
+  // Folds the rows into the full-text and label-list indexes, as the writer does when idle.
+  await s.optimize();
 }
 
 const ids = (hits: { docId: string }[]) => hits.map((h) => h.docId);
@@ -70,6 +72,16 @@ describe('collections on chunk rows', () => {
   });
 
   it('runs the collection filter as a prefilter on the label-list index', async () => {
+    await store.setCollections(new Map([['near', ['k-b', 'k-c']]]));
+    // Rows written since the last optimize are filtered in the scan, still before the top-k...
+    const scan = await store.tables.chunks
+      .vectorSearch(axisVector(DIMS, 0))
+      .where(collectionsFilter(['k-a']))
+      .limit(1)
+      .explainPlan(true);
+    expect(scan).toMatch(/KNNVectorDistance[^]*full_filter=array_has_any\(collections/);
+    // ...and once optimize folds them in, the label-list index answers the filter.
+    await store.optimize();
     const plan = await store.tables.chunks
       .vectorSearch(axisVector(DIMS, 0))
       .where(collectionsFilter(['k-a']))
@@ -107,6 +119,9 @@ describe('collections on chunk rows', () => {
       collections: ['k-a'],
     });
     expect(ids(scoped.hits)).toEqual(['near']);
+    // The updated rows are not in the full-text index until the next optimize: still found.
+    const text = await search(store, { query: 'valleys', mode: 'text', k: 5, collections: ['k-a'] });
+    expect(ids(text.hits)).toEqual(['near']);
   });
 
   it('keeps a document’s collections when its vectors are replaced (re-embedding)', async () => {

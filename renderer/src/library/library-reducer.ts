@@ -35,6 +35,8 @@ export function emptyLibrary(): LibrarySnapshot {
     index: HEALTHY_INDEX,
     paused: false,
     watchedFolders: [],
+    collections: [],
+    folderCollections: {},
     totals: { documents: 0, chunks: 0, indexing: 0, failed: 0 },
   };
 }
