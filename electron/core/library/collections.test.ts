@@ -161,7 +161,10 @@ describe('collections on disk', () => {
     fs.utimesSync(note!, later, later);
     expect((await core.library.add([note!])).added).toHaveLength(1);
     await core.library.whenIdle();
-    expect(core.library.registry.get(doc!.id)).toMatchObject({ status: 'ready', collections: [kept.id] });
+    expect(core.library.registry.get(doc!.id)).toMatchObject({
+      status: 'ready',
+      collections: [kept.id],
+    });
     expect((await core.store.lance.collectionsByDocument()).get(doc!.id)).toEqual([kept.id]);
   });
 

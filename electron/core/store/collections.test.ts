@@ -120,7 +120,12 @@ describe('collections on chunk rows', () => {
     });
     expect(ids(scoped.hits)).toEqual(['near']);
     // The updated rows are not in the full-text index until the next optimize: still found.
-    const text = await search(store, { query: 'valleys', mode: 'text', k: 5, collections: ['k-a'] });
+    const text = await search(store, {
+      query: 'valleys',
+      mode: 'text',
+      k: 5,
+      collections: ['k-a'],
+    });
     expect(ids(text.hits)).toEqual(['near']);
   });
 
