@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { ServerHandle } from './quire-server';
 import {
   api,
@@ -12,6 +12,12 @@ import {
 
 const DANUBE = '# The Danube\n\nThe Danube river floods its banks every spring on its way east.\n';
 const RHONE = '# The Rhone\n\nThe Rhone river starts at a glacier in the Alps and flows west.\n';
+
+/** The add notices sit over the header; a picture of the header needs them gone. */
+async function dismissNotices(page: Page) {
+  const buttons = page.locator('.notices').getByRole('button', { name: 'Dismiss' });
+  while ((await buttons.count()) > 0) await buttons.first().click();
+}
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -60,6 +66,7 @@ test('collections: create one, file a document, filter the library, and scope a 
   await show.selectOption({ label: 'Alps (1)' });
   await expect(page.getByTestId('doc-row')).toHaveCount(1);
   await expect(docRow(page, 'rhone.md')).toBeVisible();
+  await dismissNotices(page);
   await shootBoth(page, 'collections-library');
 
   // A new chat scoped to Alps finds the Rhone, never the Danube, though both are rivers.
@@ -75,6 +82,7 @@ test('collections: create one, file a document, filter the library, and scope a 
   await expect(cards.filter({ hasText: 'danube.md' })).toHaveCount(0);
   await expect(page.getByLabel('What this chat searches')).toHaveValue(/.+/);
   await expect(page.getByTestId('conversation-scope').first()).toHaveText('Alps');
+  await dismissNotices(page);
   await shootBoth(page, 'collections-chat');
 
   // Deleting the collection keeps both documents.
