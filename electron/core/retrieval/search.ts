@@ -112,12 +112,20 @@ async function textCandidates(
   return (await q.toArray()) as Row[];
 }
 
+/**
+ * A scope this small is searched exactly. HNSW with a selective filter can come back short
+ * (measured: 9.84 of 10 hits for a 10% collection of 50k chunks), while a flat scan of the
+ * filtered rows, found through the label-list index, stays fast at this size.
+ */
+export const EXACT_SCOPE_ROWS = 20_000;
+
 async function vectorCandidates(
   store: Store,
   vector: Float32Array,
   limit: number,
   filters: string[],
   ann: AnnQuery,
+  exact: boolean,
 ): Promise<Row[]> {
   let q = store.tables.chunks
     .vectorSearch(vector)
@@ -130,6 +138,7 @@ async function vectorCandidates(
   if (ann.refineFactor) q = q.refineFactor(ann.refineFactor);
   // HNSW rejects ef < limit.
   if (ann.ef) q = q.ef(Math.max(ann.ef, limit));
+  if (exact) q = q.bypassVectorIndex();
   return (await q.toArray()) as Row[];
 }
 
@@ -174,9 +183,13 @@ async function run(
     ...(docs ? [docs] : []),
   ];
 
+  const exact =
+    docs !== null && wantVector && vector !== null
+      ? (await store.tables.chunks.countRows(docs)) <= EXACT_SCOPE_ROWS
+      : false;
   const [vectorRows, textRows] = await Promise.all([
     wantVector && vector
-      ? vectorCandidates(store, vector, limit, filters, ann)
+      ? vectorCandidates(store, vector, limit, filters, ann, exact)
       : Promise.resolve([]),
     wantText
       ? textCandidates(store, options.query, limit, docs, options.languages ?? [])
