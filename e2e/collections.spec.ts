@@ -85,6 +85,20 @@ test('collections: create one, file a document, filter the library, and scope a 
   await dismissNotices(page);
   await shootBoth(page, 'collections-chat');
 
+  // Hand-picked: narrow the library to one document and chat about what is shown.
+  await page.getByRole('link', { name: 'Library' }).click();
+  await page.getByLabel('Filter documents').fill('danube');
+  await expect(page.getByTestId('doc-row')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Chat about 1 shown document' }).click();
+  await expect(page.getByLabel('What this chat searches')).toHaveValue('documents');
+  await input.fill('Which river floods or starts at a glacier?');
+  await input.press('Enter');
+  const picked = page.getByTestId('assistant-message').last();
+  await expect(picked).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });
+  await expect(picked.getByTestId('source-card').first()).toContainText('danube.md');
+  await expect(picked.getByTestId('source-card').filter({ hasText: 'rhone.md' })).toHaveCount(0);
+  await expect(page.getByTestId('conversation-scope').first()).toHaveText('1 selected document');
+
   // Deleting the collection keeps both documents.
   await page.getByRole('link', { name: 'Library' }).click();
   await page.getByLabel('Show collection').selectOption({ label: 'Alps (1)' });

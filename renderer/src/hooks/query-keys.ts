@@ -18,6 +18,8 @@ export const queryKeys = {
     all: () => ['chat'] as const,
     /** The live state of one streaming (or just streamed) assistant message. */
     live: (messageId: string) => ['chat', 'live', messageId] as const,
+    /** What the next new chat will search, until its first question creates it. */
+    newScope: () => ['chat', 'new-scope'] as const,
   },
   models: {
     all: () => ['models'] as const,

@@ -1,5 +1,5 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
 import type { Collection, ConversationScope } from '../../../shared/collections';
 import type { MethodArgs, MethodName, MethodResult } from '../../../shared/contract';
 import type { Conversation } from '../api/event-types';
@@ -16,6 +16,22 @@ const NONE: Collection[] = [];
 /** The collections, as the `library` stream keeps them (sorted by name). */
 export function useCollections(): Collection[] {
   return useLibrary()?.collections ?? NONE;
+}
+
+const EVERYTHING: ConversationScope = { kind: 'all' };
+
+/** The scope a new chat will start with; the library sets it for "Chat about these". */
+export function useNewChatScope(): [ConversationScope, (scope: ConversationScope) => void] {
+  const queryClient = useQueryClient();
+  const scope = useQuery<ConversationScope>({
+    queryKey: queryKeys.chat.newScope(),
+    queryFn: skipToken,
+  }).data;
+  const set = useCallback(
+    (next: ConversationScope) => queryClient.setQueryData(queryKeys.chat.newScope(), next),
+    [queryClient],
+  );
+  return [scope ?? EVERYTHING, set];
 }
 
 /** Collection commands; their effects arrive as library events, errors as notices. */

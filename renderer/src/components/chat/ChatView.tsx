@@ -1,10 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ConversationScope } from '../../../../shared/collections';
 import type { Message } from '../../../../shared/contract/chat';
 import { isUnknownMethod } from '../../api/call';
 import { useChatStreams, useNotify, useViewerActions } from '../../hooks/app-services';
 import { useChatActions } from '../../hooks/use-chat';
-import { useCollectionActions, useCollections } from '../../hooks/use-collections';
+import { useCollectionActions, useCollections, useNewChatScope } from '../../hooks/use-collections';
 import { useConversation, useConversationList, useLiveStatus } from '../../hooks/use-conversations';
 import { navigate } from '../../hooks/use-route';
 import {
@@ -36,8 +35,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const [choices, setChoices] = useState<Record<string, VersionChoice>>({});
   const collections = useCollections();
   const collectionActions = useCollectionActions();
-  // A new chat's scope waits here until its first question creates the conversation.
-  const [newScope, setNewScope] = useState<ConversationScope>({ kind: 'all' });
+  // A new chat's scope waits until its first question creates the conversation.
+  const [newScope, setNewScope] = useNewChatScope();
 
   const messages = detail.data?.messages ?? NO_MESSAGES;
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
@@ -88,13 +87,14 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         return false;
       }
       if (result.value.conversationId !== conversationId) {
+        setNewScope({ kind: 'all' });
         // The new conversation's view replaces this one; the caret goes with it.
         requestComposerFocus();
         navigate({ view: 'chat', conversationId: result.value.conversationId });
       }
       return true;
     },
-    [chat, conversationId, notify, newScope],
+    [chat, conversationId, notify, newScope, setNewScope],
   );
 
   const stop = useCallback(() => {

@@ -20,6 +20,7 @@ export function CollectionBar({
   onSelect,
   shownIds,
   actions,
+  chat,
 }: {
   collections: readonly Collection[];
   selected: CollectionFilter;
@@ -27,6 +28,8 @@ export function CollectionBar({
   /** The documents the list shows now (after the name and status filters). */
   shownIds: readonly string[];
   actions: CollectionActions;
+  /** Starts a chat scoped to what is shown; null when the list is not narrowed. */
+  chat: { label: string; start: () => void } | null;
 }) {
   const [editing, setEditing] = useState<Editing>(null);
   const [confirm, setConfirm] = useState<{
@@ -84,6 +87,11 @@ export function CollectionBar({
             <Icon name="trash" size={14} /> Delete
           </button>
         </>
+      )}
+      {chat && (
+        <button type="button" className="btn btn-small" onClick={chat.start}>
+          <Icon name="chat" size={14} /> {chat.label}
+        </button>
       )}
       {!current && collections.length > 0 && shownIds.length > 0 && (
         <label className="collection-select collection-bulk">

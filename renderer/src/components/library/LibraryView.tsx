@@ -3,8 +3,9 @@ import type { DocumentInfo } from '../../../../shared/documents';
 import { useViewerActions } from '../../hooks/app-services';
 import { useIndexingEtas } from '../../hooks/use-indexing-etas';
 import { useLibrary, useLibraryActions } from '../../hooks/use-library';
-import { useCollectionActions, useCollections } from '../../hooks/use-collections';
-import { formatEta } from '../../library/format';
+import { useCollectionActions, useCollections, useNewChatScope } from '../../hooks/use-collections';
+import { navigate } from '../../hooks/use-route';
+import { formatEta, plural } from '../../library/format';
 import { isIndexing, newestFirst } from '../../library/library-reducer';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
@@ -91,6 +92,26 @@ export function LibraryView() {
     return sorted.filter((d) => matches(d, filter, deferredQuery, shownCollection));
   }, [documents, filter, deferredQuery, shownCollection]);
   const shownIds = useMemo(() => visible.map((d) => d.id), [visible]);
+  const [, setNewChatScope] = useNewChatScope();
+  // A narrowed list can become a chat's scope: the whole collection, or the documents shown.
+  const narrowed = shownCollection !== null || deferredQuery !== '' || filter !== 'all';
+  const wholeCollection = shownCollection !== null && deferredQuery === '' && filter === 'all';
+  const chatAbout =
+    narrowed && shownIds.length > 0 && (wholeCollection || shownIds.length <= 1_000)
+      ? {
+          label: wholeCollection
+            ? 'Chat with this collection'
+            : `Chat about ${plural(shownIds.length, 'shown document')}`,
+          start: () => {
+            setNewChatScope(
+              wholeCollection && shownCollection !== null
+                ? { kind: 'collection', collectionId: shownCollection }
+                : { kind: 'documents', documentIds: [...shownIds] },
+            );
+            navigate({ view: 'chat', conversationId: null });
+          },
+        }
+      : null;
 
   return (
     <section className="view library-view" aria-labelledby="library-title">
@@ -126,6 +147,7 @@ export function LibraryView() {
           onSelect={setCollectionFilter}
           shownIds={shownIds}
           actions={collectionActions}
+          chat={chatAbout}
         />
       )}
       {!library ? (
