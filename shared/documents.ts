@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CollectionSchema } from './collections';
 import { ErrorCodeSchema } from './errors';
 
 export const IndexStageSchema = z.enum(['queued', 'parsing', 'chunking', 'embedding', 'writing']);
@@ -79,6 +80,8 @@ export const DocumentInfoSchema = z.object({
   ocrPages: z.array(z.number().int().nonnegative()).max(100_000).optional(),
   /** What went partly wrong in a document that is still ready: unreadable pages, no vectors. */
   warnings: z.array(DocumentWarningSchema).max(50).optional(),
+  /** Ids of the collections the document is in. */
+  collections: z.array(z.string()).optional(),
   addedAt: z.number(),
   updatedAt: z.number(),
 });
@@ -120,6 +123,9 @@ export const LibrarySnapshotSchema = z.object({
   index: IndexHealthSchema,
   paused: z.boolean(),
   watchedFolders: z.array(z.string()),
+  collections: z.array(CollectionSchema).optional(),
+  /** Watched folder → the collection it feeds. */
+  folderCollections: z.record(z.string(), z.string()).optional(),
   totals: LibraryTotalsSchema,
 });
 export type LibrarySnapshot = z.infer<typeof LibrarySnapshotSchema>;

@@ -7,6 +7,7 @@ import {
   IndexStageSchema,
   LibraryTotalsSchema,
 } from './documents';
+import { CollectionSchema, ConversationScopeSchema } from './collections';
 
 export const EventCategorySchema = z.enum(['chat', 'library', 'pipeline', 'system']);
 export type EventCategory = z.infer<typeof EventCategorySchema>;
@@ -41,6 +42,8 @@ export const ConversationSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   messageCount: z.number().int().nonnegative(),
+  /** What its questions search; absent means everything. */
+  scope: ConversationScopeSchema.optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
@@ -106,6 +109,16 @@ export const EventDataSchemas = {
     totals: LibraryTotalsSchema.optional(),
   }),
   'index.health': IndexHealthSchema,
+  /** A collection was created, renamed, or its document count changed. */
+  'collection.changed': z.object({ collection: CollectionSchema }),
+  /** Its documents stay; they are simply no longer in it. */
+  'collection.deleted': z.object({ collectionId: z.string() }),
+  /** Documents joined or left a collection (each document's `collections` follows). */
+  'collection.members': z.object({
+    collectionId: z.string(),
+    added: z.array(z.string()),
+    removed: z.array(z.string()),
+  }),
   // conversations
   'conversation.updated': z.object({ conversation: ConversationSchema }),
   'conversation.deleted': z.object({ conversationId: z.string() }),
@@ -134,6 +147,9 @@ export const EVENT_CATEGORY: { [K in EventType]: EventCategory } = {
   'folders.updated': 'library',
   'queue.state': 'library',
   'index.health': 'library',
+  'collection.changed': 'library',
+  'collection.deleted': 'library',
+  'collection.members': 'library',
   'conversation.updated': 'chat',
   'conversation.deleted': 'chat',
   ping: 'system',
@@ -166,6 +182,9 @@ export const StreamEventSchema = z.discriminatedUnion('type', [
   eventSchemaFor('folders.updated'),
   eventSchemaFor('queue.state'),
   eventSchemaFor('index.health'),
+  eventSchemaFor('collection.changed'),
+  eventSchemaFor('collection.deleted'),
+  eventSchemaFor('collection.members'),
   eventSchemaFor('conversation.updated'),
   eventSchemaFor('conversation.deleted'),
   eventSchemaFor('ping'),

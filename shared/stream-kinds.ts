@@ -19,7 +19,15 @@ const DOCUMENT_EVENTS = [
 export const STREAM_KINDS = {
   library: {
     snapshot: LibrarySnapshotSchema,
-    events: [...DOCUMENT_EVENTS, 'folders.updated', 'queue.state', 'index.health'],
+    events: [
+      ...DOCUMENT_EVENTS,
+      'folders.updated',
+      'queue.state',
+      'index.health',
+      'collection.changed',
+      'collection.deleted',
+      'collection.members',
+    ],
   },
   /** One document's own events; the library snapshot already holds its state. */
   doc: { snapshot: z.null(), events: DOCUMENT_EVENTS },

@@ -19,6 +19,8 @@ import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
 import { ocrCacheDir } from './indexing/ocr-cache';
 import { createLibraryHandlers } from './library/library-handlers';
+import { createCollectionHandlers } from './library/collection-handlers';
+import { CollectionService } from './library/collection-service';
 import { LibraryService } from './library/library-service';
 import type { WriterPolicy } from './library/chunk-writer';
 import { openLanceChunkStore } from './library/lance-chunk-store';
@@ -105,7 +107,22 @@ export async function createQuireCore(options: QuireCoreOptions) {
     log,
     readOnly: options.readOnly,
   });
-  const watcher = new FolderWatcher(library, 500, (m) => log('warn', m));
+  const collections = new CollectionService({
+    dataDir,
+    registry: library.registry,
+    store,
+    hub,
+    readOnly: options.readOnly,
+    log,
+  });
+  library.snapshotExtras = () => ({
+    collections: collections.list(),
+    folderCollections: collections.book.folderCollections(),
+  });
+  const watcher = new FolderWatcher(library, 500, (m) => log('warn', m), {
+    setFolder: (folder, collectionId) => collections.book.setFolder(folder, collectionId),
+    added: (files, result) => collections.feedWatched(files, result),
+  });
   // Models are fetched only when the user asks (models.download), never on their own.
   const downloads = new ModelDownloads({
     hub,
@@ -164,12 +181,19 @@ export async function createQuireCore(options: QuireCoreOptions) {
       wrapProvider(
         await providers.providerFor(options.providerOverride ?? settings.get().provider),
       ),
-    passageCount: () => retriever.passageCount(),
-    retrieve: (query, onStep) => retriever.retrieve(query, onStep),
+    passageCount: (scope) => retriever.passageCount(scope),
+    retrieve: (query, onStep, scope) => {
+      if (scope) collections.checkScope(scope);
+      return retriever.retrieve(query, onStep, scope);
+    },
+    checkScope: (scope) => collections.checkScope(scope),
     rerankerEnabled: () => retriever.rerankerStatus().active,
     ...options.chat,
   });
   if (options.startIndexing !== false && !options.readOnly) {
+    await collections
+      .reconcile()
+      .catch((e: unknown) => log('warn', `checking collections failed: ${String(e)}`));
     library.start();
     await watcher.restore();
   }
@@ -177,7 +201,8 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const handlers = {
     ...createAppHandlers(dataDir, () => settings.get().provider),
     ...createEventHandlers(hub),
-    ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir)),
+    ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir), collections),
+    ...createCollectionHandlers(collections),
     ...createModelHandlers(downloads),
     ...createLanguageModelHandlers(languageModels),
     ...createChatHandlers(chat, conversations, hub),
@@ -196,6 +221,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     dispatch,
     logger,
     library,
+    collections,
     store,
     model,
     settings,
@@ -214,6 +240,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
           ['providers', () => providers.dispose()],
           ['folder watcher', () => watcher.close()],
           ['library', () => library.close()],
+          ['collections', () => collections.close()],
           ['indexing workers', () => pool.close()],
           ['store', () => store.close()],
           ['conversations', () => conversations.close()],

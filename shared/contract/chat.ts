@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConversationScopeSchema } from '../collections';
 import { ErrorCodeSchema } from '../errors';
 import { ConversationSchema, FinishReasonSchema, SourceSchema } from '../events';
 import type { StreamIdOf } from '../stream-kinds';
@@ -48,7 +49,12 @@ export const chatMethods = {
   'chat.send': method({
     summary: 'Ask a question; returns at once with the stream the answer arrives on.',
     args: z
-      .object({ conversationId: IdSchema.optional(), text: z.string().trim().min(1).max(20_000) })
+      .object({
+        conversationId: IdSchema.optional(),
+        text: z.string().trim().min(1).max(20_000),
+        /** For a new conversation: what it searches (default everything). */
+        scope: ConversationScopeSchema.optional(),
+      })
       .strict(),
     result: SendResultSchema,
   }),
@@ -75,6 +81,11 @@ export const chatMethods = {
   'conversations.rename': method({
     summary: 'Rename a conversation.',
     args: z.object({ conversationId: IdSchema, title: z.string().trim().min(1).max(200) }).strict(),
+    result: ConversationSchema,
+  }),
+  'conversations.setScope': method({
+    summary: 'Choose what a conversation searches: everything, a collection, or chosen documents.',
+    args: z.object({ conversationId: IdSchema, scope: ConversationScopeSchema }).strict(),
     result: ConversationSchema,
   }),
   'conversations.export': method({

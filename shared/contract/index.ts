@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Result } from '../result';
 import { appMethods } from './app';
 import { chatMethods } from './chat';
+import { collectionsMethods } from './collections';
 import { eventsMethods } from './events';
 import { documentMethods, libraryMethods } from './library';
 import { modelsMethods } from './models';
@@ -13,6 +14,7 @@ export const contract = {
   ...eventsMethods,
   ...libraryMethods,
   ...documentMethods,
+  ...collectionsMethods,
   ...chatMethods,
   ...settingsMethods,
   ...modelsMethods,
@@ -41,6 +43,7 @@ export const EVENT_CHANNEL = 'quire:event';
 
 export * from './app';
 export * from './chat';
+export * from './collections';
 export * from './events';
 export * from './library';
 export * from './models';

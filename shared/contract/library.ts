@@ -33,7 +33,13 @@ export const libraryMethods = {
   'library.add': method({
     summary:
       'Add files and folders (recursively); hidden and unsupported files are skipped with a reason.',
-    args: z.object({ paths: z.array(PathSchema).min(1).max(10_000) }).strict(),
+    args: z
+      .object({
+        paths: z.array(PathSchema).min(1).max(10_000),
+        /** Every file added (or already there) also joins this collection. */
+        collectionId: DocumentIdSchema.optional(),
+      })
+      .strict(),
     result: z.object({
       added: z.array(DocumentInfoSchema),
       unchanged: z.array(z.string()),
@@ -49,13 +55,15 @@ export const libraryMethods = {
     result: LibrarySnapshotSchema,
   }),
   'library.query': method({
-    summary: 'One page of documents, filtered by status and by a search in names and paths.',
+    summary:
+      'One page of documents, filtered by status, collection and a search in names and paths.',
     args: z
       .object({
         offset: z.number().int().nonnegative().default(0),
         limit: z.number().int().min(1).max(1_000).default(200),
         filter: LibraryFilterSchema.default('all'),
         search: z.string().max(500).default(''),
+        collection: z.string().nullable().default(null),
         sort: LibrarySortSchema.default('newest'),
       })
       .strict(),
@@ -94,8 +102,9 @@ export const libraryMethods = {
     result: z.object({ paused: z.literal(false) }),
   }),
   'library.watch': method({
-    summary: 'Watch a folder: added, changed and deleted files are picked up.',
-    args: z.object({ folder: PathSchema }).strict(),
+    summary:
+      'Watch a folder: added, changed and deleted files are picked up (and join collectionId, if given).',
+    args: z.object({ folder: PathSchema, collectionId: DocumentIdSchema.optional() }).strict(),
     result: z.object({ watchedFolders: z.array(z.string()) }),
   }),
   'library.unwatch': method({

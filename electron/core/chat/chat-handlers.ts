@@ -14,6 +14,7 @@ type ChatHandlers = Pick<
   | 'conversations.list'
   | 'conversations.get'
   | 'conversations.rename'
+  | 'conversations.setScope'
   | 'conversations.delete'
   | 'conversations.export'
 >;
@@ -43,6 +44,7 @@ export function createChatHandlers(
       hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation: updated });
       return updated;
     },
+    'conversations.setScope': ({ conversationId, scope }) => chat.setScope(conversationId, scope),
     'conversations.export': ({ conversationId }) =>
       exportConversation(requireConversation(conversationId), store.listMessages(conversationId)),
     'conversations.delete': ({ conversationId }) => {

@@ -90,15 +90,17 @@ async function retrievePassages(
   writer: MessageWriter,
   query: string,
 ): Promise<Retrieval> {
-  const total = await deps.passageCount();
+  const scope = deps.store.getConversation(writer.message.conversationId)?.scope;
+  const total = await deps.passageCount(scope);
   const searchLabel = `Searching ${total.toLocaleString('en-US')} passages`;
   writer.step('search', 'running', searchLabel, 'action');
   let rerankStarted = false;
-  const retrieval = await deps.retrieve(query, () => {
+  const onRerank = () => {
     rerankStarted = true;
     writer.step('search', 'done', searchLabel, 'action');
     writer.step('rerank', 'running', 'Reranking the best matches', 'check');
-  });
+  };
+  const retrieval = await deps.retrieve(query, onRerank, scope);
   if (!rerankStarted) writer.step('search', 'done', searchLabel, 'action');
   else writer.step('rerank', 'done', 'Reranking the best matches', 'check');
   return retrieval;

@@ -1,4 +1,6 @@
 import { blankMessage } from '../../../shared/blank-message';
+import type { ConversationScope } from '../../../shared/collections';
+import type { Conversation } from '../../../shared/events';
 import type { Message, SendResult } from '../../../shared/contract/chat';
 import { QuireError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
@@ -15,8 +17,13 @@ export class ChatService {
 
   constructor(private readonly deps: ChatDeps) {}
 
-  async send(input: { conversationId?: string; text: string }): Promise<SendResult> {
+  async send(input: {
+    conversationId?: string;
+    text: string;
+    scope?: ConversationScope;
+  }): Promise<SendResult> {
     const now = Date.now();
+    if (input.scope) this.deps.checkScope?.(input.scope);
     let conversation = input.conversationId
       ? this.deps.store.getConversation(input.conversationId)
       : undefined;
@@ -28,6 +35,7 @@ export class ChatService {
         title: titleFrom(input.text),
         createdAt: now,
         updatedAt: now,
+        ...(input.scope && input.scope.kind !== 'all' ? { scope: input.scope } : {}),
       });
     }
     const user = this.deps.store.putMessage(
@@ -48,6 +56,21 @@ export class ChatService {
       .find((m) => m.role === 'user');
     if (!question) throw new QuireError('not_found', 'The question for this answer is gone.');
     return this.answer(target.conversationId, question, true);
+  }
+
+  /** What the conversation's next questions search; every window hears of it. */
+  setScope(conversationId: string, scope: ConversationScope): Conversation {
+    this.deps.checkScope?.(scope);
+    const conversation = this.deps.store.getConversation(conversationId);
+    if (!conversation) throw new QuireError('not_found', 'That conversation no longer exists.');
+    const { messageCount: _count, scope: _old, ...rest } = conversation;
+    const updated = this.deps.store.putConversation({
+      ...rest,
+      ...(scope.kind === 'all' ? {} : { scope }),
+      updatedAt: Date.now(),
+    });
+    this.deps.hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation: updated });
+    return updated;
   }
 
   stop(messageId: string): boolean {

@@ -1,4 +1,5 @@
 // What the chat pipeline works with: the provider surface, retrieval, and the service's deps.
+import type { ConversationScope } from '../../../shared/collections';
 import type { StreamHub } from '../events/stream-hub';
 import type { ConversationStore } from './conversation-store';
 import type { Passage, PromptTurn } from './prompt';
@@ -32,9 +33,17 @@ export type ChatDeps = {
   store: ConversationStore;
   /** Null when no model is configured or reachable: answers fall back to search mode. */
   provider: () => Promise<ChatProvider | null>;
-  passageCount: () => Promise<number>;
-  retrieve: (query: string, onStep: (step: 'rerank') => void) => Promise<Retrieval>;
+  /** Passages the scope covers, for the "Searching N passages" step. */
+  passageCount: (scope?: ConversationScope) => Promise<number>;
+  /** Searches only what the conversation's scope covers (everything when absent). */
+  retrieve: (
+    query: string,
+    onStep: (step: 'rerank') => void,
+    scope?: ConversationScope,
+  ) => Promise<Retrieval>;
   rerankerEnabled: () => boolean;
+  /** Throws a clear error for a scope naming an unknown collection or document. */
+  checkScope?: (scope: ConversationScope) => void;
   /**
    * What a new turn (system, sources, question) may add to the prompt. CPU models spend most of
    * the first-token time evaluating it; replayed history is cached by the embedded provider.

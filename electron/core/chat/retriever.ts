@@ -1,3 +1,4 @@
+import type { ConversationScope } from '../../../shared/collections';
 import type { RerankerStatus } from '../../../shared/contract/settings';
 import { QuireError } from '../../../shared/errors';
 import type { RetrievalSettings } from '../../../shared/settings';
@@ -5,6 +6,7 @@ import { findLocalModel } from '../embedding/model-location';
 import type { WorkerPool } from '../indexing/worker-pool';
 import { rerankerStatus, rerankOrder } from '../retrieval/reranker';
 import {
+  countPassages,
   search,
   type ResolveDocuments,
   type SearchHit,
@@ -17,7 +19,19 @@ export type RetrieverSearchOptions = Partial<RetrievalSettings> & {
   k?: number;
   /** Rerank with the cross-encoder when its model is present. Off unless asked (eval, bench). */
   rerank?: boolean;
+  /** Only these documents / only chunks in any of these collections (filtered inside LanceDB). */
+  docIds?: readonly string[];
+  collections?: readonly string[];
 };
+
+/** A conversation's scope as search filters. */
+export function scopeFilters(
+  scope: ConversationScope | undefined,
+): Pick<RetrieverSearchOptions, 'docIds' | 'collections'> {
+  if (scope?.kind === 'collection') return { collections: [scope.collectionId] };
+  if (scope?.kind === 'documents') return { docIds: scope.documentIds };
+  return {};
+}
 
 export type RetrieverResult = SearchResult & {
   /** True when the hits are in the cross-encoder's order. */
@@ -110,7 +124,13 @@ export function createRetriever(deps: {
     options: RetrieverSearchOptions = {},
     onRerank: () => void = () => {},
   ): Promise<RetrieverResult> {
-    const { rerank: wantRerank = false, k: requestedK, ...overrides } = options;
+    const {
+      rerank: wantRerank = false,
+      k: requestedK,
+      docIds,
+      collections,
+      ...overrides
+    } = options;
     const settings = { ...deps.settings(), ...overrides };
     const k = requestedK ?? settings.topK;
     const status = wantRerank ? currentRerankerStatus() : null;
@@ -124,6 +144,8 @@ export function createRetriever(deps: {
       mode,
       weights: settings.weights,
       embeddingModel: deps.embeddingModel,
+      docIds,
+      collections,
       resolveDocuments: deps.documentLabels,
       languages: deps.documentLanguages?.() ?? [],
     });
@@ -144,14 +166,20 @@ export function createRetriever(deps: {
   }
 
   return {
-    passageCount: () => deps.store.countChunks(),
+    passageCount: (scope?: ConversationScope) => countPassages(deps.store, scopeFilters(scope)),
     embedQuery,
     rerankerStatus: currentRerankerStatus,
     search: searchWithRerank,
     /** Chat's retrieval: reranks when settings say so; `onStep('rerank')` fires as it starts. */
-    async retrieve(query: string, onStep: (step: 'rerank') => void = () => {}): Promise<Retrieval> {
-      const result = await searchWithRerank(query, { rerank: deps.settings().reranker }, () =>
-        onStep('rerank'),
+    async retrieve(
+      query: string,
+      onStep: (step: 'rerank') => void = () => {},
+      scope?: ConversationScope,
+    ): Promise<Retrieval> {
+      const result = await searchWithRerank(
+        query,
+        { rerank: deps.settings().reranker, ...scopeFilters(scope) },
+        () => onStep('rerank'),
       );
       return {
         searched: 0,

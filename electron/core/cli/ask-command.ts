@@ -5,9 +5,10 @@ import { ProviderSettingsSchema, type ProviderSettings } from '../../../shared/s
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
   Answers from your documents, streaming to stdout. Without --provider, the provider in settings is used;
-  with none configured, Quire shows the best passages (search mode).`;
+  with none configured, Quire shows the best passages (search mode). --collection answers from
+  that collection only (and keeps the conversation scoped to it).`;
 
 function providerFromFlags(values: {
   provider?: string;
@@ -43,6 +44,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     options: {
       ...SHARED_OPTIONS,
       conversation: { type: 'string' },
+      collection: { type: 'string' },
       provider: { type: 'string' },
       model: { type: 'string' },
       'base-url': { type: 'string' },
@@ -82,10 +84,37 @@ export async function askCommand(argv: string[]): Promise<number> {
       : {}),
   });
   try {
+    const ctx = { transport: 'memory' as const, connection: null };
+    let scope: { kind: 'collection'; collectionId: string } | undefined;
+    try {
+      if (values.collection)
+        scope = {
+          kind: 'collection',
+          collectionId: core.collections.resolve(values.collection).id,
+        };
+    } catch (error) {
+      out.error(error instanceof Error ? error.message : String(error));
+      return 2;
+    }
+    if (scope && values.conversation) {
+      const scoped = await core.dispatch(
+        'conversations.setScope',
+        { conversationId: values.conversation, scope },
+        ctx,
+      );
+      if (!scoped.ok) {
+        out.error(scoped.error.message, { error: scoped.error });
+        return 1;
+      }
+    }
     const sent = await core.dispatch(
       'chat.send',
-      { text: question, ...(values.conversation ? { conversationId: values.conversation } : {}) },
-      { transport: 'memory', connection: null },
+      {
+        text: question,
+        ...(values.conversation ? { conversationId: values.conversation } : {}),
+        ...(scope && !values.conversation ? { scope } : {}),
+      },
+      ctx,
     );
     if (!sent.ok) {
       out.error(sent.error.message, { error: sent.error });

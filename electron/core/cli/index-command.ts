@@ -13,14 +13,19 @@ import {
   SHARED_OPTIONS,
 } from './cli-context';
 
-export const INDEX_HELP = `quire index <paths...> [--data DIR] [--model-dir DIR] [--embedding-model ID] [--password FILE=PW] [--json]
+export const INDEX_HELP = `quire index <paths...> [--collection NAME] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--password FILE=PW] [--json]
   Indexes files and folders and exits when all are done. Exit code 3 when some documents failed.
+  --collection puts every file (new or already indexed) in that collection (a name or an id).
   FILE in --password is the file's path or just its name (e.g. --password report.pdf=secret).`;
 
 export async function indexCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...SHARED_OPTIONS, password: { type: 'string', multiple: true } },
+    options: {
+      ...SHARED_OPTIONS,
+      password: { type: 'string', multiple: true },
+      collection: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -35,6 +40,13 @@ export async function indexCommand(argv: string[]): Promise<number> {
     dataDir: resolveDataDir(values.data),
   });
   try {
+    let collectionId: string | undefined;
+    try {
+      if (values.collection) collectionId = core.collections.resolve(values.collection).id;
+    } catch (error) {
+      out.error(error instanceof Error ? error.message : String(error));
+      return 2;
+    }
     if (values.password?.length) {
       const problem = await presetPasswords(core, values.password, positionals);
       if (problem) {
@@ -65,7 +77,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
     }
     const result = await core.dispatch(
       'library.add',
-      { paths: positionals },
+      { paths: positionals, ...(collectionId ? { collectionId } : {}) },
       { transport: 'memory', connection: null },
     );
     if (!result.ok) {

@@ -32,6 +32,7 @@ export async function libraryCommand(argv: string[]): Promise<number> {
         chunks: doc.chunks,
         pages: doc.pages,
         vectorsPending: doc.vectorsPending,
+        collections: doc.collections ?? [],
         ...(doc.error ? { error: doc.error } : {}),
         ...(doc.warnings?.length ? { warnings: doc.warnings } : {}),
       };

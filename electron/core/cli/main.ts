@@ -1,4 +1,5 @@
 import { askCommand, ASK_HELP } from './ask-command';
+import { collectionsCommand, COLLECTIONS_HELP } from './collections-command';
 import { evalCommand, EVAL_HELP } from './eval-command';
 import { exportCommand, EXPORT_HELP } from './export-command';
 import { indexCommand, INDEX_HELP } from './index-command';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: SERVE_HELP },
   index: { run: indexCommand, help: INDEX_HELP },
   library: { run: libraryCommand, help: LIBRARY_HELP },
+  collections: { run: collectionsCommand, help: COLLECTIONS_HELP },
   search: { run: searchCommand, help: SEARCH_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   ask: { run: askCommand, help: ASK_HELP },

@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--rerank|--no-rerank] [--reranker-model ID] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--collection NAME] [--rerank|--no-rerank] [--reranker-model ID] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
   Searches the indexed passages. Hybrid fuses vector and full-text search; --rerank reorders the
-  best candidates with the local cross-encoder (default: the Settings choice).`;
+  best candidates with the local cross-encoder (default: the Settings choice). --collection
+  searches only that collection (a name or an id).`;
 
 export async function searchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -16,6 +17,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
       rerank: { type: 'boolean' },
       'no-rerank': { type: 'boolean' },
       'reranker-model': { type: 'string' },
+      collection: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -48,6 +50,13 @@ export async function searchCommand(argv: string[]): Promise<number> {
     readOnly: true,
   });
   try {
+    let collections: string[] | undefined;
+    try {
+      if (values.collection) collections = [core.collections.resolve(values.collection).id];
+    } catch (error) {
+      out.error(error instanceof Error ? error.message : String(error));
+      return 2;
+    }
     const rerank = values.rerank
       ? true
       : values['no-rerank']
@@ -58,6 +67,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
       mode: values.mode as 'hybrid' | 'vector' | 'text',
       k,
       rerank,
+      collections,
     });
     const ms = Math.round(performance.now() - started);
     if (result.rerankNote)

@@ -8,6 +8,8 @@ export type DocumentChunks = {
   /** Flat [chunks, dims]; null while no embedding model is available. */
   vectors: Float32Array | null;
   embeddingModel: string | null;
+  /** The document's collections, read when the write commits (membership may change meanwhile). */
+  collections?: () => readonly string[];
 };
 
 /** What the library needs from the chunk store (LanceDB in the app). */
@@ -16,6 +18,10 @@ export interface ChunkStorePort {
   writeDocuments(batch: DocumentChunks[]): Promise<void>;
   setVectors(documentId: string, embeddingModel: string, vectors: Float32Array): Promise<void>;
   deleteDocument(documentId: string): Promise<void>;
+  /** Sets the collections on these documents' chunk rows, in the writer's order; no re-embedding. */
+  setCollections(memberships: ReadonlyMap<string, readonly string[]>): Promise<void>;
+  /** The collections each stored document's rows carry. */
+  collectionsByDocument(): Promise<Map<string, string[]>>;
   /** Chunk texts in ordinal order, for embedding later. */
   chunkTexts(documentId: string): Promise<string[]>;
   countChunks(documentId?: string): Promise<number>;

@@ -8,6 +8,14 @@ import type { LibraryService } from './library-service';
 
 const WATCH_READY_WAIT_MS = 2_000;
 
+type AddResult = Awaited<ReturnType<LibraryService['add']>>;
+
+/** How watched folders feed collections (see CollectionService.feedWatched). */
+export type WatchedCollections = {
+  setFolder: (folder: string, collectionId: string | null) => void;
+  added: (files: readonly string[], result: AddResult) => Promise<void>;
+};
+
 /**
  * Keeps watched folders in sync: added and changed files are (re)indexed, deleted ones
  * removed. Changes are debounced, so a save storm or a big copy becomes one batch.
@@ -22,7 +30,14 @@ export class FolderWatcher {
     private readonly library: LibraryService,
     private readonly debounceMs = 500,
     private readonly log?: (message: string) => void,
+    private readonly collections?: WatchedCollections,
   ) {}
+
+  /** Adds files, then lets the folders' collections take in what came. */
+  private async addFiles(files: string[]): Promise<void> {
+    const result = await this.library.add(files);
+    await this.collections?.added(files, result);
+  }
 
   /** Restarts watching the saved folders and catches up on what changed while Quire was closed. */
   async restore(): Promise<void> {
@@ -30,17 +45,18 @@ export class FolderWatcher {
       await this.startWatcher(folder).catch((e: unknown) =>
         this.log?.(`cannot watch ${folder}: ${String(e)}`),
       );
-      void this.library
-        .add([folder])
-        .catch((e: unknown) => this.log?.(`cannot rescan ${folder}: ${String(e)}`));
+      void this.addFiles([folder]).catch((e: unknown) =>
+        this.log?.(`cannot rescan ${folder}: ${String(e)}`),
+      );
     }
   }
 
-  async watch(folder: string): Promise<string[]> {
+  async watch(folder: string, collectionId?: string): Promise<string[]> {
     const resolved = path.resolve(folder);
     const stat = await fs.stat(resolved).catch(() => null);
     if (!stat?.isDirectory())
       throw new QuireError('not_found', `"${resolved}" is not a folder Quire can read.`);
+    this.collections?.setFolder(resolved, collectionId ?? null);
     const current = this.library.registry.watchedFolders;
     const folders = current.includes(resolved)
       ? [...current]
@@ -51,7 +67,7 @@ export class FolderWatcher {
       this.log?.(`cannot watch ${resolved}: ${String(e)}`),
     );
     await Promise.race([started, delay(WATCH_READY_WAIT_MS, undefined, { ref: false })]);
-    await this.library.add([resolved]);
+    await this.addFiles([resolved]);
     return folders;
   }
 
@@ -59,6 +75,7 @@ export class FolderWatcher {
     const resolved = path.resolve(folder);
     await this.watchers.get(resolved)?.close();
     this.watchers.delete(resolved);
+    this.collections?.setFolder(resolved, null);
     const current = this.library.registry.watchedFolders;
     if (!current.includes(resolved)) return [...current];
     return this.library.setWatchedFolders(current.filter((f) => f !== resolved));
@@ -103,6 +120,6 @@ export class FolderWatcher {
       const doc = this.library.registry.byPath(file);
       if (doc) await this.library.remove(doc.id);
     }
-    if (changed.length) await this.library.add(changed);
+    if (changed.length) await this.addFiles(changed);
   }
 }

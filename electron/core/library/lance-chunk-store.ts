@@ -24,6 +24,7 @@ export async function openLanceChunkStore(options: {
           chunks: d.chunks,
           vectors: d.vectors,
           embeddingModel: d.embeddingModel,
+          collections: d.collections?.() ?? [],
         })),
       );
     },
@@ -31,6 +32,8 @@ export async function openLanceChunkStore(options: {
       await lance.setVectors(documentId, embeddingModel, vectors);
     },
     deleteDocument: (documentId) => lance.deleteDocument(documentId),
+    setCollections: (memberships) => lance.setCollections(memberships),
+    collectionsByDocument: () => lance.collectionsByDocument(),
     async chunkTexts(documentId) {
       return (await lance.getChunks(documentId)).map((c) => c.text);
     },

@@ -1,4 +1,5 @@
 import type { Handlers } from '../rpc/dispatch';
+import type { CollectionService } from './collection-service';
 import { readDocumentContent } from './document-content';
 import type { FolderWatcher } from './folder-watcher';
 import type { LibraryService } from './library-service';
@@ -24,9 +25,17 @@ export function createLibraryHandlers(
   library: LibraryService,
   watcher: FolderWatcher,
   ocrDir: string | null = null,
+  collections: CollectionService,
 ): LibraryHandlers {
+  const requireCollection = (id: string | undefined) =>
+    id === undefined ? undefined : collections.book.require(id).id;
   return {
-    'library.add': ({ paths }) => library.add(paths),
+    'library.add': async ({ paths, collectionId }) => {
+      const into = requireCollection(collectionId);
+      const result = await library.add(paths);
+      if (into) await collections.addAdded(into, result);
+      return result;
+    },
     'library.list': () => library.snapshot(),
     'library.query': (query) => library.query(query),
     'library.remove': async ({ documentId }) => ({ removed: await library.remove(documentId) }),
@@ -41,7 +50,9 @@ export function createLibraryHandlers(
       library.setPaused(false);
       return { paused: false as const };
     },
-    'library.watch': async ({ folder }) => ({ watchedFolders: await watcher.watch(folder) }),
+    'library.watch': async ({ folder, collectionId }) => ({
+      watchedFolders: await watcher.watch(folder, requireCollection(collectionId)),
+    }),
     'library.unwatch': async ({ folder }) => ({ watchedFolders: await watcher.unwatch(folder) }),
     'library.rebuildIndex': () => library.rebuildIndex(),
     'documents.content': ({ documentId }) => readDocumentContent(library, documentId, ocrDir),

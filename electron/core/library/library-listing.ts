@@ -78,6 +78,8 @@ export type LibraryQuery = {
   filter?: LibraryFilter;
   /** Matched, case-insensitively, against each document's name and path. */
   search?: string;
+  /** Only documents in this collection. */
+  collection?: string | null;
   sort?: LibrarySort;
 };
 
@@ -107,6 +109,7 @@ function matchingSorted(records: readonly DocumentRecord[], query: LibraryQuery)
   const matching = records.filter(
     (doc) =>
       matchesFilter(doc, filter) &&
+      (!query.collection || (doc.collections?.includes(query.collection) ?? false)) &&
       (!search ||
         doc.name.toLocaleLowerCase().includes(search) ||
         doc.path.toLocaleLowerCase().includes(search)),

@@ -82,6 +82,8 @@ export class LibraryService {
   /** In-flight documents whose chunks wait for the writer's next commit. */
   private awaitingWrite = 0;
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What other parts of the library add to the snapshot (the collections). */
+  snapshotExtras: (() => Partial<LibrarySnapshot>) | null = null;
 
   constructor(private readonly options: LibraryOptions) {
     this.registry = new DocumentRegistry(options.dataDir, { readOnly: options.readOnly });
@@ -176,11 +178,14 @@ export class LibraryService {
   /** The `library` stream's snapshot: compact at any size (see library-listing.ts). */
   snapshot(): LibrarySnapshot {
     const first = this.listing.query({ limit: LIBRARY_SNAPSHOT_ROWS });
-    return librarySnapshot(first, this.registry.totals(), {
-      index: this.index.health,
-      paused: this.registry.paused,
-      watchedFolders: this.registry.watchedFolders,
-    });
+    return {
+      ...librarySnapshot(first, this.registry.totals(), {
+        index: this.index.health,
+        paused: this.registry.paused,
+        watchedFolders: this.registry.watchedFolders,
+      }),
+      ...this.snapshotExtras?.(),
+    };
   }
 
   /** Every document, for core callers (CLI, quire mcp); never sent whole to a window. */
@@ -252,6 +257,8 @@ export class LibraryService {
         updatedAt: now,
         contentHash: null,
         mtimeMs: file.mtimeMs,
+        // A changed file stays in its collections.
+        ...(existing?.collections?.length ? { collections: existing.collections } : {}),
       };
       try {
         this.registry.put(doc);
@@ -477,6 +484,7 @@ export class LibraryService {
           chunks: result.chunks,
           vectors: result.vectors,
           embeddingModel: result.embeddingModel,
+          collections: () => this.registry.get(doc.id)?.collections ?? [],
         });
         this.pump();
         await written.finally(() => {

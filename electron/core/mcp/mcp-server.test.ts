@@ -81,6 +81,10 @@ beforeAll(async () => {
   const [doc] = core.library.registry.all();
   expect(doc?.status).toBe('ready');
   documentId = doc!.id;
+  // One collection holds the paper, the other nothing: a scoped search must tell them apart.
+  const papers = core.collections.create('Papers');
+  core.collections.create('Letters');
+  await core.collections.addDocuments(papers.id, [documentId]);
   await core.close();
 }, 120_000);
 afterAll(() => remove?.());
@@ -124,16 +128,23 @@ describe('quire mcp, read-only (the default)', () => {
     expect(text).toContain(`page ${passages[0]!.page} (${passages[0]!.link})`);
   });
 
-  it('refuses a collection, which does not exist yet, as an invalid argument', async () => {
-    const result = await client.callTool({
-      name: 'search',
-      arguments: { query: 'roles', collection: 'papers' },
-    });
-    expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain('invalid_argument');
+  it('searches only the named collection, and names the known ones for an unknown one', async () => {
+    const call = (collection: string) =>
+      client.callTool({ name: 'search', arguments: { query: 'semantic roles', k: 3, collection } });
+    const inPapers = (await call('papers')).structuredContent as { passages: Passage[] };
+    expect(inPapers.passages).toHaveLength(3);
+    expect(new Set(inPapers.passages.map((p) => p.documentId))).toEqual(new Set([documentId]));
+    const inLetters = await call('Letters');
+    expect(inLetters.isError).toBeFalsy();
+    expect((inLetters.structuredContent as { passages: Passage[] }).passages).toEqual([]);
+    const unknown = await call('recipes');
+    expect(unknown.isError).toBe(true);
+    const text = JSON.stringify(unknown.content);
+    expect(text).toContain('not_found');
+    expect(text).toMatch(/Collections: .*Letters.*Papers/);
   });
 
-  it('lists the documents and, honestly, no collections', async () => {
+  it('lists the documents and the collections with their counts', async () => {
     const docs = await client.callTool({ name: 'list_documents', arguments: {} });
     expect(docs.structuredContent).toMatchObject({
       documents: [
@@ -147,7 +158,12 @@ describe('quire mcp, read-only (the default)', () => {
       ],
     });
     const collections = await client.callTool({ name: 'list_collections', arguments: {} });
-    expect(collections.structuredContent).toMatchObject({ collections: [] });
+    expect(collections.structuredContent).toMatchObject({
+      collections: [
+        { name: 'Letters', documentCount: 0 },
+        { name: 'Papers', documentCount: 1 },
+      ],
+    });
   });
 
   it('serves each document as a resource with its text, whole or one page', async () => {

@@ -13,7 +13,6 @@ import {
   DocumentRowSchema,
   DOCUMENT_URI_TEMPLATE,
   guarded,
-  NO_COLLECTIONS_NOTE,
   PassageSchema,
   toolError,
   type Passage,
@@ -63,25 +62,29 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
       title: 'Search the documents',
       description:
         'Hybrid (semantic + keyword) search over the documents in Quire. Returns the best passages ' +
-        'with their document title, page and a quire:// link to read more. `collection` is reserved ' +
-        'for collections, which Quire does not have yet: leave it out.',
+        'with their document title, page and a quire:// link to read more. `collection` (a name or ' +
+        'id from list_collections) searches only that collection.',
       inputSchema: {
         query: z.string().trim().min(1).max(2000).describe('What to look for'),
         k: z.number().int().min(1).max(50).default(8).describe('How many passages'),
-        collection: z.string().optional().describe('Reserved; collections do not exist yet'),
+        collection: z
+          .string()
+          .optional()
+          .describe('Only this collection (name or id, see list_collections); default everything'),
       },
       outputSchema: { passages: z.array(PassageSchema), note: z.string().nullable() },
       annotations: readOnly,
     },
     ({ query, k, collection }) =>
       guarded(async () => {
-        if (collection?.trim())
-          return toolError(
-            'invalid_argument',
-            `There is no collection "${collection}". ${NO_COLLECTIONS_NOTE}`,
-          );
+        // An unknown collection is a not_found tool error naming the ones there are.
+        const scope = collection?.trim() ? core.collections.resolve(collection.trim()) : null;
         const settings = core.settings.get().retrieval;
-        const result = await core.retriever.search(query, { k, rerank: settings.reranker });
+        const result = await core.retriever.search(query, {
+          k,
+          rerank: settings.reranker,
+          ...(scope ? { collections: [scope.id] } : {}),
+        });
         const passages: Passage[] = result.hits.map((hit) => ({
           documentId: hit.docId,
           title: hit.title ?? 'Untitled document',
@@ -96,7 +99,9 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
             : null;
         const found = passages.length
           ? passages.map((p, i) => `${i + 1}. ${located(p)}\n${p.text.trim()}`).join('\n\n')
-          : 'No passage matches. The library may be empty: list_documents shows what is indexed.';
+          : scope
+            ? `No passage in the collection "${scope.name}" matches.`
+            : 'No passage matches. The library may be empty: list_documents shows what is indexed.';
         const text = note ? `${note}\n\n${found}` : found;
         return { content: [{ type: 'text', text }], structuredContent: { passages, note } };
       }),
@@ -183,17 +188,30 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
     {
       title: 'List the collections',
       description:
-        'Collections of documents. Quire does not have collections yet, so this is empty.',
+        'The user’s collections (named groups of documents) with how many documents each holds. ' +
+        'Pass a name or id as `collection` to search to search only that collection.',
       outputSchema: {
-        collections: z.array(z.object({ id: z.string(), name: z.string() })),
-        note: z.string(),
+        collections: z.array(
+          z.object({ id: z.string(), name: z.string(), documentCount: z.number().int() }),
+        ),
       },
       annotations: readOnly,
     },
-    async () => ({
-      content: [{ type: 'text', text: NO_COLLECTIONS_NOTE }],
-      structuredContent: { collections: [], note: NO_COLLECTIONS_NOTE },
-    }),
+    () =>
+      guarded(async () => {
+        const collections = core.collections
+          .list()
+          .map(({ id, name, documentCount }) => ({ id, name, documentCount }));
+        const text = collections.length
+          ? collections
+              .map(
+                (c) =>
+                  `${c.name} (${c.documentCount} document${c.documentCount === 1 ? '' : 's'}, id ${c.id})`,
+              )
+              .join('\n')
+          : 'There are no collections; every search covers the whole library.';
+        return { content: [{ type: 'text', text }], structuredContent: { collections } };
+      }),
   );
 
   if (options.allowIndexing) registerIndexPathsTool(server, core);

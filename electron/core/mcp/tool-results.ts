@@ -36,9 +36,6 @@ export const DocumentRowSchema = z.object({
   error: z.string().nullable(),
 });
 
-export const NO_COLLECTIONS_NOTE =
-  'Quire has one library for now; collections are not available yet, so every tool searches all documents.';
-
 export function toolError(code: string, message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: `${message} (${code})` }] };
 }

@@ -1,6 +1,12 @@
 import type { Chunk } from '../../../shared/chunks';
 import { QuireError } from '../../../shared/errors';
-import { CHUNK_COLUMNS, rowToChunk, sqlString, type StoredChunk } from '../store/schema';
+import {
+  CHUNK_COLUMNS,
+  collectionsFilter,
+  rowToChunk,
+  sqlString,
+  type StoredChunk,
+} from '../store/schema';
 import type { Store } from '../store/store';
 import { FTS_COLUMN } from '../store/fts-index';
 import type { AnnQuery } from '../store/vector-index';
@@ -29,6 +35,8 @@ export type SearchOptions = {
   embeddingModel?: string | null;
   /** Restrict to these documents (e.g. a chat scoped to a selection). */
   docIds?: readonly string[];
+  /** Restrict to chunks in any of these collections, inside the LanceDB query (not a post-filter). */
+  collections?: readonly string[];
   /** Overrides of the ANN knobs (the benchmark sweeps these). */
   ann?: Partial<AnnQuery>;
   /** Without it, hits carry their document id and no title or path. */
@@ -70,9 +78,14 @@ type Row = Record<string, unknown>;
 // The index's words are not needed in results.
 const SELECT = CHUNK_COLUMNS.filter((c) => c !== 'fts_text');
 
-function docFilter(docIds: readonly string[] | undefined): string | null {
-  if (docIds === undefined) return null;
-  return docIds.length === 0 ? 'false' : `doc_id IN (${docIds.map(sqlString).join(', ')})`;
+/** The scope as one SQL predicate, applied as a prefilter by both the vector and text query. */
+function scopeFilter(options: SearchOptions): string | null {
+  const parts: string[] = [];
+  const { docIds, collections } = options;
+  if (docIds !== undefined)
+    parts.push(docIds.length === 0 ? 'false' : `doc_id IN (${docIds.map(sqlString).join(', ')})`);
+  if (collections !== undefined) parts.push(collectionsFilter(collections));
+  return parts.length === 0 ? null : parts.join(' AND ');
 }
 
 async function textCandidates(
@@ -94,12 +107,20 @@ async function textCandidates(
   return (await q.toArray()) as Row[];
 }
 
+/**
+ * A scope this small is searched exactly. HNSW with a selective filter can come back short
+ * (measured: 9.84 of 10 hits for a 10% collection of 50k chunks), while a flat scan of the
+ * filtered rows, found through the label-list index, stays fast at this size.
+ */
+export const EXACT_SCOPE_ROWS = 20_000;
+
 async function vectorCandidates(
   store: Store,
   vector: Float32Array,
   limit: number,
   filters: string[],
   ann: AnnQuery,
+  exact: boolean,
 ): Promise<Row[]> {
   let q = store.tables.chunks
     .vectorSearch(vector)
@@ -112,7 +133,17 @@ async function vectorCandidates(
   if (ann.refineFactor) q = q.refineFactor(ann.refineFactor);
   // HNSW rejects ef < limit.
   if (ann.ef) q = q.ef(Math.max(ann.ef, limit));
+  if (exact) q = q.bypassVectorIndex();
   return (await q.toArray()) as Row[];
+}
+
+/** How many passages a scope covers (all of them without one). */
+export function countPassages(
+  store: Store,
+  scope: Pick<SearchOptions, 'docIds' | 'collections'> = {},
+): Promise<number> {
+  const filter = scopeFilter({ query: '', ...scope });
+  return guard('count passages', () => store.tables.chunks.countRows(filter ?? undefined));
 }
 
 /** Vector, full-text or hybrid (weighted RRF) search over the store's chunks. */
@@ -136,7 +167,7 @@ async function run(
   // Fusion needs depth from each mode; a single mode needs only its top k.
   const fallback = requested === 'hybrid' ? 4 * k : k;
   const limit = Math.max(1, Math.floor(options.candidates ?? fallback));
-  const docs = docFilter(options.docIds);
+  const docs = scopeFilter(options);
   if (k === 0) return { hits: [], mode: requested, degraded: null };
 
   const wantVector = requested !== 'text' && weights.vector > 0;
@@ -147,9 +178,13 @@ async function run(
     ...(docs ? [docs] : []),
   ];
 
+  const exact =
+    docs !== null && wantVector && vector !== null
+      ? (await store.tables.chunks.countRows(docs)) <= EXACT_SCOPE_ROWS
+      : false;
   const [vectorRows, textRows] = await Promise.all([
     wantVector && vector
-      ? vectorCandidates(store, vector, limit, filters, ann)
+      ? vectorCandidates(store, vector, limit, filters, ann, exact)
       : Promise.resolve([]),
     wantText
       ? textCandidates(store, options.query, limit, docs, options.languages ?? [])

@@ -30,6 +30,7 @@ export function toChunkRows(
   chunks: readonly ChunkInput[],
   dims: number,
   embeddingModel: string | null,
+  collections: readonly string[] = [],
 ): ChunkRow[] {
   const seen = new Set<number>();
   return chunks.map((c) => {
@@ -61,6 +62,7 @@ export function toChunkRows(
       ...(c.ftsText !== undefined ? { ftsText: c.ftsText } : {}),
       vector,
       embeddingModel: vector ? embeddingModel : null,
+      collections: [...collections],
     };
   });
 }
@@ -111,6 +113,7 @@ export function chunkArrowTable(
       embedding_model: rows.map((r) => r.embeddingModel),
       has_vector: rows.map((r) => r.vector !== null),
       vector: flat,
+      collections: rows.map((r) => r.collections),
     },
     rows.length,
   );

@@ -2,7 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
-import { RETIRED_DOCUMENTS_TABLE, SCHEMA_VERSION } from './schema';
+import { collectionsField, RETIRED_DOCUMENTS_TABLE, SCHEMA_VERSION } from './schema';
 import type { VectorIndexState } from './vector-index';
 
 /** Sits in the LanceDB folder; LanceDB lists only `*.lance` folders, so it ignores the file. */
@@ -59,6 +59,20 @@ export const MIGRATIONS: readonly Migration[] = [
     run: async ({ db }) => {
       if ((await db.tableNames()).includes(RETIRED_DOCUMENTS_TABLE))
         await db.dropTable(RETIRED_DOCUMENTS_TABLE);
+    },
+  },
+  // v4 adds `collections`: existing chunks start in no collection (null), nothing re-embedded.
+  {
+    from: 3,
+    run: async ({ db }) => {
+      if (!(await db.tableNames()).includes('chunks')) return;
+      const table = await db.openTable('chunks');
+      try {
+        const fields = (await table.schema()).fields.map((f) => f.name);
+        if (!fields.includes('collections')) await table.addColumns(collectionsField());
+      } finally {
+        table.close();
+      }
     },
   },
 ];

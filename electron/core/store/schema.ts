@@ -2,7 +2,7 @@ import type { Chunk } from '../../../shared/chunks';
 import { arrow, type ArrowSchema } from './arrow';
 
 /** Bump with a migration in meta.ts whenever a table's shape changes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const CHUNKS_TABLE = 'chunks';
 /** Written until v3 with placeholder rows and never read; the registry journal is the record. */
@@ -22,9 +22,11 @@ export type StoredChunk = Chunk & {
   embeddingModel: string | null;
   hasVector: boolean;
   ftsText?: string;
+  /** Ids of the collections the chunk's document belongs to (the registry is the record). */
+  collections: string[];
 };
 
-const { Field, Utf8, Int32, Bool, Float32, FixedSizeList } = arrow;
+const { Field, Utf8, Int32, Bool, Float32, FixedSizeList, List } = arrow;
 
 export function chunksSchema(dims: number): ArrowSchema {
   return new arrow.Schema([
@@ -44,7 +46,14 @@ export function chunksSchema(dims: number): ArrowSchema {
     new Field('embedding_model', new Utf8(), true),
     new Field('has_vector', new Bool(), false),
     new Field('vector', new FixedSizeList(dims, new Field('item', new Float32(), true)), false),
+    collectionsField(),
   ]);
+}
+
+/** v4: the document's collections on every chunk, so a scoped search filters inside LanceDB. */
+export function collectionsField() {
+  // Nullable: rows from before v3 read as null, which means "in no collection".
+  return new Field('collections', new List(new Field('item', new Utf8(), true)), true);
 }
 
 /** Every chunk column except the vector: what readers usually need. */
@@ -62,6 +71,7 @@ export const CHUNK_COLUMNS = [
   'tokens',
   'embedding_model',
   'has_vector',
+  'collections',
 ] as const;
 
 export function chunkId(docId: string, ordinal: number): string {
@@ -71,6 +81,20 @@ export function chunkId(docId: string, ordinal: number): string {
 /** Quotes a value for a LanceDB SQL filter. */
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Chunks in any of these collections; no collection at all matches nothing. */
+export function collectionsFilter(ids: readonly string[]): string {
+  if (ids.length === 0) return 'false';
+  return `array_has_any(collections, make_array(${ids.map(sqlString).join(', ')}))`;
+}
+
+/** A list cell as LanceDB returns it (an Arrow vector, an array or null) as plain strings. */
+export function stringList(raw: unknown): string[] {
+  if (raw === null || raw === undefined) return [];
+  if (typeof raw === 'object' && Symbol.iterator in raw)
+    return [...(raw as Iterable<unknown>)].filter((v): v is string => typeof v === 'string');
+  return [];
 }
 
 export function parseHeadingPath(raw: unknown): string[] {
@@ -103,6 +127,7 @@ export function rowToChunk(row: Row): StoredChunk {
     tokens: num(row.tokens),
     embeddingModel: strOrNull(row.embedding_model),
     hasVector: Boolean(row.has_vector),
+    collections: stringList(row.collections),
     ...(typeof row.fts_text === 'string' ? { ftsText: row.fts_text } : {}),
   };
 }

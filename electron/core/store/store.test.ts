@@ -206,7 +206,7 @@ describe('schema version and reopening', () => {
     const upgraded = JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as {
       schemaVersion: number;
     };
-    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.schemaVersion).toBe(SCHEMA_VERSION);
   });
 
   it('refuses a store written by a newer version', async () => {

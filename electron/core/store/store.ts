@@ -25,6 +25,7 @@ import { writeMeta, type StoreMeta } from './meta';
 import { maintainVectorIndex, type VectorIndexPolicy } from './vector-index';
 import type { FtsSettings } from './fts-index';
 import { createIndexedChunks } from './tables';
+import { readCollections, updateCollections } from './collection-rows';
 
 export type ReplaceOptions = {
   /** One flat [chunks × dims] buffer, as workers transfer them; or set ChunkInput.vector. */
@@ -32,7 +33,12 @@ export type ReplaceOptions = {
   /** Required when any vector is given; recorded on each embedded chunk. */
   embeddingModel?: string | null;
 };
-export type DocumentChunkSet = ReplaceOptions & { docId: string; chunks: readonly ChunkInput[] };
+export type DocumentChunkSet = ReplaceOptions & {
+  docId: string;
+  chunks: readonly ChunkInput[];
+  /** The document's collections, copied onto each chunk for scoped search. */
+  collections?: readonly string[];
+};
 export type WriteResult = { version: number; chunks: number };
 
 export type Store = LanceStore;
@@ -149,7 +155,7 @@ export class LanceStore {
       const rows = batch.flatMap((d) => {
         const flat = d.vectors ? splitVectors(d.vectors, d.chunks.length, this.dims) : null;
         const chunks = flat ? d.chunks.map((c, i) => ({ ...c, vector: flat[i] })) : d.chunks;
-        return toChunkRows(d.docId, chunks, this.dims, d.embeddingModel ?? null);
+        return toChunkRows(d.docId, chunks, this.dims, d.embeddingModel ?? null, d.collections);
       });
       return { docIds, rows };
     } catch (error) {
@@ -214,6 +220,19 @@ export class LanceStore {
     return rows
       .map((r) => rowToChunk(r as Record<string, unknown>))
       .sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  /** Rewrites the collections on these documents' chunk rows: no re-embedding. */
+  setCollections(memberships: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    if (memberships.size === 0) return Promise.resolve();
+    return this.serial('save the collections', async () => {
+      await updateCollections(this.chunks, memberships);
+      this.throttle.note();
+    });
+  }
+
+  collectionsByDocument(): Promise<Map<string, string[]>> {
+    return guard('read collections', () => readCollections(this.chunks));
   }
 
   /** A document's chunks in reading order, without vectors (e.g. to embed them later). */

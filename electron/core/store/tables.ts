@@ -62,6 +62,7 @@ export async function ensureScalarIndexes(table: Table): Promise<void> {
     ['doc_id', () => Index.btree()],
     ['has_vector', () => Index.bitmap()],
     ['embedding_model', () => Index.bitmap()],
+    ['collections', () => Index.labelList()],
   ];
   for (const [column, config] of wanted) {
     if (!have.has(column)) await table.createIndex(column, { config: config() });

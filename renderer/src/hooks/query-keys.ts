@@ -5,8 +5,8 @@ export const queryKeys = {
     all: () => ['library'] as const,
     snapshot: () => ['library', 'snapshot'] as const,
     pages: () => ['library', 'page'] as const,
-    page: (filter: string, search: string, page: number) =>
-      ['library', 'page', filter, search, page] as const,
+    page: (filter: string, search: string, collection: string | null, page: number) =>
+      ['library', 'page', filter, search, collection, page] as const,
   },
   documents: {
     all: () => ['documents'] as const,
@@ -21,6 +21,8 @@ export const queryKeys = {
     all: () => ['chat'] as const,
     /** The live state of one streaming (or just streamed) assistant message. */
     live: (messageId: string) => ['chat', 'live', messageId] as const,
+    /** What the next new chat will search, until its first question creates it. */
+    newScope: () => ['chat', 'new-scope'] as const,
   },
   models: {
     all: () => ['models'] as const,

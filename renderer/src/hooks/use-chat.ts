@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import type { ConversationScope } from '../../../shared/collections';
 import type { SendResult } from '../../../shared/contract/chat';
 import type { Conversation } from '../api/event-types';
 import type { QuireErrorShape } from '../../../shared/errors';
@@ -54,11 +55,18 @@ export function useChatActions() {
     };
 
     return {
-      send: async (text: string, conversationId: string | null): Promise<SendOutcome> => {
+      /** `scope` applies to a new conversation; an existing one keeps its own. */
+      send: async (
+        text: string,
+        conversationId: string | null,
+        scope?: ConversationScope,
+      ): Promise<SendOutcome> => {
         const result = await call(
           transport,
           'chat.send',
-          conversationId ? { conversationId, text } : { text },
+          conversationId
+            ? { conversationId, text }
+            : { text, ...(scope && scope.kind !== 'all' ? { scope } : {}) },
         );
         if (result.ok) start(result.value, text);
         return result;

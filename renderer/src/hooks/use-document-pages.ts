@@ -24,6 +24,7 @@ export type DocumentPages = {
 export function useDocumentPages(
   filter: LibraryFilter,
   search: string,
+  collection: string | null,
   live: readonly DocumentInfo[],
 ): DocumentPages {
   const transport = useTransport();
@@ -35,13 +36,14 @@ export function useDocumentPages(
   }, [range]);
   const results = useQueries({
     queries: wanted.map((page) => ({
-      queryKey: queryKeys.library.page(filter, search, page),
+      queryKey: queryKeys.library.page(filter, search, collection, page),
       queryFn: (): Promise<LibraryPage> =>
         request(transport, 'library.query', {
           offset: page * PAGE_ROWS,
           limit: PAGE_ROWS,
           filter,
           search,
+          collection,
         }),
       placeholderData: keepPreviousData,
     })),
@@ -50,7 +52,7 @@ export function useDocumentPages(
   // The last count seen for this filter: while a jump's pages load, the list keeps its
   // length (and its scroll position) instead of falling back to a spinner.
   const known = useRef<{ key: string; total: number } | null>(null);
-  const filterKey = `${filter}\u0000${search}`;
+  const filterKey = `${filter}\u0000${search}\u0000${collection ?? ''}`;
   const byPage = new Map<number, LibraryPage>();
   let total: number | null = known.current?.key === filterKey ? known.current.total : null;
   for (const [i, result] of results.entries()) {

@@ -18,6 +18,9 @@ const CHANGES_ROWS = new Set([
   'document.removed',
   'document.ready',
   'document.failed',
+  // Membership decides which rows a collection's pages hold.
+  'collection.members',
+  'collection.deleted',
 ]);
 
 function followLibrary(transport: Transport, queryClient: QueryClient, schedule?: Scheduler) {

@@ -228,6 +228,31 @@ describe('applyLibraryEvents', () => {
   });
 });
 
+describe('collection events', () => {
+  const rivers = { id: 'k1', name: 'Rivers', createdAt: 1, updatedAt: 1, documentCount: 0 };
+  it('keep the collections sorted, follow membership, and forget a deleted one everywhere', () => {
+    const start = snapshot([doc('a'), doc('b', { collections: ['k1'] })]);
+    const alps = { ...rivers, id: 'k2', name: 'Alps' };
+    const filled = applyLibraryEvents(start, [
+      makeEvent(S, 1, 'collection.changed', { collection: rivers }),
+      makeEvent(S, 2, 'collection.changed', { collection: alps }),
+      makeEvent(S, 3, 'collection.members', { collectionId: 'k2', added: ['a', 'b'], removed: [] }),
+      makeEvent(S, 4, 'collection.members', { collectionId: 'k1', added: [], removed: ['b'] }),
+      makeEvent(S, 5, 'collection.changed', { collection: { ...rivers, name: 'Streams' } }),
+    ]);
+    expect(filled.collections?.map((c) => c.name)).toEqual(['Alps', 'Streams']);
+    expect(filled.documents.map((d) => d.collections)).toEqual([['k2'], ['k2']]);
+    expect(start.documents[1]!.collections).toEqual(['k1']); // input untouched
+
+    const deleted = applyLibraryEvents(filled, [
+      makeEvent(S, 6, 'collection.deleted', { collectionId: 'k2' }),
+    ]);
+    expect(deleted.collections?.map((c) => c.id)).toEqual(['k1']);
+    expect(deleted.documents.map((d) => d.collections)).toEqual([[], []]);
+    expect(deleted.documents).toHaveLength(2);
+  });
+});
+
 describe('a library larger than the window holds', () => {
   const added = (from: number, count: number, seq = 1) =>
     Array.from({ length: count }, (_, i) =>

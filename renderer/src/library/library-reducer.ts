@@ -1,3 +1,4 @@
+import type { Collection } from '../../../shared/collections';
 import type { DocumentInfo, IndexHealth, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
 
@@ -41,6 +42,8 @@ export function emptyLibrary(): LibrarySnapshot {
     index: HEALTHY_INDEX,
     paused: false,
     watchedFolders: [],
+    collections: [],
+    folderCollections: {},
     totals: { documents: 0, chunks: 0, indexing: 0, failed: 0 },
   };
 }
@@ -61,6 +64,10 @@ export function applyLibraryEvents(
   let totals = state.totals;
   let health = state.index;
   let watchedFolders = state.watchedFolders;
+  let collections = state.collections;
+  const setCollections = (change: (list: Collection[]) => Collection[]) => {
+    collections = change(collections ?? []);
+  };
 
   const writable = (): DocumentInfo[] => {
     if (!docs) {
@@ -140,6 +147,41 @@ export function applyLibraryEvents(
       case 'folders.updated':
         watchedFolders = event.data.watchedFolders;
         break;
+      case 'collection.changed': {
+        const { collection } = event.data;
+        setCollections((list) =>
+          [...list.filter((c) => c.id !== collection.id), collection].sort((a, b) =>
+            a.name.localeCompare(b.name),
+          ),
+        );
+        break;
+      }
+      case 'collection.deleted': {
+        const { collectionId } = event.data;
+        setCollections((list) => list.filter((c) => c.id !== collectionId));
+        for (const doc of writable())
+          if (doc.collections?.includes(collectionId))
+            update(doc.id, (d) => ({
+              ...d,
+              collections: d.collections?.filter((id) => id !== collectionId),
+            }));
+        break;
+      }
+      case 'collection.members': {
+        const { collectionId, added, removed: left } = event.data;
+        for (const id of added)
+          update(id, (d) =>
+            d.collections?.includes(collectionId)
+              ? d
+              : { ...d, collections: [...(d.collections ?? []), collectionId] },
+          );
+        for (const id of left)
+          update(id, (d) => ({
+            ...d,
+            collections: d.collections?.filter((c) => c !== collectionId),
+          }));
+        break;
+      }
       default:
         break;
     }
@@ -149,9 +191,10 @@ export function applyLibraryEvents(
     return paused === state.paused &&
       watchedFolders === state.watchedFolders &&
       health === state.index &&
-      totals === state.totals
+      totals === state.totals &&
+      collections === state.collections
       ? state
-      : { ...state, paused, watchedFolders, index: health, totals };
+      : { ...state, paused, watchedFolders, index: health, totals, collections };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
   let complete = state.complete;
@@ -167,6 +210,7 @@ export function applyLibraryEvents(
     index: health,
     paused,
     watchedFolders,
+    collections,
     // A partial list cannot count the library: the core's totals come with queue.state.
     totals: complete ? computeTotals(documents) : totals,
   };

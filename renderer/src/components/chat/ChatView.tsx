@@ -3,6 +3,7 @@ import type { Message } from '../../../../shared/contract/chat';
 import { isUnknownMethod } from '../../api/call';
 import { useChatStreams, useNotify, useViewerActions } from '../../hooks/app-services';
 import { useChatActions } from '../../hooks/use-chat';
+import { useCollectionActions, useCollections, useNewChatScope } from '../../hooks/use-collections';
 import { useConversation, useConversationList, useLiveStatus } from '../../hooks/use-conversations';
 import { navigate } from '../../hooks/use-route';
 import {
@@ -17,6 +18,7 @@ import { Composer } from './Composer';
 import { ExportButton } from './ExportButton';
 import type { MessageCallbacks } from './MessageItem';
 import { MessageList } from './MessageList';
+import { ScopePicker } from './ScopePicker';
 import { SourcesPanel } from './SourcesPanel';
 
 const NO_MESSAGES: Message[] = [];
@@ -31,6 +33,10 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelState | null>(null);
   const [choices, setChoices] = useState<Record<string, VersionChoice>>({});
+  const collections = useCollections();
+  const collectionActions = useCollectionActions();
+  // A new chat's scope waits until its first question creates the conversation.
+  const [newScope, setNewScope] = useNewChatScope();
 
   const messages = detail.data?.messages ?? NO_MESSAGES;
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
@@ -74,20 +80,21 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const send = useCallback(
     async (text: string) => {
       setPendingQuestion(text);
-      const result = await chat.send(text, conversationId);
+      const result = await chat.send(text, conversationId, newScope);
       setPendingQuestion(null);
       if (!result.ok) {
         notify('error', result.error.message);
         return false;
       }
       if (result.value.conversationId !== conversationId) {
+        setNewScope({ kind: 'all' });
         // The new conversation's view replaces this one; the caret goes with it.
         requestComposerFocus();
         navigate({ view: 'chat', conversationId: result.value.conversationId });
       }
       return true;
     },
-    [chat, conversationId, notify],
+    [chat, conversationId, notify, newScope, setNewScope],
   );
 
   const stop = useCallback(() => {
@@ -98,6 +105,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const shownPanel = panelTarget(turns, choices, panel, streamingId);
   const panelMessage = shownPanel ? messages.find((m) => m.id === shownPanel.messageId) : undefined;
   const title = detail.data?.conversation.title;
+  const scope = conversationId ? detail.data?.conversation.scope : newScope;
   const missing = conversationId !== null && detail.isError && !unavailable;
 
   return (
@@ -109,6 +117,15 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         <h2 className="chat-title" data-testid="chat-title">
           {conversationId ? (title ?? '') : 'New chat'}
         </h2>
+        <ScopePicker
+          scope={scope}
+          collections={collections}
+          onChange={(next) =>
+            conversationId
+              ? void collectionActions.setScope(conversationId, next)
+              : setNewScope(next)
+          }
+        />
         {conversationId && messages.length > 0 && <ExportButton conversationId={conversationId} />}
       </header>
       <div className={panelMessage ? 'chat-body with-panel' : 'chat-body'}>

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import type { Collection } from '../../../../shared/collections';
 import { readyWithWarnings, type DocumentInfo } from '../../../../shared/documents';
 import {
   canRetry,
@@ -23,6 +24,9 @@ export type RowActions = {
   remove: (doc: DocumentInfo) => void;
   cancel: (doc: DocumentInfo) => void;
   open: (doc: DocumentInfo) => void;
+  /** Every collection, for the row's membership picker. */
+  collections: readonly Collection[];
+  toggleCollection: (doc: DocumentInfo, collectionId: string) => void;
 };
 
 function KindBadge({ doc }: { doc: DocumentInfo }) {
@@ -39,12 +43,47 @@ function KindBadge({ doc }: { doc: DocumentInfo }) {
   );
 }
 
-function Meta({ doc }: { doc: DocumentInfo }) {
+function Meta({ doc, collections }: { doc: DocumentInfo; collections: readonly Collection[] }) {
   const parts = [KIND_LABEL[doc.kind], formatBytes(doc.size)];
   if (doc.pages) parts.push(plural(doc.pages, 'page'));
   if (doc.status === 'ready') parts.push(plural(doc.chunks, 'passage'));
   if (doc.vectorsPending) parts.push('text search only');
-  return <span className="doc-meta">{parts.join(' · ')}</span>;
+  const names = collections.filter((c) => doc.collections?.includes(c.id)).map((c) => c.name);
+  return (
+    <span className="doc-meta">
+      {parts.join(' · ')}
+      {names.length > 0 && (
+        <span className="doc-collections" data-testid="doc-collections">
+          {` · in ${names.join(', ')}`}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Adds the document to a collection, or (for a ticked one) takes it out. */
+function CollectionPicker({ doc, actions }: { doc: DocumentInfo; actions: RowActions }) {
+  if (actions.collections.length === 0) return null;
+  return (
+    <select
+      className="collection-pick"
+      aria-label={`Collections of ${doc.name}`}
+      value=""
+      onChange={(e) => {
+        if (e.target.value) actions.toggleCollection(doc, e.target.value);
+      }}
+    >
+      <option value="">Collections…</option>
+      {actions.collections.map((c) => {
+        const member = doc.collections?.includes(c.id) ?? false;
+        return (
+          <option key={c.id} value={c.id}>
+            {member ? `✓ ${c.name} (remove)` : `Add to ${c.name}`}
+          </option>
+        );
+      })}
+    </select>
+  );
 }
 
 function Status({ doc, etaMs }: { doc: DocumentInfo; etaMs: number | null }) {
@@ -150,7 +189,7 @@ export const DocumentRow = memo(function DocumentRow({
             )}
           </span>
         </div>
-        <Meta doc={doc} />
+        <Meta doc={doc} collections={actions.collections} />
         {warned && (
           <ul className="doc-warnings" data-testid="doc-warnings">
             {doc.warnings!.map((w) => (
@@ -161,6 +200,7 @@ export const DocumentRow = memo(function DocumentRow({
         <Status doc={doc} etaMs={etaMs} />
       </div>
       <div className="doc-actions">
+        <CollectionPicker doc={doc} actions={actions} />
         {locked && (
           <button
             type="button"

@@ -4,11 +4,14 @@ import { useViewerActions } from '../../hooks/app-services';
 import { useDocumentPages } from '../../hooks/use-document-pages';
 import { useIndexingEtas } from '../../hooks/use-indexing-etas';
 import { useLibrary, useLibraryActions } from '../../hooks/use-library';
-import { formatEta } from '../../library/format';
+import { useCollectionActions, useCollections, useNewChatScope } from '../../hooks/use-collections';
+import { navigate } from '../../hooks/use-route';
+import { formatEta, plural } from '../../library/format';
 import { isIndexing, newestFirst } from '../../library/library-reducer';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
 import { AddButtons } from './AddButtons';
+import { CollectionBar, type CollectionFilter } from './CollectionBar';
 import { DocumentList } from './DocumentList';
 import { IndexHealthBanner } from './IndexHealthBanner';
 import { totalsLine, type RowActions } from './DocumentRow';
@@ -23,7 +26,13 @@ const FILTERS: { id: Filter; label: string }[] = [
   { id: 'ready', label: 'Ready' },
 ];
 
-function matches(doc: DocumentInfo, filter: Filter, query: string): boolean {
+function matches(
+  doc: DocumentInfo,
+  filter: Filter,
+  query: string,
+  collection: CollectionFilter,
+): boolean {
+  if (collection && !doc.collections?.includes(collection)) return false;
   if (filter === 'indexing' && !isIndexing(doc)) return false;
   if (filter === 'failed' && doc.status !== 'failed' && doc.status !== 'cancelled') return false;
   if (filter === 'ready' && doc.status !== 'ready') return false;
@@ -43,6 +52,13 @@ export function LibraryView() {
   const deferredQuery = useDeferredValue(query.trim().toLocaleLowerCase());
   const [unlocking, setUnlocking] = useState<DocumentInfo | null>(null);
   const [removing, setRemoving] = useState<DocumentInfo | null>(null);
+  const collections = useCollections();
+  const collectionActions = useCollectionActions();
+  const [collectionFilter, setCollectionFilter] = useState<CollectionFilter>(null);
+  // A collection deleted (here or in another window) stops filtering the list.
+  const shownCollection = collections.some((c) => c.id === collectionFilter)
+    ? collectionFilter
+    : null;
 
   const rowActions = useMemo<RowActions>(
     () => ({
@@ -59,8 +75,13 @@ export function LibraryView() {
           charStart: 0,
           charEnd: 0,
         }),
+      collections,
+      toggleCollection: (doc, collectionId) =>
+        void (doc.collections?.includes(collectionId)
+          ? collectionActions.removeDocuments(collectionId, [doc.id])
+          : collectionActions.addDocuments(collectionId, [doc.id])),
     }),
-    [actions, viewer],
+    [actions, viewer, collections, collectionActions],
   );
 
   const documents = library?.documents;
@@ -69,9 +90,32 @@ export function LibraryView() {
     // A large library is filtered and sorted in the core, page by page.
     if (!documents || !library?.complete) return [];
     const sorted = newestFirst(documents);
-    if (filter === 'all' && !deferredQuery) return sorted;
-    return sorted.filter((d) => matches(d, filter, deferredQuery));
-  }, [documents, library?.complete, filter, deferredQuery]);
+    if (filter === 'all' && !deferredQuery && !shownCollection) return sorted;
+    return sorted.filter((d) => matches(d, filter, deferredQuery, shownCollection));
+  }, [documents, library?.complete, filter, deferredQuery, shownCollection]);
+  const shownIds = useMemo(() => visible.map((d) => d.id), [visible]);
+  const [, setNewChatScope] = useNewChatScope();
+  // A narrowed list can become a chat's scope: the whole collection, or the documents shown.
+  const narrowed = shownCollection !== null || deferredQuery !== '' || filter !== 'all';
+  const wholeCollection = shownCollection !== null && deferredQuery === '' && filter === 'all';
+  // A paged list does not hold every shown id: it offers only the whole collection.
+  const chatAbout =
+    narrowed &&
+    (wholeCollection || (library?.complete && shownIds.length > 0 && shownIds.length <= 1_000))
+      ? {
+          label: wholeCollection
+            ? 'Chat with this collection'
+            : `Chat about ${plural(shownIds.length, 'shown document')}`,
+          start: () => {
+            setNewChatScope(
+              wholeCollection && shownCollection !== null
+                ? { kind: 'collection', collectionId: shownCollection }
+                : { kind: 'documents', documentIds: [...shownIds] },
+            );
+            navigate({ view: 'chat', conversationId: null });
+          },
+        }
+      : null;
 
   return (
     <section className="view library-view" aria-labelledby="library-title">
@@ -100,6 +144,16 @@ export function LibraryView() {
       </header>
       {library && <IndexHealthBanner health={library.index} />}
       {library && <WatchedFolders folders={library.watchedFolders} />}
+      {library && library.documents.length > 0 && (
+        <CollectionBar
+          collections={collections}
+          selected={shownCollection}
+          onSelect={setCollectionFilter}
+          shownIds={shownIds}
+          actions={collectionActions}
+          chat={chatAbout}
+        />
+      )}
       {!library ? (
         <div className="empty-state">
           <Spinner label="Loading the library" />
@@ -146,12 +200,17 @@ export function LibraryView() {
             <PagedDocuments
               filter={filter}
               search={deferredQuery}
+              collection={shownCollection}
               live={library.documents}
               etas={etas.documents}
               actions={rowActions}
             />
           ) : visible.length === 0 ? (
-            <p className="list-none">No documents match.</p>
+            <p className="list-none">
+              {shownCollection && !deferredQuery && filter === 'all'
+                ? 'This collection is empty. Add documents with a row’s Collections menu.'
+                : 'No documents match.'}
+            </p>
           ) : (
             <DocumentList
               count={visible.length}
@@ -189,17 +248,19 @@ export function LibraryView() {
 function PagedDocuments({
   filter,
   search,
+  collection,
   live,
   etas,
   actions,
 }: {
   filter: Filter;
   search: string;
+  collection: string | null;
   live: readonly DocumentInfo[];
   etas: ReadonlyMap<string, number>;
   actions: RowActions;
 }) {
-  const pages = useDocumentPages(filter, search, live);
+  const pages = useDocumentPages(filter, search, collection, live);
   if (pages.total === null)
     return (
       <div className="empty-state">

@@ -1,6 +1,8 @@
 import { memo, useState } from 'react';
+import { describeScope } from '../../../../shared/collections';
 import type { Conversation } from '../../api/event-types';
 import { routeHash } from '../../hooks/use-route';
+import { useCollections } from '../../hooks/use-collections';
 import { Icon } from '../ui/Icon';
 
 function relativeTime(ms: number, now = Date.now()): string {
@@ -25,6 +27,8 @@ export const ConversationItem = memo(function ConversationItem({
 }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(conversation.title);
+  const collections = useCollections();
+  const scoped = conversation.scope && conversation.scope.kind !== 'all';
 
   if (editing) {
     const commit = () => {
@@ -61,6 +65,11 @@ export const ConversationItem = memo(function ConversationItem({
         aria-current={active ? 'page' : undefined}
       >
         <span className="conv-title">{conversation.title}</span>
+        {scoped && (
+          <span className="conv-scope" data-testid="conversation-scope">
+            {describeScope(conversation.scope, (id) => collections.find((c) => c.id === id)?.name)}
+          </span>
+        )}
         <span className="conv-time">{relativeTime(conversation.updatedAt)}</span>
       </a>
       <span className="conv-actions">
