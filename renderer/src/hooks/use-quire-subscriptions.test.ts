@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamHandlers, Transport } from '../../../shared/transport';
 import { makeEvent } from '../../../test/helpers/stream-events';
@@ -75,6 +75,59 @@ describe('subscribeApp', () => {
 
     unsubscribe();
     expect([...follows.values()].every((f) => f.stopped)).toBe(true);
+  });
+
+  it('refreshes the pages of a large library once a second at most, and only when rows change', () => {
+    vi.useFakeTimers();
+    try {
+      const { transport, follows } = fakeTransport();
+      const client = new QueryClient();
+      const queue: (() => void)[] = [];
+      subscribeApp(transport, client, (run) => (queue.push(run), () => {}));
+      const library = follows.get('library')!.handlers;
+      const totals = { documents: 20_000, chunks: 100_000, indexing: 1, failed: 0 };
+      library.onSnapshot({
+        stream: 'library',
+        snapshot: { ...emptyLibrary(), documents: [doc], complete: false, totals },
+        lastSeq: 1,
+        events: [],
+        resync: false,
+      });
+      const pageKey = queryKeys.library.page('all', '', 40);
+      const page = { total: 20_000, offset: 8_000, documents: [] };
+      client.setQueryData(pageKey, page);
+      const stale = () => client.getQueryState(pageKey)?.isInvalidated;
+      const progress = (seq: number) =>
+        makeEvent('library', seq, 'document.progress', {
+          documentId: 'd1',
+          stage: 'embedding',
+          done: seq,
+          total: 90,
+          fraction: 0.5,
+          etaMs: 800,
+        });
+
+      // Progress moves rows the window holds: no page is fetched again for it.
+      library.onEvent(progress(2));
+      queue.splice(0).forEach((run) => run());
+      vi.advanceTimersByTime(5_000);
+      expect(stale()).toBe(false);
+
+      // Documents arriving and finishing: one refresh for the whole burst.
+      const added = (seq: number) =>
+        makeEvent('library', seq, 'document.added', {
+          document: { ...doc, id: `n${seq}`, addedAt: seq },
+        });
+      library.onEvent(added(3));
+      queue.splice(0).forEach((run) => run());
+      library.onEvent(added(4));
+      queue.splice(0).forEach((run) => run());
+      expect(stale()).toBe(false);
+      vi.advanceTimersByTime(1_000);
+      expect(stale()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps every window in sync with conversation events', () => {
