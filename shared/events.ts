@@ -36,6 +36,8 @@ export const ConversationSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   messageCount: z.number().int().nonnegative(),
+  /** Documents whose text is always in this conversation's prompts, as far as the context allows. */
+  pinnedDocumentIds: z.array(z.string()).optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

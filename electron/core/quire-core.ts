@@ -5,6 +5,8 @@ import { createChatHandlers } from './chat/chat-handlers';
 import { ChatService } from './chat/chat-service';
 import type { ChatProvider } from './chat/chat-types';
 import { ConversationStore } from './chat/conversation-store';
+import { documentTextReader } from './chat/document-text';
+import { createPinHandlers } from './chat/pinned-documents';
 import { createRetriever } from './chat/retriever';
 import { createEventHandlers } from './events/event-handlers';
 import { StreamHub } from './events/stream-hub';
@@ -245,6 +247,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     passageCount: () => retriever.passageCount(),
     retrieve: (query, onStep) => retriever.retrieve(query, onStep),
     rerankerEnabled: () => retriever.rerankerStatus().active,
+    documentText: documentTextReader(library.registry, store.lance),
     ...options.chat,
   });
   if (options.startIndexing !== false && !options.readOnly) {
@@ -265,6 +268,12 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createModelHandlers(downloads),
     ...createLanguageModelHandlers(languageModels),
     ...createChatHandlers(chat, conversations, hub),
+    ...createPinHandlers(
+      conversations,
+      hub,
+      (id) => library.registry.get(id)?.name,
+      (title) => chat.startConversation(title),
+    ),
     ...createSettingsHandlers(settings, providers, {
       pendingRestart,
       reranker: () => retriever.rerankerStatus(),

@@ -5,9 +5,10 @@ import { ProviderSettingsSchema, type ProviderSettings } from '../../../shared/s
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--document ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
   Answers from your documents, streaming to stdout. Without --provider, the provider in settings is used;
-  with none configured, Quire shows the best passages (search mode).`;
+  with none configured, Quire shows the best passages (search mode). With --document (an id from
+  quire library), the answer reads that whole document, section by section when it is long.`;
 
 function providerFromFlags(values: {
   provider?: string;
@@ -43,6 +44,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     options: {
       ...SHARED_OPTIONS,
       conversation: { type: 'string' },
+      document: { type: 'string' },
       provider: { type: 'string' },
       model: { type: 'string' },
       'base-url': { type: 'string' },
@@ -84,7 +86,11 @@ export async function askCommand(argv: string[]): Promise<number> {
   try {
     const sent = await core.dispatch(
       'chat.send',
-      { text: question, ...(values.conversation ? { conversationId: values.conversation } : {}) },
+      {
+        text: question,
+        ...(values.conversation ? { conversationId: values.conversation } : {}),
+        ...(values.document ? { documentId: values.document } : {}),
+      },
       { transport: 'memory', connection: null },
     );
     if (!sent.ok) {

@@ -25,7 +25,7 @@ export function useChatActions() {
 
   return useMemo(() => {
     /** Puts the new messages into the cache at once, then follows the answer's stream. */
-    const start = (sent: SendResult, question: string | null) => {
+    const start = (sent: SendResult, question: string | null, documentId: string | null = null) => {
       const { conversationId, userMessageId, messageId } = sent;
       const now = Date.now();
       const detailKey = queryKeys.conversations.detail(conversationId);
@@ -43,7 +43,13 @@ export function useChatActions() {
       } = pendingAssistant(messageId, conversationId, now);
       const fresh =
         question !== null && !old?.messages.some((m) => m.id === userMessageId)
-          ? [pendingUser(userMessageId, conversationId, question, now), assistant]
+          ? [
+              {
+                ...pendingUser(userMessageId, conversationId, question, now),
+                ...(documentId ? { documentId } : {}),
+              },
+              assistant,
+            ]
           : [assistant];
       queryClient.setQueryData(detailKey, upsertMessages(old, conversation, fresh));
       if (!listed)
@@ -54,13 +60,18 @@ export function useChatActions() {
     };
 
     return {
-      send: async (text: string, conversationId: string | null): Promise<SendOutcome> => {
-        const result = await call(
-          transport,
-          'chat.send',
-          conversationId ? { conversationId, text } : { text },
-        );
-        if (result.ok) start(result.value, text);
+      /** With `documentId`, the question is about that whole document. */
+      send: async (
+        text: string,
+        conversationId: string | null,
+        documentId: string | null = null,
+      ): Promise<SendOutcome> => {
+        const result = await call(transport, 'chat.send', {
+          text,
+          ...(conversationId ? { conversationId } : {}),
+          ...(documentId ? { documentId } : {}),
+        });
+        if (result.ok) start(result.value, text, documentId);
         return result;
       },
       stop: async (messageId: string) => {

@@ -14,6 +14,7 @@ import {
 import { requestComposerFocus } from '../../chat/composer-focus';
 import { ChatEmpty } from './ChatEmpty';
 import { Composer } from './Composer';
+import { AboutDocumentChip, PinnedDocuments } from './DocumentScope';
 import { ExportButton } from './ExportButton';
 import type { MessageCallbacks } from './MessageItem';
 import { MessageList } from './MessageList';
@@ -21,7 +22,14 @@ import { SourcesPanel } from './SourcesPanel';
 
 const NO_MESSAGES: Message[] = [];
 
-export function ChatView({ conversationId }: { conversationId: string | null }) {
+export function ChatView({
+  conversationId,
+  aboutDocumentId = null,
+}: {
+  conversationId: string | null;
+  /** A new chat opened by "Ask about this document". */
+  aboutDocumentId?: string | null;
+}) {
   const list = useConversationList();
   const detail = useConversation(conversationId);
   const chat = useChatActions();
@@ -31,6 +39,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelState | null>(null);
   const [choices, setChoices] = useState<Record<string, VersionChoice>>({});
+  const [askWholeLibrary, setAskWholeLibrary] = useState(false);
 
   const messages = detail.data?.messages ?? NO_MESSAGES;
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
@@ -47,6 +56,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
 
   useEffect(() => setPanel(null), [conversationId]);
   const turns = useMemo(() => groupTurns(messages), [messages]);
+  // A conversation about one document goes on about it until the chip is cleared.
+  const lastQuestion = [...messages].reverse().find((m) => m.role === 'user');
+  const about = askWholeLibrary ? null : (aboutDocumentId ?? lastQuestion?.documentId ?? null);
 
   const on = useMemo<MessageCallbacks>(
     () => ({
@@ -74,7 +86,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const send = useCallback(
     async (text: string) => {
       setPendingQuestion(text);
-      const result = await chat.send(text, conversationId);
+      const result = await chat.send(text, conversationId, about);
       setPendingQuestion(null);
       if (!result.ok) {
         notify('error', result.error.message);
@@ -87,7 +99,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
       }
       return true;
     },
-    [chat, conversationId, notify],
+    [chat, conversationId, notify, about],
   );
 
   const stop = useCallback(() => {
@@ -109,6 +121,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         <h2 className="chat-title" data-testid="chat-title">
           {conversationId ? (title ?? '') : 'New chat'}
         </h2>
+        {detail.data && <PinnedDocuments conversation={detail.data.conversation} />}
         {conversationId && messages.length > 0 && <ExportButton conversationId={conversationId} />}
       </header>
       <div className={panelMessage ? 'chat-body with-panel' : 'chat-body'}>
@@ -134,6 +147,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
               pendingQuestion={pendingQuestion}
               on={on}
             />
+          )}
+          {about && (
+            <AboutDocumentChip documentId={about} onClear={() => setAskWholeLibrary(true)} />
           )}
           <Composer
             streaming={streamingId !== null}

@@ -10,6 +10,7 @@ import { Icon, Spinner } from '../ui/Icon';
 import { AddButtons } from './AddButtons';
 import { DocumentList } from './DocumentList';
 import { IndexHealthBanner } from './IndexHealthBanner';
+import { useDocumentQuestions } from '../../hooks/use-document-questions';
 import { totalsLine, type RowActions } from './DocumentRow';
 import { PasswordDialog } from './PasswordDialog';
 import { WatchedFolders } from './WatchedFolders';
@@ -37,6 +38,7 @@ export function LibraryView() {
   const library = useLibrary();
   const actions = useLibraryActions();
   const viewer = useViewerActions();
+  const questions = useDocumentQuestions();
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim().toLocaleLowerCase());
@@ -58,8 +60,10 @@ export function LibraryView() {
           charStart: 0,
           charEnd: 0,
         }),
+      ask: (doc) => questions.askAbout(doc.id),
+      pin: (doc) => void questions.pin(doc.id, null),
     }),
-    [actions, viewer],
+    [actions, viewer, questions],
   );
 
   const documents = library?.documents;
