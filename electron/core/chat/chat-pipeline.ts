@@ -6,13 +6,7 @@ import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
 import { searchQueryFor } from './follow-up-query';
 import type { MessageWriter } from './message-writer';
 import { PINNED_HISTORY_SHARE, pinnedPassages, reportPinned } from './pinned-documents';
-import {
-  buildPrompt,
-  snippetOf,
-  type BuiltPrompt,
-  type Exchange,
-  type Passage,
-} from './prompt';
+import { buildPrompt, snippetOf, type BuiltPrompt, type Exchange, type Passage } from './prompt';
 import { answerWholeDocument } from './whole-document';
 
 export const SEARCH_MODE_NOTE =

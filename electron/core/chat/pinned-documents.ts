@@ -96,7 +96,9 @@ export function reportPinned(writer: MessageWriter, pinned: Pinned, sources: rea
     const included = sources.filter((s) => s.documentId === doc.id).length;
     const whole = included >= doc.pages && !doc.partial;
     const unit = doc.paged ? 'pages' : 'parts';
-    const amount = doc.partial ? `${included - 1} of ${doc.pages} ${unit} and part of one more` : `${included} of ${doc.pages} ${unit}`;
+    const amount = doc.partial
+      ? `${included - 1} of ${doc.pages} ${unit} and part of one more`
+      : `${included} of ${doc.pages} ${unit}`;
     const label = whole
       ? `Pinned “${doc.title}”: all of it is in the prompt`
       : `Pinned “${doc.title}” was cut to fit the model's context: ${amount} included`;

@@ -125,7 +125,9 @@ describe('whole-document questions over the OpenAI wire format', () => {
     });
     const failure = events.find((e) => e.type === 'message.error');
     if (failure?.type !== 'message.error') throw new Error('expected an error');
-    expect(failure.data.message).toMatch(/^Reading “.+” failed at section 2 of \d+, so there is no answer/);
+    expect(failure.data.message).toMatch(
+      /^Reading “.+” failed at section 2 of \d+, so there is no answer/,
+    );
     expect(failure.data.retryable).toBe(true);
     expect(events.at(-2)).toBe(failure);
     expect(requests.some((r) => /^(Notes on|Section 3 of)/.test(userTurn(r)))).toBe(false);
@@ -173,7 +175,9 @@ describe('pinned documents', () => {
     const reportPages = [...labelledPages(user).values()];
     expect(reportPages[0]).toBe(1);
     const cut = labels(second.events).find((l) => l.includes('was cut to fit'));
-    const [, included, total] = /: (\d+) of (\d+) pages( and part of one more)? included$/.exec(cut!)!;
+    const [, included, total] = /: (\d+) of (\d+) pages( and part of one more)? included$/.exec(
+      cut!,
+    )!;
     expect(Number(included)).toBeGreaterThan(0);
     expect(Number(included)).toBeLessThan(Number(total));
     expect(reportPages).toHaveLength(Number(included) + (cut!.includes('part of') ? 1 : 0));

@@ -23,7 +23,7 @@ const NOTES_SYSTEM = [
 
 const NOTHING = /^\s*nothing relevant\.?\s*$/i;
 const TURN_OVERHEAD = 24;
-const MAX_COMBINING_ROUNDS = 6;
+const MAX_COMBINING_ROUNDS = 10;
 
 export function sectionPrompt(
   title: string,
@@ -63,7 +63,9 @@ export async function notesPrompt(
     let cost = (await countTokens(block)) + 2;
     while (cost > left && block.length > 0) {
       // Cut at a word; the part that fits still carries its citations.
-      block = block.slice(0, Math.floor(block.length * Math.min(0.9, left / cost))).replace(/\s+\S*$/, '');
+      block = block
+        .slice(0, Math.floor(block.length * Math.min(0.9, left / cost)))
+        .replace(/\s+\S*$/, '');
       cost = block ? (await countTokens(block)) + 2 : 0;
     }
     if (!block) break;
@@ -101,8 +103,7 @@ export async function combineNotes(options: {
   const count = (text: string) => provider.countTokens(text);
   const relevant = options.notes.filter((n) => !NOTHING.test(n.text));
   let notes = relevant.length > 0 ? relevant : options.notes;
-  const budget =
-    room - (await count(NOTES_SYSTEM)) - (await count(question)) - 2 * TURN_OVERHEAD;
+  const budget = room - (await count(NOTES_SYSTEM)) - (await count(question)) - 2 * TURN_OVERHEAD;
   for (let round = 1; round <= MAX_COMBINING_ROUNDS; round++) {
     const groups = await groupNotes(notes, budget, count);
     if (groups.length <= 1) return notes;
@@ -169,7 +170,9 @@ function spanOf(labels: string[]): string {
 
 /** A combined note may only cite pages its notes cited: anything else would be invented. */
 function keepKnownCitations(text: string, group: readonly Note[]): string {
-  const known = new Set(group.flatMap((n) => findCitationMarkers(n.text, 999).flatMap((m) => m.numbers)));
+  const known = new Set(
+    group.flatMap((n) => findCitationMarkers(n.text, 999).flatMap((m) => m.numbers)),
+  );
   return rewriteCitations(text, (n) => (known.has(n) ? n : null));
 }
 
@@ -192,11 +195,16 @@ function rewriteCitations(text: string, map: (n: number) => number | null): stri
 }
 
 /** What a stopped answer keeps: the notes written so far, each under its section and pages. */
-export function notesSoFar(notes: readonly Note[], partial: Note | null, sectionCount: number): string {
+export function notesSoFar(
+  notes: readonly Note[],
+  partial: Note | null,
+  sectionsRead: number,
+  sectionCount: number,
+): string {
   const read = notes.filter((n) => !NOTHING.test(n.text) && n.text.trim());
   const all = partial && partial.text.trim() ? [...read, partial] : read;
   const head =
-    `Stopped before the answer was written (${notes.length} of ${sectionCount} sections read). ` +
+    `Stopped before the answer was written (${sectionsRead} of ${sectionCount} sections read). ` +
     (all.length ? 'What the document says so far:' : 'Nothing relevant was found so far.');
   return [head, ...all.map((n) => `**${noteHeading(n)}**: ${n.text.trim()}`)].join('\n\n');
 }

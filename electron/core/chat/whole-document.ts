@@ -46,8 +46,7 @@ export async function answerWholeDocument(
   writer.step('open', 'running', 'Opening the document', 'action');
   const doc = await deps.documentText(question.documentId);
   const pages = pagePassages(doc);
-  if (pages.length === 0)
-    throw new QuireError('empty_file', `“${doc.title}” has no text to read.`);
+  if (pages.length === 0) throw new QuireError('empty_file', `“${doc.title}” has no text to read.`);
   const sources: Source[] = pages.map((page, i) => sourceOf(page, i + 1));
   writer.emit('message.sources', { sources, mode: 'answer' });
   writer.save({ sources, mode: 'answer' });
@@ -107,8 +106,7 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
   const noteTokens = Math.max(16, Math.min(run.answerTokens, Math.floor(run.room / 4)));
   const sectionRoom = contextSize - noteTokens - CONTEXT_MARGIN_TOKENS;
   const empty = sectionPrompt(run.title, 1, 1, '', [], run.question.text);
-  const sectionFixed =
-    (await count(empty.map((t) => t.content).join('\n'))) + PROMPT_OVERHEAD + 16;
+  const sectionFixed = (await count(empty.map((t) => t.content).join('\n'))) + PROMPT_OVERHEAD + 16;
   const sections = await packSections(pages, sectionRoom - sectionFixed, count);
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   const notes: Note[] = [];
@@ -143,13 +141,15 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
       );
       usage.promptTokens += outcome.usage.promptTokens;
       usage.completionTokens += outcome.usage.completionTokens;
-      if (options.signal.aborted) return stopWithNotes(run, notes, reading, sections.length, usage);
+      if (options.signal.aborted)
+        return stopWithNotes(run, notes, reading, sections.length, usage, i);
       notes.push(noteOf(reading)!);
       reading.note = null;
       writer.step(`section-${i + 1}`, 'done', label, 'action');
     }
   } catch (error) {
-    if (options.signal.aborted) return stopWithNotes(run, notes, reading, sections.length, usage);
+    if (options.signal.aborted)
+      return stopWithNotes(run, notes, reading, sections.length, usage, notes.length);
     const shape = toErrorShape(error);
     throw new QuireError(
       shape.code,
@@ -157,18 +157,29 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
       { retryable: shape.retryable ?? false, cause: error },
     );
   }
-  const combined = await combineNotes({
-    provider,
-    writer,
-    notes,
-    title: run.title,
-    question: run.question.text,
-    room: run.room,
-    noteTokens,
-    signal: options.signal,
-    sessionKey: sessionKeyOf(run),
-    usage,
-  });
+  let combined: Note[];
+  try {
+    combined = await combineNotes({
+      provider,
+      writer,
+      notes,
+      title: run.title,
+      question: run.question.text,
+      room: run.room,
+      noteTokens,
+      signal: options.signal,
+      sessionKey: sessionKeyOf(run),
+      usage,
+    });
+  } catch (error) {
+    if (options.signal.aborted) return stopWithNotes(run, notes, null, sections.length, usage);
+    const shape = toErrorShape(error);
+    throw new QuireError(
+      shape.code,
+      `Combining the notes on “${run.title}” failed, so there is no answer from the whole document. ${shape.message}`,
+      { retryable: shape.retryable ?? false, cause: error },
+    );
+  }
   if (options.signal.aborted) return stopWithNotes(run, combined, null, sections.length, usage);
   const outcome = await generate(
     run.deps,
@@ -194,8 +205,10 @@ function stopWithNotes(
   reading: Reading | null,
   sectionCount: number,
   usage: Usage,
+  sectionsRead = sectionCount,
 ): void {
-  const text = notesSoFar(notes, reading ? noteOf(reading) : null, sectionCount);
+  const partial = reading ? noteOf(reading) : null;
+  const text = notesSoFar(notes, partial, sectionsRead, sectionCount);
   run.writer.text = text;
   run.writer.emit('message.delta', { text });
   run.writer.end('cancelled', usage);

@@ -67,7 +67,9 @@ it('answers from the whole document, citing only that document', async () => {
   const sources = result.stdout.split('\nSources:\n')[1] ?? '';
   expect(sources).toMatch(/^\[1\]\*? note-001\.md: /m);
   expect(sources).not.toContain('note-000.md');
-  expect(result.stdout).toMatch(/\((complete|cut short at the answer length limit); conversation c/);
+  expect(result.stdout).toMatch(
+    /\((complete|cut short at the answer length limit); conversation c/,
+  );
 }, 120_000);
 
 it('an unknown document id is a clear error', async () => {

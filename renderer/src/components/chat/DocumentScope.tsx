@@ -54,7 +54,13 @@ export function PinnedDocuments({ conversation }: { conversation: Conversation }
 }
 
 /** Above the composer: the next question is about this whole document. */
-export function AboutDocumentChip({ documentId, onClear }: { documentId: string; onClear: () => void }) {
+export function AboutDocumentChip({
+  documentId,
+  onClear,
+}: {
+  documentId: string;
+  onClear: () => void;
+}) {
   const name = useDocumentName()(documentId);
   return (
     <div className="about-document" data-testid="about-document">
@@ -71,4 +77,10 @@ export function AboutDocumentChip({ documentId, onClear }: { documentId: string;
       </span>
     </div>
   );
+}
+
+/** Under a question that was about one whole document. */
+export function AskedAboutLabel({ documentId }: { documentId: string }) {
+  const name = useDocumentName()(documentId);
+  return <p className="asked-about">About the whole of {name}</p>;
 }
