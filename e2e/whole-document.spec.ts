@@ -34,6 +34,7 @@ test('Ask about this document from the library row reads it section by section',
   await page.getByRole('link', { name: 'Library' }).click();
   await dropFiles(page, [fixtureFile('dmca_summary_18p_rc4.pdf')]);
   await expectReady(page, 'dmca_summary_18p_rc4.pdf');
+  await shootBoth(page, 'whole-document-library-row');
 
   await docRow(page, 'dmca_summary_18p_rc4.pdf').getByTestId('doc-ask').click();
   await expect(page.getByTestId('about-document')).toContainText(
