@@ -95,4 +95,12 @@ test('Pin from the library row, shown and removable in the chat header', async (
   );
   await pins.getByRole('button', { name: 'Unpin pdfa_crazyones.pdf' }).click();
   await expect(pins).not.toContainText('Pinned:');
+
+  // The viewer pins it back into this conversation, and unpins it again.
+  await answer.getByTestId('citation-chip').first().click();
+  await page.getByRole('button', { name: 'Pin to this chat' }).click();
+  await expect(pins).toContainText('Pinned: pdfa_crazyones.pdf');
+  await answer.getByTestId('citation-chip').first().click();
+  await page.getByRole('button', { name: 'Unpin from this chat' }).click();
+  await expect(pins).not.toContainText('Pinned:');
 });

@@ -4,6 +4,7 @@ import { errorMessage, request } from '../../api/call';
 import { useViewerActions, useViewerTarget } from '../../hooks/app-services';
 import { queryKeys } from '../../hooks/query-keys';
 import { useTransport } from '../../hooks/transport-context';
+import { useConversation } from '../../hooks/use-conversations';
 import { useDocumentQuestions } from '../../hooks/use-document-questions';
 import { useRoute } from '../../hooks/use-route';
 import { base64ToBytes } from '../../viewer/pdfjs';
@@ -21,6 +22,10 @@ export function DocumentViewer() {
   const questions = useDocumentQuestions();
   const route = useRoute();
   const chatId = route.view === 'chat' ? route.conversationId : null;
+  const pinnedHere =
+    useConversation(chatId).data?.conversation.pinnedDocumentIds?.includes(
+      target?.documentId ?? '',
+    ) ?? false;
   const content = useQuery({
     queryKey: queryKeys.documents.content(target?.documentId ?? '-'),
     queryFn: () => request(transport, 'documents.content', { documentId: target!.documentId }),
@@ -70,11 +75,13 @@ export function DocumentViewer() {
           className="btn btn-small"
           title="Its text is in every prompt of the conversation"
           onClick={() => {
+            if (chatId && pinnedHere) return void questions.unpin(target.documentId, chatId);
             close();
             void questions.pin(target.documentId, chatId);
           }}
         >
-          <Icon name="pin" size={14} /> {chatId ? 'Pin to this chat' : 'Pin to a new chat'}
+          <Icon name="pin" size={14} />{' '}
+          {pinnedHere ? 'Unpin from this chat' : chatId ? 'Pin to this chat' : 'Pin to a new chat'}
         </button>
       </div>
       <button
