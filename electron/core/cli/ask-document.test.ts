@@ -28,6 +28,10 @@ beforeAll(async () => {
 afterAll(() => remove());
 
 async function ask(...argv: string[]) {
+  return run([...argv, '--provider', 'embedded', '--model', GGUF]);
+}
+
+async function run(argv: string[]) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -47,10 +51,6 @@ async function ask(...argv: string[]) {
       modelsDir,
       '--embedding-model',
       BOW_MODEL,
-      '--provider',
-      'embedded',
-      '--model',
-      GGUF,
     ]);
     return { code, stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
@@ -76,4 +76,11 @@ it('an unknown document id is a clear error', async () => {
   const result = await ask('Anything?', '--document', 'd_missing');
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('That document is not in the library.');
+}, 120_000);
+
+it('without a language model, says that a whole-document question needs one', async () => {
+  const result = await run(['Summarise it.', '--document', documentId]);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('A question about a whole document needs a language model.');
+  expect(result.stderr).toContain('[no_provider]');
 }, 120_000);
