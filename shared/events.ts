@@ -44,6 +44,8 @@ export const ConversationSchema = z.object({
   messageCount: z.number().int().nonnegative(),
   /** What its questions search; absent means everything. */
   scope: ConversationScopeSchema.optional(),
+  /** Documents whose text is always in this conversation's prompts, as far as the context allows. */
+  pinnedDocumentIds: z.array(z.string()).optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

@@ -6,6 +6,8 @@ import { ChatService } from './chat/chat-service';
 import type { ChatProvider } from './chat/chat-types';
 import { ConversationStore } from './chat/conversation-store';
 import { documentLabels, documentLanguages } from './chat/library-labels';
+import { documentTextReader } from './chat/document-text';
+import { createPinHandlers } from './chat/pinned-documents';
 import { createRetriever } from './chat/retriever';
 import { createEventHandlers } from './events/event-handlers';
 import { StreamHub } from './events/stream-hub';
@@ -188,6 +190,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     },
     checkScope: (scope) => collections.checkScope(scope),
     rerankerEnabled: () => retriever.rerankerStatus().active,
+    documentText: documentTextReader(library.registry, store.lance),
     ...options.chat,
   });
   if (options.startIndexing !== false && !options.readOnly) {
@@ -206,6 +209,12 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createModelHandlers(downloads),
     ...createLanguageModelHandlers(languageModels),
     ...createChatHandlers(chat, conversations, hub),
+    ...createPinHandlers(
+      conversations,
+      hub,
+      (id) => library.registry.get(id)?.name,
+      (title) => chat.startConversation(title),
+    ),
     ...createSettingsHandlers(settings, providers, {
       pendingRestart: () => pendingRestart(indexer.start, settings.get(), options),
       reranker: () => retriever.rerankerStatus(),

@@ -27,7 +27,11 @@ function Main() {
         ) : route.view === 'settings' ? (
           <SettingsView />
         ) : (
-          <ChatView key={route.conversationId ?? 'new'} conversationId={route.conversationId} />
+          <ChatView
+            key={route.conversationId ?? `new:${route.aboutDocumentId ?? ''}`}
+            conversationId={route.conversationId}
+            aboutDocumentId={route.aboutDocumentId ?? null}
+          />
         )}
       </main>
       <DocumentViewer />

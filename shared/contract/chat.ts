@@ -30,6 +30,8 @@ export const MessageSchema = z.object({
   timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }).nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** A question about this whole document, answered from all its pages instead of a search. */
+  documentId: z.string().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -54,6 +56,8 @@ export const chatMethods = {
         text: z.string().trim().min(1).max(20_000),
         /** For a new conversation: what it searches (default everything). */
         scope: ConversationScopeSchema.optional(),
+        /** Answer from the whole of this document (every page), not from a search. */
+        documentId: IdSchema.optional(),
       })
       .strict(),
     result: SendResultSchema,
@@ -93,6 +97,17 @@ export const chatMethods = {
       'A conversation as Markdown, its citations as footnotes (document, page, quoted passage).',
     args: z.object({ conversationId: IdSchema }).strict(),
     result: z.object({ markdown: z.string(), fileName: z.string() }),
+  }),
+  'conversations.pin': method({
+    summary:
+      "Pin a document into a conversation: its text is in every prompt, as far as the model's context allows. Without a conversation id, a new conversation is started.",
+    args: z.object({ conversationId: IdSchema.optional(), documentId: IdSchema }).strict(),
+    result: ConversationSchema,
+  }),
+  'conversations.unpin': method({
+    summary: 'Unpin a document from a conversation.',
+    args: z.object({ conversationId: IdSchema, documentId: IdSchema }).strict(),
+    result: ConversationSchema,
   }),
   'conversations.delete': method({
     summary: 'Delete a conversation and its messages.',

@@ -2,35 +2,25 @@
 import type { Message } from '../../../shared/contract/chat';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { ChatDeps, ChatProvider, Retrieval } from './chat-types';
-import { DeltaCoalescer } from './delta-coalescer';
+import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
 import { searchQueryFor } from './follow-up-query';
 import type { MessageWriter } from './message-writer';
-import { buildPrompt, snippetOf, type Exchange, type Passage } from './prompt';
+import { PINNED_HISTORY_SHARE, pinnedPassages, reportPinned } from './pinned-documents';
+import { buildPrompt, snippetOf, type BuiltPrompt, type Exchange, type Passage } from './prompt';
+import { answerWholeDocument } from './whole-document';
 
 export const SEARCH_MODE_NOTE =
   'No language model is set up, so here are the passages from your documents that match best. ' +
   'To get written answers with citations, choose a model in Settings: a local GGUF file, Ollama, or a provider you trust.';
 
 /** What the plan stage decides: who answers, what is searched, and what came before. */
-type Plan = {
+export type Plan = {
   provider: ChatProvider | null;
   /** Why the configured provider could not be used, when it could not. */
   providerProblem: string | null;
   query: string;
   earlier: Message[];
 };
-
-type Prompt = Awaited<ReturnType<typeof buildPrompt>>;
-type GenerateOutcome = {
-  finishReason: 'stop' | 'length' | 'cancelled';
-  usage: { promptTokens: number; completionTokens: number };
-};
-
-// Our token counts leave out the chat template's framing; this keeps the provider from trimming.
-const CONTEXT_MARGIN_TOKENS = 32;
-
-/** A regenerated answer samples instead of decoding greedily, so it is not the same text again. */
-const REGENERATE_TEMPERATURE = 0.8;
 
 export async function runAnswer(
   deps: ChatDeps,
@@ -41,6 +31,8 @@ export async function runAnswer(
   const { signal } = options;
   try {
     const plan = await planAnswer(deps, writer, question);
+    if (question.documentId !== undefined)
+      return await answerWholeDocument(deps, writer, question, plan, options);
     const retrieval = await retrievePassages(deps, writer, plan.query);
     throwIfStopped(signal);
     if (!plan.provider) return answerWithPassages(writer, retrieval, plan.providerProblem);
@@ -135,73 +127,37 @@ async function budgetAndPrompt(
   question: Message,
   plan: Plan,
   retrieval: Retrieval,
-): Promise<Prompt & { answerTokens: number }> {
+): Promise<BuiltPrompt & { answerTokens: number }> {
   const contextSize = await provider.contextSize();
   const answerTokens = Math.min(deps.maxAnswerTokens ?? 512, Math.floor(contextSize / 4));
   const room = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
   // A first question may fill the room with sources; on a follow-up, buildPrompt lets the
   // replayed history take what is left once the new turn has half this budget.
-  const budget = Math.min(
-    room,
-    deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000),
-  );
+  const pinned = await pinnedPassages(deps, question, provider, room);
+  // Pinned text was asked for explicitly: it may use the whole context, not the first-turn cap.
+  const budget = pinned.passages.length
+    ? room
+    : Math.min(room, deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000));
   const prompt = await buildPrompt({
     question: question.text,
-    passages: retrieval.passages,
+    passages: [
+      ...pinned.passages,
+      ...retrieval.passages.filter((p) => !pinned.documentIds.has(p.documentId)),
+    ],
     history: exchangesIn(plan.earlier, (m) => deps.store.sentPrompt(m)),
     budgetTokens: budget,
     contextTokens: room,
-    maxHistoryTokens: deps.maxHistoryTokens ?? 4 * budget,
+    maxHistoryTokens: pinned.passages.length
+      ? Math.floor(room * PINNED_HISTORY_SHARE)
+      : (deps.maxHistoryTokens ?? 4 * budget),
     countTokens: (t) => provider.countTokens(t),
   });
   // Before generation: the provider's cache holds this turn from now on, answered or not.
   deps.store.putSentPrompt(question, prompt.userTurn);
+  reportPinned(writer, pinned, prompt.sources);
   writer.emit('message.sources', { sources: prompt.sources, mode: 'answer' });
   writer.save({ sources: prompt.sources, mode: 'answer' });
   return { ...prompt, answerTokens };
-}
-
-async function generate(
-  deps: ChatDeps,
-  writer: MessageWriter,
-  provider: ChatProvider,
-  prompt: Prompt & { answerTokens: number },
-  { signal, regenerate }: { signal: AbortSignal; regenerate: boolean },
-) {
-  writer.step('write', 'running', 'Writing the answer', 'action');
-  const coalescer = new DeltaCoalescer((delta) => writer.emit('message.delta', { text: delta }));
-  let lastCheckpoint = Date.now();
-  const generator = provider.stream({
-    messages: prompt.messages,
-    maxTokens: prompt.answerTokens,
-    signal,
-    sessionKey: writer.message.conversationId,
-    ...(regenerate
-      ? { temperature: REGENERATE_TEMPERATURE, seed: Math.floor(Math.random() * 2 ** 31) }
-      : {}),
-  });
-  let outcome: GenerateOutcome | null = null;
-  try {
-    for (;;) {
-      const next = await generator.next();
-      if (next.done) {
-        outcome = next.value;
-        break;
-      }
-      if (!next.value) continue;
-      writer.append(next.value);
-      coalescer.push(next.value);
-      if (Date.now() - lastCheckpoint >= (deps.checkpointMs ?? 1000)) {
-        lastCheckpoint = Date.now();
-        writer.save({ text: writer.text });
-      }
-    }
-  } finally {
-    coalescer.flush();
-  }
-  if (!outcome) throw new QuireError('internal', 'The answer ended without a result.');
-  writer.step('write', 'done', 'Writing the answer', 'action');
-  return outcome;
 }
 
 /**

@@ -17,10 +17,12 @@ export class ChatService {
 
   constructor(private readonly deps: ChatDeps) {}
 
+  /** With `documentId`, the question is about that whole document (see whole-document.ts). */
   async send(input: {
     conversationId?: string;
     text: string;
     scope?: ConversationScope;
+    documentId?: string;
   }): Promise<SendResult> {
     const now = Date.now();
     if (input.scope) this.deps.checkScope?.(input.scope);
@@ -38,9 +40,10 @@ export class ChatService {
         ...(input.scope && input.scope.kind !== 'all' ? { scope: input.scope } : {}),
       });
     }
-    const user = this.deps.store.putMessage(
-      newMessage(conversation.id, 'user', input.text, 'complete'),
-    );
+    const user = this.deps.store.putMessage({
+      ...newMessage(conversation.id, 'user', input.text, 'complete'),
+      ...(input.documentId !== undefined ? { documentId: input.documentId } : {}),
+    });
     return this.answer(conversation.id, user, false);
   }
 
@@ -109,6 +112,19 @@ export class ChatService {
       messageId: assistant.id,
       stream: writer.stream,
     };
+  }
+
+  /** An empty conversation, e.g. to pin a document into before the first question. */
+  startConversation(title: string) {
+    const now = Date.now();
+    const conversation = this.deps.store.putConversation({
+      id: newId('c'),
+      title,
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.deps.hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation });
+    return conversation;
   }
 
   private touchConversation(conversationId: string) {

@@ -26,6 +26,22 @@ export type ChatProvider = {
   >;
 };
 
+/** A ready document's label and its chunks in reading order: what whole-document answers read. */
+export type DocumentText = {
+  id: string;
+  title: string;
+  path: string;
+  chunks: Array<{
+    id: string;
+    text: string;
+    pageStart: number | null;
+    pageEnd: number | null;
+    charStart: number;
+    charEnd: number;
+    headingPath: string[];
+  }>;
+};
+
 export type Retrieval = { passages: Passage[]; searched: number; reranked: boolean };
 
 export type ChatDeps = {
@@ -44,6 +60,8 @@ export type ChatDeps = {
   rerankerEnabled: () => boolean;
   /** Throws a clear error for a scope naming an unknown collection or document. */
   checkScope?: (scope: ConversationScope) => void;
+  /** The whole text of a ready document (whole-document questions, pinned documents). */
+  documentText?: (documentId: string) => Promise<DocumentText>;
   /**
    * What a new turn (system, sources, question) may add to the prompt. CPU models spend most of
    * the first-token time evaluating it; replayed history is cached by the embedded provider.

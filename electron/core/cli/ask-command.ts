@@ -5,10 +5,11 @@ import { ProviderSettingsSchema, type ProviderSettings } from '../../../shared/s
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--document ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
   Answers from your documents, streaming to stdout. Without --provider, the provider in settings is used;
   with none configured, Quire shows the best passages (search mode). --collection answers from
-  that collection only (and keeps the conversation scoped to it).`;
+  that collection only (and keeps the conversation scoped to it). With --document (an id from
+  quire library), the answer reads that whole document, section by section when it is long.`;
 
 function providerFromFlags(values: {
   provider?: string;
@@ -45,6 +46,7 @@ export async function askCommand(argv: string[]): Promise<number> {
       ...SHARED_OPTIONS,
       conversation: { type: 'string' },
       collection: { type: 'string' },
+      document: { type: 'string' },
       provider: { type: 'string' },
       model: { type: 'string' },
       'base-url': { type: 'string' },
@@ -113,6 +115,7 @@ export async function askCommand(argv: string[]): Promise<number> {
         text: question,
         ...(values.conversation ? { conversationId: values.conversation } : {}),
         ...(scope && !values.conversation ? { scope } : {}),
+        ...(values.document ? { documentId: values.document } : {}),
       },
       ctx,
     );

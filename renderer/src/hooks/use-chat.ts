@@ -26,7 +26,7 @@ export function useChatActions() {
 
   return useMemo(() => {
     /** Puts the new messages into the cache at once, then follows the answer's stream. */
-    const start = (sent: SendResult, question: string | null) => {
+    const start = (sent: SendResult, question: string | null, documentId: string | null = null) => {
       const { conversationId, userMessageId, messageId } = sent;
       const now = Date.now();
       const detailKey = queryKeys.conversations.detail(conversationId);
@@ -44,7 +44,13 @@ export function useChatActions() {
       } = pendingAssistant(messageId, conversationId, now);
       const fresh =
         question !== null && !old?.messages.some((m) => m.id === userMessageId)
-          ? [pendingUser(userMessageId, conversationId, question, now), assistant]
+          ? [
+              {
+                ...pendingUser(userMessageId, conversationId, question, now),
+                ...(documentId ? { documentId } : {}),
+              },
+              assistant,
+            ]
           : [assistant];
       queryClient.setQueryData(detailKey, upsertMessages(old, conversation, fresh));
       if (!listed)
@@ -55,20 +61,23 @@ export function useChatActions() {
     };
 
     return {
-      /** `scope` applies to a new conversation; an existing one keeps its own. */
+      /**
+       * `scope` applies to a new conversation; an existing one keeps its own. With
+       * `documentId`, the question is about that whole document.
+       */
       send: async (
         text: string,
         conversationId: string | null,
-        scope?: ConversationScope,
+        options: { scope?: ConversationScope; documentId?: string | null } = {},
       ): Promise<SendOutcome> => {
-        const result = await call(
-          transport,
-          'chat.send',
-          conversationId
-            ? { conversationId, text }
-            : { text, ...(scope && scope.kind !== 'all' ? { scope } : {}) },
-        );
-        if (result.ok) start(result.value, text);
+        const { scope, documentId = null } = options;
+        const result = await call(transport, 'chat.send', {
+          text,
+          ...(conversationId ? { conversationId } : {}),
+          ...(!conversationId && scope && scope.kind !== 'all' ? { scope } : {}),
+          ...(documentId ? { documentId } : {}),
+        });
+        if (result.ok) start(result.value, text, documentId);
         return result;
       },
       stop: async (messageId: string) => {

@@ -93,7 +93,7 @@ describe('subscribeApp', () => {
         events: [],
         resync: false,
       });
-      const pageKey = queryKeys.library.page('all', '', 40);
+      const pageKey = queryKeys.library.page('all', '', null, 40);
       const page = { total: 20_000, offset: 8_000, documents: [] };
       client.setQueryData(pageKey, page);
       const stale = () => client.getQueryState(pageKey)?.isInvalidated;

@@ -1,7 +1,14 @@
 import { useSyncExternalStore } from 'react';
 
 export type Route =
-  { view: 'chat'; conversationId: string | null } | { view: 'library' } | { view: 'settings' };
+  | {
+      view: 'chat';
+      conversationId: string | null;
+      /** A new question about this whole document ("Ask about this document"). */
+      aboutDocumentId?: string;
+    }
+  | { view: 'library' }
+  | { view: 'settings' };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -13,6 +20,12 @@ export function parseRoute(hash: string): Route {
       return { view: 'library' };
     case 'settings':
       return { view: 'settings' };
+    case 'ask': {
+      const id = parts[1];
+      return id && ID.test(id)
+        ? { view: 'chat', conversationId: null, aboutDocumentId: id }
+        : { view: 'chat', conversationId: null };
+    }
     case 'chat': {
       const id = parts[1];
       return { view: 'chat', conversationId: id && ID.test(id) ? id : null };
@@ -23,6 +36,8 @@ export function parseRoute(hash: string): Route {
 }
 
 export function routeHash(route: Route): string {
+  if (route.view === 'chat' && route.aboutDocumentId && !route.conversationId)
+    return `#/ask/${route.aboutDocumentId}`;
   if (route.view === 'chat')
     return route.conversationId ? `#/chat/${route.conversationId}` : '#/chat';
   return `#/${route.view}`;

@@ -32,10 +32,13 @@ export type RecordedRequest = {
   closed: Promise<void>;
 };
 
+/** One behaviour for every request, or one chosen per request (a scripted conversation). */
+export type BehaviourFor = WireBehaviour | ((request: RecordedRequest) => WireBehaviour);
+
 export type WireServer = {
   url: string;
   requests: RecordedRequest[];
-  setBehaviour(behaviour: WireBehaviour): void;
+  setBehaviour(behaviour: BehaviourFor): void;
   close(): Promise<void>;
 };
 
@@ -71,7 +74,7 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 
 /** A loopback HTTP server (port 0) whose routes speak one provider's wire format. */
 export async function startWireServer(routes: Record<string, Route>): Promise<WireServer> {
-  let behaviour: WireBehaviour = { type: 'stream', tokens: ['Hello', ' world'] };
+  let behaviour: BehaviourFor = { type: 'stream', tokens: ['Hello', ' world'] };
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -100,7 +103,7 @@ export async function startWireServer(routes: Record<string, Route>): Promise<Wi
         req,
         res,
         record,
-        behaviour,
+        behaviour: typeof behaviour === 'function' ? behaviour(record) : behaviour,
         isClosed,
         write: (block) => (isClosed() ? false : (res.write(block), true)),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -15,6 +15,7 @@ import {
 import { requestComposerFocus } from '../../chat/composer-focus';
 import { ChatEmpty } from './ChatEmpty';
 import { Composer } from './Composer';
+import { AboutDocumentChip, PinnedDocuments } from './DocumentScope';
 import { ExportButton } from './ExportButton';
 import type { MessageCallbacks } from './MessageItem';
 import { MessageList } from './MessageList';
@@ -23,7 +24,14 @@ import { SourcesPanel } from './SourcesPanel';
 
 const NO_MESSAGES: Message[] = [];
 
-export function ChatView({ conversationId }: { conversationId: string | null }) {
+export function ChatView({
+  conversationId,
+  aboutDocumentId = null,
+}: {
+  conversationId: string | null;
+  /** A new chat opened by "Ask about this document". */
+  aboutDocumentId?: string | null;
+}) {
   const list = useConversationList();
   const detail = useConversation(conversationId);
   const chat = useChatActions();
@@ -37,6 +45,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const collectionActions = useCollectionActions();
   // A new chat's scope waits until its first question creates the conversation.
   const [newScope, setNewScope] = useNewChatScope();
+  const [askWholeLibrary, setAskWholeLibrary] = useState(false);
 
   const messages = detail.data?.messages ?? NO_MESSAGES;
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
@@ -53,6 +62,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
 
   useEffect(() => setPanel(null), [conversationId]);
   const turns = useMemo(() => groupTurns(messages), [messages]);
+  // A conversation about one document goes on about it until the chip is cleared.
+  const lastQuestion = [...messages].reverse().find((m) => m.role === 'user');
+  const about = askWholeLibrary ? null : (aboutDocumentId ?? lastQuestion?.documentId ?? null);
 
   const on = useMemo<MessageCallbacks>(
     () => ({
@@ -80,7 +92,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const send = useCallback(
     async (text: string) => {
       setPendingQuestion(text);
-      const result = await chat.send(text, conversationId, newScope);
+      const result = await chat.send(text, conversationId, { scope: newScope, documentId: about });
       setPendingQuestion(null);
       if (!result.ok) {
         notify('error', result.error.message);
@@ -94,7 +106,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
       }
       return true;
     },
-    [chat, conversationId, notify, newScope, setNewScope],
+    [chat, conversationId, notify, newScope, setNewScope, about],
   );
 
   const stop = useCallback(() => {
@@ -126,6 +138,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
               : setNewScope(next)
           }
         />
+        {detail.data && <PinnedDocuments conversation={detail.data.conversation} />}
         {conversationId && messages.length > 0 && <ExportButton conversationId={conversationId} />}
       </header>
       <div className={panelMessage ? 'chat-body with-panel' : 'chat-body'}>
@@ -151,6 +164,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
               pendingQuestion={pendingQuestion}
               on={on}
             />
+          )}
+          {about && (
+            <AboutDocumentChip documentId={about} onClear={() => setAskWholeLibrary(true)} />
           )}
           <Composer
             streaming={streamingId !== null}

@@ -6,6 +6,7 @@ import { Icon } from '../ui/Icon';
 import { MarkdownAnswer } from './MarkdownAnswer';
 import { SourceList } from './SourceList';
 import { StepTrail } from './StepTrail';
+import { AskedAboutLabel } from './DocumentScope';
 
 export type MessageCallbacks = {
   cite: (message: Message, n: number) => void;
@@ -253,6 +254,7 @@ export const MessageItem = memo(function MessageItem({ message, on, place = null
     return (
       <article className="message message-user" aria-label="Question" data-testid="user-message">
         <div className="user-bubble">{message.text}</div>
+        {message.documentId && <AskedAboutLabel documentId={message.documentId} />}
       </article>
     );
   }

@@ -27,6 +27,10 @@ export type RowActions = {
   /** Every collection, for the row's membership picker. */
   collections: readonly Collection[];
   toggleCollection: (doc: DocumentInfo, collectionId: string) => void;
+  /** A new chat whose question is about this whole document. */
+  ask: (doc: DocumentInfo) => void;
+  /** A new chat with this document pinned into it. */
+  pin: (doc: DocumentInfo) => void;
 };
 
 function KindBadge({ doc }: { doc: DocumentInfo }) {
@@ -224,6 +228,29 @@ export const DocumentRow = memo(function DocumentRow({
             onClick={() => actions.cancel(doc)}
           >
             <Icon name="x" />
+          </button>
+        )}
+        {doc.status === 'ready' && (
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-label={`Ask about ${doc.name}`}
+            title="Ask a question answered from every page of this document"
+            data-testid="doc-ask"
+            onClick={() => actions.ask(doc)}
+          >
+            <Icon name="chat" size={14} /> Ask about this document
+          </button>
+        )}
+        {doc.status === 'ready' && (
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={`Pin ${doc.name} to a new chat`}
+            title="Pin to a new chat: its text is in every prompt"
+            onClick={() => actions.pin(doc)}
+          >
+            <Icon name="pin" />
           </button>
         )}
         {doc.status === 'ready' && (

@@ -14,6 +14,7 @@ import { AddButtons } from './AddButtons';
 import { CollectionBar, type CollectionFilter } from './CollectionBar';
 import { DocumentList } from './DocumentList';
 import { IndexHealthBanner } from './IndexHealthBanner';
+import { useDocumentQuestions } from '../../hooks/use-document-questions';
 import { totalsLine, type RowActions } from './DocumentRow';
 import { PasswordDialog } from './PasswordDialog';
 import { WatchedFolders } from './WatchedFolders';
@@ -47,6 +48,7 @@ export function LibraryView() {
   const library = useLibrary();
   const actions = useLibraryActions();
   const viewer = useViewerActions();
+  const questions = useDocumentQuestions();
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim().toLocaleLowerCase());
@@ -80,8 +82,10 @@ export function LibraryView() {
         void (doc.collections?.includes(collectionId)
           ? collectionActions.removeDocuments(collectionId, [doc.id])
           : collectionActions.addDocuments(collectionId, [doc.id])),
+      ask: (doc) => questions.askAbout(doc.id),
+      pin: (doc) => void questions.pin(doc.id, null),
     }),
-    [actions, viewer, collections, collectionActions],
+    [actions, viewer, collections, collectionActions, questions],
   );
 
   const documents = library?.documents;

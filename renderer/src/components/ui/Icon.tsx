@@ -29,6 +29,7 @@ const PATHS = {
   upload: 'M12 16V4M6 10l6-6 6 6M4 20h16',
   regenerate: 'M4 12a8 8 0 0 1 13.7-5.7L20 8M20 4v4h-4M20 12a8 8 0 0 1-13.7 5.7L4 16M4 20v-4h4',
   eject: 'M8 12h8',
+  pin: 'M9 4h6l-1 6 3 3H7l3-3zM12 13v7',
 } as const;
 
 export type IconName = keyof typeof PATHS;

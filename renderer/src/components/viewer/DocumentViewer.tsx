@@ -4,6 +4,9 @@ import { errorMessage, request } from '../../api/call';
 import { useViewerActions, useViewerTarget } from '../../hooks/app-services';
 import { queryKeys } from '../../hooks/query-keys';
 import { useTransport } from '../../hooks/transport-context';
+import { useConversation } from '../../hooks/use-conversations';
+import { useDocumentQuestions } from '../../hooks/use-document-questions';
+import { useRoute } from '../../hooks/use-route';
 import { base64ToBytes } from '../../viewer/pdfjs';
 import { Dialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
@@ -16,6 +19,13 @@ export function DocumentViewer() {
   const target = useViewerTarget();
   const { close } = useViewerActions();
   const transport = useTransport();
+  const questions = useDocumentQuestions();
+  const route = useRoute();
+  const chatId = route.view === 'chat' ? route.conversationId : null;
+  const pinnedHere =
+    useConversation(chatId).data?.conversation.pinnedDocumentIds?.includes(
+      target?.documentId ?? '',
+    ) ?? false;
   const content = useQuery({
     queryKey: queryKeys.documents.content(target?.documentId ?? '-'),
     queryFn: () => request(transport, 'documents.content', { documentId: target!.documentId }),
@@ -49,6 +59,31 @@ export function DocumentViewer() {
           </span>
         )}
       </p>
+      <div className="sheet-actions">
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => {
+            close();
+            questions.askAbout(target.documentId);
+          }}
+        >
+          <Icon name="chat" size={14} /> Ask about this document
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          title="Its text is in every prompt of the conversation"
+          onClick={() => {
+            if (chatId && pinnedHere) return void questions.unpin(target.documentId, chatId);
+            close();
+            void questions.pin(target.documentId, chatId);
+          }}
+        >
+          <Icon name="pin" size={14} />{' '}
+          {pinnedHere ? 'Unpin from this chat' : chatId ? 'Pin to this chat' : 'Pin to a new chat'}
+        </button>
+      </div>
       <button
         type="button"
         className="icon-btn sheet-close"
