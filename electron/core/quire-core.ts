@@ -36,7 +36,7 @@ import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
 import { isRemoteProvider, type ProviderSettings } from '../../shared/settings';
 import { QUIRE_VERSION } from './version';
-import { CONVERSATIONS_STREAM } from '../../shared/streams';
+import { CONVERSATIONS_STREAM, LIBRARY_STREAM } from '../../shared/streams';
 
 export type QuireCoreOptions = {
   dataDir: string;
@@ -157,7 +157,13 @@ export async function createQuireCore(options: QuireCoreOptions) {
     folderCollections: collections.book.folderCollections(),
   });
   const watcher = new FolderWatcher(library, 500, (m) => log('warn', m), {
-    setFolder: (folder, collectionId) => collections.book.setFolder(folder, collectionId),
+    setFolder: (folder, collectionId) => {
+      if (!collections.book.setFolder(folder, collectionId)) return;
+      hub.emit(LIBRARY_STREAM, 'folders.updated', {
+        watchedFolders: [...library.registry.watchedFolders],
+        folderCollections: collections.book.folderCollections(),
+      });
+    },
     added: (files, result) => collections.feedWatched(files, result),
   });
   /** A scope must name things that exist; a deleted collection's conversations say so. */

@@ -57,6 +57,7 @@ export function applyLibraryEvents(
   let health = state.index;
   let watchedFolders = state.watchedFolders;
   let collections = state.collections;
+  let folderCollections = state.folderCollections;
   const setCollections = (change: (list: Collection[]) => Collection[]) => {
     collections = change(collections ?? []);
   };
@@ -137,6 +138,7 @@ export function applyLibraryEvents(
         break;
       case 'folders.updated':
         watchedFolders = event.data.watchedFolders;
+        folderCollections = event.data.folderCollections ?? folderCollections;
         break;
       case 'collection.changed': {
         const { collection } = event.data;
@@ -182,9 +184,10 @@ export function applyLibraryEvents(
     return paused === state.paused &&
       watchedFolders === state.watchedFolders &&
       health === state.index &&
-      collections === state.collections
+      collections === state.collections &&
+      folderCollections === state.folderCollections
       ? state
-      : { ...state, paused, watchedFolders, index: health, collections };
+      : { ...state, paused, watchedFolders, index: health, collections, folderCollections };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
   return {
@@ -194,6 +197,7 @@ export function applyLibraryEvents(
     paused,
     watchedFolders,
     collections,
+    folderCollections,
     totals: computeTotals(documents),
   };
 }
