@@ -102,7 +102,11 @@ export const EventDataSchemas = {
   }),
   'document.removed': z.object({ documentId: z.string() }),
   /** The whole list after every watch or unwatch, so every open window shows the same. */
-  'folders.updated': z.object({ watchedFolders: z.array(z.string()) }),
+  'folders.updated': z.object({
+    watchedFolders: z.array(z.string()),
+    /** Watched folder → the collection it feeds, when that changed. */
+    folderCollections: z.record(z.string(), z.string()).optional(),
+  }),
   'queue.state': z.object({
     paused: z.boolean(),
     pending: z.number().int(),

@@ -181,5 +181,14 @@ describe('collections on disk', () => {
     expect(value(await client.invoke('library.list', {})).folderCollections).toEqual({
       [folder]: inbox.id,
     });
+    const events = value(
+      await client.invoke('events.subscribe', { stream: 'library', afterSeq: 0 }),
+    ).events;
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'folders.updated',
+        data: { watchedFolders: [folder], folderCollections: { [folder]: inbox.id } },
+      }),
+    );
   });
 });

@@ -92,11 +92,13 @@ export class CollectionBook {
     return Object.fromEntries(this.folders);
   }
 
-  setFolder(folder: string, collectionId: string | null): void {
-    if ((this.folders.get(folder) ?? null) === collectionId) return;
+  /** False when the folder already fed that collection (nothing written). */
+  setFolder(folder: string, collectionId: string | null): boolean {
+    if ((this.folders.get(folder) ?? null) === collectionId) return false;
     this.journal.append({ t: 'folder', folder, collectionId });
     if (collectionId) this.folders.set(folder, collectionId);
     else this.folders.delete(folder);
+    return true;
   }
 
   close(): void {

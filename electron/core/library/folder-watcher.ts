@@ -56,11 +56,11 @@ export class FolderWatcher {
     const stat = await fs.stat(resolved).catch(() => null);
     if (!stat?.isDirectory())
       throw new QuireError('not_found', `"${resolved}" is not a folder Quire can read.`);
-    this.collections?.setFolder(resolved, collectionId ?? null);
     const current = this.library.registry.watchedFolders;
     const folders = current.includes(resolved)
       ? [...current]
       : this.library.setWatchedFolders([...current, resolved]);
+    this.collections?.setFolder(resolved, collectionId ?? null);
     // The watcher's start-up crawl is quick for a normal folder; on a huge tree it goes on in the
     // background rather than holding up this call (the scan below queues what is there now).
     const started = this.startWatcher(resolved).catch((e: unknown) =>

@@ -125,7 +125,11 @@ export function useLibraryActions() {
       cancel: (documentId: string) => run('library.cancel', { documentId }),
       pause: () => run('library.pause', {}),
       resume: () => run('library.resume', {}),
-      watch: async (folder: string) => setWatched(await run('library.watch', { folder })),
+      /** With a collection, the folder's files (now and later) join it. */
+      watch: async (folder: string, collectionId?: string) =>
+        setWatched(
+          await run('library.watch', collectionId ? { folder, collectionId } : { folder }),
+        ),
       unwatch: async (folder: string) => setWatched(await run('library.unwatch', { folder })),
       rebuildIndex: () => run('library.rebuildIndex', {}),
     };

@@ -251,6 +251,18 @@ describe('collection events', () => {
     expect(deleted.documents.map((d) => d.collections)).toEqual([[], []]);
     expect(deleted.documents).toHaveLength(2);
   });
+
+  it('takes a watched folder’s collection from folders.updated, and keeps it when absent', () => {
+    const fed = applyLibraryEvents(emptyLibrary(), [
+      makeEvent(S, 1, 'folders.updated', {
+        watchedFolders: ['/a'],
+        folderCollections: { '/a': 'k1' },
+      }),
+      makeEvent(S, 2, 'folders.updated', { watchedFolders: ['/a', '/b'] }),
+    ]);
+    expect(fed.watchedFolders).toEqual(['/a', '/b']);
+    expect(fed.folderCollections).toEqual({ '/a': 'k1' });
+  });
 });
 
 describe('a library larger than the window holds', () => {

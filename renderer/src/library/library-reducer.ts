@@ -65,6 +65,7 @@ export function applyLibraryEvents(
   let health = state.index;
   let watchedFolders = state.watchedFolders;
   let collections = state.collections;
+  let folderCollections = state.folderCollections;
   const setCollections = (change: (list: Collection[]) => Collection[]) => {
     collections = change(collections ?? []);
   };
@@ -146,6 +147,7 @@ export function applyLibraryEvents(
         break;
       case 'folders.updated':
         watchedFolders = event.data.watchedFolders;
+        folderCollections = event.data.folderCollections ?? folderCollections;
         break;
       case 'collection.changed': {
         const { collection } = event.data;
@@ -192,9 +194,18 @@ export function applyLibraryEvents(
       watchedFolders === state.watchedFolders &&
       health === state.index &&
       totals === state.totals &&
-      collections === state.collections
+      collections === state.collections &&
+      folderCollections === state.folderCollections
       ? state
-      : { ...state, paused, watchedFolders, index: health, totals, collections };
+      : {
+          ...state,
+          paused,
+          watchedFolders,
+          index: health,
+          totals,
+          collections,
+          folderCollections,
+        };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
   let complete = state.complete;
@@ -211,6 +222,7 @@ export function applyLibraryEvents(
     paused,
     watchedFolders,
     collections,
+    folderCollections,
     // A partial list cannot count the library: the core's totals come with queue.state.
     totals: complete ? computeTotals(documents) : totals,
   };

@@ -147,7 +147,13 @@ export function LibraryView() {
         </div>
       </header>
       {library && <IndexHealthBanner health={library.index} />}
-      {library && <WatchedFolders folders={library.watchedFolders} />}
+      {library && (
+        <WatchedFolders
+          folders={library.watchedFolders}
+          collections={collections}
+          folderCollections={library.folderCollections}
+        />
+      )}
       {library && library.documents.length > 0 && (
         <CollectionBar
           collections={collections}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { Collection } from '../../../../shared/collections';
 import { useLibraryActions } from '../../hooks/use-library';
 import { Icon } from '../ui/Icon';
 
@@ -8,7 +9,16 @@ export function shortPath(folder: string, max = 42): string {
 }
 
 /** Folders Quire keeps in sync: new, changed and deleted files are picked up. */
-export function WatchedFolders({ folders }: { folders: readonly string[] }) {
+export function WatchedFolders({
+  folders,
+  collections = [],
+  folderCollections = {},
+}: {
+  folders: readonly string[];
+  collections?: readonly Collection[];
+  /** Folder → the collection it feeds. */
+  folderCollections?: Readonly<Record<string, string>>;
+}) {
   const actions = useLibraryActions();
   const [draft, setDraft] = useState('');
   const [adding, setAdding] = useState(false);
@@ -34,6 +44,21 @@ export function WatchedFolders({ folders }: { folders: readonly string[] }) {
           <li key={folder} className="chip" title={folder}>
             <Icon name="folder" size={13} />
             <span className="chip-text">{shortPath(folder)}</span>
+            {collections.length > 0 && (
+              <select
+                className="chip-select"
+                aria-label={`Collection ${folder} feeds`}
+                value={folderCollections[folder] ?? ''}
+                onChange={(e) => void actions.watch(folder, e.target.value || undefined)}
+              >
+                <option value="">No collection</option>
+                {collections.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    → {c.name}
+                  </option>
+                ))}
+              </select>
+            )}
             <button
               type="button"
               className="chip-remove"
