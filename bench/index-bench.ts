@@ -10,6 +10,7 @@ import { makeTestModels, MINILM_SHAPE_MODEL_ID } from '../scripts/make-test-mode
 import { createQuireCore } from '../electron/core/quire-core';
 import { rawOrtTokensPerSec } from './raw-ort';
 import { BENCH_MODELS_DIR, machine, SCIFACT_CORPUS } from './raw-ort-texts';
+import { cpuDelta, threadCpu } from './thread-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,8 @@ type RunResult = {
   peakRssMb: number;
   fragments: number;
   failed: number;
+  /** CPU seconds per thread name over the timed run (Linux): where the cores went. */
+  cpuSecondsByThread: Record<string, number>;
 };
 
 async function runIndexing(name: string, inputs: string[], models: string): Promise<RunResult> {
@@ -60,10 +63,12 @@ async function runIndexing(name: string, inputs: string[], models: string): Prom
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
+  const cpuBefore = threadCpu();
   const started = performance.now();
   await core.library.add(inputs);
   await core.library.whenIdle();
   const ms = performance.now() - started;
+  const cpuSecondsByThread = cpuDelta(cpuBefore, threadCpu());
   lag.disable();
   clearInterval(sampler);
   const docs = core.library.snapshot().documents;
@@ -82,6 +87,7 @@ async function runIndexing(name: string, inputs: string[], models: string): Prom
     peakRssMb: Math.round(peakRss / 2 ** 20),
     fragments: await core.store.fragments(),
     failed: docs.length - ready.length,
+    cpuSecondsByThread,
   };
   await core.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

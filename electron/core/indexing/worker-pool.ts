@@ -37,7 +37,10 @@ const MAX_STARTUP_FAILURES = 3;
 export type WorkerPoolOptions = {
   config: IndexingWorkerConfig;
   size?: number;
-  /** Documents in flight per worker: parsing one while another is embedded keeps ONNX busy. */
+  /**
+   * Documents in flight per worker: parsing one while another is embedded keeps ONNX busy,
+   * and many small ones let the embed batcher group chunks of similar length.
+   */
   concurrency?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 };
@@ -86,7 +89,7 @@ export class WorkerPool {
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.size = options.size ?? defaultPoolSize();
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? 16;
   }
 
   /** `urgent` work (a query to embed while documents index) jumps the queue and may exceed concurrency by one. */

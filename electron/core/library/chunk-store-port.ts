@@ -10,11 +10,21 @@ export type DocumentChunks = {
   embeddingModel: string | null;
 };
 
+/** New vectors for a document's stored chunks, in ordinal order. */
+export type DocumentVectors = {
+  documentId: string;
+  embeddingModel: string;
+  chunks: number;
+  /** Flat [chunks, dims]. */
+  vectors: Float32Array;
+};
+
 /** What the library needs from the chunk store (LanceDB in the app). */
 export interface ChunkStorePort {
   /** One commit for the whole batch: each document's chunks appear (or are replaced) all at once. */
   writeDocuments(batch: DocumentChunks[]): Promise<void>;
-  setVectors(documentId: string, embeddingModel: string, vectors: Float32Array): Promise<void>;
+  /** One commit for the whole batch, as writeDocuments. */
+  setVectors(batch: DocumentVectors[]): Promise<void>;
   deleteDocument(documentId: string): Promise<void>;
   /** Chunk texts in ordinal order, for embedding later. */
   chunkTexts(documentId: string): Promise<string[]>;
