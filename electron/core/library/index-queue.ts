@@ -9,11 +9,16 @@ export type IndexQueueDeps = Omit<IndexJobDeps, 'isClosed' | 'awaitingWrite' | '
 const MAX_WRITE_BACKLOG = 256;
 /**
  * Documents in flight per worker. Many small ones give the embed batcher chunks of similar
- * length to batch together (less padding); large files hold a worker's memory, so fewer.
+ * length to batch together (less padding). Large files, and PDFs and images (which may need
+ * an OCR engine each), hold a worker's memory, so fewer of them.
  */
-const SMALL_FILES_PER_WORKER = 16;
-const LARGE_FILES_PER_WORKER = 4;
+const LIGHT_FILES_PER_WORKER = 16;
+const HEAVY_FILES_PER_WORKER = 4;
 const LARGE_FILE_BYTES = 1024 * 1024;
+
+function isHeavy(doc: DocumentRecord): boolean {
+  return doc.size >= LARGE_FILE_BYTES || doc.kind === 'pdf' || doc.kind === 'image';
+}
 const QUIET_OPTIMIZE_MS = 30_000;
 
 /**
@@ -69,11 +74,7 @@ export class IndexQueue {
     if (this.closed) return;
     const { registry, pool, writer } = this.deps;
     const capacity = (doc: DocumentRecord) =>
-      Math.max(
-        2,
-        pool.size *
-          (doc.size >= LARGE_FILE_BYTES ? LARGE_FILES_PER_WORKER : SMALL_FILES_PER_WORKER),
-      );
+      Math.max(2, pool.size * (isHeavy(doc) ? HEAVY_FILES_PER_WORKER : LIGHT_FILES_PER_WORKER));
     if (!registry.paused && !this.holdForRebuild) {
       // Documents waiting for the writer do not hold a worker slot: a slow commit or an
       // optimize run must not starve the workers (the backlog is bounded instead).
