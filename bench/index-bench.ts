@@ -123,6 +123,12 @@ async function main() {
     });
     const rawOrt = Math.round((raw.rawOrtTokensPerSec + rawAfter.rawOrtTokensPerSec) / 2);
     const tokensPerSec = rate(run.tokens, run.ms);
+    // Per CPU-second of all threads: steadier than wall time when other work shares the cores.
+    const cpuSeconds = Object.values(run.cpuSecondsByThread).reduce((n, s) => n + s, 0);
+    const tokensPerCpuSec = Math.round(run.tokens / cpuSeconds);
+    const rawPerCpuSec = Math.round(
+      (raw.rawOrtTokensPerCpuSec + rawAfter.rawOrtTokensPerCpuSec) / 2,
+    );
     report.scifact = {
       ...run,
       pagesPerSec: null,
@@ -132,6 +138,9 @@ async function main() {
       rawOrtTokensPerSec: rawOrt,
       rawOrtRuns: [raw.rawOrtTokensPerSec, rawAfter.rawOrtTokensPerSec],
       ratio: Math.round((tokensPerSec / rawOrt) * 1000) / 1000,
+      tokensPerCpuSec,
+      rawOrtTokensPerCpuSec: rawPerCpuSec,
+      cpuRatio: Math.round((tokensPerCpuSec / rawPerCpuSec) * 1000) / 1000,
     };
     log(JSON.stringify(report.scifact));
     fs.rmSync(dir, { recursive: true, force: true });
