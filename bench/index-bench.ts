@@ -10,6 +10,7 @@ import { makeTestModels, MINILM_SHAPE_MODEL_ID } from '../scripts/make-test-mode
 import { createQuireCore } from '../electron/core/quire-core';
 import { rawOrtTokensPerSec } from './raw-ort';
 import { BENCH_MODELS_DIR, machine, SCIFACT_CORPUS } from './raw-ort-texts';
+import { cpuDelta, threadCpu } from './thread-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,8 @@ type RunResult = {
   peakRssMb: number;
   fragments: number;
   failed: number;
+  /** CPU seconds per thread name over the timed run (Linux): where the cores went. */
+  cpuSecondsByThread: Record<string, number>;
 };
 
 async function runIndexing(name: string, inputs: string[], models: string): Promise<RunResult> {
@@ -60,10 +63,12 @@ async function runIndexing(name: string, inputs: string[], models: string): Prom
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
+  const cpuBefore = threadCpu();
   const started = performance.now();
   await core.library.add(inputs);
   await core.library.whenIdle();
   const ms = performance.now() - started;
+  const cpuSecondsByThread = cpuDelta(cpuBefore, threadCpu());
   lag.disable();
   clearInterval(sampler);
   const docs = core.library.documents();
@@ -82,6 +87,7 @@ async function runIndexing(name: string, inputs: string[], models: string): Prom
     peakRssMb: Math.round(peakRss / 2 ** 20),
     fragments: await core.store.fragments(),
     failed: docs.length - ready.length,
+    cpuSecondsByThread,
   };
   await core.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -117,6 +123,12 @@ async function main() {
     });
     const rawOrt = Math.round((raw.rawOrtTokensPerSec + rawAfter.rawOrtTokensPerSec) / 2);
     const tokensPerSec = rate(run.tokens, run.ms);
+    // Per CPU-second of all threads: steadier than wall time when other work shares the cores.
+    const cpuSeconds = Object.values(run.cpuSecondsByThread).reduce((n, s) => n + s, 0);
+    const tokensPerCpuSec = Math.round(run.tokens / cpuSeconds);
+    const rawPerCpuSec = Math.round(
+      (raw.rawOrtTokensPerCpuSec + rawAfter.rawOrtTokensPerCpuSec) / 2,
+    );
     report.scifact = {
       ...run,
       pagesPerSec: null,
@@ -126,6 +138,9 @@ async function main() {
       rawOrtTokensPerSec: rawOrt,
       rawOrtRuns: [raw.rawOrtTokensPerSec, rawAfter.rawOrtTokensPerSec],
       ratio: Math.round((tokensPerSec / rawOrt) * 1000) / 1000,
+      tokensPerCpuSec,
+      rawOrtTokensPerCpuSec: rawPerCpuSec,
+      cpuRatio: Math.round((tokensPerCpuSec / rawPerCpuSec) * 1000) / 1000,
     };
     log(JSON.stringify(report.scifact));
     fs.rmSync(dir, { recursive: true, force: true });

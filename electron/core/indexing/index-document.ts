@@ -30,6 +30,20 @@ export async function indexDocument(
   request: IndexRequest,
   deps: IndexDeps,
 ): Promise<IndexResponse> {
+  // The batcher may hold a batch a moment for this document's chunks.
+  const handedIn = deps.batcher?.expect() ?? (() => {});
+  try {
+    return await parseChunkEmbed(request, deps, handedIn);
+  } finally {
+    handedIn();
+  }
+}
+
+async function parseChunkEmbed(
+  request: IndexRequest,
+  deps: IndexDeps,
+  handedIn: () => void,
+): Promise<IndexResponse> {
   const { config, signal } = deps;
   let pageTotal = 0;
   const ocrEnabled = config.ocr?.enabled ?? false;
@@ -100,7 +114,7 @@ export async function indexDocument(
   if (deps.batcher) {
     deps.progress({ stage: 'embedding', done: 0, total: chunks.length });
     try {
-      vectors = await deps.batcher.embed(
+      const embedding = deps.batcher.embed(
         withEmbedPrefix(
           deps.batcher.modelId,
           'passage',
@@ -108,6 +122,8 @@ export async function indexDocument(
         ),
         (done) => deps.progress({ stage: 'embedding', done, total: chunks.length }),
       );
+      handedIn();
+      vectors = await embedding;
     } catch (error) {
       vectorsError = toErrorShape(error);
       vectors = null;
@@ -127,6 +143,7 @@ export async function indexDocument(
     warnings: opened.meta.warnings,
     tokens,
     language,
+    ...(opened.contentHash ? { contentHash: opened.contentHash } : {}),
     ...(ocrPages.length > 0 ? { ocrPages: ocrPages.map((p) => p.page ?? 0) } : {}),
   };
 }

@@ -43,7 +43,10 @@ export type WorkerPoolOptions = {
   /** The script each worker runs; default the indexing worker (tests wrap it to crash on cue). */
   entry?: WorkerEntry;
   size?: number;
-  /** Documents in flight per worker: parsing one while another is embedded keeps ONNX busy. */
+  /**
+   * Documents in flight per worker: parsing one while another is embedded keeps ONNX busy,
+   * and many small ones let the embed batcher group chunks of similar length.
+   */
   concurrency?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 };
@@ -92,7 +95,7 @@ export class WorkerPool {
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.size = options.size ?? defaultPoolSize();
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? 16;
   }
 
   /** `urgent` work (a query to embed while documents index) jumps the queue and may exceed concurrency by one. */

@@ -60,6 +60,8 @@ export type IndexResponse = {
   language?: string;
   /** Pages whose text came from OCR; 0 stands for an image read whole. */
   ocrPages?: number[];
+  /** SHA-256 (hex) of the file's bytes as parsed. */
+  contentHash?: string;
 };
 export type EmbedResponse = {
   type: 'embedded';

@@ -12,11 +12,21 @@ export type DocumentChunks = {
   collections?: () => readonly string[];
 };
 
+/** New vectors for a document's stored chunks, in ordinal order. */
+export type DocumentVectors = {
+  documentId: string;
+  embeddingModel: string;
+  chunks: number;
+  /** Flat [chunks, dims]. */
+  vectors: Float32Array;
+};
+
 /** What the library needs from the chunk store (LanceDB in the app). */
 export interface ChunkStorePort {
   /** One commit for the whole batch: each document's chunks appear (or are replaced) all at once. */
   writeDocuments(batch: DocumentChunks[]): Promise<void>;
-  setVectors(documentId: string, embeddingModel: string, vectors: Float32Array): Promise<void>;
+  /** One commit for the whole batch, as writeDocuments. */
+  setVectors(batch: DocumentVectors[]): Promise<void>;
   deleteDocument(documentId: string): Promise<void>;
   /** Sets the collections on these documents' chunk rows, in the writer's order; no re-embedding. */
   setCollections(memberships: ReadonlyMap<string, readonly string[]>): Promise<void>;

@@ -28,8 +28,10 @@ export async function openLanceChunkStore(options: {
         })),
       );
     },
-    async setVectors(documentId, embeddingModel, vectors) {
-      await lance.setVectors(documentId, embeddingModel, vectors);
+    async setVectors(batch) {
+      await lance.setVectorsMany(
+        batch.map((d) => ({ docId: d.documentId, modelId: d.embeddingModel, vectors: d.vectors })),
+      );
     },
     deleteDocument: (documentId) => lance.deleteDocument(documentId),
     setCollections: (memberships) => lance.setCollections(memberships),

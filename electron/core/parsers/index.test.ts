@@ -62,6 +62,23 @@ describe('openDocument', () => {
       expect(text.slice(s.charStart, s.charStart + s.text.length)).toBe(s.text);
   });
 
+  it('hashes the bytes it parsed (SHA-256), so the library need not read the file again', async () => {
+    const { createHash } = await import('node:crypto');
+    const { readFile } = await import('node:fs/promises');
+    for (const [name, data] of [
+      ['hashed.txt', 'Some words to hash.\n'],
+      ['hashed.pdf', await readFile(pdfFixture('pdfa_crazyones.pdf'))],
+    ] as const) {
+      const file = scratch.write(name, data);
+      const opened = await openDocument(file);
+      await opened.close();
+      const expected = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
+      expect(opened.contentHash).toBe(expected);
+    }
+  });
+
   it('reads plain text in UTF-8, UTF-16 and Latin-1', async () => {
     const text = 'Crème brûlée für Jürgen.\nSecond line.\n';
     for (const [name, bytes] of [

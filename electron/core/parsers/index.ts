@@ -18,6 +18,7 @@
  * - Aborting `signal` stops reading and rejects with 'cancelled'. Call `close()` when you
  *   stop without finishing the loop (breaking out of `for await` closes by itself).
  */
+import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { DocumentKind } from '../../../shared/documents';
 import { QuireError } from '../../../shared/errors';
@@ -95,6 +96,18 @@ export async function openDocument(path: string, opts: OpenOptions = {}): Promis
   const kind = detectKind(path);
   if (kind === 'other') throw unsupported(path);
   const bytes = await readFileBounded(path, opts.maxBytes ?? DEFAULT_MAX_BYTES, opts.signal);
+  // Hashed before a parser may take the buffer over (pdf.js transfers it).
+  const contentHash = createHash('sha256').update(bytes).digest('hex');
+  const opened = await openBytes(kind, path, bytes, opts);
+  return { ...opened, contentHash };
+}
+
+async function openBytes(
+  kind: Exclude<DocumentKind, 'other'>,
+  path: string,
+  bytes: Uint8Array,
+  opts: OpenOptions,
+): Promise<OpenedDocument> {
   const meta = (title: string | null): ParseMeta => ({
     kind,
     pageCount: null,

@@ -55,4 +55,6 @@ export type OpenedDocument = {
   sections: AsyncIterable<ParsedSection>;
   /** Releases resources when `sections` is never iterated to its end. Safe to call twice. */
   close(): Promise<void>;
+  /** SHA-256 (hex) of the bytes that were parsed, so the file need not be read again to hash it. */
+  contentHash?: string;
 };

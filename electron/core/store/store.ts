@@ -39,6 +39,11 @@ export type DocumentChunkSet = ReplaceOptions & {
   /** The document's collections, copied onto each chunk for scoped search. */
   collections?: readonly string[];
 };
+export type DocumentVectorSet = {
+  docId: string;
+  modelId: string;
+  vectors: readonly Float32Array[] | Float32Array;
+};
 export type WriteResult = { version: number; chunks: number };
 
 export type Store = LanceStore;
@@ -165,24 +170,32 @@ export class LanceStore {
 
   /**
    * Attaches vectors (in ordinal order) to a document's existing chunks: for "indexed now,
-   * embedded later" and for re-embedding after a model change. One commit per document.
+   * embedded later" and for re-embedding after a model change.
    */
   setVectors(
     docId: string,
     modelId: string,
     vectors: readonly Float32Array[] | Float32Array,
   ): Promise<WriteResult> {
+    return this.setVectorsMany([{ docId, modelId, vectors }]);
+  }
+
+  /** setVectors for many documents in one commit (a merge costs a pass over the table). */
+  setVectorsMany(batch: readonly DocumentVectorSet[]): Promise<WriteResult> {
+    const docIds = batch.map((d) => d.docId);
+    if (new Set(docIds).size !== docIds.length)
+      return Promise.reject(new QuireError('invalid_argument', 'A document appears twice.'));
     return this.serial('save the vectors', async () => {
-      const current = await this.readChunks(docId);
-      if (current.length === 0)
-        throw new QuireError('not_found', 'That document has no passages to embed.');
-      const split = splitVectors(vectors, current.length, this.dims);
-      const rows: ChunkRow[] = current.map((c, i) => ({
-        ...c,
-        vector: split[i] ?? null,
-        embeddingModel: modelId,
-      }));
-      return this.commitChunks([docId], rows, false);
+      const rows: ChunkRow[] = [];
+      for (const { docId, modelId, vectors } of batch) {
+        const current = await this.readChunks(docId);
+        if (current.length === 0)
+          throw new QuireError('not_found', 'That document has no passages to embed.');
+        const split = splitVectors(vectors, current.length, this.dims);
+        for (const [i, c] of current.entries())
+          rows.push({ ...c, vector: split[i] ?? null, embeddingModel: modelId });
+      }
+      return this.commitChunks(docIds, rows, false);
     });
   }
 
