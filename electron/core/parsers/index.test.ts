@@ -66,7 +66,9 @@ describe('openDocument', () => {
       const file = scratch.write(name, data);
       const opened = await openDocument(file);
       await opened.close();
-      const expected = createHash('sha256').update(await readFile(file)).digest('hex');
+      const expected = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
       expect(opened.contentHash).toBe(expected);
     }
   });
