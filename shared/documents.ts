@@ -103,6 +103,43 @@ export const LibraryTotalsSchema = z.object({
 });
 export type LibraryTotals = z.infer<typeof LibraryTotalsSchema>;
 
+const INDEXING_STATUSES: ReadonlySet<DocumentStatus> = new Set([
+  'queued',
+  'parsing',
+  'chunking',
+  'embedding',
+  'writing',
+]);
+
+/** Queued or on its way through parsing, chunking, embedding and writing. */
+export function isIndexingStatus(status: DocumentStatus): boolean {
+  return INDEXING_STATUSES.has(status);
+}
+
+/** What one document adds to the library's totals (the core keeps them running; see registry). */
+export function totalsOf(
+  doc: Pick<DocumentInfo, 'status' | 'chunks'>,
+): Omit<LibraryTotals, 'documents'> {
+  return {
+    chunks: doc.status === 'ready' ? doc.chunks : 0,
+    indexing: isIndexingStatus(doc.status) ? 1 : 0,
+    failed: doc.status === 'failed' ? 1 : 0,
+  };
+}
+
+export function libraryTotals(
+  documents: readonly Pick<DocumentInfo, 'status' | 'chunks'>[],
+): LibraryTotals {
+  const totals = { documents: documents.length, chunks: 0, indexing: 0, failed: 0 };
+  for (const doc of documents) {
+    const one = totalsOf(doc);
+    totals.chunks += one.chunks;
+    totals.indexing += one.indexing;
+    totals.failed += one.failed;
+  }
+  return totals;
+}
+
 /**
  * Rows a library snapshot carries at most. The snapshot is sent whole on every subscribe
  * and resume, and parsed on the window's thread: at ~300 bytes a row, 200 rows stay near

@@ -1,5 +1,10 @@
 import path from 'node:path';
-import type { DocumentInfo, DocumentStatus, LibraryTotals } from '../../../shared/documents';
+import {
+  isIndexingStatus,
+  totalsOf,
+  type DocumentInfo,
+  type LibraryTotals,
+} from '../../../shared/documents';
 import { Journal } from './journal';
 
 export type DocumentRecord = DocumentInfo & {
@@ -12,20 +17,10 @@ type JournalRecord =
   | { t: 'del'; id: string }
   | { t: 'meta'; paused: boolean; watchedFolders: string[] };
 
-const IN_FLIGHT: ReadonlySet<DocumentStatus> = new Set([
-  'parsing',
-  'chunking',
-  'embedding',
-  'writing',
-]);
-
 /** The totals one document adds to the library's: kept as it changes, never recounted. */
-function totalsOf(doc: DocumentRecord, sign: 1 | -1) {
-  return {
-    chunks: doc.status === 'ready' ? sign * doc.chunks : 0,
-    indexing: doc.status === 'queued' || IN_FLIGHT.has(doc.status) ? sign : 0,
-    failed: doc.status === 'failed' ? sign : 0,
-  };
+function signedTotalsOf(doc: DocumentRecord, sign: 1 | -1) {
+  const one = totalsOf(doc);
+  return { chunks: sign * one.chunks, indexing: sign * one.indexing, failed: sign * one.failed };
 }
 
 /**
@@ -65,7 +60,8 @@ export class DocumentRegistry {
       }
     }
     for (const doc of this.docs.values()) {
-      if (IN_FLIGHT.has(doc.status)) {
+      // Caught mid-flight by a crash: back to the queue.
+      if (doc.status !== 'queued' && isIndexingStatus(doc.status)) {
         const queued = { ...doc, status: 'queued' as const, progress: null };
         if (options.readOnly) this.index(queued);
         else this.putBestEffort(queued);
@@ -250,7 +246,7 @@ export class DocumentRegistry {
   }
 
   private count(doc: DocumentRecord, sign: 1 | -1) {
-    const change = totalsOf(doc, sign);
+    const change = signedTotalsOf(doc, sign);
     this.counts.chunks += change.chunks;
     this.counts.indexing += change.indexing;
     this.counts.failed += change.failed;

@@ -1,6 +1,5 @@
 import type {
   DocumentInfo,
-  DocumentStatus,
   IndexHealth,
   LibraryFilter,
   LibraryPage,
@@ -8,7 +7,7 @@ import type {
   LibrarySort,
   LibraryTotals,
 } from '../../../shared/documents';
-import { LIBRARY_SNAPSHOT_ROWS } from '../../../shared/documents';
+import { isIndexingStatus, LIBRARY_SNAPSHOT_ROWS, libraryTotals } from '../../../shared/documents';
 import type { DocumentRecord } from './document-registry';
 
 /*
@@ -20,14 +19,6 @@ import type { DocumentRecord } from './document-registry';
  * CLI, quire mcp, tests) read `allDocuments` directly, never the wire snapshot.
  */
 
-const INDEXING: ReadonlySet<DocumentStatus> = new Set([
-  'queued',
-  'parsing',
-  'chunking',
-  'embedding',
-  'writing',
-]);
-
 /** What a document shows outside the core: its file hash and mtime stay inside. */
 export function documentRow(record: DocumentRecord): DocumentInfo {
   const { contentHash: _hash, mtimeMs: _mtime, ...row } = record;
@@ -38,17 +29,7 @@ export function allDocuments(records: readonly DocumentRecord[]): DocumentInfo[]
   return records.map(documentRow);
 }
 
-export function libraryTotals(records: readonly DocumentInfo[]): LibraryTotals {
-  let chunks = 0;
-  let indexing = 0;
-  let failed = 0;
-  for (const doc of records) {
-    if (doc.status === 'ready') chunks += doc.chunks;
-    else if (doc.status === 'failed') failed++;
-    else if (INDEXING.has(doc.status)) indexing++;
-  }
-  return { documents: records.length, chunks, indexing, failed };
-}
+export { libraryTotals };
 
 export type SnapshotState = {
   index: IndexHealth;
@@ -84,7 +65,7 @@ export type LibraryQuery = {
 };
 
 function matchesFilter(doc: DocumentInfo, filter: LibraryFilter): boolean {
-  if (filter === 'indexing') return INDEXING.has(doc.status);
+  if (filter === 'indexing') return isIndexingStatus(doc.status);
   if (filter === 'failed') return doc.status === 'failed' || doc.status === 'cancelled';
   if (filter === 'ready') return doc.status === 'ready';
   return true;

@@ -1,31 +1,19 @@
 import type { Collection } from '../../../shared/collections';
-import type { DocumentInfo, IndexHealth, LibrarySnapshot } from '../../../shared/documents';
+import {
+  isIndexingStatus,
+  libraryTotals,
+  type DocumentInfo,
+  type IndexHealth,
+  type LibrarySnapshot,
+} from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
 
-const INDEXING = new Set<DocumentInfo['status']>([
-  'queued',
-  'parsing',
-  'chunking',
-  'embedding',
-  'writing',
-]);
-
 export function isIndexing(doc: DocumentInfo): boolean {
-  return INDEXING.has(doc.status);
+  return isIndexingStatus(doc.status);
 }
 
 /** The same totals the core computes for its snapshot. */
-export function computeTotals(documents: readonly DocumentInfo[]): LibrarySnapshot['totals'] {
-  let chunks = 0;
-  let indexing = 0;
-  let failed = 0;
-  for (const doc of documents) {
-    if (doc.status === 'ready') chunks += doc.chunks;
-    else if (doc.status === 'failed') failed++;
-    else if (INDEXING.has(doc.status)) indexing++;
-  }
-  return { documents: documents.length, chunks, indexing, failed };
-}
+export const computeTotals = libraryTotals;
 
 const HEALTHY_INDEX: IndexHealth = { status: 'ok', damagedTables: [], error: null };
 
