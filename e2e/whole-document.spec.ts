@@ -80,7 +80,7 @@ test('Pin from the library row, shown and removable in the chat header', async (
   await dropFiles(page, [fixtureFile('pdfa_crazyones.pdf')]);
   await expectReady(page, 'pdfa_crazyones.pdf');
   await docRow(page, 'pdfa_crazyones.pdf')
-    .getByRole('button', { name: 'Pin pdfa_crazyones.pdf to a new chat' })
+    .getByRole('button', { name: 'Pin pdfa_crazyones.pdf into a fresh chat' })
     .click();
   const pins = page.getByTestId('pinned-documents');
   await expect(pins).toContainText('Pinned: pdfa_crazyones.pdf');

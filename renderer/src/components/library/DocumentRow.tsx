@@ -246,8 +246,8 @@ export const DocumentRow = memo(function DocumentRow({
           <button
             type="button"
             className="icon-btn"
-            aria-label={`Pin ${doc.name} to a new chat`}
-            title="Pin to a new chat: its text is in every prompt"
+            aria-label={`Pin ${doc.name} into a fresh chat`}
+            title="Pin into a fresh chat: its text is in every prompt"
             onClick={() => actions.pin(doc)}
           >
             <Icon name="pin" />

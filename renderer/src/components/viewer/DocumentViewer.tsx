@@ -81,7 +81,7 @@ export function DocumentViewer() {
           }}
         >
           <Icon name="pin" size={14} />{' '}
-          {pinnedHere ? 'Unpin from this chat' : chatId ? 'Pin to this chat' : 'Pin to a new chat'}
+          {pinnedHere ? 'Unpin from this chat' : chatId ? 'Pin to this chat' : 'Pin into a fresh chat'}
         </button>
       </div>
       <button
