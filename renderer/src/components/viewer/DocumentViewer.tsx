@@ -81,7 +81,11 @@ export function DocumentViewer() {
           }}
         >
           <Icon name="pin" size={14} />{' '}
-          {pinnedHere ? 'Unpin from this chat' : chatId ? 'Pin to this chat' : 'Pin into a fresh chat'}
+          {pinnedHere
+            ? 'Unpin from this chat'
+            : chatId
+              ? 'Pin to this chat'
+              : 'Pin into a fresh chat'}
         </button>
       </div>
       <button
