@@ -5,18 +5,17 @@
 // the list, a text search, reopening the registry, and in Chromium against `quire serve`:
 // start-up to the list visible, opening the list, frames per second while scrolling it,
 // searching it; peak RSS of both processes. Needs `npm run build:web` first.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { DocumentRegistry } from '../electron/core/library/document-registry';
 import { Journal } from '../electron/core/library/journal';
 import { createQuireCore } from '../electron/core/quire-core';
 import { search } from '../electron/core/retrieval/search';
+import { startQuireServer } from '../e2e/quire-server';
 import { machine, SCIFACT_CORPUS } from './raw-ort-texts';
 import { writeAbstracts } from './scifact-files';
 
@@ -152,44 +151,12 @@ async function coreFigures(dataDir: string) {
   };
 }
 
-type Serve = { openUrl: string; pid: number; stop: () => Promise<void> };
-
-function serve(dataDir: string): Promise<Serve> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.resolve('electron/core/cli/main.ts'),
-      'serve',
-      '--json',
-      '--data',
-      dataDir,
-      '--model-dir',
-      path.join(dataDir, 'no-models'),
-      '--embedding-model',
-      NO_MODEL,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = readline.createInterface({ input: child.stdout });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`quire serve exited with ${code}`)));
-    lines.once('line', (line) => {
-      lines.on('line', () => {});
-      resolve({
-        openUrl: (JSON.parse(line) as { url: string }).url,
-        pid: child.pid!,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
+/** `quire serve` over the kept library, without an embedding model (full-text only). */
+const serve = (dataDir: string) =>
+  startQuireServer({
+    dataDir,
+    extraArgs: ['--model-dir', path.join(dataDir, 'no-models'), '--embedding-model', NO_MODEL],
   });
-}
 
 /** Peak resident memory of a process so far (Linux). */
 function peakRssMb(pid: number): number {
@@ -280,7 +247,7 @@ async function browserRun(dataDir: string, expected: number) {
       flickFrames: flick.frames,
       flickDeepestRow: flick.deepestRow,
       searchListMs: Math.round(searchListMs),
-      servePeakRssMb: peakRssMb(server.pid),
+      servePeakRssMb: peakRssMb(server.process.pid!),
     };
   } finally {
     await server.stop();

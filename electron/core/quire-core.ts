@@ -34,7 +34,6 @@ import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
 import type { ProviderSettings } from '../../shared/settings';
 import { closeInOrder } from './shutdown';
-import { LIBRARY_STREAM } from '../../shared/streams';
 
 export type QuireCoreOptions = {
   dataDir: string;
@@ -123,13 +122,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     folderCollections: collections.book.folderCollections(),
   });
   const watcher = new FolderWatcher(library, 500, (m) => log('warn', m), {
-    setFolder: (folder, collectionId) => {
-      if (!collections.book.setFolder(folder, collectionId)) return;
-      hub.emit(LIBRARY_STREAM, 'folders.updated', {
-        watchedFolders: [...library.registry.watchedFolders],
-        folderCollections: collections.book.folderCollections(),
-      });
-    },
+    setFolder: (folder, collectionId) => collections.setFolder(folder, collectionId),
     added: (files, result) => collections.feedWatched(files, result),
   });
   // Models are fetched only when the user asks (models.download), never on their own.

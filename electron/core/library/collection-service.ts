@@ -106,6 +106,15 @@ export class CollectionService {
   }
 
   /** Files a watched folder picked up join the collection that folder feeds. */
+  /** Which collection a watched folder feeds; every window hears of a change. */
+  setFolder(folder: string, collectionId: string | null): void {
+    if (!this.book.setFolder(folder, collectionId)) return;
+    this.deps.hub.emit(LIBRARY_STREAM, 'folders.updated', {
+      watchedFolders: [...this.deps.registry.watchedFolders],
+      folderCollections: this.book.folderCollections(),
+    });
+  }
+
   async feedWatched(files: readonly string[], result: AddResult): Promise<void> {
     const byCollection = new Map<string, Set<string>>();
     for (const [folder, collectionId] of Object.entries(this.book.folderCollections())) {

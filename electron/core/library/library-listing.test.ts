@@ -8,7 +8,8 @@ import { createInMemoryTransport } from '../rpc/in-memory-transport';
 import { syntheticRecords, writeSyntheticLibrary } from '../../../test/helpers/synthetic-library';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { DocumentRegistry } from './document-registry';
-import { LibraryListing, libraryTotals, queryDocuments } from './library-listing';
+import { libraryTotals } from '../../../shared/documents';
+import { LibraryListing, queryDocuments } from './library-listing';
 
 const DOCUMENTS = 20_000;
 /**

@@ -7,7 +7,7 @@ import type {
   LibrarySort,
   LibraryTotals,
 } from '../../../shared/documents';
-import { isIndexingStatus, LIBRARY_SNAPSHOT_ROWS, libraryTotals } from '../../../shared/documents';
+import { isIndexingStatus, LIBRARY_SNAPSHOT_ROWS } from '../../../shared/documents';
 import type { DocumentRecord } from './document-registry';
 
 /*
@@ -28,8 +28,6 @@ export function documentRow(record: DocumentRecord): DocumentInfo {
 export function allDocuments(records: readonly DocumentRecord[]): DocumentInfo[] {
   return records.map(documentRow);
 }
-
-export { libraryTotals };
 
 export type SnapshotState = {
   index: IndexHealth;

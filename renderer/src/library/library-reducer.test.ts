@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { libraryTotals } from '../../../shared/documents';
 import type { DocumentInfo, LibrarySnapshot } from '../../../shared/documents';
 import type { StreamEvent } from '../api/event-types';
 import { makeEvent } from '../../../test/helpers/stream-events';
-import {
-  applyLibraryEvents,
-  computeTotals,
-  emptyLibrary,
-  LIVE_ROWS_CAP,
-  newestFirst,
-} from './library-reducer';
+import { applyLibraryEvents, emptyLibrary, LIVE_ROWS_CAP, newestFirst } from './library-reducer';
 
 const S = 'library';
 
@@ -33,7 +28,7 @@ function doc(id: string, over: Partial<DocumentInfo> = {}): DocumentInfo {
 }
 
 function snapshot(documents: DocumentInfo[]): LibrarySnapshot {
-  return { ...emptyLibrary(), documents, totals: computeTotals(documents) };
+  return { ...emptyLibrary(), documents, totals: libraryTotals(documents) };
 }
 
 /** The event sequence of one PDF indexed end to end, as the core emits it. */

@@ -12,9 +12,6 @@ export function isIndexing(doc: DocumentInfo): boolean {
   return isIndexingStatus(doc.status);
 }
 
-/** The same totals the core computes for its snapshot. */
-export const computeTotals = libraryTotals;
-
 const HEALTHY_INDEX: IndexHealth = { status: 'ok', damagedTables: [], error: null };
 
 /**
@@ -212,7 +209,7 @@ export function applyLibraryEvents(
     collections,
     folderCollections,
     // A partial list cannot count the library: the core's totals come with queue.state.
-    totals: complete ? computeTotals(documents) : totals,
+    totals: complete ? libraryTotals(documents) : totals,
   };
 }
 
