@@ -50,8 +50,37 @@ it('a query goes first, without waiting for documents still being parsed', async
   const batches: string[][] = [];
   const batcher = new EmbedBatcher(recording(batches), 4);
   const parsing = batcher.expect(); // never handed in during this test
-  const query = await batcher.embed(['where do rivers meet the sea'], undefined, true);
+  const query = await batcher.embed(['where do rivers meet the sea'], { urgent: true });
   expect(query.length).toBe(embedder.dims);
   expect(batches).toEqual([['where do rivers meet the sea']]);
   parsing();
+});
+
+it('groups by token counts when the caller gives them, not by characters', async () => {
+  const batches: string[][] = [];
+  const batcher = new EmbedBatcher(recording(batches), 2);
+  const handedIn = [0, 1].map(() => batcher.expect());
+  // Characters say the two long strings go together; tokens say each goes with a short one.
+  const texts = [
+    ['x'.repeat(60), 'Tail 0.'],
+    ['y'.repeat(60), 'Tail 1.'],
+  ];
+  const tokenCounts = [
+    [3, 40],
+    [40, 3],
+  ];
+  const jobs = texts.map((t, doc) => {
+    const vectors = batcher.embed(t, { tokenCounts: tokenCounts[doc] });
+    handedIn[doc]!();
+    return vectors;
+  });
+  await Promise.all(jobs);
+  const sorted = batches.map((batch) => [...batch].sort());
+  expect(sorted).toContainEqual(['Tail 0.', 'y'.repeat(60)]);
+  expect(sorted).toContainEqual(['Tail 1.', 'x'.repeat(60)]);
+});
+
+it('refuses token counts that do not match the texts', () => {
+  const batcher = new EmbedBatcher(embedder, 2);
+  expect(() => batcher.embed(['a', 'b'], { tokenCounts: [1] })).toThrow(/one count per text/);
 });

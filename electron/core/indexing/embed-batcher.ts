@@ -1,14 +1,28 @@
 import type { Embedder } from '../embedding/embedder';
 
 /** A batch is chosen from this many batches' worth of texts, when that many are coming. */
-const FILL_BATCHES = 3;
+const FILL_BATCHES = 6;
 /** A document parsed slowly (a large PDF) holds the others' batches no longer than this. */
 const MAX_FILL_WAIT_MS = 50;
 
 type Item = { job: Job; index: number; urgent: boolean };
 
+export type EmbedOptions = {
+  /** Called after each batch with how many of these texts have vectors. */
+  onBatch?: (done: number) => void;
+  /** A search query: goes before everything already waiting. */
+  urgent?: boolean;
+  /**
+   * Each text's length in the model's tokens, when known (the chunker counts them). The model
+   * pads a batch to its longest input in tokens, so batches grouped by tokens pad least.
+   */
+  tokenCounts?: readonly number[];
+};
+
 type Job = {
   texts: string[];
+  /** Sort keys: tokens when known, else characters (a rough stand-in). */
+  lengths: readonly number[];
   out: Float32Array;
   done: number;
   failed: boolean;
@@ -24,7 +38,9 @@ type Job = {
  * A batch is padded to its longest text, and a document's last chunk is often short: with
  * texts taken first come, first served, a quarter of what SciFact's abstracts fed the model
  * was padding. So each batch is the oldest waiting text and the waiting texts nearest to it
- * in length; the oldest always goes, so nothing waits for ever.
+ * in length; the oldest always goes, so nothing waits for ever. Lengths are compared in
+ * tokens when the caller knows them: by characters the same abstracts still padded 17 %, by
+ * tokens 5 % (choosing from 48 waiting texts).
  */
 export class EmbedBatcher {
   private readonly waiting: Item[] = [];
@@ -61,12 +77,15 @@ export class EmbedBatcher {
     };
   }
 
-  /** `urgent` texts (a search query) go before everything already waiting. */
-  embed(texts: string[], onBatch?: (done: number) => void, urgent = false): Promise<Float32Array> {
+  embed(texts: string[], options: EmbedOptions = {}): Promise<Float32Array> {
+    const { onBatch, urgent = false, tokenCounts } = options;
     if (texts.length === 0) return Promise.resolve(new Float32Array(0));
+    if (tokenCounts && tokenCounts.length !== texts.length)
+      throw new Error('tokenCounts must give one count per text');
     return new Promise((resolve, reject) => {
       const job: Job = {
         texts,
+        lengths: tokenCounts ?? texts.map((t) => t.length),
         out: new Float32Array(texts.length * this.dims),
         done: 0,
         failed: false,
@@ -86,7 +105,7 @@ export class EmbedBatcher {
     const size = this.batchSize;
     const waiting = this.waiting;
     if (waiting.length <= size || waiting[0]!.urgent) return waiting.splice(0, size);
-    const length = (item: Item) => item.job.texts[item.index]!.length;
+    const length = (item: Item) => item.job.lengths[item.index]!;
     const byLength = waiting.map((item, at) => ({ item, at, length: length(item) }));
     byLength.sort((a, b) => b.length - a.length || a.at - b.at);
     const oldest = byLength.findIndex((e) => e.at === 0);

@@ -120,7 +120,10 @@ async function parseChunkEmbed(
           'passage',
           chunks.map((c) => c.text),
         ),
-        (done) => deps.progress({ stage: 'embedding', done, total: chunks.length }),
+        {
+          onBatch: (done) => deps.progress({ stage: 'embedding', done, total: chunks.length }),
+          tokenCounts: chunks.map((c) => c.tokens),
+        },
       );
       handedIn();
       vectors = await embedding;

@@ -144,8 +144,10 @@ async function handle(
   const { withEmbedPrefix } = await import('../embedding/model-prefixes');
   const vectors = await rt.batcher.embed(
     withEmbedPrefix(rt.batcher.modelId, request.role ?? 'passage', request.texts),
-    (done) => progress({ stage: 'embedding', done, total: request.texts.length }),
-    request.urgent,
+    {
+      onBatch: (done) => progress({ stage: 'embedding', done, total: request.texts.length }),
+      urgent: request.urgent,
+    },
   );
   return { type: 'embedded', vectors, dims: rt.batcher.dims, embeddingModel: rt.batcher.modelId };
 }

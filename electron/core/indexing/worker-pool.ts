@@ -51,6 +51,12 @@ export type WorkerPoolOptions = {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 };
 
+/**
+ * Many small documents in one worker let its embed batcher fill each batch with chunks of
+ * similar length: about 60 chunks of SciFact abstracts to choose from.
+ */
+const DEFAULT_TASKS_PER_WORKER = 32;
+
 /** One less than the core count, never fewer than one: the main thread keeps a core. */
 export function defaultPoolSize(): number {
   const cores =
@@ -91,11 +97,12 @@ export class WorkerPool {
   private startupFailures = 0;
   private closed = false;
   readonly size: number;
-  private readonly concurrency: number;
+  /** Tasks one worker holds at once (a search query may add one). */
+  readonly concurrency: number;
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.size = options.size ?? defaultPoolSize();
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? DEFAULT_TASKS_PER_WORKER;
   }
 
   /** `urgent` work (a query to embed while documents index) jumps the queue and may exceed concurrency by one. */

@@ -8,11 +8,10 @@ export type IndexQueueDeps = Omit<IndexJobDeps, 'isClosed' | 'awaitingWrite' | '
 /** Documents parsed (and embedded) ahead of the writer, at most. */
 const MAX_WRITE_BACKLOG = 256;
 /**
- * Documents in flight per worker. Many small ones give the embed batcher chunks of similar
- * length to batch together (less padding). Large files, and PDFs and images (which may need
- * an OCR engine each), hold a worker's memory, so fewer of them.
+ * Large files, and PDFs and images (which may need an OCR engine each), hold a worker's
+ * memory, so fewer of them are in flight per worker. Small ones fill the worker (the pool's
+ * concurrency), which gives its embed batcher chunks of similar length to batch together.
  */
-const LIGHT_FILES_PER_WORKER = 16;
 const HEAVY_FILES_PER_WORKER = 4;
 const LARGE_FILE_BYTES = 1024 * 1024;
 
@@ -74,7 +73,7 @@ export class IndexQueue {
     if (this.closed) return;
     const { registry, pool, writer } = this.deps;
     const capacity = (doc: DocumentRecord) =>
-      Math.max(2, pool.size * (isHeavy(doc) ? HEAVY_FILES_PER_WORKER : LIGHT_FILES_PER_WORKER));
+      Math.max(2, pool.size * (isHeavy(doc) ? HEAVY_FILES_PER_WORKER : pool.concurrency));
     if (!registry.paused && !this.holdForRebuild) {
       // Documents waiting for the writer do not hold a worker slot: a slow commit or an
       // optimize run must not starve the workers (the backlog is bounded instead).
