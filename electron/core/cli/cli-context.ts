@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
@@ -43,8 +44,11 @@ export function defaultRendererDir(): string {
   const candidates = [
     path.resolve(here, '../../../out/renderer'),
     path.resolve(here, '../renderer'),
+    path.resolve(here, 'renderer'),
   ];
-  return process.env.QUIRE_RENDERER_DIR ?? candidates[0]!;
+  return (
+    process.env.QUIRE_RENDERER_DIR ?? candidates.find((dir) => fs.existsSync(dir)) ?? candidates[0]!
+  );
 }
 
 /** The core settings every command reads from the shared flags. */

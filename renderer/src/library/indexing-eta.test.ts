@@ -32,9 +32,20 @@ function doc(id: string, fraction: number | null, at: number): DocumentInfo {
   };
 }
 
-/** Feeds snapshots in order, as the library stream produces them. */
+/**
+ * Feeds snapshots in order, as the library stream produces them; each is seen at its newest
+ * row's time, and the library's counts are those of the rows (a library the window holds whole).
+ */
 function run(snapshots: DocumentInfo[][]): EtaState {
-  return snapshots.reduce(advanceEtas, NO_ETAS);
+  return snapshots.reduce(
+    (state, rows) =>
+      advanceEtas(state, rows, countsOf(rows), Math.max(...rows.map((d) => d.updatedAt))),
+    NO_ETAS,
+  );
+}
+
+function countsOf(rows: DocumentInfo[]) {
+  return { documents: rows.length, indexing: rows.filter((d) => d.status !== 'ready').length };
 }
 
 describe('observeRate and estimateMs', () => {
@@ -96,11 +107,38 @@ describe('advanceEtas', () => {
     expect(libraryEta(state)).toBeCloseTo(1000);
   });
 
+  it('estimates a large library from its counts when the window holds none of the rows under way', () => {
+    // 100 documents to index; two finish each second, none of them in the window.
+    let state = NO_ETAS;
+    for (let s = 0; s <= 3; s++)
+      state = advanceEtas(
+        state,
+        [doc('old', null, 0)],
+        { documents: 101, indexing: 100 - 2 * s },
+        s * 1000,
+      );
+    expect(libraryEta(state)).toBeCloseTo(47_000);
+  });
+
+  it('takes no sample from a snapshot without progress, so showing one twice changes nothing', () => {
+    const counts = (indexing: number) => ({ documents: 10, indexing });
+    let state = NO_ETAS;
+    for (let s = 0; s <= 3; s++) state = advanceEtas(state, [], counts(10 - s), s * 1000);
+    const again = advanceEtas(state, [], counts(7), 3500);
+    expect(again.total).toBe(state.total);
+    expect(libraryEta(again)).toBeCloseTo(7000);
+    // The wait shows in the next sample: one document in 2 s after three at one a second.
+    const later = advanceEtas(again, [], counts(6), 5000);
+    expect(later.total!.perMs!).toBeLessThan(state.total!.perMs!);
+  });
+
   it('starts a document over when it is indexed again, and forgets everything when idle', () => {
     const busy = run([[doc('a', 0, 0)], [doc('a', 0.4, 1000)], [doc('a', 0.8, 2000)]]);
     expect(documentEtas(busy).has('a')).toBe(true);
-    const again = advanceEtas(busy, [doc('a', 0.05, 2500)]);
+    const again = advanceEtas(busy, [doc('a', 0.05, 2500)], { documents: 1, indexing: 1 }, 2500);
     expect(documentEtas(again).has('a')).toBe(false);
-    expect(advanceEtas(busy, [doc('a', null, 3000)])).toBe(NO_ETAS);
+    expect(advanceEtas(busy, [doc('a', null, 3000)], { documents: 1, indexing: 0 }, 3000)).toBe(
+      NO_ETAS,
+    );
   });
 });

@@ -43,47 +43,56 @@ export function estimateMs(rate: Rate | undefined, remaining: number): number | 
 }
 
 export type EtaState = {
-  /** Per indexing document: its last fraction and its rate. */
+  /** Per indexing document the window holds: its last fraction and its rate. */
   docs: ReadonlyMap<string, { fraction: number; rate: Rate }>;
-  /** The whole library: work done since indexing started, in documents. */
+  /** The whole library: documents' worth of work done, over time. */
   total: Rate | undefined;
+  /** Documents' worth of work left in the whole library, queued documents included. */
+  remaining: number;
 };
 
-export const NO_ETAS: EtaState = { docs: new Map(), total: undefined };
+export const NO_ETAS: EtaState = { docs: new Map(), total: undefined, remaining: 0 };
+
+/**
+ * The library's own counts, from its snapshot's totals. A large library's window holds only
+ * some rows, so the library's estimate counts finished and waiting documents from these.
+ */
+export type LibraryCounts = { documents: number; indexing: number };
 
 const fractionOf = (doc: DocumentInfo) => doc.progress?.fraction ?? 0;
 
-/** Folds one library snapshot into the rates. The input state is never mutated. */
-export function advanceEtas(state: EtaState, documents: readonly DocumentInfo[]): EtaState {
+/**
+ * Folds one library snapshot, seen at `at`, into the rates. The input state is never mutated.
+ * Each document's rate runs on its own events' times; the library's on `at`.
+ */
+export function advanceEtas(
+  state: EtaState,
+  documents: readonly DocumentInfo[],
+  counts: LibraryCounts,
+  at: number,
+): EtaState {
+  if (counts.indexing === 0) return NO_ETAS;
   const docs = new Map<string, { fraction: number; rate: Rate }>();
-  let progressed = 0;
-  let latest = state.total?.lastAt ?? 0;
-  let indexing = 0;
+  let heldFraction = 0;
   for (const doc of documents) {
+    if (!isIndexing(doc)) continue;
     const before = state.docs.get(doc.id);
-    if (isIndexing(doc)) {
-      indexing++;
-      const fraction = fractionOf(doc);
-      latest = Math.max(latest, doc.updatedAt);
-      // A document indexed again starts over.
-      if (before && fraction < before.fraction) {
-        docs.set(doc.id, { fraction, rate: observeRate(undefined, fraction, doc.updatedAt) });
-        continue;
-      }
-      if (before) progressed += fraction - before.fraction;
-      docs.set(doc.id, { fraction, rate: observeRate(before?.rate, fraction, doc.updatedAt) });
-    } else if (before && doc.status === 'ready') {
-      progressed += 1 - before.fraction;
-      latest = Math.max(latest, doc.updatedAt);
-    }
+    const fraction = fractionOf(doc);
+    heldFraction += fraction;
+    // A document indexed again starts over.
+    const restarted = before !== undefined && fraction < before.fraction;
+    const rate = observeRate(restarted ? undefined : before?.rate, fraction, doc.updatedAt);
+    docs.set(doc.id, { fraction, rate });
   }
-  if (indexing === 0) return NO_ETAS;
-  const doneBefore = state.total?.done ?? 0;
-  const total =
-    state.total && progressed === 0 && latest <= state.total.lastAt
-      ? state.total
-      : observeRate(state.total, doneBefore + progressed, latest);
-  return { docs, total };
+  // Finished documents count whole; those under way, by the fraction the window shows.
+  const done = counts.documents - counts.indexing + heldFraction;
+  // A snapshot with no progress adds no sample: the next progress spans the whole wait.
+  const unchanged = state.total !== undefined && done === state.total.done;
+  return {
+    docs,
+    total: unchanged ? state.total : observeRate(state.total, done, at),
+    remaining: Math.max(0, counts.indexing - heldFraction),
+  };
 }
 
 /** Time left per document, for the documents with enough signal. */
@@ -98,7 +107,5 @@ export function documentEtas(state: EtaState): Map<string, number> {
 
 /** Time left for everything being indexed, queued documents included. */
 export function libraryEta(state: EtaState): number | null {
-  let remaining = 0;
-  for (const { fraction } of state.docs.values()) remaining += 1 - fraction;
-  return estimateMs(state.total, remaining);
+  return estimateMs(state.total, state.remaining);
 }

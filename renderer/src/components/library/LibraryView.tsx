@@ -89,7 +89,7 @@ export function LibraryView() {
   );
 
   const documents = library?.documents;
-  const etas = useIndexingEtas(documents);
+  const etas = useIndexingEtas(documents, library?.totals);
   const visible = useMemo(() => {
     // A large library is filtered and sorted in the core, page by page.
     if (!documents || !library?.complete) return [];
