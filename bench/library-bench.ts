@@ -1,10 +1,11 @@
-// npm run bench:library -- [--json] [--docs 5183] [--copies 4] [--runs 3] [--keep DIR]
+// npm run bench:library -- [--json] [--docs 5183] [--copies 4] [--runs 3] [--keep DIR] [--data DIR]
 // A library of ~20,000 documents, as a reader has it: SciFact's abstracts written out four
 // times as .txt files (distinct content), indexed full-text only. Then the figures a person
 // feels: the library snapshot's size (the old full list beside the paged one), a page of
 // the list, a text search, reopening the registry, and in Chromium against `quire serve`:
 // start-up to the list visible, opening the list, frames per second while scrolling it,
-// searching it; peak RSS of both processes. Needs `npm run build:web` first.
+// searching it; peak RSS of both processes. Needs `npm run build:web` first. The npm script
+// runs all of it bundled, as the app runs (tsx alone adds seconds and hundreds of MB).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     data: { type: 'string' },
     /** Keep the data folder here for the next run. */
     keep: { type: 'string' },
+    /** A bundled CLI for `quire serve`; without it the sources run under tsx. */
+    cli: { type: 'string' },
   },
 });
 const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
@@ -156,6 +159,7 @@ const serve = (dataDir: string) =>
   startQuireServer({
     dataDir,
     extraArgs: ['--model-dir', path.join(dataDir, 'no-models'), '--embedding-model', NO_MODEL],
+    ...(values.cli ? { cliBundle: values.cli } : {}),
   });
 
 /** Peak resident memory of a process so far (Linux). */
@@ -256,7 +260,15 @@ async function browserRun(dataDir: string, expected: number) {
 }
 
 async function main() {
-  const report: Record<string, unknown> = { machine: machine(), uptime: os.loadavg() };
+  const report: Record<string, unknown> = {
+    machine: machine(),
+    uptime: os.loadavg(),
+    // How each part ran: bundled as in the app, or from sources under tsx.
+    ran: {
+      core: import.meta.url.endsWith('.ts') ? 'tsx' : 'bundled',
+      serve: values.cli ? 'bundled' : 'tsx',
+    },
+  };
   let dataDir = values.data;
   let filesDir: string | null = null;
   if (!dataDir) {

@@ -15,18 +15,20 @@ export type ServerHandle = {
 
 /** Starts `quire serve` as a real child process, as a user would. */
 export async function startQuireServer(
-  options: { dataDir?: string; port?: number; token?: string; extraArgs?: string[] } = {},
+  options: {
+    dataDir?: string;
+    port?: number;
+    token?: string;
+    extraArgs?: string[];
+    /** A bundled CLI (esbuild's output) to run instead of the sources under tsx. */
+    cliBundle?: string;
+  } = {},
 ): Promise<ServerHandle> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'quire-e2e-'));
-  const args = [
-    '--import',
-    'tsx',
-    path.resolve('electron/core/cli/main.ts'),
-    'serve',
-    '--json',
-    '--data',
-    dataDir,
-  ];
+  const entry = options.cliBundle
+    ? [path.resolve(options.cliBundle)]
+    : ['--import', 'tsx', path.resolve('electron/core/cli/main.ts')];
+  const args = [...entry, 'serve', '--json', '--data', dataDir];
   if (options.port) args.push('--port', String(options.port));
   if (options.token) args.push('--token', options.token);
   args.push(...(options.extraArgs ?? []));
