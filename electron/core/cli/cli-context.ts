@@ -41,13 +41,16 @@ export function resolveDataDir(value: string | undefined): string {
 /** Where the built renderer lives, from source (tsx) or from a bundle. */
 export function defaultRendererDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
+  // Nearest first: from out/ (a bundled CLI) or out/main (the app's bundle), else from sources.
   const candidates = [
-    path.resolve(here, '../../../out/renderer'),
-    path.resolve(here, '../renderer'),
     path.resolve(here, 'renderer'),
+    path.resolve(here, '../renderer'),
+    path.resolve(here, '../../../out/renderer'),
   ];
   return (
-    process.env.QUIRE_RENDERER_DIR ?? candidates.find((dir) => fs.existsSync(dir)) ?? candidates[0]!
+    process.env.QUIRE_RENDERER_DIR ??
+    candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ??
+    candidates.at(-1)!
   );
 }
 
