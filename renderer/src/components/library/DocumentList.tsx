@@ -4,6 +4,7 @@ import type { DocumentInfo } from '../../../../shared/documents';
 import { DocumentRow, type RowActions } from './DocumentRow';
 
 const ROW_HEIGHT = 76;
+const rowHeight = () => ROW_HEIGHT;
 
 /**
  * Virtualised: only the rows in view exist in the DOM, so 20,000 documents stay smooth.
@@ -25,12 +26,15 @@ export function DocumentList({
   actions: RowActions;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
+  // No getItemKey: the virtualizer re-measures every row whenever that function changes, and
+  // rowAt changes with every page that arrives (20,000 rows re-measured a frame while
+  // scrolling). Rows have one fixed height, so positions by index are exact; React keys below
+  // still follow the document.
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: rowHeight,
     overscan: 8,
-    getItemKey: (index) => rowAt(index)?.id ?? `row-${index}`,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -48,7 +52,7 @@ export function DocumentList({
           const doc = rowAt(item.index);
           return (
             <div
-              key={item.key}
+              key={doc?.id ?? `row-${item.index}`}
               className="doc-slot"
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
