@@ -1,4 +1,5 @@
 import type { Embedder } from '../embedding/embedder';
+import { approximateTokenCounter } from './approximate-tokens';
 
 /** A batch is chosen from this many batches' worth of texts, when that many are coming. */
 const FILL_BATCHES = 6;
@@ -21,7 +22,7 @@ export type EmbedOptions = {
 
 type Job = {
   texts: string[];
-  /** Sort keys: tokens when known, else characters (a rough stand-in). */
+  /** Sort keys in tokens: counted by the chunker, else estimated, so both compare. */
   lengths: readonly number[];
   out: Float32Array;
   done: number;
@@ -85,7 +86,7 @@ export class EmbedBatcher {
     return new Promise((resolve, reject) => {
       const job: Job = {
         texts,
-        lengths: tokenCounts ?? texts.map((t) => t.length),
+        lengths: tokenCounts ?? texts.map((t) => approximateTokenCounter.count(t)),
         out: new Float32Array(texts.length * this.dims),
         done: 0,
         failed: false,
