@@ -105,7 +105,6 @@ export class CollectionService {
     return this.change(collectionId, docs, true);
   }
 
-  /** Files a watched folder picked up join the collection that folder feeds. */
   /** Which collection a watched folder feeds; every window hears of a change. */
   setFolder(folder: string, collectionId: string | null): void {
     if (!this.book.setFolder(folder, collectionId)) return;
@@ -115,6 +114,7 @@ export class CollectionService {
     });
   }
 
+  /** Files a watched folder picked up join the collection that folder feeds. */
   async feedWatched(files: readonly string[], result: AddResult): Promise<void> {
     const byCollection = new Map<string, Set<string>>();
     for (const [folder, collectionId] of Object.entries(this.book.folderCollections())) {

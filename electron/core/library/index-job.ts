@@ -55,7 +55,7 @@ export function startIndexJob(doc: DocumentRecord, deps: IndexJobDeps): IndexJob
 
   const finished = (async () => {
     try {
-      const result = (await job.promise) as IndexResponse;
+      const result = await job.promise;
       const before = registry.get(doc.id);
       if (!before) return; // removed meanwhile
       const current = registry.put({

@@ -1,16 +1,7 @@
-import type { DocumentInfo, DocumentStatus } from '../../../shared/documents';
 import type { EventData } from '../../../shared/events';
 import { documentStream, LIBRARY_STREAM } from '../../../shared/streams';
 import type { StreamHub } from '../events/stream-hub';
-import type { DocumentRecord, DocumentRegistry } from './document-registry';
-
-/** Statuses of a document a worker is busy with. */
-export const ACTIVE: ReadonlySet<DocumentStatus> = new Set([
-  'parsing',
-  'chunking',
-  'embedding',
-  'writing',
-]);
+import type { DocumentRegistry } from './document-registry';
 
 type DocumentEvent =
   | 'document.added'
@@ -41,10 +32,4 @@ export class LibraryEvents {
       totals: this.registry.totals(),
     });
   }
-}
-
-/** What the outside sees of a document: the registry's bookkeeping stays inside. */
-export function publicInfo(doc: DocumentRecord): DocumentInfo {
-  const { contentHash: _hash, mtimeMs: _mtime, ...info } = doc;
-  return info;
 }

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { DuplicatePath, SkippedPath } from '../../../shared/contract';
-import type { DocumentInfo } from '../../../shared/documents';
+import { isIndexingStatus, type DocumentInfo } from '../../../shared/documents';
 import { toErrorShape } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { detectKind, isSupportedPath } from '../parsers';
 import type { DocumentRecord, DocumentRegistry } from './document-registry';
 import { deleteUpload, findTwin, hashFile, isUpload } from './duplicate-files';
 import { expandPaths } from './expand-paths';
-import { ACTIVE, publicInfo, type LibraryEvents } from './library-events';
+import type { LibraryEvents } from './library-events';
+import { documentRow } from './library-listing';
 
 export type AddResult = {
   added: DocumentInfo[];
@@ -50,10 +51,7 @@ export async function addPaths(paths: string[], deps: IntakeDeps): Promise<AddRe
       if (isUpload(dataDir, file.path)) await deleteUpload(dataDir, file.path, deps.log);
       continue;
     }
-    if (
-      existing &&
-      (existing.status === 'ready' || existing.status === 'queued' || ACTIVE.has(existing.status))
-    ) {
+    if (existing && (existing.status === 'ready' || isIndexingStatus(existing.status))) {
       if (
         existing.status !== 'ready' ||
         (existing.size === file.size && existing.mtimeMs === file.mtimeMs)
@@ -99,8 +97,8 @@ export async function addPaths(paths: string[], deps: IntakeDeps): Promise<AddRe
     }
     const preset = deps.passwordsByPath.get(file.path);
     if (preset !== undefined) deps.passwords.set(doc.id, preset);
-    deps.events.document(doc.id, 'document.added', { document: publicInfo(doc) });
-    added.push(publicInfo(doc));
+    deps.events.document(doc.id, 'document.added', { document: documentRow(doc) });
+    added.push(documentRow(doc));
   }
   return { added, unchanged, duplicates, skipped };
 }

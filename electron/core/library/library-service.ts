@@ -18,10 +18,11 @@ import { deleteUpload, isUpload } from './duplicate-files';
 import { HEALTHY_INDEX, IndexHealthTracker } from './index-health';
 import { failDocument } from './index-job';
 import { IndexQueue } from './index-queue';
-import { LibraryEvents, publicInfo } from './library-events';
+import { LibraryEvents } from './library-events';
 import { addPaths, type AddResult } from './library-intake';
 import {
   allDocuments,
+  documentRow,
   LibraryListing,
   librarySnapshot,
   type LibraryQuery,
@@ -142,7 +143,7 @@ export class LibraryService {
         updatedAt: Date.now(),
       };
       this.registry.putBestEffort(queued);
-      this.events.document(doc.id, 'document.added', { document: publicInfo(queued) });
+      this.events.document(doc.id, 'document.added', { document: documentRow(queued) });
     }
     this.index.set(HEALTHY_INDEX);
     this.events.queueState();
@@ -214,8 +215,8 @@ export class LibraryService {
   /** Queues a document again; `force` re-indexes even a ready one. */
   requeue(documentId: string, options: { password?: string; force?: boolean } = {}): DocumentInfo {
     const doc = this.require(documentId);
-    if (this.queue.isRunning(documentId) || doc.status === 'queued') return publicInfo(doc);
-    if (doc.status === 'ready' && !options.force) return publicInfo(doc);
+    if (this.queue.isRunning(documentId) || doc.status === 'queued') return documentRow(doc);
+    if (doc.status === 'ready' && !options.force) return documentRow(doc);
     if (options.password !== undefined) this.passwords.set(documentId, options.password);
     const next = this.registry.put({
       ...doc,
@@ -225,10 +226,10 @@ export class LibraryService {
       contentHash: options.force ? null : doc.contentHash,
       updatedAt: Date.now(),
     });
-    this.events.document(documentId, 'document.added', { document: publicInfo(next) });
+    this.events.document(documentId, 'document.added', { document: documentRow(next) });
     this.events.queueState();
     this.queue.pump();
-    return publicInfo(next);
+    return documentRow(next);
   }
 
   cancel(documentId: string): DocumentInfo {
@@ -240,7 +241,7 @@ export class LibraryService {
         log: this.options.log,
         checkIndex: () => void this.checkIndex(),
       });
-    return publicInfo(this.require(documentId));
+    return documentRow(this.require(documentId));
   }
 
   setPaused(paused: boolean): void {

@@ -98,7 +98,7 @@ export class Reembedder {
     this.requests.add(request.cancel);
     let response: EmbedResponse;
     try {
-      response = (await request.promise) as EmbedResponse;
+      response = await request.promise;
     } catch (error) {
       if (error instanceof QuireError && error.code === 'model_unavailable') return null; // try again later
       throw error;

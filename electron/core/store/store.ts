@@ -187,8 +187,9 @@ export class LanceStore {
       return Promise.reject(new QuireError('invalid_argument', 'A document appears twice.'));
     return this.serial('save the vectors', async () => {
       const rows: ChunkRow[] = [];
+      const stored = await this.readChunksOf(docIds);
       for (const { docId, modelId, vectors } of batch) {
-        const current = await this.readChunks(docId);
+        const current = stored.get(docId)!;
         if (current.length === 0)
           throw new QuireError('not_found', 'That document has no passages to embed.');
         const split = splitVectors(vectors, current.length, this.dims);
@@ -225,14 +226,23 @@ export class LanceStore {
   }
 
   private async readChunks(docId: string): Promise<StoredChunk[]> {
+    return (await this.readChunksOf([docId])).get(docId)!;
+  }
+
+  /** Each document's chunks in ordinal order, from one query (empty for a document without). */
+  private async readChunksOf(docIds: readonly string[]): Promise<Map<string, StoredChunk[]>> {
     const rows = await this.chunks
       .query()
-      .where(`doc_id = ${sqlString(docId)}`)
+      .where(docFilter(docIds))
       .select([...CHUNK_COLUMNS])
       .toArray();
-    return rows
-      .map((r) => rowToChunk(r as Record<string, unknown>))
-      .sort((a, b) => a.ordinal - b.ordinal);
+    const byDoc = new Map<string, StoredChunk[]>(docIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const chunk = rowToChunk(row as Record<string, unknown>);
+      byDoc.get(chunk.docId)?.push(chunk);
+    }
+    for (const chunks of byDoc.values()) chunks.sort((a, b) => a.ordinal - b.ordinal);
+    return byDoc;
   }
 
   /** Rewrites the collections on these documents' chunk rows: no re-embedding. */
