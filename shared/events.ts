@@ -8,6 +8,11 @@ import {
   LibraryTotalsSchema,
 } from './documents';
 import { CollectionSchema, ConversationScopeSchema } from './collections';
+import { AnswerChecksSchema } from './answer-checks';
+
+/** `closest`: the library does not cover the question; these are the nearest passages, unwritten from. */
+export const AnswerModeSchema = z.enum(['answer', 'search', 'closest']);
+export type AnswerMode = z.infer<typeof AnswerModeSchema>;
 
 export const EventCategorySchema = z.enum(['chat', 'library', 'pipeline', 'system']);
 export type EventCategory = z.infer<typeof EventCategorySchema>;
@@ -67,7 +72,7 @@ export const EventDataSchemas = {
   }),
   'message.sources': z.object({
     sources: z.array(SourceSchema),
-    mode: z.enum(['answer', 'search']),
+    mode: AnswerModeSchema,
   }),
   'message.delta': z.object({ text: z.string() }),
   'message.end': z.object({
@@ -77,6 +82,8 @@ export const EventDataSchemas = {
     citations: z.array(z.number().int().positive()),
   }),
   'message.error': z.object({ code: ErrorCodeSchema, message: z.string(), retryable: z.boolean() }),
+  /** Every verdict so far, whole: sent as sentences end while streaming, and once at the end. */
+  'message.checks': AnswerChecksSchema,
   // library
   'document.added': z.object({ document: DocumentInfoSchema }),
   'document.progress': z.object({
@@ -145,6 +152,7 @@ export const EVENT_CATEGORY: { [K in EventType]: EventCategory } = {
   'message.delta': 'chat',
   'message.end': 'chat',
   'message.error': 'chat',
+  'message.checks': 'chat',
   'document.added': 'library',
   'document.progress': 'library',
   'document.ready': 'library',
@@ -180,6 +188,7 @@ export const StreamEventSchema = z.discriminatedUnion('type', [
   eventSchemaFor('message.delta'),
   eventSchemaFor('message.end'),
   eventSchemaFor('message.error'),
+  eventSchemaFor('message.checks'),
   eventSchemaFor('document.added'),
   eventSchemaFor('document.progress'),
   eventSchemaFor('document.ready'),

@@ -41,6 +41,7 @@ export const STREAM_KINDS = {
       'message.delta',
       'message.end',
       'message.error',
+      'message.checks',
     ],
   },
   conversations: {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ConversationScopeSchema } from '../collections';
 import { ErrorCodeSchema } from '../errors';
-import { ConversationSchema, FinishReasonSchema, SourceSchema } from '../events';
+import { AnswerChecksSchema, CoverageSchema } from '../answer-checks';
+import { AnswerModeSchema, ConversationSchema, FinishReasonSchema, SourceSchema } from '../events';
 import type { StreamIdOf } from '../stream-kinds';
 import { method } from './define';
 
@@ -14,7 +15,7 @@ export const MessageSchema = z.object({
   text: z.string(),
   /** streaming while generating; interrupted when the app died mid-answer. */
   status: z.enum(['complete', 'streaming', 'cancelled', 'error', 'interrupted']),
-  mode: z.enum(['answer', 'search']).nullable(),
+  mode: AnswerModeSchema.nullable(),
   sources: z.array(SourceSchema),
   /** Source numbers the answer actually cites, each one a source given to the model. */
   citations: z.array(z.number().int().positive()),
@@ -32,6 +33,10 @@ export const MessageSchema = z.object({
   updatedAt: z.number(),
   /** A question about this whole document, answered from all its pages instead of a search. */
   documentId: z.string().optional(),
+  /** The verdicts on the answer's sentences (absent on answers written before checks existed). */
+  checks: AnswerChecksSchema.nullable().optional(),
+  /** Whether the library covered the question, as decided before anything was written. */
+  coverage: CoverageSchema.nullable().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -68,8 +73,9 @@ export const chatMethods = {
     result: z.object({ stopped: z.boolean() }),
   }),
   'chat.regenerate': method({
-    summary: 'Answer the question behind an assistant message again, as a new message.',
-    args: z.object({ messageId: IdSchema }).strict(),
+    summary:
+      'Answer the question behind an assistant message again, as a new message. `answerAnyway` writes an answer even where the library does not cover the question.',
+    args: z.object({ messageId: IdSchema, answerAnyway: z.boolean().optional() }).strict(),
     result: SendResultSchema,
   }),
   'conversations.list': method({
