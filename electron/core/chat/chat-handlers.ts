@@ -32,7 +32,8 @@ export function createChatHandlers(
   return {
     'chat.send': (args) => chat.send(args),
     'chat.stop': ({ messageId }) => ({ stopped: chat.stop(messageId) }),
-    'chat.regenerate': ({ messageId }) => chat.regenerate(messageId),
+    'chat.regenerate': ({ messageId, answerAnyway }) =>
+      chat.regenerate(messageId, { answerAnyway }),
     'conversations.list': () => store.listConversations(),
     'conversations.get': ({ conversationId }) => ({
       conversation: requireConversation(conversationId),

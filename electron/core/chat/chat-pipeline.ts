@@ -1,5 +1,6 @@
 // The answer to one question, as named stages: plan → retrieve → budget and prompt → generate → finish.
 import type { Message } from '../../../shared/contract/chat';
+import type { Source } from '../../../shared/events';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { ChatDeps, ChatProvider, Retrieval } from './chat-types';
 import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
@@ -8,6 +9,7 @@ import type { MessageWriter } from './message-writer';
 import { PINNED_HISTORY_SHARE, pinnedPassages, reportPinned } from './pinned-documents';
 import { buildPrompt, snippetOf, type BuiltPrompt, type Exchange, type Passage } from './prompt';
 import { answerWholeDocument } from './whole-document';
+import { startAnswerChecks } from './answer-checks';
 
 export const SEARCH_MODE_NOTE =
   'No language model is set up, so here are the passages from your documents that match best. ' +
@@ -22,11 +24,14 @@ export type Plan = {
   earlier: Message[];
 };
 
+export const NOT_COVERED_NOTE =
+  "Your documents don't say. These are the closest passages Quire found, and none of them seems to answer the question.";
+
 export async function runAnswer(
   deps: ChatDeps,
   writer: MessageWriter,
   question: Message,
-  options: { signal: AbortSignal; regenerate: boolean },
+  options: { signal: AbortSignal; regenerate: boolean; answerAnyway?: boolean },
 ): Promise<void> {
   const { signal } = options;
   try {
@@ -35,13 +40,26 @@ export async function runAnswer(
       return await answerWholeDocument(deps, writer, question, plan, options);
     const retrieval = await retrievePassages(deps, writer, plan.query);
     throwIfStopped(signal);
+    if (retrieval.coverage) writer.save({ coverage: retrieval.coverage });
     if (!plan.provider) return answerWithPassages(writer, retrieval, plan.providerProblem);
+    // A question the library does not cover is not handed to the model to write from loose matches.
+    if (retrieval.coverage && !retrieval.coverage.covered && !options.answerAnyway)
+      return answerWithPassages(writer, retrieval, null, 'closest');
     const prompt = await budgetAndPrompt(deps, writer, plan.provider, question, plan, retrieval);
+    await startAnswerChecks(deps, writer, checkSources(prompt.sources, retrieval.passages));
     const usage = await generate(deps, writer, plan.provider, prompt, options);
-    writer.end(signal.aborted ? 'cancelled' : usage.finishReason, usage.usage);
+    await writer.finish(signal.aborted ? 'cancelled' : usage.finishReason, usage.usage);
   } catch (error) {
+    // The part written before a stop or a failure is checked too.
+    await writer.settleChecks();
     writer.fail(error, signal);
   }
+}
+
+/** The numbered texts the model was given, for the answer check. */
+function checkSources(sources: readonly Source[], passages: readonly Passage[]) {
+  const byChunk = new Map(passages.map((p) => [p.chunkId, p.text]));
+  return sources.map((s) => ({ n: s.n, text: byChunk.get(s.chunkId) ?? s.snippet }));
 }
 
 async function planAnswer(deps: ChatDeps, writer: MessageWriter, question: Message): Promise<Plan> {
@@ -98,25 +116,33 @@ async function retrievePassages(
   return retrieval;
 }
 
-/** Search mode: the passages themselves, with a note that says truthfully why. */
+/**
+ * The passages themselves, with a note that says truthfully why: no model (search mode), or
+ * a library that does not cover the question (its closest matches, nothing written from them).
+ */
 function answerWithPassages(
   writer: MessageWriter,
   retrieval: Retrieval,
   providerProblem: string | null,
+  mode: 'search' | 'closest' = 'search',
 ): void {
   const sources = retrieval.passages.map((p, i) => ({
     ...withoutText(p),
     n: i + 1,
     snippet: snippetOf(p.text),
   }));
-  writer.emit('message.sources', { sources, mode: 'search' });
+  if (mode === 'closest')
+    writer.step('coverage', 'done', "Your documents don't seem to cover this", 'check');
+  writer.emit('message.sources', { sources, mode });
   const text =
-    providerProblem === null
-      ? SEARCH_MODE_NOTE
-      : `The language model could not be used: ${providerProblem} Here are the passages from your documents that match best.`;
+    mode === 'closest'
+      ? NOT_COVERED_NOTE
+      : providerProblem === null
+        ? SEARCH_MODE_NOTE
+        : `The language model could not be used: ${providerProblem} Here are the passages from your documents that match best.`;
   writer.text = text;
   writer.emit('message.delta', { text });
-  writer.save({ sources, mode: 'search', text });
+  writer.save({ sources, mode, text });
   writer.end('stop');
 }
 
@@ -183,6 +209,7 @@ export function exchangesIn(
       question = message;
     } else if (
       message.mode !== 'search' &&
+      message.mode !== 'closest' &&
       message.text !== '' &&
       (message.status === 'complete' ||
         message.status === 'cancelled' ||

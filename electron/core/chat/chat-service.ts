@@ -47,7 +47,11 @@ export class ChatService {
     return this.answer(conversation.id, user, false);
   }
 
-  async regenerate(messageId: string): Promise<SendResult> {
+  /** `answerAnyway`: write an answer even where the library does not cover the question. */
+  async regenerate(
+    messageId: string,
+    options: { answerAnyway?: boolean } = {},
+  ): Promise<SendResult> {
     const target = this.deps.store.getMessage(messageId);
     if (!target || target.role !== 'assistant')
       throw new QuireError('not_found', 'There is no answer with that id to regenerate.');
@@ -58,7 +62,7 @@ export class ChatService {
       .reverse()
       .find((m) => m.role === 'user');
     if (!question) throw new QuireError('not_found', 'The question for this answer is gone.');
-    return this.answer(target.conversationId, question, true);
+    return this.answer(target.conversationId, question, true, options.answerAnyway ?? false);
   }
 
   /** What the conversation's next questions search; every window hears of it. */
@@ -91,6 +95,7 @@ export class ChatService {
     conversationId: string,
     question: Message,
     regenerate: boolean,
+    answerAnyway = false,
   ): Promise<SendResult> {
     const assistant = this.deps.store.putMessage(
       newMessage(conversationId, 'assistant', '', 'streaming'),
@@ -99,13 +104,15 @@ export class ChatService {
     const controller = new AbortController();
     this.running.set(assistant.id, { controller });
     const writer = new MessageWriter(this.deps.hub, this.deps.store, assistant);
-    void runAnswer(this.deps, writer, question, { signal: controller.signal, regenerate }).finally(
-      () => {
-        this.running.delete(assistant.id);
-        this.deps.hub.finish(writer.stream);
-        this.touchConversation(conversationId);
-      },
-    );
+    void runAnswer(this.deps, writer, question, {
+      signal: controller.signal,
+      regenerate,
+      answerAnyway,
+    }).finally(() => {
+      this.running.delete(assistant.id);
+      this.deps.hub.finish(writer.stream);
+      this.touchConversation(conversationId);
+    });
     return {
       conversationId,
       userMessageId: question.id,

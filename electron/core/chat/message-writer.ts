@@ -1,11 +1,13 @@
 // One assistant message's events and stored copy, kept in step; every message ends exactly once.
 import type { Message } from '../../../shared/contract/chat';
 import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { AnswerChecks } from '../../../shared/answer-checks';
 import type { EventData, FinishReason } from '../../../shared/events';
 import type { EventTypeOn, StreamIdOf } from '../../../shared/stream-kinds';
 import { chatStream } from '../../../shared/streams';
 import type { StreamHub } from '../events/stream-hub';
 import type { ConversationStore } from './conversation-store';
+import type { AnswerChecker } from '../checking/answer-checker';
 import { extractCitations } from './prompt';
 
 type Usage = { promptTokens: number; completionTokens: number };
@@ -18,6 +20,7 @@ export class MessageWriter {
   firstTokenMs: number | null = null;
   private current: Message;
   private ended = false;
+  private checker: AnswerChecker | null = null;
 
   constructor(
     private readonly hub: StreamHub,
@@ -55,6 +58,43 @@ export class MessageWriter {
   append(token: string): void {
     this.firstTokenMs ??= performance.now() - this.started;
     this.text += token;
+    this.checker?.update(this.text);
+  }
+
+  /** From now on the answer's sentences are checked as they end (see checking/answer-checker). */
+  checkWith(checker: AnswerChecker): void {
+    this.checker = checker;
+  }
+
+  /** Every verdict so far, whole; kept on the message so a snapshot or replay has them. */
+  reportChecks(checks: AnswerChecks): void {
+    if (this.ended) return;
+    this.save({ checks });
+    this.emit('message.checks', checks);
+  }
+
+  /**
+   * Checks the whole written text once more and sends the final verdicts, then ends. Whatever
+   * was written is checked, a stopped or failed answer's part included; a check that fails
+   * costs the verdicts, never the answer.
+   */
+  async finish(
+    finishReason: Exclude<FinishReason, 'error'>,
+    usage: Usage = NO_USAGE,
+  ): Promise<void> {
+    await this.settleChecks();
+    this.end(finishReason, usage);
+  }
+
+  async settleChecks(): Promise<void> {
+    const checker = this.checker;
+    if (!checker || this.ended) return;
+    this.checker = null;
+    try {
+      this.reportChecks(await checker.finish(this.text));
+    } catch {
+      // The answer stands without verdicts.
+    }
   }
 
   /** The one terminal event for a message that was answered, cut short or stopped. */

@@ -10,6 +10,7 @@ import type { ChatDeps, ChatProvider } from './chat-types';
 import { packSections, pagePassages, pagesLabel, sourceCost } from './document-pages';
 import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
 import type { MessageWriter } from './message-writer';
+import { startAnswerChecks } from './answer-checks';
 import { buildPrompt, snippetOf, SYSTEM_PROMPT, type Passage } from './prompt';
 import {
   collectText,
@@ -87,6 +88,11 @@ async function sendWhole(run: Run, pages: Passage[]): Promise<void> {
     budgetTokens: run.room,
     countTokens: (t) => run.provider.countTokens(t),
   });
+  await startAnswerChecks(
+    run.deps,
+    writer,
+    prompt.sources.map((s) => ({ n: s.n, text: pages[s.n - 1]!.text })),
+  );
   const outcome = await generate(
     run.deps,
     writer,
@@ -95,7 +101,7 @@ async function sendWhole(run: Run, pages: Passage[]): Promise<void> {
     options,
     { name: 'write', label: 'Writing the answer from the whole document' },
   );
-  writer.end(options.signal.aborted ? 'cancelled' : outcome.finishReason, outcome.usage);
+  await writer.finish(options.signal.aborted ? 'cancelled' : outcome.finishReason, outcome.usage);
 }
 
 /** Too long for one prompt: notes per section, in document order, then one answer from them. */
@@ -181,6 +187,12 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
     );
   }
   if (options.signal.aborted) return stopWithNotes(run, combined, null, sections.length, usage);
+  // The notes keep the document's page numbers, so the answer cites the pages themselves.
+  await startAnswerChecks(
+    run.deps,
+    writer,
+    pages.map((page, i) => ({ n: i + 1, text: page.text })),
+  );
   const outcome = await generate(
     run.deps,
     writer,
@@ -195,7 +207,7 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
   );
   usage.promptTokens += outcome.usage.promptTokens;
   usage.completionTokens += outcome.usage.completionTokens;
-  writer.end(options.signal.aborted ? 'cancelled' : outcome.finishReason, usage);
+  await writer.finish(options.signal.aborted ? 'cancelled' : outcome.finishReason, usage);
 }
 
 /** Stopped before the answer was written: what the sections said so far is the answer kept. */

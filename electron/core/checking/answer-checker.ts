@@ -52,14 +52,32 @@ export function combineVerdict(
   let { verdict, missing } = check;
   if (best.scores.entailment < 0.5 && worst.scores.contradiction >= CONTRADICTION) {
     verdict = 'unsupported';
-    missing = [...missing, { kind: 'meaning', text: `Source ${worst.n} contradicts this`, sources: [worst.n] }];
-    return { ...check, verdict, missing, evidence: [], note: describeMissing(missing), entailment: { ...labelOf(worst.scores), n: worst.n } };
+    missing = [
+      ...missing,
+      { kind: 'meaning', text: `Source ${worst.n} contradicts this`, sources: [worst.n] },
+    ];
+    return {
+      ...check,
+      verdict,
+      missing,
+      evidence: [],
+      note: describeMissing(missing),
+      entailment: { ...labelOf(worst.scores), n: worst.n },
+    };
   }
   if (verdict === 'supported' && best.scores.entailment < NOT_STATED) {
-    missing = [...missing, { kind: 'meaning', text: `Source ${best.n} does not state this`, sources: [best.n] }];
+    missing = [
+      ...missing,
+      { kind: 'meaning', text: `Source ${best.n} does not state this`, sources: [best.n] },
+    ];
     return { ...check, verdict: 'partly', missing, note: describeMissing(missing), entailment };
   }
-  if (verdict === 'partly' && word.strictMissing === 0 && best.scores.entailment >= PARAPHRASE && missing.every((m) => m.kind === 'word'))
+  if (
+    verdict === 'partly' &&
+    word.strictMissing === 0 &&
+    best.scores.entailment >= PARAPHRASE &&
+    missing.every((m) => m.kind === 'word')
+  )
     return { ...check, verdict: 'supported', missing: [], note: '', entailment };
   return { ...check, entailment };
 }

@@ -1,6 +1,11 @@
 // Layer 1 of the answer check: every number, date, quoted phrase, rare word and name a sentence
 // states must be in a source it cites. No model; compared after the full-text normalisation.
-import type { EvidenceSpan, MissingItem, SentenceCheck, Verdict } from '../../../shared/answer-checks';
+import type {
+  EvidenceSpan,
+  MissingItem,
+  SentenceCheck,
+  Verdict,
+} from '../../../shared/answer-checks';
 import { detectLanguage, type LanguageCode } from '../language/detect-language';
 import { STOP_SETS } from '../language/stop-words';
 import { termKey, termKeys, type TermStats } from '../language/term-stats';
@@ -69,9 +74,11 @@ function claimItems(claim: string, lang: LanguageCode, stats: TermStats): Item[]
       kind: 'date',
       text: date.text,
       holders: (p) =>
-        sentencesWhere(p, (s) =>
-          s.dates.some((d) => sameDate(date, d)) ||
-          (date.month === null && s.quantities.some((q) => q.value === date.year)),
+        sentencesWhere(
+          p,
+          (s) =>
+            s.dates.some((d) => sameDate(date, d)) ||
+            (date.month === null && s.quantities.some((q) => q.value === date.year)),
         ),
     });
   for (const quantity of findQuantities(claim, dates))
@@ -79,10 +86,12 @@ function claimItems(claim: string, lang: LanguageCode, stats: TermStats): Item[]
       kind: 'number',
       text: quantity.text,
       holders: (p) =>
-        sentencesWhere(p, (s) =>
-          s.quantities.some((q) => sameQuantity(quantity, q)) ||
-          // A year in the passage is still the number.
-          s.dates.some((d) => d.month === null && d.year === quantity.value && !quantity.percent),
+        sentencesWhere(
+          p,
+          (s) =>
+            s.quantities.some((q) => sameQuantity(quantity, q)) ||
+            // A year in the passage is still the number.
+            s.dates.some((d) => d.month === null && d.year === quantity.value && !quantity.percent),
         ),
     });
   const quoted = new Set<string>();
@@ -93,7 +102,10 @@ function claimItems(claim: string, lang: LanguageCode, stats: TermStats): Item[]
     items.push({
       kind: 'quote',
       text: `“${m[1]!.trim()}”`,
-      holders: (p) => (containsRun(p.sequence, phrase) ? sentencesWhere(p, (s) => phrase.every((k) => s.keys.has(k))) : []),
+      holders: (p) =>
+        containsRun(p.sequence, phrase)
+          ? sentencesWhere(p, (s) => phrase.every((k) => s.keys.has(k)))
+          : [],
     });
   }
   const names = new Set<string>();
@@ -136,7 +148,8 @@ function sourcesLabel(numbers: readonly number[]): string {
 export function describeMissing(missing: readonly MissingItem[]): string {
   return missing
     .map((m) => {
-      if (m.kind === 'citation') return `Source ${m.text.replace(/[[\]]/g, '')} was not among the answer's sources`;
+      if (m.kind === 'citation')
+        return `Source ${m.text.replace(/[[\]]/g, '')} was not among the answer's sources`;
       if (m.kind === 'meaning') return m.text;
       const what = m.kind === 'word' ? `“${m.text}”` : m.text;
       return `${what} is not in ${sourcesLabel(m.sources)}`;
@@ -145,7 +158,12 @@ export function describeMissing(missing: readonly MissingItem[]): string {
 }
 
 /** The passage sentences that back the claim best: most checked items, then most wording. */
-function evidenceFor(claimKeys: string[], items: Item[], sources: PassageFacts[], stats: TermStats): EvidenceSpan[] {
+function evidenceFor(
+  claimKeys: string[],
+  items: Item[],
+  sources: PassageFacts[],
+  stats: TermStats,
+): EvidenceSpan[] {
   const keys = [...new Set(claimKeys)];
   type Candidate = { p: PassageFacts; index: number; items: Set<number>; score: number };
   const candidates: Candidate[] = [];
@@ -174,7 +192,11 @@ function evidenceFor(claimKeys: string[], items: Item[], sources: PassageFacts[]
       c.items.forEach((i) => covered.add(i));
     }
   }
-  return chosen.map(({ p, index }) => ({ n: p.n, start: p.sentences[index]!.start, end: p.sentences[index]!.end }));
+  return chosen.map(({ p, index }) => ({
+    n: p.n,
+    start: p.sentences[index]!.start,
+    end: p.sentences[index]!.end,
+  }));
 }
 
 export type WordCheck = Omit<SentenceCheck, 'entailment'> & {
@@ -201,12 +223,33 @@ export function checkSentenceWords(
   const base = { start: sentence.start, end: sentence.end, citations: cited };
 
   if (cited.length === 0) {
-    if (items.length === 0 || META.test(sentence.claim) || /\?\s*$/.test(sentence.claim)) return null;
-    return { ...base, verdict: 'uncited', missing: [], evidence: [], note: 'No source is cited for this.', strictMissing: 0 };
+    // Factual: it states a number, date or quote, or says something specific at some length.
+    const contentWords = termKeys(sentence.claim, lang).filter((k) => !isStop(k, lang)).length;
+    const factual = items.some((i) => i.kind !== 'word') || (items.length > 0 && contentWords >= 3);
+    if (!factual || META.test(sentence.claim) || /\?\s*$/.test(sentence.claim)) return null;
+    return {
+      ...base,
+      verdict: 'uncited',
+      missing: [],
+      evidence: [],
+      note: 'No source is cited for this.',
+      strictMissing: 0,
+    };
   }
-  const missing: MissingItem[] = invalid.map((n) => ({ kind: 'citation', text: `[${n}]`, sources: [] }));
+  const missing: MissingItem[] = invalid.map((n) => ({
+    kind: 'citation',
+    text: `[${n}]`,
+    sources: [],
+  }));
   if (valid.length === 0) {
-    return { ...base, verdict: 'unsupported', missing, evidence: [], note: describeMissing(missing), strictMissing: 0 };
+    return {
+      ...base,
+      verdict: 'unsupported',
+      missing,
+      evidence: [],
+      note: describeMissing(missing),
+      strictMissing: 0,
+    };
   }
   const passages = valid.map((n) => sources.get(n)!);
   const absent = items.filter((item) => passages.every((p) => item.holders(p).length === 0));
@@ -215,8 +258,12 @@ export function checkSentenceWords(
   const overlap = wordOverlap(claimKeys, passages, stats);
 
   let verdict: Verdict;
-  if (absent.length === 0 && overlap >= LOW_OVERLAP) verdict = invalid.length ? 'partly' : 'supported';
-  else if (overlap < LOW_OVERLAP || (items.length > 0 && absent.length / items.length >= 0.5 && overlap < 0.5))
+  if (absent.length === 0 && overlap >= LOW_OVERLAP)
+    verdict = invalid.length ? 'partly' : 'supported';
+  else if (
+    overlap < LOW_OVERLAP ||
+    (items.length > 0 && absent.length / items.length >= 0.5 && overlap < 0.5)
+  )
     verdict = 'unsupported';
   else verdict = 'partly';
   if (absent.length === 0 && overlap < LOW_OVERLAP) {
@@ -227,7 +274,9 @@ export function checkSentenceWords(
       .slice(0, 3);
     const words = sentence.claim.match(/[\p{L}\p{M}][\p{L}\p{M}\p{N}'’-]*/gu) ?? [];
     for (const key of lacking) {
-      const word = words.find((w) => termKey(w.toLowerCase()) === key || termKeys(w, lang)[0] === key);
+      const word = words.find(
+        (w) => termKey(w.toLowerCase()) === key || termKeys(w, lang)[0] === key,
+      );
       missing.push({ kind: 'word', text: word ?? key, sources: valid });
     }
   }
@@ -237,7 +286,10 @@ export function checkSentenceWords(
     verdict,
     missing,
     evidence,
-    note: verdict === 'supported' ? '' : describeMissing(missing) || `Few of its words are in ${sourcesLabel(valid)}`,
+    note:
+      verdict === 'supported'
+        ? ''
+        : describeMissing(missing) || `Few of its words are in ${sourcesLabel(valid)}`,
     strictMissing: absent.filter((a) => a.kind !== 'word').length,
   };
 }

@@ -4,11 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QuireError } from '../../../shared/errors';
 import { DEFAULT_ENTAILMENT_MODEL } from '../../../shared/settings';
-import {
-  assertModelId,
-  localModelDtype,
-  type ModelDtype,
-} from '../embedding/model-location';
+import { assertModelId, localModelDtype, type ModelDtype } from '../embedding/model-location';
 import {
   loadModelExclusively,
   loadTransformers,
@@ -18,7 +14,11 @@ import {
 export { DEFAULT_ENTAILMENT_MODEL };
 
 export type EntailmentPair = { premise: string; hypothesis: string };
-export type EntailmentProbabilities = { entailment: number; neutral: number; contradiction: number };
+export type EntailmentProbabilities = {
+  entailment: number;
+  neutral: number;
+  contradiction: number;
+};
 /** The order of the three probabilities per pair in a flat array (the worker's response). */
 export const ENTAILMENT_ORDER = ['entailment', 'neutral', 'contradiction'] as const;
 
@@ -63,33 +63,40 @@ type Classifier = {
   dispose(): Promise<unknown>;
 };
 
-/** Which logit columns make up each class; a binary model's "not entailment" counts as neutral. */
-export type LabelColumns = Record<keyof EntailmentProbabilities, number[]>;
+/**
+ * Which logit columns make up each class, and how many columns there are. A binary model's
+ * "not entailment", like any label other than the three, counts as neutral: not stated.
+ */
+export type LabelColumns = Record<keyof EntailmentProbabilities, number[]> & { count: number };
 
 /**
  * Reads the classes from `id2label`: NLI models disagree on the order (DeBERTa cross-encoders put
  * contradiction first, roberta-large-mnli entailment last), so it is never assumed.
  */
 export function labelColumns(id2label: unknown, where: string): LabelColumns {
-  const columns: LabelColumns = { entailment: [], neutral: [], contradiction: [] };
   const entries =
-    id2label && typeof id2label === 'object' ? Object.entries(id2label as Record<string, unknown>) : [];
-  const names: string[] = [];
-  for (const [key, value] of entries) {
+    id2label && typeof id2label === 'object'
+      ? Object.entries(id2label as Record<string, unknown>)
+      : [];
+  const columns: LabelColumns = { entailment: [], neutral: [], contradiction: [], count: 0 };
+  const names = entries.map(([, value]) => String(value));
+  const valid = entries.every(([key]) => Number.isInteger(Number(key)) && Number(key) >= 0);
+  for (const [key, value] of valid ? entries : []) {
     const column = Number(key);
-    const name = String(value).toLowerCase().replace(/[\s-]+/g, '_');
-    names.push(String(value));
-    if (!Number.isInteger(column) || column < 0) continue;
-    if (/^(not|non)_?entail/.test(name)) columns.neutral.push(column);
-    else if (name.startsWith('entail')) columns.entailment.push(column);
+    const name = String(value)
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
+    columns.count = Math.max(columns.count, column + 1);
+    if (name.startsWith('entail')) columns.entailment.push(column);
     else if (name.startsWith('contradict')) columns.contradiction.push(column);
-    else if (name.startsWith('neutral')) columns.neutral.push(column);
+    else columns.neutral.push(column);
   }
-  if (columns.entailment.length === 0)
+  if (columns.entailment.length === 0 || columns.count !== entries.length)
     throw new QuireError(
       'model_unavailable',
       `The model at ${where} is not an entailment (NLI) model: its config.json labels are ` +
-        `${names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : 'missing'}, with no "entailment".`,
+        `${names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : 'missing'}; ` +
+        `Quire needs an "entailment" label among labels numbered from 0.`,
     );
   return columns;
 }
@@ -187,15 +194,18 @@ async function load(options: EntailmentModelOptions): Promise<EntailmentModel> {
  */
 function premiseFitter(tokenizer: PairTokenizer) {
   const count = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).length;
-  const specials =
-    tokenizer.encode('a', { text_pair: 'b' }).length - count('a') - count('b');
+  const specials = tokenizer.encode('a', { text_pair: 'b' }).length - count('a') - count('b');
   return (premise: string, hypothesis: string): string => {
     const max = tokenizer.model_max_length;
     const budget = max - specials - count(hypothesis);
     if (budget < MIN_PREMISE_TOKENS || count(premise) <= budget) return premise;
     const fits = (end: number) => count(premise.slice(0, end)) <= budget;
-    const words = [...premise.matchAll(/\s+/g)].map((m) => m.index);
-    const cuts = words.length > 0 && fits(words[0]!) ? words : [...premise.keys()];
+    const words = [...premise.matchAll(/\s+/g)].map((m) => m.index).filter((i) => i > 0);
+    // A first "word" too long for the window (a URL, a table row) is cut between characters.
+    const cuts =
+      words.length > 0 && fits(words[0]!)
+        ? words
+        : Array.from({ length: premise.length - 1 }, (_, i) => i + 1);
     // The longest prefix that fits: cuts are increasing, and so are their token counts.
     let lo = 0;
     let hi = cuts.length - 1;
@@ -219,7 +229,6 @@ async function scoreBatches(
   const out = new Array<EntailmentProbabilities>(pairs.length);
   const size = (i: number) => pairs[i]!.premise.length + pairs[i]!.hypothesis.length;
   const order = pairs.map((_, i) => i).sort((a, b) => size(b) - size(a));
-  const labels = Math.max(...Object.values(columns).flat()) + 1;
   for (let start = 0; start < order.length; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
     const inputs = tokenizer(
@@ -229,13 +238,15 @@ async function scoreBatches(
     const { logits } = await model(inputs);
     if (!logits) throw new QuireError('internal', 'The entailment model gave no logits.');
     const width = logits.dims[1] ?? 0;
-    if (width !== labels)
+    if (width !== columns.count)
       throw new QuireError(
         'model_unavailable',
-        `The entailment model gives ${width} scores per pair, but its config.json names ${labels} labels.`,
+        `The entailment model gives ${width} scores per pair, but its config.json names ${columns.count} labels.`,
       );
     rows.forEach((row, r) => {
-      const p = softmax(Array.from({ length: width }, (_, j) => Number(logits.data[r * width + j])));
+      const p = softmax(
+        Array.from({ length: width }, (_, j) => Number(logits.data[r * width + j])),
+      );
       const sum = (cols: number[]) => cols.reduce((s, c) => s + p[c]!, 0);
       out[row] = {
         entailment: sum(columns.entailment),

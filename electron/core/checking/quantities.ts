@@ -18,20 +18,65 @@ export type DateMention = {
 };
 
 const SMALL_NUMBERS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
-  ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16,
-  seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50,
-  sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100, dozen: 12,
-  twice: 2, double: 2, half: 0.5, triple: 3,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  hundred: 100,
+  dozen: 12,
+  twice: 2,
+  double: 2,
+  half: 0.5,
+  triple: 3,
 };
 
 const SCALES: Record<string, number> = {
-  thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12, k: 1e3, m: 1e6, bn: 1e9,
+  thousand: 1e3,
+  million: 1e6,
+  billion: 1e9,
+  trillion: 1e12,
+  k: 1e3,
+  m: 1e6,
+  bn: 1e9,
 };
 
 const MONTHS = [
-  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-  'october', 'november', 'december',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
 ];
 
 // Units worth telling apart: 12 mg is not 12 kg. Unknown words after a number are not units.
@@ -99,20 +144,33 @@ function inside(spans: Array<[number, number]>, index: number): boolean {
 /** Dates: "March 5, 2020", "5 March 2020", "2020-03-05", "March 2020", and bare years. */
 export function findDates(text: string): DateMention[] {
   const dates: DateMention[] = [];
-  const month = (name: string) => MONTHS.findIndex((m) => m.startsWith(name.toLowerCase().slice(0, 3))) + 1;
+  const month = (name: string) =>
+    MONTHS.findIndex((m) => m.startsWith(name.toLowerCase().slice(0, 3))) + 1;
   for (const m of text.matchAll(ISO_DATE))
     dates.push({ text: m[0], year: +m[1]!, month: +m[2]!, day: +m[3]!, index: m.index });
   const taken = () => dateSpans(dates);
   for (const m of text.matchAll(DAY_MONTH)) {
     if (inside(taken(), m.index)) continue;
-    dates.push({ text: m[0], year: m[3] ? +m[3] : null, month: month(m[2]!), day: +m[1]!, index: m.index });
+    dates.push({
+      text: m[0],
+      year: m[3] ? +m[3] : null,
+      month: month(m[2]!),
+      day: +m[1]!,
+      index: m.index,
+    });
   }
   for (const m of text.matchAll(MONTH_NAME)) {
     if (inside(taken(), m.index)) continue;
     // A month name alone is a date only when capitalised, and "May" alone is usually the verb.
     const alone = !m[2] && !m[3];
     if (alone && (!/^\p{Lu}/u.test(m[1]!) || /^may$/i.test(m[1]!))) continue;
-    dates.push({ text: m[0].trim(), year: m[3] ? +m[3] : null, month: month(m[1]!), day: m[2] ? +m[2] : null, index: m.index });
+    dates.push({
+      text: m[0].trim(),
+      year: m[3] ? +m[3] : null,
+      month: month(m[1]!),
+      day: m[2] ? +m[2] : null,
+      index: m.index,
+    });
   }
   for (const m of text.matchAll(YEAR)) {
     if (inside(taken(), m.index)) continue;
@@ -136,7 +194,8 @@ export function findQuantities(text: string, dates: DateMention[] = findDates(te
     const percent = m[4] !== undefined;
     const unit = percent ? null : normalUnit(m[1] ?? m[6]);
     // The words after a number belong to it only when they are a unit.
-    const written = unit !== null && m[6] && !m[1] ? m[0] : m[0].slice(0, m[0].length - (m[6]?.length ?? 0));
+    const written =
+      unit !== null && m[6] && !m[1] ? m[0] : m[0].slice(0, m[0].length - (m[6]?.length ?? 0));
     found.push({ text: written.trim().replace(/[\s-]$/, ''), value, percent, unit, index: start });
   }
   for (const m of text.matchAll(WORD_NUMBER)) {
@@ -153,7 +212,8 @@ export function findQuantities(text: string, dates: DateMention[] = findDates(te
 
 /** True when a passage's number says what the sentence's number says. */
 export function sameQuantity(claim: Quantity, stated: Quantity): boolean {
-  if (Math.abs(claim.value - stated.value) > 1e-9 * Math.max(1, Math.abs(claim.value))) return false;
+  if (Math.abs(claim.value - stated.value) > 1e-9 * Math.max(1, Math.abs(claim.value)))
+    return false;
   if (claim.percent && !stated.percent) return false;
   if (claim.unit && stated.unit && claim.unit !== stated.unit) return false;
   return true;

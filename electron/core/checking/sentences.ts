@@ -14,7 +14,8 @@ export type AnswerSentence = {
 const ANY_MARKER = /\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]/g;
 const LEADING_MARKERS = /^\s*(?:\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]\s*)+/;
 // Abbreviations a sentence segmenter would end a sentence at.
-const ABBREVIATION = /\b(?:et al|e\.g|i\.e|cf|vs|fig|figs|eq|no|approx|dr|mr|mrs|ms|prof|st|inc|ltd|ca|resp)\.\s*$/i;
+const ABBREVIATION =
+  /\b(?:et al|e\.g|i\.e|cf|vs|fig|figs|eq|no|approx|dr|mr|mrs|ms|prof|st|inc|ltd|ca|resp)\.\s*$/i;
 
 const segmenters = new Map<string, Intl.Segmenter>();
 function sentenceSegmenter(locale: string): Intl.Segmenter {
@@ -57,7 +58,10 @@ function proseRanges(text: string): Array<[number, number]> {
  * While the answer streams, pass `final: false`: the last sentence is left out until
  * something follows it, since more of it (or its citation) may still come.
  */
-export function splitSentences(text: string, options: { final: boolean; locale?: string }): AnswerSentence[] {
+export function splitSentences(
+  text: string,
+  options: { final: boolean; locale?: string },
+): AnswerSentence[] {
   const pieces: Array<[number, number]> = [];
   for (const [from, to] of proseRanges(text)) {
     const line = text.slice(from, to);
@@ -77,7 +81,11 @@ export function splitSentences(text: string, options: { final: boolean; locale?:
       if (lead[0].length < piece.length) merged.push([from + lead[0].length, to]);
       continue;
     }
-    if (last && ABBREVIATION.test(text.slice(last[0], last[1])) && text.slice(last[1], from).indexOf('\n') === -1) {
+    if (
+      last &&
+      ABBREVIATION.test(text.slice(last[0], last[1])) &&
+      text.slice(last[1], from).indexOf('\n') === -1
+    ) {
       last[1] = to;
       continue;
     }
