@@ -20,7 +20,8 @@ describe('makeTestModels', () => {
     expect(models.bowDir).toBe(join(dir, 'quire-test', 'bow'));
     expect(models.minilmDir).toBe(join(dir, 'quire-test', 'minilm-shape'));
     expect(models.rerankerDir).toBe(join(dir, 'quire-test', 'bow-reranker'));
-    for (const modelDir of [models.bowDir, models.minilmDir, models.rerankerDir]) {
+    expect(models.nliDir).toBe(join(dir, 'quire-test', 'bow-nli'));
+    for (const modelDir of [models.bowDir, models.minilmDir, models.rerankerDir, models.nliDir]) {
       for (const file of [
         'config.json',
         'tokenizer.json',
@@ -80,6 +81,39 @@ describe('makeTestModels', () => {
     expect(half).toBeGreaterThan(none! + 3);
     expect(Math.abs(none!)).toBeLessThan(3);
     expect(empty).toBe(0);
+  });
+
+  it('makes bow-nli a 3-label NLI classifier: entailment as the hypothesis pieces are found in the premise', async () => {
+    const config = JSON.parse(await readFile(join(models.nliDir, 'config.json'), 'utf8')) as {
+      num_labels: number;
+      id2label: Record<string, string>;
+    };
+    expect(config.num_labels).toBe(3);
+    expect(config.id2label).toEqual({ 0: 'contradiction', 1: 'entailment', 2: 'neutral' });
+
+    const session = await ort.InferenceSession.create(join(models.nliDir, 'onnx', 'model.onnx'));
+    expect(session.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+    // [CLS] a b c [SEP] <hypothesis> [SEP] [PAD]: all of it in the premise, half, none.
+    const rows = [
+      [101, 2000, 3000, 3500, 102, 3000, 2000, 102, 0],
+      [101, 2000, 3000, 3500, 102, 2000, 4000, 102, 0],
+      [101, 2000, 3000, 3500, 102, 5000, 6000, 102, 0],
+    ];
+    const types = rows.map(() => [0, 0, 0, 0, 0, 1, 1, 1, 0]);
+    const tensor = (values: number[][]) =>
+      new ort.Tensor('int64', BigInt64Array.from(values.flat().map(BigInt)), [3, 9]);
+    const { logits } = await session.run({
+      input_ids: tensor(rows),
+      attention_mask: tensor(rows.map((r) => r.map((id) => (id === 0 ? 0 : 1)))),
+      token_type_ids: tensor(types),
+    });
+    await session.release();
+    expect(logits!.dims).toEqual([3, 3]);
+    const argmax = (r: number) => {
+      const row = Array.from(logits!.data as Float32Array).slice(r * 3, r * 3 + 3);
+      return config.id2label[row.indexOf(Math.max(...row))];
+    };
+    expect([argmax(0), argmax(1), argmax(2)]).toEqual(['entailment', 'neutral', 'contradiction']);
   });
 
   it("gives minilm-shape exactly MiniLM-L6's parameter count (no pooler), so it costs the same", async () => {

@@ -6,8 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   BOW_DIMS,
+  BOW_NLI_LABELS,
   MINILM_SHAPE,
   buildBowModel,
+  buildBowNliModel,
   buildBowRerankerModel,
   buildMiniLmShapeModel,
 } from './test-model-graphs';
@@ -15,6 +17,7 @@ import {
 export const BOW_MODEL_ID = 'quire-test/bow';
 export const MINILM_SHAPE_MODEL_ID = 'quire-test/minilm-shape';
 export const BOW_RERANKER_MODEL_ID = 'quire-test/bow-reranker';
+export const BOW_NLI_MODEL_ID = 'quire-test/bow-nli';
 const SEED = 20250409;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,10 +36,12 @@ export type TestModels = {
   bowDir: string;
   minilmDir: string;
   rerankerDir: string;
+  nliDir: string;
 };
 
 /**
- * Makes `<dir>/quire-test/bow`, `<dir>/quire-test/minilm-shape` and `<dir>/quire-test/bow-reranker`. The output is deterministic,
+ * Makes `<dir>/quire-test/bow`, `<dir>/quire-test/minilm-shape`, `<dir>/quire-test/bow-reranker`
+ * and `<dir>/quire-test/bow-nli`. The output is deterministic,
  * and a file whose content hash already matches is not rewritten, so calling this is cheap.
  */
 export async function makeTestModels(dir: string): Promise<TestModels> {
@@ -44,6 +49,7 @@ export async function makeTestModels(dir: string): Promise<TestModels> {
   const bowDir = join(modelsDir, BOW_MODEL_ID);
   const minilmDir = join(modelsDir, MINILM_SHAPE_MODEL_ID);
   const rerankerDir = join(modelsDir, BOW_RERANKER_MODEL_ID);
+  const nliDir = join(modelsDir, BOW_NLI_MODEL_ID);
   const baseConfig = JSON.parse(
     await readFile(join(MINILM_TOKENIZER_DIR, 'config.json'), 'utf8'),
   ) as Record<string, unknown>;
@@ -70,7 +76,19 @@ export async function makeTestModels(dir: string): Promise<TestModels> {
     },
     () => buildBowRerankerModel(SEED),
   );
-  return { modelsDir, bowDir, minilmDir, rerankerDir };
+  await writeModelDir(
+    nliDir,
+    {
+      ...baseConfig,
+      _name_or_path: BOW_NLI_MODEL_ID,
+      architectures: ['BertForSequenceClassification'],
+      num_labels: BOW_NLI_LABELS.length,
+      id2label: Object.fromEntries(BOW_NLI_LABELS.map((label, i) => [i, label])),
+      label2id: Object.fromEntries(BOW_NLI_LABELS.map((label, i) => [label, i])),
+    },
+    () => buildBowNliModel(),
+  );
+  return { modelsDir, bowDir, minilmDir, rerankerDir, nliDir };
 }
 
 // Bump when the graphs or the weights change, so that stale models on disk get rebuilt.

@@ -1,4 +1,4 @@
-// The test models: a bag-of-word-pieces embedder and cross-encoder, and a random-weight MiniLM-L6 look-alike.
+// The test models: a bag-of-word-pieces embedder, cross-encoder and NLI model, and a random-weight MiniLM-L6 look-alike.
 import { FLOAT, GraphBuilder, INT64, hashSeed, randomFloats } from './onnx-graph';
 
 export const VOCAB_SIZE = 30522;
@@ -206,5 +206,55 @@ export function buildBowRerankerModel(seed: number): Uint8Array {
   ]);
   g.op('Mul', [g.op('Div', [dot(a, b), norms]), 'f_scale'], {}, 'logits');
   g.output('logits', FLOAT, ['batch_size', 1]);
+  return g.encode();
+}
+
+/** The test NLI model's labels, in its logits' order (the order of DeBERTa NLI cross-encoders). */
+export const BOW_NLI_LABELS = ['contradiction', 'entailment', 'neutral'] as const;
+
+/**
+ * An NLI cross-encoder with BERT sequence-classification I/O: logits [batch, 3] in BOW_NLI_LABELS
+ * order, from the share of segment B's word-pieces (the hypothesis) that occur anywhere in
+ * segment A (the premise). Coverage, not cosine: a short sentence drawn from a long passage is
+ * fully covered though the two bags are far apart. All of B found reads as entailment, half as
+ * neutral, none as contradiction. Exact id matches, so no weights and no seed.
+ */
+export function buildBowNliModel(): Uint8Array {
+  const g = new GraphBuilder('quire_test_bow_nli');
+  const ids = g.input('input_ids', INT64, ['batch_size', 'sequence_length']);
+  const mask = g.input('attention_mask', INT64, ['batch_size', 'sequence_length']);
+  const types = g.input('token_type_ids', INT64, ['batch_size', 'sequence_length']);
+  const content = new Float32Array(VOCAB_SIZE).fill(1);
+  for (const id of SPECIAL_TOKEN_IDS) content[id] = 0;
+  g.floats('content_weight', [VOCAB_SIZE], content);
+  g.floats('f_one', [], new Float32Array([1]));
+  g.floats('f_eps', [], new Float32Array([1e-6]));
+  // logits = coverage · W + b; coverage 1 → (−4, 4, 0), 0.5 → (−1, −1, 0), 0 → (2, −6, 0).
+  g.floats('nli.weight', [1, 3], new Float32Array([-6, 10, 0]));
+  g.floats('nli.bias', [3], new Float32Array([2, -6, 0]));
+  g.ints('axes_1', [1], [1]);
+  g.ints('axes_2', [1], [2]);
+
+  const tokenWeight = g.op('Mul', [
+    g.op('Cast', [mask], { to: FLOAT }),
+    g.op('Gather', ['content_weight', ids], { axis: 0 }),
+  ]);
+  const typeF = g.op('Cast', [types], { to: FLOAT });
+  const inA = g.op('Mul', [tokenWeight, g.op('Sub', ['f_one', typeF])]);
+  const inB = g.op('Mul', [tokenWeight, typeF]);
+
+  // same[b, i, j] = 1 where tokens i and j have the same id; inPremise keeps the j in segment A.
+  const same = g.op(
+    'Cast',
+    [g.op('Equal', [g.op('Unsqueeze', [ids, 'axes_2']), g.op('Unsqueeze', [ids, 'axes_1'])])],
+    { to: FLOAT },
+  );
+  const inPremise = g.op('Mul', [same, g.op('Unsqueeze', [inA, 'axes_1'])]);
+  const found = g.op('ReduceMax', [inPremise], { axes: [2], keepdims: 0 });
+  const covered = g.op('ReduceSum', [g.op('Mul', [found, inB]), 'axes_1'], { keepdims: 1 });
+  const total = g.op('ReduceSum', [inB, 'axes_1'], { keepdims: 1 });
+  const coverage = g.op('Div', [covered, g.op('Add', [total, 'f_eps'])]);
+  g.op('Add', [g.op('MatMul', [coverage, 'nli.weight']), 'nli.bias'], {}, 'logits');
+  g.output('logits', FLOAT, ['batch_size', BOW_NLI_LABELS.length]);
   return g.encode();
 }

@@ -13,11 +13,11 @@ export const SUGGESTED_EMBEDDING_MODELS = [
   },
 ] as const;
 
-export const ModelKindSchema = z.enum(['embedding', 'reranker']);
+export const ModelKindSchema = z.enum(['embedding', 'reranker', 'entailment']);
 export type ModelKind = z.infer<typeof ModelKindSchema>;
 
-/** What a download fetches: one of the two retrieval models, or a chat model from the catalogue. */
-export const DownloadKindSchema = z.enum(['embedding', 'reranker', 'language']);
+/** What a download fetches: a retrieval or answer-checking model, or a chat model from the catalogue. */
+export const DownloadKindSchema = z.enum(['embedding', 'reranker', 'entailment', 'language']);
 export type DownloadKind = z.infer<typeof DownloadKindSchema>;
 
 /** One model download as the settings screen shows it; also the progress event's payload. */

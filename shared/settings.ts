@@ -47,6 +47,9 @@ export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
 /** The cross-encoder used when reranking is on; it is looked for in the model folders. */
 export const DEFAULT_RERANKER_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';
 
+/** The NLI cross-encoder that checks answers (docs/answer-checks.md); looked for in the model folders. */
+export const DEFAULT_ENTAILMENT_MODEL = 'Xenova/nli-deberta-v3-xsmall';
+
 export const RetrievalSettingsSchema = z.object({
   embeddingModel: z.string().min(1).max(256).default('Xenova/all-MiniLM-L6-v2'),
   embeddingBackend: z.enum(['auto', 'native', 'wasm']).default('auto'),
@@ -58,6 +61,9 @@ export const RetrievalSettingsSchema = z.object({
     .default({ vector: 1, text: 1 }),
   reranker: z.boolean().default(false),
   rerankerModel: z.string().min(1).max(256).default(DEFAULT_RERANKER_MODEL),
+  // On by default: it runs only once its model is present, which the user downloads.
+  entailment: z.boolean().default(true),
+  entailmentModel: z.string().min(1).max(256).default(DEFAULT_ENTAILMENT_MODEL),
 });
 export type RetrievalSettings = z.infer<typeof RetrievalSettingsSchema>;
 

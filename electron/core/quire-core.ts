@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createAppHandlers } from './app-handlers';
+import { createEntailmentChecker } from './checking/entailment';
 import { createChatHandlers, registerChatSnapshots } from './chat/chat-handlers';
 import { ChatService } from './chat/chat-service';
 import type { ChatProvider } from './chat/chat-types';
@@ -9,6 +10,7 @@ import { documentLabels, documentLanguages } from './chat/library-labels';
 import { documentTextReader } from './chat/document-text';
 import { createPinHandlers } from './chat/pinned-documents';
 import { createRetriever } from './chat/retriever';
+import { TermStatsService } from './retrieval/term-stats-service';
 import { createEventHandlers } from './events/event-handlers';
 import { StreamHub } from './events/stream-hub';
 import type { BackendPreference } from './embedding/backend-canary';
@@ -34,6 +36,9 @@ import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
 import type { ProviderSettings } from '../../shared/settings';
 import { closeInOrder } from './shutdown';
+
+/** How long a question waits, at most, for the library's first word statistics. */
+const TERM_STATS_WAIT_MS = 3000;
 
 export type QuireCoreOptions = {
   dataDir: string;
@@ -133,6 +138,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     modelIds: () => ({
       embedding: model.modelId,
       reranker: options.rerankerModel ?? settings.get().retrieval.rerankerModel,
+      entailment: settings.get().retrieval.entailmentModel,
     }),
     onInstalled: async (kind) => {
       if (kind !== 'embedding') return false;
@@ -155,8 +161,13 @@ export async function createQuireCore(options: QuireCoreOptions) {
       settings.update({ ...current, provider: { ...previous, kind: 'embedded', modelPath } });
     },
   });
+  // The library's word rarities: coverage and answer checks read them; built in the background.
+  const termStats = new TermStatsService({ store: store.lance, log });
+  // A question waits this long, at most, for the first build (a large library's first question).
+  const statsForQuestion = () => termStats.get(TERM_STATS_WAIT_MS);
   const retriever = createRetriever({
     store: store.lance,
+    termStats: statsForQuestion,
     pool,
     embeddingModel: model.modelId,
     settings: () => settings.get().retrieval,
@@ -165,6 +176,13 @@ export async function createQuireCore(options: QuireCoreOptions) {
     documentLabels: async (ids) => documentLabels(library.registry, ids),
     modelSearchDirs: model.searchDirs,
     rerankerModel: options.rerankerModel,
+  });
+  // Answer checks' NLI model: the same workers and model folders as the reranker.
+  const entailment = createEntailmentChecker({
+    pool,
+    settings: () => settings.get().retrieval,
+    modelSearchDirs: model.searchDirs,
+    log,
   });
   const conversations = new ConversationStore(options.conversationsDir ?? dataDir);
   registerChatSnapshots(hub, conversations);
@@ -190,6 +208,8 @@ export async function createQuireCore(options: QuireCoreOptions) {
     },
     checkScope: (scope) => collections.checkScope(scope),
     rerankerEnabled: () => retriever.rerankerStatus().active,
+    termStats: statsForQuestion,
+    entailment,
     documentText: documentTextReader(library.registry, store.lance),
     ...options.chat,
   });
@@ -199,6 +219,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
       .catch((e: unknown) => log('warn', `checking collections failed: ${String(e)}`));
     library.start();
     await watcher.restore();
+    termStats.warm();
   }
 
   const handlers = {
@@ -218,6 +239,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createSettingsHandlers(settings, providers, {
       pendingRestart: () => pendingRestart(indexer.start, settings.get(), options),
       reranker: () => retriever.rerankerStatus(),
+      entailment: () => entailment.status(),
     }),
   } satisfies Handlers;
 
@@ -235,6 +257,9 @@ export async function createQuireCore(options: QuireCoreOptions) {
     model,
     settings,
     retriever,
+    /** The library's document frequencies (waits for the first build, at most `waitMs`). */
+    termStats: (waitMs?: number) => termStats.get(waitMs),
+    entailment,
     chat,
     conversations,
     providers,
@@ -246,6 +271,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
         [
           ['model downloads', () => downloads.close()],
           ['chat', () => chat.stopAll()],
+          ['word statistics', () => termStats.close()],
           ['providers', () => providers.dispose()],
           ['folder watcher', () => watcher.close()],
           ['library', () => library.close()],

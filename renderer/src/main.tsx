@@ -12,6 +12,7 @@ import './styles/overlays.css';
 import './styles/library.css';
 import './styles/chat.css';
 import './styles/markdown.css';
+import './styles/checks.css';
 import './styles/sources.css';
 import './styles/viewer.css';
 import './styles/settings.css';

@@ -20,6 +20,13 @@ export const RerankerStatusSchema = z.object({
 });
 export type RerankerStatus = z.infer<typeof RerankerStatusSchema>;
 
+/** Whether answers are also checked with the entailment model, and if not, why. */
+export const EntailmentStatusSchema = RerankerStatusSchema.extend({
+  /** The model's files are in a model folder, though they may fail to load (then `notice` says so). */
+  installed: z.boolean(),
+});
+export type EntailmentStatus = z.infer<typeof EntailmentStatusSchema>;
+
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   /** Whether a key is stored for each provider; the key itself never leaves main. */
@@ -31,6 +38,7 @@ export const SettingsViewSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Optional so that a renderer keeps working against an older core. */
   reranker: RerankerStatusSchema.optional(),
+  entailment: EntailmentStatusSchema.optional(),
   /** Saved settings the running indexer does not use yet, by label; they apply on restart. */
   pendingRestart: z.array(z.string()).optional(),
 });

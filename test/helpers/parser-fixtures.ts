@@ -128,8 +128,8 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 /**
- * A hand-written PDF: one Helvetica line per page, `null` for a blank page, 'broken' for
- * a page-tree entry that points at a number instead of a page (pdfjs cannot load it).
+ * A hand-written PDF: Helvetica text on each page (a line per '\n'), `null` for a blank page,
+ * 'broken' for a page-tree entry that points at a number instead of a page (pdfjs cannot load it).
  */
 export function minimalPdf(pages: (string | null | 'broken')[]): Buffer {
   const objects: string[] = [
@@ -146,7 +146,13 @@ export function minimalPdf(pages: (string | null | 'broken')[]): Buffer {
       objects.push('42', '0');
       continue;
     }
-    const ops = page === null ? '' : `BT /F1 12 Tf 72 720 Td (${page}) Tj ET`;
+    // A '\n' starts a new line (text past the page's width is not on the page).
+    const lines = page?.split('\n') ?? [];
+    const text =
+      lines.length > 1
+        ? `14 TL 72 720 Td ${lines.map((l) => `(${l}) Tj`).join(' T* ')}`
+        : `72 720 Td (${page}) Tj`;
+    const ops = page === null ? '' : `BT /F1 12 Tf ${text} ET`;
     objects.push(
       `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${id + 1} 0 R >>`,
       `<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`,

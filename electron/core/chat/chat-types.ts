@@ -1,6 +1,9 @@
 // What the chat pipeline works with: the provider surface, retrieval, and the service's deps.
+import type { Coverage } from '../../../shared/answer-checks';
 import type { ConversationScope } from '../../../shared/collections';
+import type { EntailmentChecker } from '../checking/entailment';
 import type { StreamHub } from '../events/stream-hub';
+import type { TermStats } from '../language/term-stats';
 import type { ConversationStore } from './conversation-store';
 import type { Passage, PromptTurn } from './prompt';
 
@@ -42,7 +45,13 @@ export type DocumentText = {
   }>;
 };
 
-export type Retrieval = { passages: Passage[]; searched: number; reranked: boolean };
+export type Retrieval = {
+  passages: Passage[];
+  searched: number;
+  reranked: boolean;
+  /** Whether the library covers the question; absent where no decision was made. */
+  coverage?: Coverage;
+};
 
 export type ChatDeps = {
   hub: StreamHub;
@@ -58,6 +67,13 @@ export type ChatDeps = {
     scope?: ConversationScope,
   ) => Promise<Retrieval>;
   rerankerEnabled: () => boolean;
+  /**
+   * Layer 2 of answer checks (checking/entailment.ts): `score` resolves null whenever the model
+   * is off, missing or failing, so a caller needs no try/catch. Absent in cores built without it.
+   */
+  entailment?: EntailmentChecker;
+  /** The library's document frequencies: which words are rare enough that a source must have them. */
+  termStats?: () => Promise<TermStats | null>;
   /** Throws a clear error for a scope naming an unknown collection or document. */
   checkScope?: (scope: ConversationScope) => void;
   /** The whole text of a ready document (whole-document questions, pinned documents). */

@@ -11,7 +11,8 @@ import {
 import type { QuireCore } from '../quire-core';
 import { makeTestCore, PDF_DIR } from '../../../test/helpers/library-fixtures';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
-import { exportConversation, exportFileName } from './conversation-export';
+import type { AnswerChecks, SentenceCheck } from '../../../shared/answer-checks';
+import { exportConversation, exportFileName, notBackedSentences } from './conversation-export';
 
 type Footnote = { label: string; title: string; page: number | null; quote: string };
 
@@ -21,7 +22,13 @@ const unescape = (text: string) => text.replace(/\\([\\`*_[\]<>])/g, '$1');
 function parseFootnotes(markdown: string) {
   const definitions = new Map<string, Footnote>();
   const body: string[] = [];
+  const checks = new Map<string, string>();
   for (const line of markdown.split('\n')) {
+    const check = /^\[\^(check-[\w-]+)\]: (.*)$/.exec(line);
+    if (check) {
+      checks.set(check[1]!, unescape(check[2]!));
+      continue;
+    }
     // [^a-n]: *Title*, page P: "quote"; the place may also be a heading path, or absent.
     const def =
       /^\[\^([\w-]+)\]: \*(.+?)(?<!\\)\*(?:, (?:pages? (\d+)(?:–\d+)?|[^"]+?))?: "(.*)"$/.exec(
@@ -36,8 +43,10 @@ function parseFootnotes(markdown: string) {
       });
     else body.push(line);
   }
-  const refs = [...body.join('\n').matchAll(/\[\^([\w-]+)\]/g)].map((m) => m[1]!);
-  return { refs, definitions };
+  const all = [...body.join('\n').matchAll(/\[\^([\w-]+)\]/g)].map((m) => m[1]!);
+  const refs = all.filter((label) => !label.startsWith('check-'));
+  const checkRefs = all.filter((label) => label.startsWith('check-'));
+  return { refs, definitions, checks, checkRefs };
 }
 
 describe('a cited conversation, exported', () => {
@@ -130,6 +139,14 @@ describe('a cited conversation, exported', () => {
       });
       expect(source.pageStart).toBeGreaterThanOrEqual(1);
     }
+    // Every sentence its sources do not back has one check footnote, in reading order.
+    const { checks, checkRefs } = parseFootnotes(markdown);
+    const flagged = answers.flatMap((message, i) =>
+      notBackedSentences(message.checks).map((_, k) => `check-${i + 1}-${k + 1}`),
+    );
+    expect(answers.every((m) => m.checks?.final)).toBe(true);
+    expect(checkRefs).toEqual(flagged);
+    expect([...checks.keys()]).toEqual(flagged);
     // The same stored conversation always exports to the same text.
     const again = await core.dispatch('conversations.export', { conversationId }, memory);
     expect((again as { value: { markdown: string } }).value.markdown).toBe(markdown);
@@ -233,6 +250,114 @@ describe('exportConversation', () => {
       }),
     ]);
     expect(markdown).toContain('1. *notes\\_\\[v2\\].md*, page 2: "Run');
+    expect(markdown).not.toContain('[^');
+  });
+
+  it('marks each sentence its sources do not back, with a footnote saying why', () => {
+    const text =
+      'The reservoir holds 4,200 cubic metres [1]. It was built in 1991 by Halvard Okonkwo [1]. ' +
+      'It serves 12 % of the region.';
+    const sentence = (
+      part: string,
+      verdict: SentenceCheck['verdict'],
+      note = '',
+    ): SentenceCheck => ({
+      start: text.indexOf(part),
+      end: text.indexOf(part) + part.length,
+      citations: part.includes('[1]') ? [1] : [],
+      verdict,
+      missing: [],
+      evidence: [],
+      entailment: null,
+      note,
+    });
+    const checks: AnswerChecks = {
+      sentences: [
+        sentence('The reservoir holds 4,200 cubic metres [1].', 'supported'),
+        sentence(
+          'It was built in 1991 by Halvard Okonkwo [1].',
+          'partly',
+          '1991 is not in source 1',
+        ),
+        sentence('It serves 12 % of the region.', 'uncited', 'No source is cited for this.'),
+      ],
+      final: true,
+      layers: ['words'],
+      model: null,
+      checked: 3,
+      notBacked: 2,
+      note: 'Only words and numbers were checked: the entailment model is not set up (Settings → Retrieval).',
+    };
+    const { markdown } = exportConversation(conversation, [
+      message('user', 'Tell me about the reservoir.'),
+      message('assistant', `${text}\n`, { sources: [source(1)], citations: [1], checks }),
+    ]);
+    expect(markdown).toContain(
+      'The reservoir holds 4,200 cubic metres [^1-1]. ' +
+        'It was built in 1991 by Halvard Okonkwo [^1-1].[^check-1-1] ' +
+        'It serves 12 % of the region.[^check-1-2]\n',
+    );
+    expect(markdown).toContain('*2 of 3 sentences are not backed by their sources.*');
+    expect(markdown).toContain('*Only words and numbers were checked: the entailment model');
+    const parsed = parseFootnotes(markdown);
+    expect(parsed.checks).toEqual(
+      new Map([
+        ['check-1-1', 'Partly backed by its sources: 1991 is not in source 1.'],
+        ['check-1-2', 'No source is cited for this.'],
+      ]),
+    );
+    // The citation footnote is still there, once.
+    expect(parsed.refs).toEqual(['1-1', '1-1']);
+    expect([...parsed.definitions.keys()]).toEqual(['1-1']);
+  });
+
+  it('an answer whose checks back every sentence gets no marks and no summary', () => {
+    const text = 'Use make [1].';
+    const { markdown } = exportConversation(conversation, [
+      message('user', 'Install?'),
+      message('assistant', text, {
+        sources: [source(1)],
+        citations: [1],
+        checks: {
+          sentences: [
+            {
+              start: 0,
+              end: text.length,
+              citations: [1],
+              verdict: 'supported',
+              missing: [],
+              evidence: [],
+              entailment: null,
+              note: '',
+            },
+          ],
+          final: true,
+          layers: ['words', 'entailment'],
+          model: 'nli',
+          checked: 1,
+          notBacked: 0,
+          note: null,
+        },
+      }),
+    ]);
+    expect(markdown).not.toContain('check-');
+    expect(markdown).not.toContain('not backed');
+  });
+
+  it('exports a question the library does not cover as its closest matches', () => {
+    const { markdown } = exportConversation(conversation, [
+      message('user', 'Who won the 1998 final?'),
+      message(
+        'assistant',
+        "Your documents don't say. These are the closest passages Quire found, and none of them seems to answer the question.",
+        { mode: 'closest', sources: [source(1), source(2, { pageStart: 3, pageEnd: 3 })] },
+      ),
+    ]);
+    expect(markdown).toContain("### Quire\n\nYour documents don't say.");
+    expect(markdown).toContain(
+      'Closest matches:\n\n1. *notes\\_\\[v2\\].md*, Install › Linux: "Run',
+    );
+    expect(markdown).toContain('2. *notes\\_\\[v2\\].md*, page 3: "Run');
     expect(markdown).not.toContain('[^');
   });
 

@@ -1,3 +1,8 @@
+import {
+  checksSummary,
+  type AnswerChecks,
+  type SentenceCheck,
+} from '../../../shared/answer-checks';
 import type { Message } from '../../../shared/contract/chat';
 import type { Conversation, Source } from '../../../shared/events';
 
@@ -58,28 +63,91 @@ function describeSource(source: Source): string {
   return `*${escapeMarkdown(source.title)}*${placeOf(source)}: "${escapeMarkdown(source.snippet)}"`;
 }
 
+/** The sentences an answer's checks do not find backed by their sources, in reading order. */
+export function notBackedSentences(checks: AnswerChecks | null | undefined): SentenceCheck[] {
+  return (checks?.sentences ?? [])
+    .filter((s) => s.verdict !== 'supported')
+    .sort((a, b) => a.start - b.start);
+}
+
+/** `text` with `mark(i)` right after the i-th of `sentences`, at the offsets the checks gave. */
+export function markSentences(
+  text: string,
+  sentences: readonly SentenceCheck[],
+  mark: (index: number) => string,
+): string {
+  const at = sentences.map((s, i) => ({ i, end: Math.min(s.end, text.length) }));
+  let marked = text;
+  // From the last sentence back, so that the offsets before each insertion stay true.
+  for (const { i, end } of at.sort((a, b) => b.end - a.end || b.i - a.i))
+    marked = `${marked.slice(0, end)}${mark(i)}${marked.slice(end)}`;
+  return marked;
+}
+
+const NOT_BACKED: Record<Exclude<SentenceCheck['verdict'], 'supported'>, string> = {
+  partly: 'Partly backed by its sources',
+  unsupported: 'Not backed by its sources',
+  uncited: 'Cites no source',
+};
+
+/** "Partly backed by its sources: 1991 is not in source 1." */
+export function checkFootnoteText(check: SentenceCheck): string {
+  const note = check.note.trim().replace(/\.$/, '');
+  if (check.verdict === 'supported') return 'Backed by its sources.';
+  // An uncited sentence's note already says so in full ("No source is cited for this.").
+  if (check.verdict === 'uncited') return `${note || NOT_BACKED.uncited}.`;
+  return note ? `${NOT_BACKED[check.verdict]}: ${note}.` : `${NOT_BACKED[check.verdict]}.`;
+}
+
+/** Footnote label of the i-th sentence (from 1) its sources do not back, in the `answer`-th answer. */
+export function checkFootnoteLabel(answer: number, i: number): string {
+  return `check-${answer}-${i}`;
+}
+
 const STATUS_NOTES: Partial<Record<Message['status'], string>> = {
   cancelled: '*(Stopped before the end.)*',
   interrupted: '*(Interrupted: Quire closed while writing this answer.)*',
   streaming: '*(Still being written when exported.)*',
 };
 
-function answerBlock(message: Message, answer: number): string[] {
+/** The passages themselves: no model (search mode), or a question the library does not cover. */
+function passagesBlock(message: Message): string[] {
+  const closest = message.mode === 'closest';
+  const text = message.text.trim() || (closest ? "Your documents don't say." : '');
   const lines = ['### Quire', ''];
-  if (message.mode === 'search') {
-    lines.push(message.text.trim(), '');
-    for (const source of message.sources) lines.push(`${source.n}. ${describeSource(source)}`);
-    return [...lines, ''];
-  }
+  if (text) lines.push(text, '');
+  if (closest && message.sources.length) lines.push('Closest matches:', '');
+  for (const source of message.sources) lines.push(`${source.n}. ${describeSource(source)}`);
+  return [...lines, ''];
+}
+
+function answerBlock(message: Message, answer: number): string[] {
+  if (message.mode === 'search' || message.mode === 'closest') return passagesBlock(message);
+  const lines = ['### Quire', ''];
   const bySource = new Map(message.sources.map((s) => [s.n, s]));
-  const { linked, used } = withFootnotes(message.text.trim(), answer, new Set(bySource.keys()));
+  // Check marks go in first: citation linking only rewrites [n] markers, never [^…] references.
+  const flagged = notBackedSentences(message.checks);
+  const marked = markSentences(
+    message.text,
+    flagged,
+    (i) => `[^${checkFootnoteLabel(answer, i + 1)}]`,
+  );
+  const { linked, used } = withFootnotes(marked.trim(), answer, new Set(bySource.keys()));
   if (linked) lines.push(linked, '');
+  const summary = message.checks ? checksSummary(message.checks) : null;
+  if (summary) lines.push(`*${summary}.*`, '');
+  if (summary && message.checks?.note) lines.push(`*${escapeMarkdown(message.checks.note)}*`, '');
   const note = STATUS_NOTES[message.status];
   if (note) lines.push(note, '');
   if (message.status === 'error' && message.error) lines.push(`*(${message.error.message})*`, '');
   for (const n of used)
     lines.push(`[^${footnoteLabel(answer, n)}]: ${describeSource(bySource.get(n)!)}`);
-  if (used.length) lines.push('');
+  flagged.forEach((check, i) =>
+    lines.push(
+      `[^${checkFootnoteLabel(answer, i + 1)}]: ${escapeMarkdown(checkFootnoteText(check))}`,
+    ),
+  );
+  if (used.length || flagged.length) lines.push('');
   return lines;
 }
 
@@ -98,7 +166,8 @@ export function exportFileName(title: string): string {
 
 /**
  * A conversation as Markdown: questions, answers, and each cited passage as a footnote
- * (document, page, quoted passage). The same stored conversation always gives the same text.
+ * (document, page, quoted passage); each sentence its sources do not back has a footnote
+ * saying why. The same stored conversation always gives the same text.
  */
 export function exportConversation(
   conversation: Conversation,

@@ -1,9 +1,12 @@
 import type { ConversationScope } from '../../../shared/collections';
+import type { Coverage } from '../../../shared/answer-checks';
 import type { RerankerStatus } from '../../../shared/contract/settings';
 import { QuireError } from '../../../shared/errors';
 import type { RetrievalSettings } from '../../../shared/settings';
 import { findLocalModel } from '../embedding/model-location';
 import type { WorkerPool } from '../indexing/worker-pool';
+import type { TermStats } from '../language/term-stats';
+import { assessCoverage } from '../retrieval/coverage';
 import { rerankerStatus, rerankOrder } from '../retrieval/reranker';
 import {
   countPassages,
@@ -22,6 +25,8 @@ export type RetrieverSearchOptions = Partial<RetrievalSettings> & {
   /** Only these documents / only chunks in any of these collections (filtered inside LanceDB). */
   docIds?: readonly string[];
   collections?: readonly string[];
+  /** Also decide whether the hits cover the query (see retrieval/coverage.ts). */
+  coverage?: boolean;
 };
 
 /** A conversation's scope as search filters. */
@@ -38,6 +43,8 @@ export type RetrieverResult = SearchResult & {
   reranked: boolean;
   /** Why reranking was asked for but did not run, in plain words; null otherwise. */
   rerankNote: string | null;
+  /** Whether the library covers the query; null unless asked for. */
+  coverage: Coverage | null;
 };
 
 /** The reranker reads 3·k fused candidates and keeps its k best; more costs time for little gain. */
@@ -64,6 +71,8 @@ export function createRetriever(deps: {
   modelSearchDirs: readonly string[];
   /** Overrides the reranker model named in settings. */
   rerankerModel?: string;
+  /** The library's document frequencies, for coverage; null while they are not built yet. */
+  termStats?: () => Promise<TermStats | null>;
 }) {
   // A model whose files exist but fail to load stays off for a while, then gets another try.
   let loadFailure: { modelId: string; message: string; at: number } | null = null;
@@ -129,6 +138,7 @@ export function createRetriever(deps: {
       k: requestedK,
       docIds,
       collections,
+      coverage: wantCoverage = false,
       ...overrides
     } = options;
     const settings = { ...deps.settings(), ...overrides };
@@ -137,6 +147,7 @@ export function createRetriever(deps: {
     const rerank = status?.available === true;
     const mode = settings.mode;
     const queryVector = mode === 'text' ? null : await embedQuery(query);
+    const languages = deps.documentLanguages?.() ?? [];
     const result = await search(deps.store, {
       query,
       queryVector,
@@ -147,21 +158,38 @@ export function createRetriever(deps: {
       docIds,
       collections,
       resolveDocuments: deps.documentLabels,
-      languages: deps.documentLanguages?.() ?? [],
+      languages,
     });
     const rerankNote = status && !status.available ? status.notice : null;
+    const finish = async (
+      hits: SearchHit[],
+      reranked: boolean,
+      note: string | null,
+    ): Promise<RetrieverResult> => {
+      // Decided on the hits the user gets, in their order, before anything is generated.
+      const coverage = wantCoverage
+        ? assessCoverage({
+            query,
+            hits,
+            reranked,
+            termStats: (await deps.termStats?.()) ?? null,
+            languages,
+          })
+        : null;
+      return { ...result, hits, reranked, rerankNote: note, coverage };
+    };
     if (!rerank || result.hits.length === 0)
-      return { ...result, hits: result.hits.slice(0, k), reranked: false, rerankNote };
+      return finish(result.hits.slice(0, k), false, rerankNote);
     onRerank();
     try {
       const hits = await rerankHits(query, result.hits, status);
-      return { ...result, hits: hits.slice(0, k), reranked: true, rerankNote: null };
+      return finish(hits.slice(0, k), true, null);
     } catch (error) {
       // The search still answers, in the fused order; the status says why reranking is off.
       const reason = error instanceof Error ? error.message : String(error);
       if (!(error instanceof QuireError && error.code === 'cancelled'))
         loadFailure = { modelId: status.modelId, message: reason, at: Date.now() };
-      return { ...result, hits: result.hits.slice(0, k), reranked: false, rerankNote: reason };
+      return finish(result.hits.slice(0, k), false, reason);
     }
   }
 
@@ -178,12 +206,13 @@ export function createRetriever(deps: {
     ): Promise<Retrieval> {
       const result = await searchWithRerank(
         query,
-        { rerank: deps.settings().reranker, ...scopeFilters(scope) },
+        { rerank: deps.settings().reranker, coverage: true, ...scopeFilters(scope) },
         () => onStep('rerank'),
       );
       return {
         searched: 0,
         reranked: result.reranked,
+        ...(result.coverage ? { coverage: result.coverage } : {}),
         passages: result.hits.map((hit) => ({
           chunkId: hit.chunkId,
           documentId: hit.docId,

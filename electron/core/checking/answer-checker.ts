@@ -8,13 +8,14 @@ import type {
 import type { TermStats } from '../language/term-stats';
 import { checkSentenceWords, describeMissing, type WordCheck } from './check-sentence';
 import { passageFacts, type PassageFacts } from './passage-facts';
-import { splitSentences, type AnswerSentence } from './sentences';
+import { blankMarkers, citedNumbers, splitSentences, type AnswerSentence } from './sentences';
 
 export type EntailmentScores = { entailment: number; neutral: number; contradiction: number };
 
 /** Layer 2, when present: an NLI cross-encoder run in the worker pool. */
 export type EntailmentScorer = {
-  status(): { available: boolean; modelId: string; notice?: string | null };
+  /** `active`: present, loadable and switched on (`available` alone: present and loadable). */
+  status(): { available: boolean; active?: boolean; modelId: string; notice?: string | null };
   /** Null when the model is off or could not run: the words-and-numbers verdict then stands. */
   score(
     pairs: Array<{ premise: string; hypothesis: string }>,
@@ -26,8 +27,6 @@ export type EntailmentScorer = {
 export const CONTRADICTION = 0.6;
 /** Below this, a sentence whose words all check out is still not stated by its source. */
 export const NOT_STATED = 0.2;
-/** A paraphrase (only common-enough words missing) is accepted from this entailment up. */
-export const PARAPHRASE = 0.8;
 
 const NO_MODEL_NOTE =
   'Only words and numbers were checked: the entailment model is not set up (Settings → Retrieval).';
@@ -38,12 +37,16 @@ function labelOf(s: EntailmentScores): { label: EntailmentLabel; probability: nu
   return { label, probability: Math.min(1, Math.max(0, s[label])) };
 }
 
-/** Layer 1's verdict, revised by the model's reading of the sentence against each cited source. */
+/**
+ * Layer 1's verdict, revised by the model's reading of the sentence against each cited source.
+ * The model only ever makes a verdict stricter: a number or a rare word that is not in the
+ * source stays missing however sure the model is (small NLI models overlook swapped names).
+ */
 export function combineVerdict(
   word: WordCheck,
   scores: Array<{ n: number; scores: EntailmentScores }>,
 ): SentenceCheck {
-  const { strictMissing: _strict, ...check } = word;
+  const check = word;
   if (scores.length === 0) return { ...check, entailment: null };
   const best = scores.reduce((a, b) => (b.scores.entailment > a.scores.entailment ? b : a));
   const worst = scores.reduce((a, b) => (b.scores.contradiction > a.scores.contradiction ? b : a));
@@ -72,13 +75,6 @@ export function combineVerdict(
     ];
     return { ...check, verdict: 'partly', missing, note: describeMissing(missing), entailment };
   }
-  if (
-    verdict === 'partly' &&
-    word.strictMissing === 0 &&
-    best.scores.entailment >= PARAPHRASE &&
-    missing.every((m) => m.kind === 'word')
-  )
-    return { ...check, verdict: 'supported', missing: [], note: '', entailment };
   return { ...check, entailment };
 }
 
@@ -103,7 +99,7 @@ export function createAnswerChecker(options: {
     options.sources.map((s) => [s.n, passageFacts(s.n, s.text)]),
   );
   const status = options.entailment?.status() ?? null;
-  const model = status?.available ? status.modelId : null;
+  const model = (status?.active ?? status?.available) ? status!.modelId : null;
   const words = new Map<string, WordCheck | null>();
   const readings = new Map<string, Promise<Array<{ n: number; scores: EntailmentScores }>>>();
   const results = new Map<string, SentenceCheck>();
@@ -224,4 +220,39 @@ export async function checkAnswer(
   options: Omit<Parameters<typeof createAnswerChecker>[0], 'onUpdate'>,
 ): Promise<AnswerChecks> {
   return createAnswerChecker(options).finish(text);
+}
+
+/**
+ * Judges one sentence against the passages given with it, outside any conversation (`quire
+ * check`, the benchmark). Passages are sources 1..n; a sentence without citation markers is
+ * read as citing all of them, and the whole line is one claim however many full stops it has.
+ */
+export async function checkClaim(
+  sentence: string,
+  passages: readonly string[],
+  options: Pick<Parameters<typeof createAnswerChecker>[0], 'stats' | 'entailment' | 'signal'>,
+): Promise<SentenceCheck | null> {
+  const facts = new Map(passages.map((p, i) => [i + 1, passageFacts(i + 1, p)]));
+  const cited = citedNumbers(sentence);
+  const claim: AnswerSentence = {
+    start: 0,
+    end: sentence.length,
+    citations: cited.length ? cited : passages.map((_, i) => i + 1),
+    claim: blankMarkers(sentence),
+  };
+  const word = checkSentenceWords(claim, facts, options.stats);
+  if (word === null) return null;
+  const usable = [...new Set(word.citations)].filter((n) => facts.has(n));
+  const current = options.entailment?.status();
+  const model = (current?.active ?? current?.available) ? options.entailment : null;
+  const scores =
+    model && usable.length
+      ? await model
+          .score(
+            usable.map((n) => ({ premise: facts.get(n)!.text, hypothesis: claim.claim.trim() })),
+            options.signal,
+          )
+          .catch(() => null)
+      : null;
+  return combineVerdict(word, scores ? usable.map((n, i) => ({ n, scores: scores[i]! })) : []);
 }

@@ -6,8 +6,10 @@ import { isQuireError } from '../../../shared/errors';
 import { RetrievalSettingsSchema, type RetrievalSettings } from '../../../shared/settings';
 import { BOW_MODEL_ID, BOW_NLI_MODEL_ID } from '../../../scripts/make-test-models';
 import { testModels } from '../../../test/helpers/embedding-fixtures';
+import { makeTestCore } from '../../../test/helpers/library-fixtures';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { WorkerPool } from '../indexing/worker-pool';
+import { createInMemoryTransport } from '../rpc/in-memory-transport';
 import { createEntailmentChecker } from './entailment';
 import {
   createEntailmentModel,
@@ -270,4 +272,44 @@ describe('createEntailmentChecker (through the worker pool)', () => {
       await remove();
     }
   });
+});
+
+describe('the core wiring', () => {
+  it('offers the checker as core.entailment and its status in the settings view', async () => {
+    const { dir, remove } = await makeTempDir();
+    const core = await makeTestCore(join(dir, 'data'), { startIndexing: false });
+    try {
+      const client = createInMemoryTransport(core.dispatch);
+      // The default model is not among the test models: on, but not installed.
+      const before = await client.invoke('settings.get', {});
+      if (!before.ok) throw new Error(before.error.message);
+      expect(before.value.entailment).toMatchObject({
+        enabled: true,
+        available: false,
+        installed: false,
+        modelId: 'Xenova/nli-deberta-v3-xsmall',
+      });
+      const models = await client.invoke('models.status', {});
+      if (!models.ok) throw new Error(models.error.message);
+      expect(models.value.models.map((m) => m.kind)).toEqual([
+        'embedding',
+        'reranker',
+        'entailment',
+      ]);
+      expect(await core.entailment.score([pair(SUPPORTED)])).toBeNull();
+
+      const current = core.settings.get();
+      core.settings.update({
+        ...current,
+        retrieval: { ...current.retrieval, entailmentModel: BOW_NLI_MODEL_ID },
+      });
+      expect(core.entailment.status().active).toBe(true);
+      const scores = await core.entailment.score([pair(SUPPORTED)]);
+      expect(scores![0]!.entailment).toBeGreaterThan(0.9);
+      client.close();
+    } finally {
+      await core.close();
+      await remove();
+    }
+  }, 60_000);
 });

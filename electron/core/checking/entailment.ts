@@ -4,7 +4,6 @@ import type { EntailmentStatus } from '../../../shared/contract/settings';
 import { QuireError } from '../../../shared/errors';
 import type { RetrievalSettings } from '../../../shared/settings';
 import { findLocalModel, MODEL_FILES } from '../embedding/model-location';
-import type { WorkerPool } from '../indexing/worker-pool';
 import {
   ENTAILMENT_ORDER,
   type EntailmentPair,
@@ -64,8 +63,20 @@ export function entailmentStatus(options: {
   };
 }
 
+/**
+ * The one worker-pool call this needs. The indexing room's WorkerPool fits it; it is a shape
+ * here because the indexing worker imports this room's model loader, and rooms import one way.
+ */
+export type EntailmentPool = {
+  run(
+    request: { type: 'entail'; modelId: string; modelDir: string; pairs: EntailmentPair[] },
+    onProgress: undefined,
+    options: { urgent: boolean },
+  ): { promise: Promise<{ probabilities: Float32Array }>; cancel(): void };
+};
+
 export function createEntailmentChecker(deps: {
-  pool: WorkerPool;
+  pool: EntailmentPool;
   settings: () => RetrievalSettings;
   /** Folders searched for the model, best first (as for the embedding and reranker models). */
   modelSearchDirs: readonly string[];

@@ -84,6 +84,9 @@ const UNITS = new Set(
   (
     'mg g kg µg ug ng lb lbs oz t mm cm m km in ft mi ml l dl µl ul mol mmol µmol nmol ' +
     'ms s sec min h hr hrs d wk mo yr yrs years months weeks days hours minutes seconds ' +
+    'metre metres meter meters kilometre kilometres kilometer kilometers centimetre centimetres ' +
+    'centimeter centimeters millimetre millimetres millimeter millimeters litre litres liter liters ' +
+    'gram grams kilogram kilograms milligram milligrams mile miles feet foot inch inches ' +
     'hz khz mhz ghz kb mb gb tb w kw mw v kv a ma °c °f k usd eur gbp $ € £ x fold'
   ).split(' '),
 );
@@ -129,6 +132,28 @@ function normalUnit(raw: string | undefined): string | null {
   if (/^(min|minutes?)$/.test(unit)) return 'min';
   if (/^(s|sec|seconds?)$/.test(unit)) return 's';
   if (unit === 'fold') return 'x';
+  const long: Record<string, string> = {
+    metre: 'm',
+    meter: 'm',
+    kilometre: 'km',
+    kilometer: 'km',
+    centimetre: 'cm',
+    centimeter: 'cm',
+    millimetre: 'mm',
+    millimeter: 'mm',
+    litre: 'l',
+    liter: 'l',
+    gram: 'g',
+    kilogram: 'kg',
+    milligram: 'mg',
+    mile: 'mi',
+    foot: 'ft',
+    feet: 'ft',
+    inch: 'in',
+    inches: 'in',
+  };
+  const singular = unit.replace(/s$/, '');
+  if (long[unit] ?? long[singular]) return long[unit] ?? long[singular]!;
   return unit;
 }
 

@@ -34,7 +34,8 @@ export function citedNumbers(text: string): number[] {
   return numbers;
 }
 
-function blankMarkers(text: string): string {
+/** The text with every citation marker replaced by spaces, so offsets hold. */
+export function blankMarkers(text: string): string {
   return text.replace(ANY_MARKER, (m) => ' '.repeat(m.length));
 }
 

@@ -1,15 +1,23 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checksSummary } from '../../../shared/answer-checks';
+import type { Message } from '../../../shared/contract/chat';
 import type { FinishReason, StreamEvent } from '../../../shared/events';
 import { ProviderSettingsSchema, type ProviderSettings } from '../../../shared/settings';
+import { markSentences, notBackedSentences } from '../chat/conversation-export';
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
 export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--document ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
-  Answers from your documents, streaming to stdout. Without --provider, the provider in settings is used;
+  Answers from your documents. Without --provider, the provider in settings is used;
   with none configured, Quire shows the best passages (search mode). --collection answers from
   that collection only (and keeps the conversation scoped to it). With --document (an id from
-  quire library), the answer reads that whole document, section by section when it is long.`;
+  quire library), the answer reads that whole document, section by section when it is long.
+  Each sentence is checked against the sources it cites, so the answer is printed once written:
+  a sentence they do not back is marked ⚠1, ⚠2… and each mark explained under the answer. When
+  the library does not cover the question, the closest passages are shown instead of an answer.
+  --json streams every event (message.delta, message.checks…) as a line, then {"result": message}
+  with its text, sources, citations, checks and coverage.`;
 
 function providerFromFlags(values: {
   provider?: string;
@@ -38,6 +46,45 @@ const FINISH_WORDS: Record<FinishReason, string> = {
   cancelled: 'stopped',
   error: 'ended with an error',
 };
+
+/**
+ * The answer as printed: its text with a mark after each sentence its sources do not back,
+ * the marks explained, then the sources (or the passages shown instead of an answer).
+ */
+export function formatAnswer(message: Message, failed: boolean): string {
+  const lines: string[] = [];
+  const passagesOnly = message.mode === 'search' || message.mode === 'closest';
+  const flagged = passagesOnly ? [] : notBackedSentences(message.checks);
+  const text = markSentences(message.text, flagged, (i) => `⚠${i + 1}`).trim();
+  if (text) lines.push(text);
+  const summary = message.checks && !passagesOnly ? checksSummary(message.checks) : null;
+  const explained = [
+    ...(summary ? [summary] : []),
+    ...flagged.map((s, i) => `⚠${i + 1} ${s.verdict}${s.note ? `: ${s.note}` : ''}`),
+    ...(message.checks?.note && !passagesOnly ? [message.checks.note] : []),
+  ];
+  if (explained.length) lines.push('', ...explained);
+  const sources = message.sources;
+  if (sources.length > 0)
+    lines.push(
+      '',
+      message.mode === 'closest'
+        ? 'Closest matches:'
+        : message.mode === 'search'
+          ? 'Passages:'
+          : 'Sources:',
+    );
+  const cites = message.mode === 'answer' && !failed && message.status !== 'error';
+  for (const source of sources) {
+    const cited = cites && message.citations.includes(source.n);
+    const page = source.pageStart ? `, page ${source.pageStart}` : '';
+    lines.push(`[${source.n}]${cited ? '*' : ''} ${source.title}${page}: ${source.snippet}`);
+  }
+  // The star is explained only where one was printed.
+  if (cites && sources.some((s) => message.citations.includes(s.n)))
+    lines.push('(* cited in the answer)');
+  return lines.join('\n');
+}
 
 export async function askCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -133,9 +180,10 @@ export async function askCommand(argv: string[]): Promise<number> {
         afterSeq: 0,
         listener: (event) => handle(event),
       });
+      // Every event kind passes through in --json (message.checks included); in text, the
+      // answer waits for its final checks, since a mark belongs right after its sentence.
       const handle = (event: StreamEvent) => {
         if (values.json) out.line('', { event });
-        else if (event.type === 'message.delta') process.stdout.write(event.data.text);
         else if (event.type === 'step' && event.data.status === 'running')
           process.stderr.write(`… ${event.data.label}\n`);
         if (event.type === 'message.end' || event.type === 'message.error') {
@@ -146,22 +194,24 @@ export async function askCommand(argv: string[]): Promise<number> {
       for (const event of sub.events) handle(event);
     });
     const message = core.conversations.getMessage(messageId);
-    if (!values.json) {
-      process.stdout.write('\n');
+    const failed = outcome.type === 'message.error';
+    if (values.json) {
+      out.line('', {
+        result: message && {
+          ...message,
+          checks: message.checks ?? null,
+          coverage: message.coverage ?? null,
+        },
+      });
+    } else {
+      const printed = message ? formatAnswer(message, failed) : '';
+      if (printed) out.line(printed);
       if (outcome.type === 'message.error')
         out.error(`\n${outcome.data.message} [${outcome.data.code}]`);
-      const sources = message?.sources ?? [];
-      if (sources.length > 0) out.line(message?.mode === 'search' ? '\nPassages:' : '\nSources:');
-      for (const source of sources) {
-        const cited = message?.mode === 'answer' && message.citations.includes(source.n);
-        const page = source.pageStart ? `, page ${source.pageStart}` : '';
-        out.line(`[${source.n}]${cited ? '*' : ''} ${source.title}${page}: ${source.snippet}`);
-      }
-      if (message?.mode === 'answer' && sources.length > 0) out.line('(* cited in the answer)');
       const finish = message?.finishReason ?? null;
       out.line(`(${FINISH_WORDS[finish ?? 'error']}; conversation ${conversationId})`);
     }
-    return outcome.type === 'message.error' ? 1 : 0;
+    return failed ? 1 : 0;
   } finally {
     await core.close();
   }

@@ -1,4 +1,5 @@
 import { askCommand, ASK_HELP } from './ask-command';
+import { checkCommand, CHECK_HELP } from './check-command';
 import { collectionsCommand, COLLECTIONS_HELP } from './collections-command';
 import { evalCommand, EVAL_HELP } from './eval-command';
 import { exportCommand, EXPORT_HELP } from './export-command';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   search: { run: searchCommand, help: SEARCH_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
+  check: { run: checkCommand, help: CHECK_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   mcp: { run: mcpCommand, help: MCP_HELP },

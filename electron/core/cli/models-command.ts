@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { findCatalogEntry, LANGUAGE_MODEL_CATALOG } from '../../../shared/model-catalog';
-import { ModelKindSchema, type ModelDownloadState } from '../../../shared/models';
+import { ModelKindSchema, type ModelDownloadState, type ModelKind } from '../../../shared/models';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import {
   coreOptionsFrom,
@@ -11,10 +11,10 @@ import {
 } from './cli-context';
 
 export const MODELS_HELP = `quire models status [--data DIR] [--model-dir DIR] [--json]
-  Lists the embedding and reranker models: present or missing, and where they are or go.
+  Lists the embedding, reranker and entailment models: present or missing, and where they are or go.
 quire models list [--data DIR] [--json]
   The chat models Quire can download: size, the memory each needs, and whether this machine has it.
-quire models download [embedding|reranker|<chat model id>] [--hub URL] [--data DIR] [--model-dir DIR] [--json]
+quire models download [embedding|reranker|entailment|<chat model id>] [--hub URL] [--data DIR] [--model-dir DIR] [--json]
   Downloads a model (default: embedding) from Hugging Face, or from --hub, with progress.
   A chat model from the list becomes the local model that answers questions.
   Exit code 1 when the download fails; run it again to resume.`;
@@ -39,7 +39,9 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   const chatModel = findCatalogEntry(which);
   if (action === 'download' && !kind.success && !chatModel) {
     const ids = LANGUAGE_MODEL_CATALOG.map((entry) => entry.id).join(', ');
-    out.error(`Download "embedding", "reranker" or a chat model (${ids}), not "${which}".`);
+    out.error(
+      `Download "embedding", "reranker", "entailment" or a chat model (${ids}), not "${which}".`,
+    );
     return 2;
   }
   const core = await createQuireCore({
@@ -106,18 +108,14 @@ function printStatus(core: QuireCore, out: CliOutput): number {
   for (const model of core.downloads.status()) {
     const size = model.approxBytes ? ` (≈${Math.round(model.approxBytes / MB)} MB)` : '';
     const text = model.present
-      ? `${model.kind.padEnd(9)} present  ${model.modelId}  ${model.path}`
-      : `${model.kind.padEnd(9)} missing  ${model.modelId}${size}  goes to ${model.path}`;
+      ? `${model.kind.padEnd(10)} present  ${model.modelId}  ${model.path}`
+      : `${model.kind.padEnd(10)} missing  ${model.modelId}${size}  goes to ${model.path}`;
     out.line(text, model);
   }
   return 0;
 }
 
-async function download(
-  core: QuireCore,
-  kind: 'embedding' | 'reranker',
-  out: CliOutput,
-): Promise<number> {
+async function download(core: QuireCore, kind: ModelKind, out: CliOutput): Promise<number> {
   const stop = followProgress(core, (state) => state.kind === kind, out);
   const started = core.downloads.start(kind);
   const final: ModelDownloadState | null = await core.downloads.settled(kind);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BOW_RERANKER_MODEL_ID } from '../../../scripts/make-test-models';
 import { makeTestCore } from '../../../test/helpers/library-fixtures';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
@@ -31,6 +31,10 @@ beforeAll(async () => {
 afterAll(() => remove?.());
 
 async function search(...flags: string[]) {
+  return run('glacier melt river', ...flags);
+}
+
+async function run(...args: string[]) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -43,7 +47,7 @@ async function search(...flags: string[]) {
   });
   try {
     const code = await searchCommand([
-      'glacier melt river',
+      ...args,
       '--mode',
       'text',
       '--data',
@@ -52,7 +56,6 @@ async function search(...flags: string[]) {
       modelsDir,
       '--embedding-model',
       'quire-test/bow',
-      ...flags,
     ]);
     return { code, stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
@@ -89,4 +92,71 @@ it('reranks with --rerank, and not with --no-rerank', async () => {
   expect(off.stdout).toMatch(/3 results \(text\) in/);
 
   expect((await search('--rerank', '--no-rerank')).code).toBe(2);
+});
+
+describe('--queries', () => {
+  const jsonLines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('answers one line per query, with whether the library covers it', async () => {
+    const file = path.join(dir, 'queries.jsonl');
+    fs.writeFileSync(
+      file,
+      [
+        { id: 'melt', text: 'Where does the river carry the melt downstream?' },
+        { id: 7, text: 'quantum chromodynamics on a lattice' },
+      ]
+        .map((q) => JSON.stringify(q))
+        .join('\n') + '\n',
+    );
+    const { code, stdout, stderr } = await run('--queries', file, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const [melt, absent, ...rest] = jsonLines(stdout);
+    expect(rest).toEqual([]);
+    expect(melt).toMatchObject({ id: 'melt', covered: true, confidence: expect.any(Number) });
+    expect((melt!.hits as Array<Record<string, unknown>>)[0]).toMatchObject({
+      rank: 1,
+      title: 'shared.md',
+      text: expect.stringContaining('river carries melt'),
+    });
+    // Nothing in the library has these words: nothing to answer from.
+    expect(absent).toEqual({ id: 7, covered: false, confidence: 0, hits: [] });
+  });
+
+  it('reports a bad line by its id or line number and goes on; the exit code is 3', async () => {
+    const file = path.join(dir, 'bad-queries.jsonl');
+    fs.writeFileSync(
+      file,
+      [
+        '{"id": "a", "text": "glacier ice"}',
+        'not json at all',
+        '',
+        '{"id": "b"}',
+        '{"text": "no id here"}',
+        '{"id": "c", "text": "river town"}',
+      ].join('\n'),
+    );
+    const { code, stdout } = await run('--queries', file, '--json');
+    expect(code).toBe(3);
+    const lines = jsonLines(stdout);
+    expect(lines.map((l) => l.id)).toEqual(['a', null, 'b', null, 'c']);
+    expect(lines[1]).toMatchObject({ line: 2, error: { code: 'invalid_line' } });
+    expect(lines[2]).toMatchObject({
+      line: 4,
+      error: { message: expect.stringMatching(/"text"/) },
+    });
+    expect(lines[3]).toMatchObject({ line: 5, error: { message: expect.stringMatching(/"id"/) } });
+    expect(lines[4]).toMatchObject({ covered: expect.any(Boolean), hits: expect.any(Array) });
+  });
+
+  it('takes a query or a file, not both, and says when the file is missing', async () => {
+    expect((await run('river', '--queries', path.join(dir, 'queries.jsonl'))).code).toBe(2);
+    const missing = await run('--queries', path.join(dir, 'nowhere.jsonl'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot read/);
+  });
 });

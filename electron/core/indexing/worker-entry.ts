@@ -1,8 +1,12 @@
-// The indexing worker: parses, chunks and embeds documents, and reranks search candidates, off the main thread.
+// The indexing worker: parses, chunks and embeds documents, reranks search candidates and checks
+// answers' sentences against their sources, off the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuireError, toErrorShape } from '../../../shared/errors';
+import type { EntailmentModel } from '../checking/entailment-model';
 import type { Reranker } from '../retrieval/reranker';
 import type {
+  EntailRequest,
+  EntailResponse,
   FromWorker,
   IndexingWorkerConfig,
   RerankRequest,
@@ -118,12 +122,46 @@ async function rerank(request: RerankRequest): Promise<RerankResponse> {
   return { type: 'reranked', scores, modelId: model.modelId };
 }
 
+// The NLI model is kept the same way, beside the reranker: a chat may use both.
+let entailer: { key: string; loading: Promise<EntailmentModel> } | null = null;
+
+async function entail(request: EntailRequest): Promise<EntailResponse> {
+  const { createEntailmentModel, ENTAILMENT_ORDER } = await import('../checking/entailment-model');
+  const key = `${request.modelDir}\0${request.modelId}`;
+  let entry = entailer;
+  if (entry?.key !== key) {
+    const previous = entry;
+    const loading = createEntailmentModel({
+      modelId: request.modelId,
+      localModelPath: request.modelDir,
+      backend: config.backend,
+      threads: config.threads,
+    });
+    const current = { key, loading };
+    entailer = entry = current;
+    loading.catch(() => {
+      if (entailer === current) entailer = null;
+    });
+    void previous?.loading.then((old) => old.dispose()).catch(() => undefined);
+  }
+  const model = await entry.loading;
+  const scored = await model.score(request.pairs);
+  const probabilities = new Float32Array(scored.length * ENTAILMENT_ORDER.length);
+  scored.forEach((p, i) =>
+    ENTAILMENT_ORDER.forEach(
+      (label, j) => (probabilities[i * ENTAILMENT_ORDER.length + j] = p[label]),
+    ),
+  );
+  return { type: 'entailed', probabilities, modelId: model.modelId };
+}
+
 async function handle(
   seq: number,
   request: WorkerRequest,
   signal: AbortSignal,
 ): Promise<WorkerResponse> {
   if (request.type === 'rerank') return rerank(request);
+  if (request.type === 'entail') return entail(request);
   const rt = await getRuntime();
   const progress = (p: WorkerProgress) => send({ seq, kind: 'progress', progress: p });
   if (request.type === 'index') {
@@ -163,7 +201,11 @@ port.on('message', (message: ToWorker) => {
     (response) => {
       aborts.delete(message.seq);
       const transfer =
-        'vectors' in response && response.vectors ? [response.vectors.buffer as ArrayBuffer] : [];
+        'vectors' in response && response.vectors
+          ? [response.vectors.buffer as ArrayBuffer]
+          : 'probabilities' in response
+            ? [response.probabilities.buffer as ArrayBuffer]
+            : [];
       send({ seq: message.seq, kind: 'response', ok: true, response }, transfer);
     },
     (error: unknown) => {

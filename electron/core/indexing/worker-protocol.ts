@@ -1,6 +1,7 @@
 import type { IndexStage } from '../../../shared/documents';
 import type { QuireErrorShape } from '../../../shared/errors';
 import type { Chunk } from '../../../shared/chunks';
+import type { EntailmentPair } from '../checking/entailment-model';
 import type { ParseWarning } from '../parsers/types';
 
 /** Settings every indexing worker is started with (workerData). */
@@ -35,7 +36,14 @@ export type RerankRequest = {
   query: string;
   passages: string[];
 };
-export type WorkerRequest = IndexRequest | EmbedRequest | RerankRequest;
+/** Reads each (premise, hypothesis) pair with the NLI cross-encoder at `modelDir/modelId`. */
+export type EntailRequest = {
+  type: 'entail';
+  modelId: string;
+  modelDir: string;
+  pairs: EntailmentPair[];
+};
+export type WorkerRequest = IndexRequest | EmbedRequest | RerankRequest | EntailRequest;
 
 export type IndexedChunk = Chunk & {
   /** The words the full-text index reads, in the document's language. */
@@ -70,9 +78,20 @@ export type EmbedResponse = {
   embeddingModel: string;
 };
 export type RerankResponse = { type: 'reranked'; scores: Float32Array; modelId: string };
-export type WorkerResponse = IndexResponse | EmbedResponse | RerankResponse;
+export type EntailResponse = {
+  type: 'entailed';
+  /** Three per pair, in ENTAILMENT_ORDER: entailment, neutral, contradiction. */
+  probabilities: Float32Array;
+  modelId: string;
+};
+export type WorkerResponse = IndexResponse | EmbedResponse | RerankResponse | EntailResponse;
 /** The response each request type gets, so callers need no casts. */
-type ResponseByRequest = { index: IndexResponse; embed: EmbedResponse; rerank: RerankResponse };
+type ResponseByRequest = {
+  index: IndexResponse;
+  embed: EmbedResponse;
+  rerank: RerankResponse;
+  entail: EntailResponse;
+};
 export type ResponseTo<R extends WorkerRequest> = ResponseByRequest[R['type']];
 
 export type WorkerProgress = { stage: IndexStage; done: number; total: number; label?: string };

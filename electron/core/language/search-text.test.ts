@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLanguage } from './detect-language';
-import { searchQueryText, searchText } from './search-text';
+import { queryTermGroups, searchQueryText, searchText } from './search-text';
 
 describe('detectLanguage', () => {
   it.each([
@@ -53,5 +53,35 @@ describe('searchText', () => {
     expect(searchText("Don't split U.S.-based e-mail, 3.5 GHz!", 'en')).toBe(
       'don t split u s based e mail 3 5 ghz',
     );
+  });
+});
+
+describe('question words in queries', () => {
+  it.each([
+    ['What is dense passage retrieval?', 'dense passage retrieval'],
+    ['Who introduced dense passage retrieval?', 'introduced dense passage retrieval'],
+    ['How does dense passage retrieval work?', 'dense passage retrieval work'],
+    ['Can you explain what the reranker does?', 'reranker'],
+    ['Was ist eine offene Menge?', 'offen meng'],
+    ["Qu'est-ce que la recherche dense ?", 'recherch dens'],
+    ['¿Qué es la recuperación densa?', 'recuper dens'],
+    ['Wat is een dichte zoekmachine?', 'dicht zoekmachin'],
+    ['什么是密集检索', '密集 检索'],
+  ])('%s → %s', (query, terms) => {
+    expect(searchQueryText(query)).toBe(terms);
+  });
+
+  it('keeps keyword queries whole, and keeps the words when nothing else is left', () => {
+    expect(searchQueryText('dense passage retrieval')).toBe('dense passage retrieval');
+    expect(searchQueryText('Who is it?')).toBe('who is it');
+    // "was" is English and German; the other words decide ("die" stays for an English question).
+    expect(searchQueryText('Why do cells die?')).toBe('cells die');
+  });
+
+  it('groups each word with its forms in the library languages', () => {
+    expect(queryTermGroups('Abbildungen', ['de'])).toEqual([['abbildungen', 'abbildung']]);
+    expect(queryTermGroups('What are Abbildungen?', ['de'])).toEqual([
+      ['abbildungen', 'abbildung'],
+    ]);
   });
 });

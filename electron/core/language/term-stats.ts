@@ -7,9 +7,20 @@ import { searchText } from './search-text';
 // the same on every side of a comparison, so "passages" meets "passage".
 const PLAIN_LETTERS = /^[a-z]+$/;
 
+// Stemming is most of the cost of reading a library's words; a vocabulary repeats a lot.
+const STEM_CACHE_LIMIT = 200_000;
+const stems = new Map<string, string>();
+
 /** One term as compared: the index's word, with English inflection removed. */
 export function termKey(term: string): string {
-  return PLAIN_LETTERS.test(term) && term.length > 3 ? stemmer(term) : term;
+  if (!PLAIN_LETTERS.test(term) || term.length <= 3) return term;
+  let stem = stems.get(term);
+  if (stem === undefined) {
+    if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
+    stem = stemmer(term);
+    stems.set(term, stem);
+  }
+  return stem;
 }
 
 /** The comparable terms of a text, in order (stop words of its language dropped, as the index does). */

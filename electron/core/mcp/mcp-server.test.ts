@@ -4,12 +4,26 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../../shared/contract/chat';
 import { SettingsSchema } from '../../../shared/settings';
 import { testModels } from '../../../test/helpers/embedding-fixtures';
-import { BOW_MODEL, makeTestCore, PDF_DIR } from '../../../test/helpers/library-fixtures';
+import {
+  BOW_MODEL,
+  makeTestCore,
+  PDF_DIR,
+  writeNotes,
+} from '../../../test/helpers/library-fixtures';
+import {
+  startOpenAiWireServer,
+  type WireServer,
+} from '../../../test/helpers/provider-servers/openai-wire-server';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
+import type { QuireCore } from '../quire-core';
+import { createQuireMcpServer } from './mcp-server';
+import { askToolResult } from './tool-results';
 
 // End to end: the SDK's own client spawns `quire mcp` over stdio on an indexed data folder.
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -251,9 +265,10 @@ it('answers with the embedded model set in Settings', async () => {
   writeSettings({ provider: { kind: 'embedded', modelPath: STORIES } });
   const client = await connect();
   try {
+    // A question the paper plainly covers: one it does not gets its closest passages instead.
     const result = await client.callTool({
       name: 'ask',
-      arguments: { question: 'How are the roles of entities labeled?' },
+      arguments: { question: 'How were the articles collected?' },
     });
     const answer = result.structuredContent as { mode: string; answer: string; sources: Passage[] };
     expect(answer.mode).toBe('answer');
@@ -291,4 +306,141 @@ it('indexes through index_paths only once Settings allow it', async () => {
   } finally {
     await client.close();
   }
+});
+
+describe('ask, with its answer checked', () => {
+  const RESERVOIR =
+    '# Meridian reservoir\n\nThe Meridian reservoir holds 4,200 cubic metres of water. ' +
+    'It was built in 1987 by the engineer Halvard Okonkwo. Its dam is 38 metres high.\n';
+  let home: string;
+  let cleanUp: () => Promise<void>;
+  let server: WireServer;
+  let core: QuireCore;
+  let client: Client;
+
+  beforeAll(async () => {
+    ({ dir: home, remove: cleanUp } = await makeTempDir('quire-mcp-checks-'));
+    server = await startOpenAiWireServer();
+    core = await makeTestCore(path.join(home, 'data'), {
+      keychain: false,
+      providerOverride: { kind: 'openai', baseUrl: `${server.url}/v1`, model: 'tiny-model' },
+    });
+    const docs = path.join(home, 'docs');
+    const files = writeNotes(docs, 6);
+    fs.writeFileSync(path.join(docs, 'reservoir.md'), RESERVOIR);
+    await core.library.add([...files, path.join(docs, 'reservoir.md')]);
+    await core.library.whenIdle();
+    // In process: the same server `quire mcp` runs, over a linked pair of transports.
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await createQuireMcpServer(core, { allowIndexing: false }).connect(serverSide);
+    client = new Client({ name: 'quire-test', version: '1.0.0' });
+    await client.connect(clientSide);
+  }, 60_000);
+  afterAll(async () => {
+    await client?.close();
+    await core?.close();
+    await server?.close();
+    await cleanUp?.();
+  });
+
+  it('declares checks, coverage and the closest mode in its output schema', async () => {
+    const ask = (await client.listTools()).tools.find((t) => t.name === 'ask')!;
+    const properties = ask.outputSchema?.properties as Record<string, { enum?: string[] }>;
+    expect(Object.keys(properties)).toEqual(
+      expect.arrayContaining(['mode', 'answer', 'sources', 'note', 'checks', 'coverage']),
+    );
+    expect(JSON.stringify(properties.mode)).toContain('closest');
+    expect(JSON.stringify(properties.checks)).toContain('notBacked');
+  });
+
+  it('returns each sentence with its verdict, and says how many are not backed', async () => {
+    server.setBehaviour({
+      type: 'stream',
+      tokens: [
+        'The reservoir holds 4,200 cubic metres [1]. ',
+        'It was built in 1991 by Halvard Okonkwo [1].',
+      ],
+    });
+    const result = await client.callTool({
+      name: 'ask',
+      arguments: { question: 'How much water does the Meridian reservoir hold, and who built it?' },
+    });
+    expect(result.isError).toBeFalsy();
+    const answer = result.structuredContent as {
+      mode: string;
+      checks: { sentences: Record<string, unknown>[]; checked: number; notBacked: number };
+      coverage: unknown;
+    };
+    expect(answer.mode).toBe('answer');
+    expect(answer.checks).toMatchObject({ checked: 2, notBacked: 1, layers: ['words'] });
+    expect(answer.checks.sentences).toEqual([
+      expect.objectContaining({
+        text: 'The reservoir holds 4,200 cubic metres [1].',
+        verdict: 'supported',
+        citations: [1],
+      }),
+      expect.objectContaining({
+        text: 'It was built in 1991 by Halvard Okonkwo [1].',
+        verdict: 'partly',
+        note: '1991 is not in source 1',
+        missing: [expect.objectContaining({ text: '1991', sources: [1] })],
+      }),
+    ]);
+    expect(answer).toHaveProperty('coverage');
+    const text = (result.content as { type: string; text: string }[])[0]!.text;
+    expect(text).toContain('Checks: 1 of 2 sentences is not backed by their sources:');
+    expect(text).toContain(
+      '- "It was built in 1991 by Halvard Okonkwo [1]." partly: 1991 is not in source 1',
+    );
+  }, 60_000);
+
+  it('a question the documents do not cover: the closest passages, nothing written', () => {
+    const message: Message = {
+      id: 'm1',
+      conversationId: 'c1',
+      role: 'assistant',
+      text: "Your documents don't say. These are the closest passages Quire found.",
+      status: 'complete',
+      mode: 'closest',
+      sources: [
+        {
+          n: 1,
+          chunkId: 'k1',
+          documentId: 'd1',
+          title: 'reservoir.md',
+          path: '/docs/reservoir.md',
+          pageStart: null,
+          pageEnd: null,
+          charStart: 0,
+          charEnd: 10,
+          headingPath: [],
+          snippet: 'The Meridian reservoir holds 4,200 cubic metres of water.',
+          score: 1,
+        },
+      ],
+      citations: [],
+      finishReason: 'stop',
+      error: null,
+      provider: 'openai',
+      model: 'tiny-model',
+      usage: null,
+      timings: null,
+      createdAt: 1,
+      updatedAt: 1,
+      checks: null,
+      coverage: { covered: false, confidence: 0.1, signals: { topScore: 0.2 } },
+    };
+    const result = askToolResult(message, null);
+    expect(result.structuredContent).toMatchObject({
+      mode: 'closest',
+      answer: '',
+      note: "Your documents don't say. These are the closest passages Quire found.",
+      sources: [{ n: 1, title: 'reservoir.md' }],
+      checks: null,
+      coverage: { covered: false },
+    });
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toMatch(/^Your documents don't say\./);
+    expect(text).toContain('Closest matches:\n[1] reservoir.md (quire://document/d1)');
+  });
 });

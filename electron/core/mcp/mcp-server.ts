@@ -1,38 +1,23 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { Source } from '../../../shared/events';
 import type { QuireCore } from '../quire-core';
 import { QUIRE_VERSION } from '../version';
 import { askQuire } from './ask-quire';
 import { readDocumentText } from './document-text';
 import { registerIndexPathsTool } from './index-paths-tool';
 import {
-  AskSourceSchema,
+  AskOutputShape,
+  askToolResult,
   documentLink,
   documentRow,
   DocumentRowSchema,
   DOCUMENT_URI_TEMPLATE,
   guarded,
+  located,
   PassageSchema,
   toolError,
   type Passage,
 } from './tool-results';
-
-function located(p: Pick<Passage, 'title' | 'page' | 'link'>): string {
-  return `${p.title}${p.page ? `, page ${p.page}` : ''} (${p.link})`;
-}
-
-function fromSource(source: Source): z.infer<typeof AskSourceSchema> {
-  return {
-    n: source.n,
-    documentId: source.documentId,
-    title: source.title,
-    page: source.pageStart,
-    pageEnd: source.pageEnd,
-    text: source.snippet,
-    link: documentLink(source.documentId, source.pageStart),
-  };
-}
 
 export type QuireMcpOptions = {
   /** Settings → Other apps (MCP): whether the `index_paths` tool exists. */
@@ -113,14 +98,12 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
       title: 'Ask the documents',
       description:
         'Answers a question from the documents in Quire with numbered citations [n], using the ' +
-        'language model set up in Quire. Without one, it returns the best passages instead and says so.',
+        'language model set up in Quire. Each sentence is checked against the sources it cites ' +
+        '(`checks`): treat a sentence that is not `supported` with care. Without a model, it ' +
+        'returns the best passages instead and says so; when the documents do not cover the ' +
+        'question, it returns the closest passages and writes nothing (mode `closest`).',
       inputSchema: { question: z.string().trim().min(1).max(20_000) },
-      outputSchema: {
-        mode: z.enum(['answer', 'search']),
-        answer: z.string(),
-        sources: z.array(AskSourceSchema),
-        note: z.string().nullable(),
-      },
+      outputSchema: AskOutputShape,
       annotations: readOnly,
     },
     ({ question }, extra) =>
@@ -140,26 +123,7 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
                   .catch(() => undefined);
         const { message, error } = await askQuire(core, question, extra.signal, onProgress);
         if (error && !message.text) return toolError(error.code, error.message);
-        const mode = message.mode ?? 'search';
-        const cited = new Set(message.citations);
-        const sources = message.sources
-          .filter((s) => mode === 'search' || cited.size === 0 || cited.has(s.n))
-          .map(fromSource);
-        const note =
-          mode === 'search'
-            ? 'No language model is set up in Quire, so these are the best passages, not a written answer.'
-            : error
-              ? `The answer stopped early: ${error.message}`
-              : null;
-        const answer = mode === 'search' ? '' : message.text;
-        const listed = sources.map((s) => `[${s.n}] ${located(s)}: ${s.text}`).join('\n');
-        const text = [note, answer, sources.length ? `Sources:\n${listed}` : null]
-          .filter(Boolean)
-          .join('\n\n');
-        return {
-          content: [{ type: 'text', text }],
-          structuredContent: { mode, answer, sources, note },
-        };
+        return askToolResult(message, error);
       }),
   );
 

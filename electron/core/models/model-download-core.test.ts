@@ -90,6 +90,7 @@ it('fetches nothing unless asked; a downloaded embedding model is used at once, 
           download: null,
         },
         { kind: 'reranker', present: false },
+        { kind: 'entailment', present: false },
       ],
     },
   });

@@ -247,7 +247,11 @@ describe('the download service', () => {
       hub: streamHub,
       searchDirs: [path.join(dir, 'models')],
       hubUrl,
-      modelIds: () => ({ embedding: BOW_MODEL_ID, reranker: 'quire-test/absent-reranker' }),
+      modelIds: () => ({
+        embedding: BOW_MODEL_ID,
+        reranker: 'quire-test/absent-reranker',
+        entailment: 'quire-test/absent-entailment',
+      }),
       onInstalled: async (_kind, modelId) => {
         installed.push(modelId);
         return false;

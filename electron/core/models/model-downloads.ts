@@ -9,7 +9,7 @@ import type { StreamHub } from '../events/stream-hub';
 import type { Handlers } from '../rpc/dispatch';
 import { DEFAULT_HUB_URL, downloadModel, type HubFile } from './model-download';
 
-/** What Quire fetches for a sentence-transformer or cross-encoder; the weights come last. */
+/** What Quire fetches for a sentence-transformer or cross-encoder (reranker, NLI); the weights come last. */
 export const MODEL_DOWNLOAD_FILES: readonly HubFile[] = [
   { path: 'config.json', required: true },
   { path: 'tokenizer.json', required: true },
@@ -25,6 +25,8 @@ const APPROX_BYTES: Record<string, number> = {
   'Xenova/all-MiniLM-L6-v2': 24_000_000,
   'Xenova/multilingual-e5-small': 118_000_000,
   'Xenova/ms-marco-MiniLM-L-6-v2': 24_000_000,
+  // model_quantized.onnx 87.2 MB and tokenizer.json 8.7 MB (DeBERTa's 128k-piece vocabulary).
+  'Xenova/nli-deberta-v3-xsmall': 96_000_000,
 };
 
 export type ModelDownloadsOptions = {
@@ -39,7 +41,7 @@ export type ModelDownloadsOptions = {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 };
 
-const KINDS: readonly ModelKind[] = ['embedding', 'reranker'];
+const KINDS: readonly ModelKind[] = ['embedding', 'reranker', 'entailment'];
 
 /** One download in flight or finished: what it fetches and what happens when it completes. */
 type DownloadJob = {

@@ -152,6 +152,19 @@ describe('vector search', () => {
     expect(result.hits.map((h) => h.docId)).toEqual(['sea']);
     expect((await find({ query: 'solar', docIds: [] })).hits).toEqual([]);
   });
+
+  it('leaves excluded documents out inside the query: k hits still come back', async () => {
+    const top = async (options: Partial<SearchOptions>) =>
+      (await find({ query: 'solar sun', k: 1, ...options })).hits.map((h) => h.docId);
+    expect(await top({ mode: 'text' })).toEqual(['energy']);
+    // A filter applied after the top k would leave nothing here.
+    expect(await top({ mode: 'text', excludeDocIds: ['energy', "x' OR '1'='1"] })).toEqual([
+      'misc',
+    ]);
+    const vector = { mode: 'vector', queryVector: v(0), embeddingModel: 'mini' } as const;
+    expect(await top(vector)).toEqual(['sea']);
+    expect(await top({ ...vector, excludeDocIds: ['sea'] })).toEqual(['energy']);
+  });
 });
 
 describe('full-text search', () => {

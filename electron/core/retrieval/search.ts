@@ -35,6 +35,8 @@ export type SearchOptions = {
   embeddingModel?: string | null;
   /** Restrict to these documents (e.g. a chat scoped to a selection). */
   docIds?: readonly string[];
+  /** Leave these documents out, inside the LanceDB query (evaluation: "the answer is not here"). */
+  excludeDocIds?: readonly string[];
   /** Restrict to chunks in any of these collections, inside the LanceDB query (not a post-filter). */
   collections?: readonly string[];
   /** Overrides of the ANN knobs (the benchmark sweeps these). */
@@ -81,9 +83,11 @@ const SELECT = CHUNK_COLUMNS.filter((c) => c !== 'fts_text');
 /** The scope as one SQL predicate, applied as a prefilter by both the vector and text query. */
 function scopeFilter(options: SearchOptions): string | null {
   const parts: string[] = [];
-  const { docIds, collections } = options;
+  const { docIds, excludeDocIds, collections } = options;
   if (docIds !== undefined)
     parts.push(docIds.length === 0 ? 'false' : `doc_id IN (${docIds.map(sqlString).join(', ')})`);
+  if (excludeDocIds !== undefined && excludeDocIds.length > 0)
+    parts.push(`NOT doc_id IN (${excludeDocIds.map(sqlString).join(', ')})`);
   if (collections !== undefined) parts.push(collectionsFilter(collections));
   return parts.length === 0 ? null : parts.join(' AND ');
 }

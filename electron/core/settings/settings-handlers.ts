@@ -1,4 +1,4 @@
-import type { RerankerStatus, SettingsView } from '../../../shared/contract';
+import type { EntailmentStatus, RerankerStatus, SettingsView } from '../../../shared/contract';
 import { isRemoteProvider } from '../../../shared/settings';
 import type { Handlers } from '../rpc/dispatch';
 import type { ProviderManager } from './provider-manager';
@@ -19,6 +19,8 @@ export type SettingsStatus = {
   pendingRestart?: () => string[];
   /** Whether reranking can run: the screen warns when it is on but its model is missing. */
   reranker?: () => RerankerStatus;
+  /** Whether answers are checked with the entailment model, and why not when switched on. */
+  entailment?: () => EntailmentStatus;
 };
 
 export function createSettingsHandlers(
@@ -37,6 +39,7 @@ export function createSettingsHandlers(
       warnings: [...settings.warnings],
       pendingRestart: status.pendingRestart?.() ?? [],
       ...(status.reranker ? { reranker: status.reranker() } : {}),
+      ...(status.entailment ? { entailment: status.entailment() } : {}),
     };
   }
   return {

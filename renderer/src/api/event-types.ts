@@ -7,3 +7,9 @@ export type {
   Source,
   StreamEvent,
 } from '../../../shared/events';
+export type {
+  AnswerChecks,
+  EvidenceSpan,
+  SentenceCheck,
+  Verdict,
+} from '../../../shared/answer-checks';

@@ -116,6 +116,7 @@ function applyOne(state: ChatMessage, event: StreamEvent): ChatMessage {
         sources: [],
         mode: null,
         citations: [],
+        checks: null,
         error: null,
         finishReason: null,
         provider: event.data.provider,
@@ -127,6 +128,9 @@ function applyOne(state: ChatMessage, event: StreamEvent): ChatMessage {
       return { ...state, sources: event.data.sources, mode: event.data.mode };
     case 'message.delta':
       return { ...state, text: state.text + event.data.text };
+    case 'message.checks':
+      // Each emission is every verdict so far, whole: it replaces the last one.
+      return { ...state, checks: event.data };
     case 'message.end': {
       const { finishReason, usage, timings, citations } = event.data;
       return {

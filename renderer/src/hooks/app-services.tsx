@@ -20,6 +20,8 @@ export type ViewerTarget = {
   charEnd: number;
   /** Which citation opened it, for the heading ("Source 2"). */
   n?: number;
+  /** The range is the words that back a sentence of the answer, not the whole passage. */
+  evidence?: boolean;
 };
 
 export type Notice = { id: number; tone: 'info' | 'success' | 'error'; text: string };

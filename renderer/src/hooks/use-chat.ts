@@ -84,8 +84,15 @@ export function useChatActions() {
         const result = await call(transport, 'chat.stop', { messageId });
         if (!result.ok) notify('error', result.error.message);
       },
-      regenerate: async (messageId: string): Promise<SendOutcome> => {
-        const result = await call(transport, 'chat.regenerate', { messageId });
+      /** `answerAnyway` writes an answer even where the library does not cover the question. */
+      regenerate: async (
+        messageId: string,
+        options: { answerAnyway?: boolean } = {},
+      ): Promise<SendOutcome> => {
+        const result = await call(transport, 'chat.regenerate', {
+          messageId,
+          ...(options.answerAnyway ? { answerAnyway: true } : {}),
+        });
         if (result.ok) start(result.value, null);
         else notify('error', result.error.message);
         return result;

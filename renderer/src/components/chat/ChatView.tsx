@@ -81,8 +81,24 @@ export function ChatView({
           n,
         });
       },
+      evidence: (message, span) => {
+        const source = message.sources.find((s) => s.n === span.n);
+        setPanel({ messageId: message.id, n: span.n });
+        if (!source) return;
+        // Evidence offsets are inside the passage; the viewer takes the passage's own frame.
+        const start = Math.min(source.charStart + span.start, source.charEnd);
+        viewer.open({
+          documentId: source.documentId,
+          title: source.title,
+          page: source.pageStart,
+          charStart: start,
+          charEnd: Math.max(start, Math.min(source.charStart + span.end, source.charEnd)),
+          n: span.n,
+          evidence: true,
+        });
+      },
       showSources: (message) => setPanel({ messageId: message.id, n: null }),
-      regenerate: (message) => void chat.regenerate(message.id),
+      regenerate: (message, options) => void chat.regenerate(message.id, options),
       pickVersion: (turnKey, index, count) =>
         setChoices((all) => ({ ...all, [turnKey]: { index, count } })),
     }),

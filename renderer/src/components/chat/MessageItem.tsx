@@ -1,17 +1,22 @@
 import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import type { AnswerChecks, EvidenceSpan } from '../../../../shared/answer-checks';
 import type { Message } from '../../../../shared/contract/chat';
+import { hasEvidence } from '../../chat/sentence-marks';
 import { useLiveMessage } from '../../hooks/use-conversations';
-import { navigate } from '../../hooks/use-route';
 import { Icon } from '../ui/Icon';
+import { AnswerChecksSummary } from './AnswerChecksSummary';
+import { ClosestMode, SearchMode } from './AnswerModes';
 import { MarkdownAnswer } from './MarkdownAnswer';
-import { SourceList } from './SourceList';
 import { StepTrail } from './StepTrail';
 import { AskedAboutLabel } from './DocumentScope';
 
 export type MessageCallbacks = {
   cite: (message: Message, n: number) => void;
+  /** Opens the passage with the words that back a sentence marked. */
+  evidence: (message: Message, span: EvidenceSpan) => void;
   showSources: (message: Message) => void;
-  regenerate: (message: Message) => void;
+  /** `answerAnyway`: write an answer even though the library does not cover the question. */
+  regenerate: (message: Message, options?: { answerAnyway?: boolean }) => void;
   pickVersion: (turnKey: string, index: number, count: number) => void;
 };
 
@@ -109,8 +114,20 @@ function Assistant({
     latest.current = view;
   });
   const cite = useCallback((n: number) => on.cite(latest.current, n), [on]);
+  // By the sentence's start: it stays the same while later checks replace the earlier ones.
+  const evidence = useCallback(
+    (start: number) => {
+      const sentence = latest.current.checks?.sentences.find((s) => s.start === start);
+      const span = sentence && hasEvidence(sentence) ? sentence.evidence[0] : undefined;
+      if (span) on.evidence(latest.current, span);
+    },
+    [on],
+  );
   const search = view.mode === 'search';
-  const waiting = streaming && !view.text && !search;
+  const closest = view.mode === 'closest';
+  // Neither mode writes an answer: there is no Markdown to show, copy or check.
+  const written = !search && !closest;
+  const waiting = streaming && !view.text && written;
   const versions = place !== null && place.count > 1;
   return (
     <article
@@ -131,36 +148,28 @@ function Assistant({
           totalMs={view.timings?.totalMs ?? null}
         />
         {waiting && (live?.steps.length ?? 0) === 0 && <p className="answer-waiting">Thinking…</p>}
-        {search && (
-          <div className="search-mode" data-testid="search-mode">
-            <p className="search-mode-title">
-              <Icon name="search" size={14} /> The passages that match best
-            </p>
-            <p className="search-mode-hint">
-              {view.text ||
-                'No language model is set up, so Quire shows what it found instead of writing an answer.'}
-            </p>
-            <button
-              type="button"
-              className="btn btn-small btn-primary"
-              onClick={() => navigate({ view: 'settings' })}
-            >
-              <Icon name="sparkle" size={14} /> Set up a model
-            </button>
-            {view.sources.length > 0 ? (
-              <SourceList sources={view.sources} onOpen={cite} />
-            ) : (
-              !streaming && <p className="search-mode-hint">Nothing in the library matches.</p>
-            )}
-          </div>
+        {search && <SearchMode message={view} streaming={streaming} onOpen={cite} />}
+        {closest && (
+          <ClosestMode
+            message={view}
+            streaming={streaming}
+            canAnswer={place?.latestTurn ?? true}
+            onOpen={cite}
+            onAnswerAnyway={() => on.regenerate(view, { answerAnyway: true })}
+          />
         )}
-        {view.text && !search && (
+        {view.text && written && (
           <MarkdownAnswer
             text={view.text}
             sources={view.sources}
             onCite={cite}
+            checks={view.checks}
+            onEvidence={evidence}
             streaming={streaming}
           />
+        )}
+        {written && (
+          <AnswerChecksSummary checks={view.checks} text={view.text} streaming={streaming} />
         )}
         <StatusNote message={view} />
         {view.status === 'error' && view.error && (
@@ -182,7 +191,7 @@ function Assistant({
         {!streaming && (
           <div className="message-actions">
             {versions && <VersionSwitcher place={place!} on={on} />}
-            {view.text && !search && <CopyButton text={view.text} />}
+            {view.text && written && <CopyButton text={view.text} />}
             {(place?.latestTurn ?? true) && (
               <button
                 type="button"
@@ -194,7 +203,7 @@ function Assistant({
                 <Icon name="regenerate" />
               </button>
             )}
-            {view.sources.length > 0 && !search && (
+            {view.sources.length > 0 && written && (
               <button
                 type="button"
                 className="btn btn-small btn-ghost"
@@ -229,6 +238,10 @@ function samePlace(a: VersionPlace | null | undefined, b: VersionPlace | null | 
   );
 }
 
+function sameChecks(a: AnswerChecks | null | undefined, b: AnswerChecks | null | undefined) {
+  return a === b || (!!a && !!b && JSON.stringify(a) === JSON.stringify(b)) || (!a && !b);
+}
+
 function sameMessage(a: ItemProps, b: ItemProps) {
   const x = a.message;
   const y = b.message;
@@ -244,7 +257,8 @@ function sameMessage(a: ItemProps, b: ItemProps) {
     x.error?.message === y.error?.message &&
     x.sources.length === y.sources.length &&
     x.sources.every((s, i) => s.chunkId === y.sources[i]?.chunkId) &&
-    x.citations.join() === y.citations.join()
+    x.citations.join() === y.citations.join() &&
+    sameChecks(x.checks, y.checks)
   );
 }
 

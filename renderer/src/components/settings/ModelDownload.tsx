@@ -14,6 +14,7 @@ import { downloadView, type DownloadView } from './model-download-state';
 const TITLES: Record<ModelKind, string> = {
   embedding: 'Embedding model',
   reranker: 'Reranker model',
+  entailment: 'Entailment model',
 };
 
 /** The models Quire can download, each with its button, progress, Cancel, or error and Retry. */

@@ -1,4 +1,4 @@
-import type { RerankerStatus } from '../../../../shared/contract';
+import type { EntailmentStatus, RerankerStatus } from '../../../../shared/contract';
 import { SUGGESTED_EMBEDDING_MODELS } from '../../../../shared/models';
 import type { RetrievalSettings } from '../../../../shared/settings';
 import { Icon } from '../ui/Icon';
@@ -8,18 +8,29 @@ import { NumberField, RangeField, SelectField, Switch, TextField } from './field
 export function RetrievalSection({
   retrieval,
   reranker,
+  entailment,
   disabled,
   onChange,
 }: {
   retrieval: RetrievalSettings;
   /** The core's view of the reranker model; absent from an older core. */
   reranker?: RerankerStatus;
+  /** The core's view of the entailment model; absent from an older core. */
+  entailment?: EntailmentStatus;
   disabled: boolean;
   onChange: (retrieval: RetrievalSettings) => void;
 }) {
   // The status describes the saved model; a model name edited in the draft is checked on save.
   const rerankerNotice =
     retrieval.reranker && reranker?.modelId === retrieval.rerankerModel ? reranker.notice : null;
+  // On by default, so a model that is simply not there yet is left to its download row below;
+  // only one that is there and fails to load earns a warning.
+  const entailmentNotice =
+    retrieval.entailment &&
+    entailment?.installed &&
+    entailment.modelId === retrieval.entailmentModel
+      ? entailment.notice
+      : null;
   const set = <K extends keyof RetrievalSettings>(key: K, value: RetrievalSettings[K]) =>
     onChange({ ...retrieval, [key]: value });
   return (
@@ -111,6 +122,18 @@ export function RetrievalSection({
         <div className="callout callout-warn" role="status" data-testid="reranker-notice">
           <Icon name="alert" />
           <p className="callout-text">{rerankerNotice}</p>
+        </div>
+      )}
+      <Switch
+        label="Check answers with the entailment model"
+        checked={retrieval.entailment}
+        hint="Reads each cited sentence against its sources, beyond matching words and numbers. Runs only once the model below is installed."
+        onChange={(v) => set('entailment', v)}
+      />
+      {entailmentNotice && (
+        <div className="callout callout-warn" role="status" data-testid="entailment-notice">
+          <Icon name="alert" />
+          <p className="callout-text">{entailmentNotice}</p>
         </div>
       )}
       <ModelDownload />

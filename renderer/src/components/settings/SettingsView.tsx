@@ -207,6 +207,7 @@ export function SettingsView() {
         <RetrievalSection
           retrieval={current.retrieval}
           reranker={query.data?.reranker}
+          entailment={query.data?.entailment}
           disabled={disabled}
           onChange={(retrieval) => setDraft({ ...current, retrieval })}
         />

@@ -46,8 +46,8 @@ export function DocumentViewer() {
   );
 
   if (!target) return null;
-  const place =
-    target.page !== null ? `Page ${target.page}` : target.n !== undefined ? 'Cited passage' : '';
+  const cited = target.evidence ? 'The words that back the sentence' : 'Cited passage';
+  const place = target.page !== null ? `Page ${target.page}` : target.n !== undefined ? cited : '';
   return (
     <Dialog open title={target.title} onClose={close} className="sheet" initialFocus=".sheet-close">
       <p className="sheet-sub">
