@@ -286,7 +286,7 @@ describe('exportConversation', () => {
       model: null,
       checked: 3,
       notBacked: 2,
-      note: 'Only words and numbers were checked: the entailment model is not set up (Settings → Retrieval).',
+      note: 'Only words and numbers were checked: the entailment model is not installed (Settings → Retrieval).',
     };
     const { markdown } = exportConversation(conversation, [
       message('user', 'Tell me about the reservoir.'),

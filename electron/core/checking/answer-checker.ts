@@ -15,7 +15,13 @@ export type EntailmentScores = { entailment: number; neutral: number; contradict
 /** Layer 2, when present: an NLI cross-encoder run in the worker pool. */
 export type EntailmentScorer = {
   /** `active`: present, loadable and switched on (`available` alone: present and loadable). */
-  status(): { available: boolean; active?: boolean; modelId: string; notice?: string | null };
+  status(): {
+    available: boolean;
+    active?: boolean;
+    enabled?: boolean;
+    installed?: boolean;
+    modelId: string;
+  };
   /** Null when the model is off or could not run: the words-and-numbers verdict then stands. */
   score(
     pairs: Array<{ premise: string; hypothesis: string }>,
@@ -29,7 +35,18 @@ export const CONTRADICTION = 0.6;
 export const NOT_STATED = 0.2;
 
 const NO_MODEL_NOTE =
-  'Only words and numbers were checked: the entailment model is not set up (Settings → Retrieval).';
+  'Only words and numbers were checked: the entailment model is not installed (Settings → Retrieval).';
+const MODEL_OFF_NOTE =
+  'Only words and numbers were checked: checking with the entailment model is switched off in Settings.';
+const MODEL_FAILED_NOTE =
+  'Only words and numbers were checked: the entailment model could not be used.';
+
+/** Why the model did not check this answer, in words a user can act on (no paths). */
+function wordsOnlyNote(status: ReturnType<EntailmentScorer['status']> | null, failed: boolean) {
+  if (status?.enabled === false) return MODEL_OFF_NOTE;
+  if (failed || (status?.installed ?? status?.available)) return MODEL_FAILED_NOTE;
+  return NO_MODEL_NOTE;
+}
 
 function labelOf(s: EntailmentScores): { label: EntailmentLabel; probability: number } {
   const order: EntailmentLabel[] = ['entailment', 'neutral', 'contradiction'];
@@ -119,7 +136,7 @@ export function createAnswerChecker(options: {
       model: usedModel ? model : null,
       checked: sentences.length,
       notBacked: sentences.filter((s) => s.verdict !== 'supported').length,
-      note: usedModel ? null : (status?.notice ?? NO_MODEL_NOTE),
+      note: usedModel ? null : wordsOnlyNote(status, modelFailed),
     };
   }
 

@@ -196,12 +196,11 @@ export async function askCommand(argv: string[]): Promise<number> {
     const message = core.conversations.getMessage(messageId);
     const failed = outcome.type === 'message.error';
     if (values.json) {
+      // The saved answer, whole: what a script needs without replaying the events.
       out.line('', {
-        result: message && {
-          ...message,
-          checks: message.checks ?? null,
-          coverage: message.coverage ?? null,
-        },
+        result: message
+          ? { ...message, checks: message.checks ?? null, coverage: message.coverage ?? null }
+          : null,
       });
     } else {
       const printed = message ? formatAnswer(message, failed) : '';
