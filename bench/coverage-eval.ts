@@ -2,10 +2,15 @@
 // answer it in the library and again with them left out; a good coverage decision abstains on
 // the second and answers the first. Used by scripts/calibrate-coverage.ts and bench:check.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseJsonl, parseQrels, percentile, type BeirDoc } from '../electron/core/retrieval/beir-eval';
+import {
+  parseJsonl,
+  parseQrels,
+  percentile,
+  type BeirDoc,
+} from '../electron/core/retrieval/beir-eval';
 import {
   coverageSignals,
   decideCoverage,
@@ -15,9 +20,9 @@ import { search } from '../electron/core/retrieval/search';
 import { openStore, type Store } from '../electron/core/store';
 import { scanTermStats } from '../electron/core/store/term-scan';
 import type { TermStats } from '../electron/core/language/term-stats';
-import { tempDir } from '../test/helpers/store-fixtures';
+import { machine, SCIFACT_CORPUS, type Machine } from './raw-ort-texts';
 
-export const SCIFACT_DIR = process.env.QUIRE_SCIFACT_DIR ?? '/work/shared/eval/scifact-dev';
+export const SCIFACT_DIR = process.env.QUIRE_SCIFACT_DIR ?? path.dirname(SCIFACT_CORPUS);
 /** Chat's default top k (shared/settings.ts): the hits coverage sees in the app. */
 export const COVERAGE_K = 6;
 export const SPLIT_SEED = 1;
@@ -86,8 +91,8 @@ export async function buildCorpusStore(
   corpus: readonly BeirDoc[],
 ): Promise<{ store: Store; ms: number; cleanup: () => Promise<void> }> {
   const started = performance.now();
-  const tmp = await tempDir('quire-coverage-');
-  const store = await openStore({ dir: tmp.dir, dims: 4 });
+  const dir = await mkdtemp(path.join(tmpdir(), 'quire-coverage-'));
+  const store = await openStore({ dir, dims: 4 });
   for (let i = 0; i < corpus.length; i += 1000) {
     await store.replaceDocuments(
       corpus.slice(i, i + 1000).map((d) => ({
@@ -110,7 +115,7 @@ export async function buildCorpusStore(
   await store.optimize();
   const cleanup = async () => {
     await store.close();
-    await tmp.cleanup();
+    await rm(dir, { recursive: true, force: true });
   };
   return { store, ms: performance.now() - started, cleanup };
 }
@@ -187,14 +192,19 @@ export type AbstentionReport = AbstentionFigures & {
   /** Search plus coverage, per query. */
   p50Ms: number;
   p95Ms: number;
-  machine: string;
+  machine: Machine;
 };
 
-/** Where this ran, for the figures' footnote. */
-export function machine(): string {
-  const cpus = os.cpus();
-  return `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
-}
+export type AbstentionOptions = {
+  /** A BEIR folder: corpus.jsonl, queries.jsonl (SciFact's `metadata`, or qrels/<split>.tsv). */
+  dir?: string;
+  split?: string;
+  /** The calibration half of the claims (seed 1), or 'all' for a held-out set. */
+  half?: 'fit' | 'check' | 'all';
+  /** Claims to use instead of the folder's queries (their gold abstracts must be in its corpus). */
+  claims?: readonly Claim[];
+  k?: number;
+};
 
 /**
  * The shipped coverage decision (retrieval/coverage.ts, full-text only) on a BEIR claim set:
@@ -202,11 +212,13 @@ export function machine(): string {
  * calibration halves of SciFact train; a held-out set is read whole ('all').
  */
 export async function evaluateAbstention(
-  options: { dir?: string; split?: string; half?: 'fit' | 'check' | 'all'; k?: number } = {},
+  options: AbstentionOptions = {},
 ): Promise<AbstentionReport> {
   const dir = options.dir ?? SCIFACT_DIR;
   const half = options.half ?? 'check';
-  const { corpus, claims } = await loadClaims(dir, options.split ?? 'train');
+  const loaded = await loadClaims(dir, options.split ?? 'train');
+  const { corpus } = loaded;
+  const claims = options.claims ?? loaded.claims;
   const chosen = half === 'all' ? claims : splitClaims(claims)[half];
   const built = await buildCorpusStore(corpus);
   try {

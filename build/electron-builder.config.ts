@@ -20,6 +20,23 @@ export const NATIVE_UNPACK = [
   '**/*.node', // any other addon, wherever it sits
 ];
 
+/**
+ * Electron's fuses, flipped in the packed binary before it is signed, so that nobody can turn
+ * the packaged app into a general-purpose Node runtime or debugger, or make it load code that
+ * is not in its (integrity-checked) app.asar.
+ */
+export const ELECTRON_FUSES: NonNullable<Configuration['electronFuses']> = {
+  runAsNode: false, // ELECTRON_RUN_AS_NODE is ignored
+  enableNodeOptionsEnvironmentVariable: false, // NODE_OPTIONS and NODE_EXTRA_CA_CERTS are ignored
+  enableNodeCliInspectArguments: false, // no --inspect, and SIGUSR1 opens no inspector
+  enableCookieEncryption: true, // the cookie store is encrypted with the OS keychain's key
+  enableEmbeddedAsarIntegrityValidation: true, // app.asar must match its hash (macOS, Windows)
+  onlyLoadAppFromAsar: true, // no loose app/ folder next to app.asar is ever loaded
+  // Flipping fuses breaks the ad-hoc signature Apple silicon requires; without a Developer ID to
+  // sign with, electron-builder would leave the arm64 app unable to start. Re-sign it ad hoc.
+  resetAdHocDarwinSignature: true,
+};
+
 const config: Configuration = {
   appId: 'Quire',
   productName: 'Quire',
@@ -44,6 +61,7 @@ const config: Configuration = {
   asarUnpack: NATIVE_UNPACK,
   // All of these are N-API modules: the binaries npm installed already serve Electron.
   npmRebuild: false,
+  electronFuses: ELECTRON_FUSES,
   // Optional bundled models, read from process.resourcesPath/models (see resources/models/README.md).
   extraResources: [{ from: 'resources/models', to: 'models', filter: ['**/*'] }],
   linux: {

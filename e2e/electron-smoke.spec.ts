@@ -1,23 +1,16 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { findElectronBinary } from '../scripts/electron-binary';
 
-function electronBinary(): string | null {
-  try {
-    const require = createRequire(import.meta.url);
-    const binary = require('electron') as unknown as string;
-    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
-}
+// Not require('electron'): since Electron 42 that downloads the binary when it is missing.
+const electronBinary = () => findElectronBinary(path.resolve('node_modules/electron'));
 
 test('the Electron app opens a hardened window that shows Quire, connected', async () => {
   const binary = electronBinary();
   if (!binary || !fs.existsSync(path.resolve('out/main/index.js'))) {
     const reason = !binary
-      ? 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD): skipping the Electron smoke test'
+      ? 'Electron binary not installed (npx install-electron fetches it): skipping the Electron smoke test'
       : 'out/main is not built: run "npm run build"';
     console.log(`[electron-smoke] ${reason}`);
     test.skip(true, reason);

@@ -10,7 +10,7 @@ const linuxHost: DistSituation = {
   host: { platform: 'linux', arch: 'x64' },
   requested: [],
   electron: { kind: 'downloadable' },
-  electronVersion: '38.8.6',
+  electronVersion: '45.6.1',
   homepage: 'https://example.org/quire',
 };
 
@@ -43,7 +43,7 @@ describe('distProblem', () => {
   it('says in one sentence that no Electron binary can be had, and how to get one', () => {
     const problem = distProblem({ ...linuxHost, electron: { kind: 'none' } })!;
     expectOneSentence(problem);
-    expect(problem).toContain('Electron 38.8.6 binary for linux-x64');
+    expect(problem).toContain('Electron 45.6.1 binary for linux-x64');
     expect(problem).toContain('internet access');
     expect(problem).toContain('ELECTRON_MIRROR');
   });

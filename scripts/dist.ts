@@ -92,7 +92,7 @@ export function distProblem(situation: DistSituation): string | null {
     return (
       `Building installers needs the Electron ${situation.electronVersion} binary for ${hostTarget.platform}-${hostTarget.arch}, ` +
       `which is not on this machine and cannot be downloaded from here: run \`npm run dist\` on a machine with internet access, ` +
-      `or set ELECTRON_MIRROR to a reachable Electron mirror, or install the binary with \`node node_modules/electron/install.js\`.`
+      `or set ELECTRON_MIRROR to a reachable Electron mirror, or install the binary with \`npx install-electron\`.`
     );
   if (hostTarget.platform === 'linux' && !situation.homepage)
     return 'The deb package needs a project homepage: add "homepage" to package.json, then run `npm run dist` again.';

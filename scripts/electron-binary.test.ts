@@ -49,7 +49,7 @@ describe('npm start without the Electron binary', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('needs the Electron binary, and it is not installed');
     expect(run.stderr).toContain('node node_modules/electron/install.js');
-    expect(run.stderr).toContain('ELECTRON_SKIP_BINARY_DOWNLOAD');
+    expect(run.stderr).toContain('npx install-electron');
     expect(run.stderr).toContain('`npm run serve` runs Quire in your browser');
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stdout).toBe('');

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The same lookup as the `electron` package's own index.js, without its throw. */
+/** The same lookup as the `electron` package's own index.js, without the download it starts when the binary is missing. */
 export function findElectronBinary(
   electronPackageDir: string,
   env: NodeJS.ProcessEnv = process.env,
@@ -24,8 +24,9 @@ export function missingElectronMessage(electronPackageDir: string): string {
   const relative = path.relative(process.cwd(), electronPackageDir) || electronPackageDir;
   return [
     `Quire's desktop app needs the Electron binary, and it is not installed (${relative} has no downloaded dist/ folder).`,
-    `To get it, run \`node ${path.join(relative, 'install.js')}\` on a machine with internet access,`,
-    'or reinstall with `npm ci` without ELECTRON_SKIP_BINARY_DOWNLOAD set.',
+    // Since Electron 42, npm ci no longer downloads it: the package fetches it on first use.
+    `To get it, run \`npx install-electron\` (or \`node ${path.join(relative, 'install.js')}\`) on a machine with internet access;`,
+    '`npm ci` does not download it.',
     'Meanwhile, `npm run serve` runs Quire in your browser.',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 // `npm start`: the desktop app in development, or a plain explanation when Electron is missing.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary, missingElectronMessage } from './electron-binary';
@@ -7,6 +7,11 @@ import { findElectronBinary, missingElectronMessage } from './electron-binary';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const electronPackageDir = path.join(root, 'node_modules/electron');
 
+// Since Electron 42, npm ci does not fetch the binary: the first start does, once.
+if (!findElectronBinary(electronPackageDir) && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
+  process.stderr.write('Downloading the Electron binary (once)…\n');
+  spawnSync(process.execPath, [path.join(electronPackageDir, 'install.js')], { stdio: 'inherit' });
+}
 if (!findElectronBinary(electronPackageDir)) {
   process.stderr.write(`${missingElectronMessage(electronPackageDir)}\n`);
   process.exit(1);

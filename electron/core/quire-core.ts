@@ -13,7 +13,7 @@ import { createRetriever } from './chat/retriever';
 import { TermStatsService } from './retrieval/term-stats-service';
 import { createEventHandlers } from './events/event-handlers';
 import { StreamHub } from './events/stream-hub';
-import type { BackendPreference } from './embedding/backend-canary';
+import type { BackendPreference, CanaryLauncher } from './embedding/backend-canary';
 import { lockDataDir } from './data-lock';
 import { createLanguageModelHandlers, LanguageModels } from './models/language-models';
 import { createModelHandlers, ModelDownloads } from './models/model-downloads';
@@ -52,6 +52,8 @@ export type QuireCoreOptions = {
   /** Overrides the reranker model named in settings (looked for in the same folders). */
   rerankerModel?: string;
   embeddingBackend?: BackendPreference;
+  /** How the native-runtime canary starts; the app passes an Electron utility process. */
+  canaryLauncher?: CanaryLauncher;
   /** Where model downloads come from; default https://huggingface.co (tests use a local server). */
   modelHub?: string;
   poolSize?: number;
@@ -89,8 +91,9 @@ export type QuireCoreOptions = {
 export async function createQuireCore(options: QuireCoreOptions) {
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
-  // Readers (mcp, export) never write; every other opener is the folder's one writer.
-  const lock = options.readOnly ? null : lockDataDir(dataDir);
+  // Readers (library, search, check, mcp, export) never write and take no lock; every other
+  // opener is the folder's one writer.
+  const lock = options.readOnly ? null : await lockDataDir(dataDir);
   const logger = options.logger ?? consoleLogger;
   const hub = options.hub ?? new StreamHub();
   const log = (level: 'info' | 'warn' | 'error', message: string) =>
@@ -229,7 +232,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     ...createCollectionHandlers(collections),
     ...createModelHandlers(downloads),
     ...createLanguageModelHandlers(languageModels),
-    ...createChatHandlers(chat, conversations, hub),
+    ...createChatHandlers(chat, conversations, hub, (id) => library.registry.get(id)?.name),
     ...createPinHandlers(
       conversations,
       hub,

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { createQuireCore, type QuireCore } from '../core/quire-core';
+import { QuireError } from '../../shared/errors';
+import { utilityCanary } from './canary-launcher';
 import { electronSettingsBackend } from './electron-settings-backend';
 import { registerIpcHandlers } from './ipc';
 import { registerOpenDialog } from './open-dialog';
@@ -30,14 +32,23 @@ app.enableSandbox();
 
 app.whenReady().then(async () => {
   restrictPermissions(session.defaultSession);
-  core = await createQuireCore({
-    dataDir: app.getPath('userData'),
-    transport: 'ipc',
-    resourcesDir: process.resourcesPath,
-    // The keychain comes first; safeStorage only when it really encrypts.
-    safeStorage: usableSafeStorage(safeStorage),
-    settingsBackend: electronSettingsBackend,
-  });
+  try {
+    core = await createQuireCore({
+      dataDir: app.getPath('userData'),
+      transport: 'ipc',
+      resourcesDir: process.resourcesPath,
+      // The keychain comes first; safeStorage only when it really encrypts.
+      safeStorage: usableSafeStorage(safeStorage),
+      settingsBackend: electronSettingsBackend,
+      canaryLauncher: utilityCanary,
+    });
+  } catch (error) {
+    // Another Quire (a window, or `quire index`) writes this library: say who, not a silent exit.
+    if (!(error instanceof QuireError) || error.code !== 'data_in_use') throw error;
+    dialog.showErrorBox('Quire is already running', error.message);
+    app.quit();
+    return;
+  }
   registerIpcHandlers({
     ipcMain,
     dispatch: core.dispatch,

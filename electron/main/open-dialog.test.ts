@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenDialogOptions } from 'electron';
 import { DIALOG_CHANNEL } from '../../shared/bridge';
-import { isSupportedPath } from '../core/parsers';
+import { FILE_INPUT_ACCEPT, INDEXABLE_EXTENSIONS } from '../../shared/file-types';
+import { isSupportedPath, SUPPORTED_EXTENSIONS } from '../core/parsers';
 import type { IpcInvokeEventLike, WebContentsLike } from './ipc';
 import { openDialogOptions, registerOpenDialog } from './open-dialog';
 import { isAppUrl } from './window-options';
@@ -71,5 +72,16 @@ describe('the native open dialog', () => {
     const extensions = openDialogOptions({ evil: true }).filters![0]!.extensions;
     expect(extensions).toEqual(expect.arrayContaining(['pdf', 'md', 'txt', 'html', 'docx']));
     for (const ext of extensions) expect(isSupportedPath(`/x/file.${ext}`)).toBe(true);
+  });
+
+  it('offers images (read by OCR) in both pickers, from the list the parsers read', () => {
+    const sorted = (list: readonly string[]) => [...list].sort();
+    expect(sorted(INDEXABLE_EXTENSIONS.map((ext) => `.${ext}`))).toEqual(
+      sorted(SUPPORTED_EXTENSIONS),
+    );
+    const [all, , images] = openDialogOptions('files').filters!;
+    expect(all!.extensions).toEqual(expect.arrayContaining(['png', 'jpg', 'jpeg', 'tiff', 'webp']));
+    expect(images!.extensions).toContain('png');
+    for (const ext of SUPPORTED_EXTENSIONS) expect(FILE_INPUT_ACCEPT.split(',')).toContain(ext);
   });
 });

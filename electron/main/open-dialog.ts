@@ -1,6 +1,10 @@
 import type { OpenDialogOptions } from 'electron';
 import { DIALOG_CHANNEL } from '../../shared/bridge';
-import { SUPPORTED_EXTENSIONS } from '../core/parsers';
+import {
+  DOCUMENT_EXTENSIONS,
+  IMAGE_EXTENSIONS,
+  INDEXABLE_EXTENSIONS,
+} from '../../shared/file-types';
 import type { IpcInvokeEventLike, IpcMainLike, SenderFrameLike, WebContentsLike } from './ipc';
 
 export type DialogResultLike = { canceled: boolean; filePaths: string[] };
@@ -23,8 +27,11 @@ export function openDialogOptions(kind: unknown): OpenDialogOptions {
   return {
     title: 'Add files to Quire',
     properties: ['openFile', 'multiSelections'],
+    // Everything readable first: images are read by OCR, and hiding them hid a feature.
     filters: [
-      { name: 'Documents', extensions: SUPPORTED_EXTENSIONS.map((ext) => ext.replace(/^\./, '')) },
+      { name: 'Documents and images', extensions: [...INDEXABLE_EXTENSIONS] },
+      { name: 'Documents', extensions: [...DOCUMENT_EXTENSIONS] },
+      { name: 'Images (text read by OCR)', extensions: [...IMAGE_EXTENSIONS] },
     ],
   };
 }

@@ -23,6 +23,8 @@ export function createChatHandlers(
   chat: ChatService,
   store: ConversationStore,
   hub: StreamHub,
+  /** A library document's name, for the export's pinned documents. */
+  documentTitle: (documentId: string) => string | undefined = () => undefined,
 ): ChatHandlers {
   const requireConversation = (id: string) => {
     const conversation = store.getConversation(id);
@@ -47,7 +49,11 @@ export function createChatHandlers(
     },
     'conversations.setScope': ({ conversationId, scope }) => chat.setScope(conversationId, scope),
     'conversations.export': ({ conversationId }) =>
-      exportConversation(requireConversation(conversationId), store.listMessages(conversationId)),
+      exportConversation(
+        requireConversation(conversationId),
+        store.listMessages(conversationId),
+        documentTitle,
+      ),
     'conversations.delete': ({ conversationId }) => {
       for (const message of store.listMessages(conversationId))
         if (message.status === 'streaming') chat.stop(message.id);

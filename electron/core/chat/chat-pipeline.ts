@@ -10,6 +10,7 @@ import { PINNED_HISTORY_SHARE, pinnedPassages, reportPinned } from './pinned-doc
 import { buildPrompt, snippetOf, type BuiltPrompt, type Exchange, type Passage } from './prompt';
 import { answerWholeDocument } from './whole-document';
 import { startAnswerChecks } from './answer-checks';
+import { answerReserve, checkRoomForQuestion, leftOutLabel } from './context-fit';
 
 export const SEARCH_MODE_NOTE =
   'No language model is set up, so here are the passages from your documents that match best. ' +
@@ -45,9 +46,16 @@ export async function runAnswer(
     // A question the library does not cover is not handed to the model to write from loose matches.
     if (retrieval.coverage && !retrieval.coverage.covered && !options.answerAnyway)
       return answerWithPassages(writer, retrieval, null, 'closest');
-    const prompt = await budgetAndPrompt(deps, writer, plan.provider, question, plan, retrieval);
-    await startAnswerChecks(deps, writer, checkSources(prompt.sources, retrieval.passages));
-    const usage = await generate(deps, writer, plan.provider, prompt, options);
+    const provider = plan.provider;
+    const usage = await promptAndGenerate(
+      deps,
+      writer,
+      provider,
+      question,
+      plan,
+      retrieval,
+      options,
+    );
     await writer.finish(signal.aborted ? 'cancelled' : usage.finishReason, usage.usage);
   } catch (error) {
     // The part written before a stop or a failure is checked too.
@@ -146,6 +154,41 @@ function answerWithPassages(
   writer.end('stop');
 }
 
+/**
+ * The prompt, then the answer. A server that still refuses the prompt as too long has told the
+ * provider its true count and context; the prompt is fitted to them and sent once more, before
+ * any text was written, without asking the user.
+ */
+async function promptAndGenerate(
+  deps: ChatDeps,
+  writer: MessageWriter,
+  provider: ChatProvider,
+  question: Message,
+  plan: Plan,
+  retrieval: Retrieval,
+  options: { signal: AbortSignal; regenerate: boolean },
+) {
+  const prompt = await budgetAndPrompt(deps, writer, provider, question, plan, retrieval);
+  await startAnswerChecks(deps, writer, checkSources(prompt.sources, retrieval.passages));
+  try {
+    return await generate(deps, writer, provider, prompt, options);
+  } catch (error) {
+    const tooLong = error instanceof QuireError && error.code === 'context_length';
+    if (!tooLong || writer.text !== '' || options.signal.aborted) throw error;
+    const label = "Shortening the prompt to fit the model's context";
+    writer.step('refit', 'running', label, 'check');
+    const refit = await budgetAndPrompt(deps, writer, provider, question, plan, retrieval);
+    writer.step('refit', 'done', label, 'check');
+    // The provider learned nothing it could fit to: the same request would fail the same way.
+    if (refit.userTurn === prompt.userTurn && refit.historyKept === prompt.historyKept) throw error;
+    await startAnswerChecks(deps, writer, checkSources(refit.sources, retrieval.passages));
+    return await generate(deps, writer, provider, refit, options);
+  }
+}
+
+// Past the room by this share as well, when the server's count of the whole prompt is refit to.
+const REFIT_MARGIN = 0.04;
+
 async function budgetAndPrompt(
   deps: ChatDeps,
   writer: MessageWriter,
@@ -155,8 +198,13 @@ async function budgetAndPrompt(
   retrieval: Retrieval,
 ): Promise<BuiltPrompt & { answerTokens: number }> {
   const contextSize = await provider.contextSize();
-  const answerTokens = Math.min(deps.maxAnswerTokens ?? 512, Math.floor(contextSize / 4));
+  const answerTokens = answerReserve(contextSize, deps.maxAnswerTokens);
   const room = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
+  await checkRoomForQuestion(provider, question.text, {
+    contextSize,
+    room,
+    maxAnswerTokens: deps.maxAnswerTokens,
+  });
   // A first question may fill the room with sources; on a follow-up, buildPrompt lets the
   // replayed history take what is left once the new turn has half this budget.
   const pinned = await pinnedPassages(deps, question, provider, room);
@@ -164,26 +212,62 @@ async function budgetAndPrompt(
   const budget = pinned.passages.length
     ? room
     : Math.min(room, deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000));
-  const prompt = await buildPrompt({
-    question: question.text,
-    passages: [
-      ...pinned.passages,
-      ...retrieval.passages.filter((p) => !pinned.documentIds.has(p.documentId)),
-    ],
-    history: exchangesIn(plan.earlier, (m) => deps.store.sentPrompt(m)),
-    budgetTokens: budget,
-    contextTokens: room,
-    maxHistoryTokens: pinned.passages.length
-      ? Math.floor(room * PINNED_HISTORY_SHARE)
-      : (deps.maxHistoryTokens ?? 4 * budget),
-    countTokens: (t) => provider.countTokens(t),
-  });
+  const searched = retrieval.passages.filter((p) => !pinned.documentIds.has(p.documentId));
+  const build = (cut: number) =>
+    buildPrompt({
+      question: question.text,
+      passages: [...pinned.passages, ...searched],
+      history: exchangesIn(plan.earlier, (m) => deps.store.sentPrompt(m)),
+      budgetTokens: budget - cut,
+      contextTokens: room - cut,
+      maxHistoryTokens: pinned.passages.length
+        ? Math.floor(room * PINNED_HISTORY_SHARE)
+        : (deps.maxHistoryTokens ?? 4 * budget),
+      countTokens: (t) => provider.countTokens(t),
+    });
+  let prompt = await build(0);
+  // The parts' counts leave out the chat template's framing. Where the server counts the whole
+  // prompt, its count decides: anything over the room comes off the sources (twice at most, as
+  // cutting a passage can cost a token or two more than it saves).
+  let cut = 0;
+  for (let attempt = 0; attempt < 2 && provider.countPromptTokens; attempt++) {
+    const exact = await provider.countPromptTokens(prompt.messages);
+    if (exact === null || exact <= room) break;
+    cut += exact - room + Math.ceil(room * REFIT_MARGIN);
+    prompt = await build(cut);
+  }
   // Before generation: the provider's cache holds this turn from now on, answered or not.
   deps.store.putSentPrompt(question, prompt.userTurn);
   reportPinned(writer, pinned, prompt.sources);
+  reportLeftOut(writer, prompt, searched.length, pinned.documentIds, {
+    byContext: budget === room,
+    contextSize,
+    budget,
+  });
   writer.emit('message.sources', { sources: prompt.sources, mode: 'answer' });
   writer.save({ sources: prompt.sources, mode: 'answer' });
   return { ...prompt, answerTokens };
+}
+
+/** A step that says how many of the search's passages did not fit, and why. */
+function reportLeftOut(
+  writer: MessageWriter,
+  prompt: BuiltPrompt,
+  searched: number,
+  pinnedIds: ReadonlySet<string>,
+  limit: { byContext: boolean; contextSize: number; budget: number },
+) {
+  const given = prompt.sources.filter((s) => !pinnedIds.has(s.documentId)).length;
+  const leftOut = searched - given;
+  if (leftOut <= 0) return;
+  const label = leftOutLabel(
+    leftOut,
+    searched,
+    limit.byContext ? { contextSize: limit.contextSize } : { promptTokens: limit.budget },
+  );
+  // Running first, so that a trail that shows only running steps (the CLI) shows it too.
+  writer.step('left-out', 'running', label, 'check');
+  writer.step('left-out', 'done', label, 'check');
 }
 
 /**

@@ -13,6 +13,8 @@ export type ChatProvider = {
   readonly model: string;
   contextSize(): Promise<number>;
   countTokens(text: string): Promise<number>;
+  /** The whole prompt as the model's server counts it (template included); null if it cannot. */
+  countPromptTokens?(messages: PromptTurn[]): Promise<number | null>;
   stream(request: {
     messages: PromptTurn[];
     maxTokens?: number;

@@ -361,6 +361,41 @@ describe('exportConversation', () => {
     expect(markdown).not.toContain('[^');
   });
 
+  it('lists the pinned documents, by their library name or else their sources', () => {
+    const pinned = { ...conversation, pinnedDocumentIds: ['d1', 'd2', 'd3'] };
+    const { markdown } = exportConversation(
+      pinned,
+      [
+        message('user', 'Install?'),
+        message('assistant', 'Run make [1].', { sources: [source(1)], citations: [1] }),
+      ],
+      (id) => (id === 'd2' ? 'Manual *v2*.pdf' : undefined),
+    );
+    expect(markdown).toContain(
+      '*Exported from Quire; last updated 2026-01-03.*\n\nPinned documents: *notes\\_\\[v2\\].md*, *Manual \\*v2\\*.pdf*, a document no longer in the library.\n',
+    );
+    const one = exportConversation(
+      { ...conversation, pinnedDocumentIds: ['d2'] },
+      [],
+      () => 'a.pdf',
+    );
+    expect(one.markdown).toContain('Pinned document: *a.pdf*.');
+    expect(exportConversation(conversation, []).markdown).not.toContain('Pinned');
+  });
+
+  it('leaves control characters out of quoted passages', () => {
+    const { markdown } = exportConversation(conversation, [
+      message('user', 'Where?'),
+      message('assistant', 'In Belleville [1].', {
+        sources: [source(1, { snippet: 'Rue de Belleville\u0002 and\u0085 more\u007f' })],
+        citations: [1],
+      }),
+    ]);
+    expect(markdown).toContain('"Rue de Belleville and more"');
+    // eslint-disable-next-line no-control-regex
+    expect(markdown).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+  });
+
   it('names the file from the title, or "conversation"', () => {
     expect(exportFileName('What changed in 2024?')).toBe('what-changed-in-2024.md');
     expect(exportFileName('???')).toBe('conversation.md');

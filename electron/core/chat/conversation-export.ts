@@ -4,6 +4,7 @@ import {
   type SentenceCheck,
 } from '../../../shared/answer-checks';
 import type { Message } from '../../../shared/contract/chat';
+import { withoutControlChars } from '../../../shared/control-chars';
 import type { Conversation, Source } from '../../../shared/events';
 
 /** Citation markers as the pipeline writes them: [1], [1, 2], [1-3]. */
@@ -60,7 +61,30 @@ function placeOf(source: Source): string {
 }
 
 function describeSource(source: Source): string {
-  return `*${escapeMarkdown(source.title)}*${placeOf(source)}: "${escapeMarkdown(source.snippet)}"`;
+  // Answers saved before snippets were cleaned may still carry control characters.
+  const snippet = withoutControlChars(source.snippet);
+  return `*${escapeMarkdown(source.title)}*${placeOf(source)}: "${escapeMarkdown(snippet)}"`;
+}
+
+/**
+ * "Pinned documents: *a.pdf*, *b.md*": a reader of the export should know that every answer
+ * also had these whole documents. A title the library no longer knows is taken from the
+ * answers' sources; the command line, without a library, relies on that alone.
+ */
+function pinnedLine(
+  conversation: Conversation,
+  messages: readonly Message[],
+  titleOf: (documentId: string) => string | undefined,
+): string | null {
+  const ids = conversation.pinnedDocumentIds ?? [];
+  if (ids.length === 0) return null;
+  const fromSources = (id: string) =>
+    messages.flatMap((m) => m.sources).find((s) => s.documentId === id)?.title;
+  const titles = ids.map((id) => {
+    const title = titleOf(id) ?? fromSources(id);
+    return title ? `*${escapeMarkdown(title)}*` : 'a document no longer in the library';
+  });
+  return `${ids.length === 1 ? 'Pinned document' : 'Pinned documents'}: ${titles.join(', ')}.`;
 }
 
 /** The sentences an answer's checks do not find backed by their sources, in reading order. */
@@ -172,6 +196,7 @@ export function exportFileName(title: string): string {
 export function exportConversation(
   conversation: Conversation,
   messages: readonly Message[],
+  titleOf: (documentId: string) => string | undefined = () => undefined,
 ): { markdown: string; fileName: string } {
   const updated = new Date(conversation.updatedAt).toISOString().slice(0, 10);
   const lines = [
@@ -180,6 +205,8 @@ export function exportConversation(
     `*Exported from Quire; last updated ${updated}.*`,
     '',
   ];
+  const pinned = pinnedLine(conversation, messages, titleOf);
+  if (pinned) lines.push(pinned, '');
   let answers = 0;
   for (const message of messages) {
     if (message.role === 'user') lines.push('### You', '', message.text.trim(), '');

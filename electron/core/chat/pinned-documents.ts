@@ -90,19 +90,56 @@ export async function pinnedPassages(
   return pinned;
 }
 
+/**
+ * How much of a pinned document is in the prompt, in words a reader takes in at a glance:
+ * "Only part of page 1 of “Manual.pdf” fits the model's context", never "0 of 2 pages and
+ * part of one more". `included` are the document's sources in this prompt, in page order.
+ */
+export function pinnedLabel(
+  doc: Pick<PinnedDocument, 'title' | 'pages' | 'paged' | 'partial'>,
+  included: readonly Pick<Source, 'pageStart' | 'pageEnd'>[],
+): string {
+  const name = `“${doc.title}”`;
+  if (included.length >= doc.pages && !doc.partial)
+    return `Pinned ${name}: all of it is in the prompt`;
+  if (included.length === 0) return `Pinned ${name} does not fit the model's context`;
+  const whole = doc.partial ? included.slice(0, -1) : included;
+  const cut = doc.partial ? included[included.length - 1]! : null;
+  const fits = (subject: string, one: boolean) =>
+    `Only ${subject} ${one ? 'fits' : 'fit'} the model's context`;
+  if (doc.paged) {
+    const first = whole[0]?.pageStart ?? null;
+    const lastSource = whole[whole.length - 1];
+    const last = lastSource?.pageEnd ?? lastSource?.pageStart ?? null;
+    const pages =
+      first === null
+        ? null
+        : last === null || last === first
+          ? `page ${first}`
+          : `pages ${first}–${last}`;
+    const part = cut ? `part of page ${cut.pageStart ?? whole.length + 1}` : null;
+    if (pages === null)
+      return part
+        ? fits(`${part} of ${name}`, true)
+        : fits(`${whole.length} of the ${doc.pages} pages of ${name}`, whole.length === 1);
+    if (part === null)
+      return fits(`${pages} of ${name} (${doc.pages} pages)`, !pages.startsWith('pages'));
+    return fits(`${pages} and ${part} of ${name}`, false);
+  }
+  const firstSections =
+    whole.length === 1 ? `the first section` : `the first ${whole.length} sections`;
+  if (cut === null)
+    return fits(`${firstSections} of ${name} (${doc.pages} sections)`, whole.length === 1);
+  if (whole.length === 0) return fits(`part of the first section of ${name}`, true);
+  return fits(`${firstSections} and part of the next of ${name}`, false);
+}
+
 /** One step per pinned document, saying how much of it is in this prompt. */
 export function reportPinned(writer: MessageWriter, pinned: Pinned, sources: readonly Source[]) {
   for (const doc of pinned.documents) {
-    const included = sources.filter((s) => s.documentId === doc.id).length;
-    const whole = included >= doc.pages && !doc.partial;
-    const unit = doc.paged ? 'pages' : 'parts';
-    const amount = doc.partial
-      ? `${included - 1} of ${doc.pages} ${unit} and part of one more`
-      : `${included} of ${doc.pages} ${unit}`;
-    const label = whole
-      ? `Pinned “${doc.title}”: all of it is in the prompt`
-      : `Pinned “${doc.title}” was cut to fit the model's context: ${amount} included`;
-    writer.step(`pinned-${doc.id}`, 'done', label, whole ? 'action' : 'check');
+    const included = sources.filter((s) => s.documentId === doc.id);
+    const whole = included.length >= doc.pages && !doc.partial;
+    writer.step(`pinned-${doc.id}`, 'done', pinnedLabel(doc, included), whole ? 'action' : 'check');
   }
   if (pinned.missing > 0)
     writer.step(

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Message } from '../../../shared/contract/chat';
 import { exchangesIn } from './chat-pipeline';
 import { DeltaCoalescer } from './delta-coalescer';
-import { buildPrompt, extractCitations, type Exchange, type Passage } from './prompt';
+import { buildPrompt, extractCitations, snippetOf, type Exchange, type Passage } from './prompt';
 
 const passage = (i: number, words = 40): Passage => ({
   chunkId: `d${i}:0`,
@@ -159,6 +159,14 @@ describe('the conversation as exchanges', () => {
         answer: 'an answer from before prompts were recorded',
       },
     ]);
+  });
+});
+
+describe('snippets', () => {
+  it('drop control characters, which show as empty boxes, and keep the words apart', () => {
+    expect(snippetOf('Rue\u0002 de\u001b Belleville\u009c,\tParis\nFrance\u0000')).toBe(
+      'Rue de Belleville, Paris France',
+    );
   });
 });
 

@@ -174,13 +174,23 @@ describe('pinned documents', () => {
     const user = userTurn(second.requests[0]!);
     const reportPages = [...labelledPages(user).values()];
     expect(reportPages[0]).toBe(1);
-    const cut = labels(second.events).find((l) => l.includes('was cut to fit'));
-    const [, included, total] = /: (\d+) of (\d+) pages( and part of one more)? included$/.exec(
-      cut!,
-    )!;
-    expect(Number(included)).toBeGreaterThan(0);
-    expect(Number(included)).toBeLessThan(Number(total));
-    expect(reportPages).toHaveLength(Number(included) + (cut!.includes('part of') ? 1 : 0));
+    const cut = labels(second.events).find((l) => l.endsWith("the model's context"));
+    // "Only pages 1–3 of “report.pdf” (12 pages) fit …" or "Only part of page 1 of … fits …".
+    const [, firstPage, lastPage, total] =
+      /^Only pages? (\d+)(?:–(\d+))? of “.+” \((\d+) pages\)/.exec(cut!) ?? [
+        null,
+        null,
+        null,
+        null,
+      ];
+    if (firstPage === null) {
+      expect(cut).toMatch(/^Only part of page 1 of “.+” fits the model's context$/);
+      expect(reportPages).toHaveLength(1);
+    } else {
+      const included = Number(lastPage ?? firstPage) - Number(firstPage) + 1;
+      expect(included).toBeLessThan(Number(total));
+      expect(reportPages).toHaveLength(included);
+    }
     expect(user).toContain('More words about item 0.');
 
     const reader = new ConversationStore(path.join(dir, 'data'), { readOnly: true });

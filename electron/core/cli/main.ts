@@ -1,3 +1,4 @@
+import { QuireError } from '../../../shared/errors';
 import { askCommand, ASK_HELP } from './ask-command';
 import { checkCommand, CHECK_HELP } from './check-command';
 import { collectionsCommand, COLLECTIONS_HELP } from './collections-command';
@@ -11,6 +12,14 @@ import { searchCommand, SEARCH_HELP } from './search-command';
 import { serveCommand, SERVE_HELP } from './serve-command';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
+
+/**
+ * The commands that open the data folder read-only (`readOnly` in each), so they run beside the
+ * Quire that writes it. Keep in step with the commands.
+ */
+const BESIDE_A_WRITER =
+  'quire library, search, check, export (saved conversations), collections list, ' +
+  'models list|status, and mcp (unless Settings let it index)';
 
 /** Every command shares --data, --json, --model-dir and --embedding-model. */
 const COMMANDS: Record<string, Command> = {
@@ -55,6 +64,10 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`quire ${name}: ${message}\n`);
+    if (error instanceof QuireError && error.code === 'data_in_use')
+      process.stderr.write(
+        `Or use another data folder with --data. These work beside it: ${BESIDE_A_WRITER}.\n`,
+      );
     return 1;
   }
 }

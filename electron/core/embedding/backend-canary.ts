@@ -20,6 +20,42 @@ export type CanaryOptions = {
   simulateFailure?: CanaryFailure;
   /** Where to log the outcome (stack traces and stderr stay in logs, never in the UI). */
   log?: (message: string) => void;
+  /** How the child starts; by default a forked Node process. */
+  launch?: CanaryLauncher;
+};
+
+/** A started canary: its one report, its exit and its stderr. */
+export type CanaryProcess = {
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  onError(listener: (error: Error) => void): void;
+  onStderr(listener: (chunk: string) => void): void;
+  kill(): void;
+};
+
+/**
+ * Starts the canary script with this environment. The app's main process passes one built on
+ * Electron's utilityProcess: the packaged app's RunAsNode fuse is off, so forking the Electron
+ * binary as Node is not possible there, and a utility process keeps Electron's allocator, which
+ * is what the canary must exercise.
+ */
+export type CanaryLauncher = (script: string, env: NodeJS.ProcessEnv) => CanaryProcess;
+
+/** The default: plain Node (tests, the CLI, quire serve), TypeScript through tsx from source. */
+export const forkCanary: CanaryLauncher = (script, env) => {
+  const child = fork(script, [], {
+    execPath: process.execPath,
+    execArgv: script.endsWith('.ts') ? ['--import', tsxLoader()] : [],
+    env,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  return {
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+    onError: (listener) => child.on('error', listener),
+    onStderr: (listener) => child.stderr?.on('data', (chunk: Buffer) => listener(chunk.toString())),
+    kill: () => child.kill('SIGKILL'),
+  };
 };
 
 export type CanaryResult = { ok: boolean; reason: string; ms: number };
@@ -76,31 +112,26 @@ export function runNativeCanary(options: CanaryOptions = {}): Promise<CanaryResu
     };
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timer = setTimeout(() => {
-      child?.kill('SIGKILL');
+      child?.kill();
       finish(false, `the native runtime did not answer within ${timeoutMs} ms`);
     }, timeoutMs);
 
-    let child: ReturnType<typeof fork> | undefined;
+    let child: CanaryProcess | undefined;
     try {
       const script = options.scriptPath ?? canaryScriptPath();
       if (!existsSync(script)) return finish(false, `the canary script is missing: ${script}`);
-      child = fork(script, [], {
-        execPath: process.execPath,
-        execArgv: script.endsWith('.ts') ? ['--import', tsxLoader()] : [],
-        env: canaryEnv(options.simulateFailure),
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      });
+      child = (options.launch ?? forkCanary)(script, canaryEnv(options.simulateFailure));
     } catch (error) {
       return finish(false, `the canary could not start: ${String(error)}`);
     }
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
+    child.onStderr((chunk) => {
+      stderr = (stderr + chunk).slice(-2000);
     });
-    child.on('message', (message) => {
+    child.onMessage((message) => {
       report = message as CanaryReport;
     });
-    child.on('error', (error) => finish(false, `the canary failed: ${error.message}`));
-    child.on('exit', (code, signal) => {
+    child.onError((error) => finish(false, `the canary failed: ${error.message}`));
+    child.onExit((code, signal) => {
       if (code === 0 && report?.ok)
         return finish(true, `onnxruntime-node ${report.version} ran in ${report.ms} ms`);
       if (signal) return finish(false, `the native runtime crashed (${signal})`);
@@ -114,9 +145,6 @@ function canaryEnv(failure: CanaryFailure | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.QUIRE_CANARY_FAIL;
   if (failure) env.QUIRE_CANARY_FAIL = failure;
-  // Under Electron, process.execPath is the Electron binary; this makes it behave as plain Node,
-  // with Electron's allocator still in place, which is what the canary must exercise.
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
 }
 

@@ -1,4 +1,4 @@
-// Child-process canary: can onnxruntime-node load and run here? backend-canary.ts forks this file.
+// Child-process canary: can onnxruntime-node load and run here? backend-canary.ts starts this file.
 // It imports no other project file, so it can be bundled as its own entry. If the native runtime
 // crashes (as it has inside Electron), only this process dies.
 //
@@ -18,7 +18,15 @@ const SHAPES: Array<[n: number, k: number, m: number]> = [
   [2048, 384, 1536],
 ];
 
+// An Electron utility process talks through parentPort; a forked Node process through send.
+type ParentPort = { postMessage(message: unknown): void };
+
 function report(message: CanaryReport): Promise<void> {
+  const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+  if (parentPort) {
+    parentPort.postMessage(message);
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     if (!process.send) return resolve();
     process.send(message, () => resolve());

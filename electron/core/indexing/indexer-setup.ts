@@ -2,7 +2,11 @@
 // worker is told, and what a settings change would need a restart for.
 import os from 'node:os';
 import type { Settings } from '../../../shared/settings';
-import { chooseBackend, type BackendPreference } from '../embedding/backend-canary';
+import {
+  chooseBackend,
+  type BackendPreference,
+  type CanaryLauncher,
+} from '../embedding/backend-canary';
 import { DEFAULT_EMBEDDING_MODEL } from '../embedding/model-location';
 import { resolveModel, type ResolvedModel } from '../embedding/model-settings';
 import { ocrCacheDir } from './ocr-cache';
@@ -14,6 +18,8 @@ export type IndexerOptions = {
   /** Flags that win over settings (the CLI's, tests'); a flag is never "pending restart". */
   embeddingModel?: string;
   embeddingBackend?: BackendPreference;
+  /** How the native-runtime canary starts (the app's main process passes a utility process). */
+  canaryLauncher?: CanaryLauncher;
   modelDir?: string;
   resourcesDir?: string;
   poolSize?: number;
@@ -110,7 +116,10 @@ export async function startIndexer(settings: Settings, options: IndexerOptions):
     });
   const model = locate();
   const pickBackend = () =>
-    chooseBackend(start.embeddingBackend, { log: (m) => options.log('info', m) });
+    chooseBackend(start.embeddingBackend, {
+      log: (m) => options.log('info', m),
+      ...(options.canaryLauncher ? { launch: options.canaryLauncher } : {}),
+    });
   const backend = model.hasWeights ? await pickBackend() : 'native';
   const poolSize = options.poolSize ?? defaultPoolSize();
   const pool = new WorkerPool({

@@ -11,6 +11,8 @@ import { OpenAiCompatibleProvider } from './openai-provider';
 import { estimateTokens } from './stream-guard';
 import { collectStream } from '../../../test/helpers/provider-servers/collect-stream';
 import {
+  denseTokenCount,
+  llamaPromptTokens,
   openAiErrors,
   startOpenAiWireServer,
   type ServerFlavour,
@@ -51,15 +53,18 @@ async function failureOf(provider: OpenAiCompatibleProvider) {
 }
 
 describe('llama-server errors in plain words', () => {
-  it('a prompt over its context names both sizes and the setting, not "a shorter question"', async () => {
+  it('a prompt over its context names both sizes and a size that holds it, not "a shorter question"', async () => {
     const provider = await providerFor({ llamaServer: { nCtx: 2048 } });
     server!.setBehaviour({ type: 'http-error', ...openAiErrors.llamaContextExceeded });
     const error = await failureOf(provider);
     expect(error.code).toBe('context_length');
     expect(error.message).toContain('2,048 tokens');
     expect(error.message).toContain('3,996');
-    expect(error.message).toContain('context size');
-    expect(error.message).not.toMatch(/shorter question/i);
+    // 3,996 tokens and a 512-token answer: 5,120 holds them; "2,048 or less" would not.
+    expect(error.message).toContain('--ctx-size 5120');
+    expect(error.message).not.toMatch(/or less|shorter question/i);
+    // What the server said is kept: later prompts are fitted to its context.
+    expect(await provider.contextSize()).toBe(2048);
   });
 
   it('HTTP 501 says the server does not support the request, and is not "try again"', async () => {
@@ -118,6 +123,34 @@ describe('context size from the server', () => {
     await server!.close();
     const silent = await providerFor({});
     expect(await silent.contextSize()).toBe(8192);
+  });
+});
+
+describe("counting with the server's own tokenizer", () => {
+  const text = 'The river carries water, silt and stories downstream to the sea.';
+  const tokenizeRequests = () => server!.requests.filter((r) => r.path === '/tokenize');
+
+  it('asks llama-server /tokenize once per text, and counts whole prompts with its template', async () => {
+    const provider = await providerFor({ llamaServer: { nCtx: 2048, charsPerToken: 1.5 } });
+    expect(await provider.countTokens(text)).toBe(denseTokenCount(text, 1.5));
+    expect(await provider.countTokens(text)).toBe(denseTokenCount(text, 1.5));
+    expect(tokenizeRequests()).toHaveLength(1);
+    expect(tokenizeRequests()[0]!.body).toMatchObject({ content: text });
+    expect(await provider.countPromptTokens(MESSAGES)).toBe(llamaPromptTokens(MESSAGES, 1.5));
+  });
+
+  it('falls back to the estimate where there is no /tokenize, after one 404', async () => {
+    const provider = await providerFor({ llamaServer: { nCtx: 2048 } });
+    expect(await provider.countTokens(text)).toBe(estimateTokens(text));
+    expect(await provider.countTokens('another text')).toBe(estimateTokens('another text'));
+    expect(await provider.countPromptTokens(MESSAGES)).toBeNull();
+    expect(tokenizeRequests()).toHaveLength(1);
+  });
+
+  it('never asks Ollama, which has no such endpoint', async () => {
+    const provider = await providerFor({ ollama: { contextLength: 2048 } }, { kind: 'ollama' });
+    expect(await provider.countTokens(text)).toBe(estimateTokens(text));
+    expect(tokenizeRequests()).toHaveLength(0);
   });
 });
 

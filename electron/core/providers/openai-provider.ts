@@ -9,6 +9,7 @@ import { QuireError } from '../../../shared/errors';
 import type { SecretStore } from '../secrets/types';
 import { guessContextSize } from './context-sizes';
 import {
+  contextSizesFrom,
   droppedError,
   httpError,
   isLoopbackUrl,
@@ -19,6 +20,7 @@ import {
 } from './provider-errors';
 import { mapSdkError, testConnection } from './sdk-errors';
 import { readServerContextSize } from './server-context-size';
+import { ServerTokenizer } from './server-tokenizer';
 import {
   DEFAULT_CONNECT_MS,
   DEFAULT_IDLE_MS,
@@ -27,6 +29,7 @@ import {
   guardedStream,
 } from './stream-guard';
 import type {
+  ChatTurn,
   GenerateRequest,
   GenerateResult,
   LlmProvider,
@@ -49,6 +52,13 @@ export type OpenAiProviderOptions = {
 // Loopback servers (Ollama, LM Studio, llama-server) ignore the key, but the SDK wants one.
 const LOCAL_PLACEHOLDER_KEY = 'quire-local-no-key';
 
+/** Over what the server said a refused prompt cost, so the refit is not cut to the last token. */
+const OVERFLOW_MARGIN = 1.1;
+/** Chat-template framing per message, for comparing our count with the server's. */
+const TURN_FRAMING_TOKENS = 8;
+
+type Overflow = { promptTokens: number; contextTokens: number };
+
 /** Any OpenAI Chat Completions server: OpenAI, OpenRouter, vLLM, LM Studio, llama-server, Ollama. */
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly kind: 'openai' | 'ollama';
@@ -57,6 +67,11 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   private readonly loopback: boolean;
   private readonly connectMs: number;
   private readonly idleMs: number;
+  /** The server's own tokenizer (llama-server), or null where there is none to ask. */
+  private readonly tokenizer: ServerTokenizer | null;
+  /** Learned from a prompt the server refused as too long: its true context, and how far our counts fell short. */
+  private serverContext: number | null = null;
+  private countScale = 1;
 
   constructor(private readonly options: OpenAiProviderOptions) {
     this.kind = options.kind;
@@ -67,6 +82,16 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       options.timeouts?.connectMs ??
       (this.loopback ? DEFAULT_LOOPBACK_CONNECT_MS : DEFAULT_CONNECT_MS);
     this.idleMs = options.timeouts?.idleMs ?? DEFAULT_IDLE_MS;
+    // Ollama and OpenAI have no tokenize endpoint; anything else may be a llama-server.
+    this.tokenizer =
+      options.kind === 'openai' && new URL(this.baseUrl).hostname !== 'api.openai.com'
+        ? new ServerTokenizer({
+            origin: this.baseUrl.replace(/\/v1$/, ''),
+            apiKey: () => options.secrets.get(this.account),
+            fetch: options.fetch ?? fetch,
+            timeoutMs: this.loopback ? 5_000 : 10_000,
+          })
+        : null;
   }
 
   private errorContext(secret: string | null): ErrorContext {
@@ -116,7 +141,11 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   private contextProbe: Promise<number> | null = null;
 
   async contextSize(): Promise<number> {
-    if (this.options.contextSize) return this.options.contextSize;
+    const size = this.options.contextSize ?? (await this.probeContextSize());
+    return this.serverContext ? Math.min(size, this.serverContext) : size;
+  }
+
+  private probeContextSize(): Promise<number> {
     this.contextProbe ??= this.options.secrets
       .get(this.account)
       .catch(() => null)
@@ -134,7 +163,28 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   async countTokens(text: string): Promise<number> {
-    return estimateTokens(text);
+    return Math.ceil((await this.rawCount(text)) * this.countScale);
+  }
+
+  /** The whole prompt, chat template included, exactly as the server counts it; null if it cannot. */
+  async countPromptTokens(messages: ChatTurn[]): Promise<number | null> {
+    return this.tokenizer ? this.tokenizer.prompt(messages) : null;
+  }
+
+  private rawCount(text: string): Promise<number> {
+    return this.tokenizer ? this.tokenizer.count(text) : Promise.resolve(estimateTokens(text));
+  }
+
+  /**
+   * The server refused the prompt and said what it really cost: later counts and the context
+   * size are corrected from it, so the caller's refit (and every later question) fits.
+   */
+  private async learnFromOverflow(messages: readonly ChatTurn[], overflow: Overflow) {
+    this.serverContext = Math.min(this.serverContext ?? Infinity, overflow.contextTokens);
+    let counted = 0;
+    for (const m of messages) counted += (await this.rawCount(m.content)) + TURN_FRAMING_TOKENS;
+    if (counted > 0 && overflow.promptTokens > counted * this.countScale)
+      this.countScale = (overflow.promptTokens / counted) * OVERFLOW_MARGIN;
   }
 
   async *stream(request: GenerateRequest): AsyncGenerator<string, GenerateResult> {
@@ -168,33 +218,47 @@ export class OpenAiCompatibleProvider implements LlmProvider {
 
     let finish: 'stop' | 'length' | undefined;
     let usage: OpenAI.CompletionUsage | undefined;
-    const outcome = yield* guardedStream({
-      signal: request.signal,
-      idleMs: this.idleMs,
-      open: async (signal) => {
-        const { data, response } = await this.client(apiKey)
-          .chat.completions.create(body, { signal })
-          .withResponse();
-        if (/text\/html/i.test(response.headers.get('content-type') ?? '')) throw webPageError(ctx);
-        return data;
-      },
-      onEvent: (chunk) => {
-        if (chunk.usage) usage = chunk.usage;
-        const choice = chunk.choices?.[0];
-        if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
-        const delta = choice?.delta?.content ?? undefined;
-        if (delta) text += delta;
-        return delta;
-      },
-      idleError: () => timeoutError(ctx, 'idle', this.idleMs),
-      mapError: (error, started) => this.mapError(error, ctx, started),
-    });
+    let overflow: Overflow | undefined;
+    let outcome: 'cancelled' | 'ended';
+    try {
+      outcome = yield* guardedStream({
+        signal: request.signal,
+        idleMs: this.idleMs,
+        open: async (signal) => {
+          const { data, response } = await this.client(apiKey)
+            .chat.completions.create(body, { signal })
+            .withResponse();
+          if (/text\/html/i.test(response.headers.get('content-type') ?? ''))
+            throw webPageError(ctx);
+          return data;
+        },
+        onEvent: (chunk) => {
+          if (chunk.usage) usage = chunk.usage;
+          const choice = chunk.choices?.[0];
+          if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+          const delta = choice?.delta?.content ?? undefined;
+          if (delta) text += delta;
+          return delta;
+        },
+        idleError: () => timeoutError(ctx, 'idle', this.idleMs),
+        mapError: (error, started) => this.mapError(error, ctx, started, (o) => (overflow = o)),
+      });
+    } catch (error) {
+      // A refused prompt's figures are learned before the error goes on to the caller.
+      if (overflow) await this.learnFromOverflow(request.messages, overflow);
+      throw error;
+    }
     if (outcome === 'cancelled') return result('cancelled', usage);
     if (!finish) throw droppedError(ctx);
     return result(finish, usage);
   }
 
-  private mapError(error: unknown, ctx: ErrorContext, started: boolean): QuireError {
+  private mapError(
+    error: unknown,
+    ctx: ErrorContext,
+    started: boolean,
+    onOverflow?: (overflow: Overflow) => void,
+  ): QuireError {
     return mapSdkError<APIError>(error, {
       ctx,
       started,
@@ -205,20 +269,27 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         const body = apiError.error as
           { message?: unknown; n_prompt_tokens?: unknown; n_ctx?: unknown } | string | undefined;
         const detail = typeof body === 'object' ? body : undefined;
-        const count = (v: unknown) => (typeof v === 'number' ? v : undefined);
-        return httpError(
+        const count = (v: unknown) => (typeof v === 'number' && v > 0 ? v : undefined);
+        const message = typeof body === 'string' ? body : String(detail?.message ?? '');
+        const parsed = contextSizesFrom(message);
+        const promptTokens = count(detail?.n_prompt_tokens) ?? parsed.promptTokens;
+        const contextTokens = count(detail?.n_ctx) ?? parsed.contextTokens;
+        const mapped = httpError(
           {
             status: apiError.status,
             type: apiError.type,
             code: typeof apiError.code === 'string' ? apiError.code : undefined,
-            message: typeof body === 'string' ? body : String(detail?.message ?? ''),
+            message,
             headers: apiError.headers,
-            promptTokens: count(detail?.n_prompt_tokens),
-            contextTokens: count(detail?.n_ctx),
+            promptTokens,
+            contextTokens,
           },
           ctx,
           apiError,
         );
+        if (mapped.code === 'context_length' && promptTokens && contextTokens)
+          onOverflow?.({ promptTokens, contextTokens });
+        return mapped;
       },
     });
   }

@@ -75,14 +75,23 @@ export function contextLengthError(
   sizes: { promptTokens?: number; contextTokens?: number } = {},
 ): QuireError {
   const { promptTokens, contextTokens } = sizes;
-  // With the sizes known, the fix is the context setting, whatever the question's length.
+  const n = (v: number) => v.toLocaleString('en-US');
+  // With both sizes known, the advice is a size that holds this request and its answer.
+  if (contextTokens && promptTokens) {
+    const fits = contextThatFits(promptTokens);
+    return new QuireError(
+      'context_length',
+      `${ctx.label} holds ${n(contextTokens)} tokens, and this request needed ${n(promptTokens)}. ` +
+        `Start the server with a context of at least ${n(fits)} tokens (llama-server --ctx-size ${fits}, Ollama num_ctx), ` +
+        `or start a new conversation so that less history is sent.`,
+      { cause },
+    );
+  }
   if (contextTokens)
     return new QuireError(
       'context_length',
-      `${ctx.label} holds ${contextTokens.toLocaleString('en-US')} tokens` +
-        (promptTokens ? `, and this request needed ${promptTokens.toLocaleString('en-US')}` : '') +
-        `. Set the context size for this provider in Settings to ${contextTokens.toLocaleString('en-US')} or less, ` +
-        `or start the server with a larger context (llama-server --ctx-size, Ollama num_ctx).`,
+      `${ctx.label} holds ${n(contextTokens)} tokens, too few for this request. Start the server with a larger context ` +
+        `(llama-server --ctx-size, Ollama num_ctx), or start a new conversation so that less history is sent.`,
       { cause },
     );
   return new QuireError(
@@ -90,6 +99,16 @@ export function contextLengthError(
     `The request is too long for ${ctx.model}'s context. Start a new conversation, or set a smaller context size in Settings so fewer passages are sent.`,
     { cause },
   );
+}
+
+/**
+ * The smallest round context that holds a prompt of `promptTokens` and its answer: Quire keeps
+ * a quarter of the context, at most 512 tokens, for the answer, and a small margin.
+ */
+export function contextThatFits(promptTokens: number): number {
+  const needed = promptTokens + 512 + 32;
+  const step = needed > 4096 ? 1024 : 256;
+  return Math.ceil(needed / step) * step;
 }
 
 /** Numbers inside llama-server's "request (3996 tokens) exceeds the available context size (2048 tokens)". */

@@ -93,7 +93,4 @@ export const DEFAULT_CONNECT_MS = 30_000;
 export const DEFAULT_LOOPBACK_CONNECT_MS = 120_000;
 export const DEFAULT_IDLE_MS = 60_000;
 
-/** Budgeting estimate for remote models whose tokenizer we do not have (~4 chars per token). */
-export function estimateTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 3.5);
-}
+export { estimateTokens } from './token-estimate';

@@ -34,6 +34,8 @@ export interface LlmProvider {
   contextSize(): Promise<number>;
   /** Rough token count for budgeting (exact for embedded via its tokenizer). */
   countTokens(text: string): Promise<number>;
+  /** The whole prompt, chat template included, as the server counts it; null when it cannot. */
+  countPromptTokens?(messages: ChatTurn[]): Promise<number | null>;
   /**
    * Yields text deltas as the model produces them; returns the result. Throws QuireError.
    * A cancelled request returns finishReason 'cancelled' (does not throw).

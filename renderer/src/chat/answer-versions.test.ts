@@ -89,6 +89,25 @@ describe('panelTarget', () => {
     expect(panelTarget(turns, {}, { messageId: 'a1', n: 1 }, 'a1b')?.messageId).toBe('a1b');
   });
 
+  it('moves to the answer of a question asked after it was opened, once that answer is done', () => {
+    const opened = { messageId: 'a1', n: 1, newestTurn: 'q1' };
+    const asked = groupTurns([q1, a1, q2]);
+    // The new question has no answer yet: the panel stays where it was.
+    expect(panelTarget(asked, {}, opened, null)?.messageId).toBe('a1');
+    const answered = groupTurns([q1, a1, q2, a2]);
+    expect(panelTarget(answered, {}, opened, null)).toEqual({
+      messageId: 'a2',
+      n: null,
+      newestTurn: 'q1',
+    });
+  });
+
+  it('stays on an earlier answer opened on purpose while no newer question is asked', () => {
+    const turns = groupTurns([q1, a1, q2, a2]);
+    const opened = { messageId: 'a1', n: 2, newestTurn: 'q2' };
+    expect(panelTarget(turns, {}, opened, null)).toBe(opened);
+  });
+
   it('stays closed when closed, and closes when its answer is gone', () => {
     const turns = groupTurns([q1, a1]);
     expect(panelTarget(turns, {}, null, 'a1')).toBeNull();

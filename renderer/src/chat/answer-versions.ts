@@ -45,12 +45,19 @@ export function shownVersion(turn: Turn, choice: VersionChoice | undefined): Mes
 }
 
 /** The sources panel, when open: which answer it was opened on, and which source. */
-export type PanelState = { messageId: string; n: number | null };
+export type PanelState = {
+  messageId: string;
+  n: number | null;
+  /** The newest turn's key when the panel was opened: a question asked since moves it on. */
+  newestTurn?: string;
+};
 
 /**
- * What the sources panel shows. While an answer to a later question streams, that answer
- * (its sources arrive later), never the previous answer's. Otherwise the version shown of
- * the turn the panel was opened on: switching versions, or regenerating, switches sources.
+ * What the sources panel shows. Once a question is asked after the panel was opened, that
+ * question's answer: a panel left on the previous answer reads as this answer's sources.
+ * While an answer to a later question streams, that answer (its sources arrive later).
+ * Otherwise the version shown of the turn the panel was opened on: switching versions, or
+ * regenerating, switches sources.
  */
 export function panelTarget(
   turns: readonly Turn[],
@@ -61,6 +68,11 @@ export function panelTarget(
   if (!panel) return null;
   const turnIndex = turns.findIndex((t) => t.versions.some((m) => m.id === panel.messageId));
   if (turnIndex < 0) return null;
+  const newest = turns[turns.length - 1]!;
+  if (panel.newestTurn !== undefined && newest.key !== panel.newestTurn) {
+    const answer = shownVersion(newest, choices[newest.key]);
+    if (answer) return { messageId: answer.id, n: null, newestTurn: panel.newestTurn };
+  }
   const streamingTurn = streamingId
     ? turns.findIndex((t) => t.versions.some((m) => m.id === streamingId))
     : -1;

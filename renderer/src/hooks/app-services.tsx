@@ -28,7 +28,8 @@ export type Notice = { id: number; tone: 'info' | 'success' | 'error'; text: str
 
 type ViewerActions = { open: (target: ViewerTarget) => void; close: () => void };
 type NoticeActions = {
-  notify: (tone: Notice['tone'], text: string) => void;
+  /** Shows a notice; its id lets a later outcome take its place (see `dismiss`). */
+  notify: (tone: Notice['tone'], text: string) => number;
   dismiss: (id: number) => void;
 };
 
@@ -65,6 +66,7 @@ export function AppServicesProvider({ children }: { children: ReactNode }) {
       const id = nextNoticeId++;
       setNotices((list) => [...list.slice(-3), { id, tone, text }]);
       setTimeout(() => dismiss(id), tone === 'error' ? 12_000 : 6_000);
+      return id;
     },
     [dismiss],
   );

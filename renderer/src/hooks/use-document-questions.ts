@@ -28,14 +28,21 @@ export function useDocumentQuestions() {
       askAbout: (documentId: string) =>
         navigate({ view: 'chat', conversationId: null, aboutDocumentId: documentId }),
       /** Pins into the conversation, or into a new one (then shown) without one. */
-      pin: async (documentId: string, conversationId: string | null) => {
+      pin: async (
+        documentId: string,
+        conversationId: string | null,
+      ): Promise<Conversation | null> => {
         const result = await call(transport, 'conversations.pin', {
           documentId,
           ...(conversationId ? { conversationId } : {}),
         });
-        if (!result.ok) return notify('error', result.error.message);
+        if (!result.ok) {
+          notify('error', result.error.message);
+          return null;
+        }
         remember(result.value);
         if (!conversationId) navigate({ view: 'chat', conversationId: result.value.id });
+        return result.value;
       },
       unpin: async (documentId: string, conversationId: string) => {
         const result = await call(transport, 'conversations.unpin', { documentId, conversationId });

@@ -7,7 +7,7 @@ import { call } from '../api/call';
 import { readDrop } from '../library/file-intake';
 import { plural } from '../library/format';
 import { canUpload, type AddResult } from '../transport/upload';
-import { useNotify } from './app-services';
+import { useNoticeActions } from './app-services';
 import { queryKeys } from './query-keys';
 import { useTransport } from './transport-context';
 
@@ -49,7 +49,7 @@ function describeAdd(results: AddResult[]): { tone: 'success' | 'info' | 'error'
 /** Library commands; each reports its outcome as a notice. State arrives by events. */
 export function useLibraryActions() {
   const transport = useTransport();
-  const notify = useNotify();
+  const { notify, dismiss } = useNoticeActions();
   const queryClient = useQueryClient();
   return useMemo(() => {
     // Watched folders change no document, so no event carries them: apply the result.
@@ -85,7 +85,10 @@ export function useLibraryActions() {
         notify('error', 'This window cannot read dropped files.');
         return;
       }
-      if (files.length > 1) notify('info', `Sending ${plural(files.length, 'file')} to Quire…`);
+      const sending =
+        files.length > 1
+          ? notify('info', `Sending ${plural(files.length, 'file')} to Quire…`)
+          : null;
       const results: AddResult[] = [];
       // Two at a time: quick for many small files, gentle for a few large ones.
       let next = 0;
@@ -104,6 +107,8 @@ export function useLibraryActions() {
         }
       };
       await Promise.all([worker(), worker()]);
+      // The outcome replaces "Sending…": both side by side read as still sending.
+      if (sending !== null) dismiss(sending);
       const summary = describeAdd(results);
       notify(summary.tone, summary.text);
     };
@@ -133,7 +138,7 @@ export function useLibraryActions() {
       unwatch: async (folder: string) => setWatched(await run('library.unwatch', { folder })),
       rebuildIndex: () => run('library.rebuildIndex', {}),
     };
-  }, [transport, notify, queryClient]);
+  }, [transport, notify, dismiss, queryClient]);
 }
 
 export type LibraryActions = ReturnType<typeof useLibraryActions>;

@@ -44,6 +44,11 @@ describe('format', () => {
       progress: { stage: 'parsing', done: 12, total: 117, fraction: 0.05, etaMs: null },
     };
     expect(progressDetail(doc)).toBe('12 / 117 pages');
+    const one = { ...doc.progress!, done: 1, total: 1 };
+    expect(progressDetail({ ...doc, progress: one })).toBe('1 / 1 page');
+    expect(
+      progressDetail({ ...doc, progress: { ...one, stage: 'embedding', done: 0, total: 1 } }),
+    ).toBe('0 / 1 passage');
   });
 
   it('knows which failures need a password and which can be retried', () => {

@@ -60,10 +60,10 @@ export const KIND_LABEL: Record<DocumentKind, string> = {
 
 /** Unit of a stage's done/total counter, so "12 / 117 pages" reads naturally. */
 const STAGE_UNIT: Partial<Record<DocumentStatus, string>> = {
-  parsing: 'pages',
-  chunking: 'sections',
-  embedding: 'passages',
-  writing: 'passages',
+  parsing: 'page',
+  chunking: 'section',
+  embedding: 'passage',
+  writing: 'passage',
 };
 
 export function progressDetail(doc: DocumentInfo): string | null {
@@ -71,7 +71,9 @@ export function progressDetail(doc: DocumentInfo): string | null {
   if (p?.label) return p.label;
   if (!p || p.total <= 0) return null;
   const unit = STAGE_UNIT[p.stage];
-  return `${formatCount(p.done)} / ${formatCount(p.total)}${unit ? ` ${unit}` : ''}`;
+  // The unit agrees with the total: "1 / 1 page", "1 / 12 pages".
+  const units = unit ? ` ${p.total === 1 ? unit : `${unit}s`}` : '';
+  return `${formatCount(p.done)} / ${formatCount(p.total)}${units}`;
 }
 
 const PASSWORD_CODES = new Set<ErrorCode>(['password_required', 'wrong_password']);

@@ -7,6 +7,7 @@ import {
   sendJson,
   startWireServer,
   streamTokens,
+  type Route,
   type RouteContext,
   type WireServer,
 } from './wire-server-base';
@@ -15,21 +16,52 @@ export type { WireBehaviour, WireServer, RecordedRequest } from './wire-server-b
 
 type ChatBody = {
   model?: string;
-  messages?: Array<{ content?: string }>;
+  messages?: Array<{ role?: string; content?: string }>;
   stream_options?: { include_usage?: boolean };
 };
 
 export const OPENAI_TEST_MODELS = ['tiny-model', 'llama3.2:latest'];
 
-function chatCompletions(ctx: RouteContext) {
+/**
+ * A dense tokenizer, as small vocabularies have (stories260K: about 1.5 characters a token):
+ * one token per `charsPerToken` characters, whatever the script.
+ */
+export function denseTokenCount(text: string, charsPerToken: number): number {
+  return Math.ceil([...text].length / charsPerToken);
+}
+
+/** ChatML, the template llama-server falls back to for a model without one, as plain text. */
+export function chatMlPrompt(messages: ReadonlyArray<{ role?: string; content?: string }>): string {
+  return (
+    messages
+      .map((m) => `<|im_start|>${m.role ?? 'user'}\n${m.content ?? ''}<|im_end|>\n`)
+      .join('') + '<|im_start|>assistant\n'
+  );
+}
+
+/** The prompt's tokens as llama-server counts them: template applied, plus BOS. */
+export function llamaPromptTokens(
+  messages: ReadonlyArray<{ role?: string; content?: string }>,
+  charsPerToken: number,
+): number {
+  return denseTokenCount(chatMlPrompt(messages), charsPerToken) + 1;
+}
+
+const chatCompletions = (llama: LlamaServerFlavour | undefined) => (ctx: RouteContext) => {
   const b = ctx.behaviour;
   if (b.type === 'http-error') return sendJson(ctx.res, b.status, b.body, b.headers);
+  const asked = (ctx.record.body ?? {}) as ChatBody;
+  if (llama?.charsPerToken) {
+    // tools/server/server-context.cpp: a prompt of n_ctx tokens or more is refused, with both sizes.
+    const n = llamaPromptTokens(asked.messages ?? [], llama.charsPerToken);
+    if (n >= llama.nCtx) return sendJson(ctx.res, 400, llamaExceedContext(n, llama.nCtx));
+  }
   if (b.type === 'hang-before-headers') return;
   if (b.type === 'web-page') {
     ctx.res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     return void ctx.res.end('<!doctype html><html><body><h1>Welcome</h1></body></html>');
   }
-  const body = (ctx.record.body ?? {}) as ChatBody;
+  const body = asked;
   const includeUsage = body.stream_options?.include_usage === true;
   const model = body.model ?? 'unknown';
   const created = Math.floor(Date.now() / 1000);
@@ -84,6 +116,19 @@ function chatCompletions(ctx: RouteContext) {
     ctx.write('data: [DONE]\n\n');
     ctx.res.end();
   })();
+};
+
+/** llama-server's body for a prompt over its context (server-task.cpp, server_task_result_error). */
+export function llamaExceedContext(promptTokens: number, nCtx: number) {
+  return {
+    error: {
+      code: 400,
+      message: `request (${promptTokens} tokens) exceeds the available context size (${nCtx} tokens), try increasing it`,
+      type: 'exceed_context_size_error',
+      n_prompt_tokens: promptTokens,
+      n_ctx: nCtx,
+    },
+  };
 }
 
 /**
@@ -92,8 +137,20 @@ function chatCompletions(ctx: RouteContext) {
  * (https://github.com/ggml-org/llama.cpp/tree/master/tools/server); Ollama documents
  * POST /api/show with `parameters` (num_ctx) and `model_info` (<arch>.context_length).
  */
+export type LlamaServerFlavour = {
+  nCtx: number;
+  nCtxTrain?: number;
+  /**
+   * The model's tokenizer density. With it the server counts each prompt as llama-server does
+   * (template applied) and refuses one that does not fit with its 400 exceed_context_size_error.
+   */
+  charsPerToken?: number;
+  /** Serves POST /tokenize and POST /apply-template with that tokenizer (default: when it has one). */
+  tokenize?: boolean;
+};
+
 export type ServerFlavour = {
-  llamaServer?: { nCtx: number; nCtxTrain?: number };
+  llamaServer?: LlamaServerFlavour;
   ollama?: { numCtx?: number; contextLength: number };
 };
 
@@ -112,6 +169,9 @@ export function startOpenAiWireServer(flavour: ServerFlavour = {}): Promise<Wire
             }),
         }
       : {}),
+    ...(llama?.charsPerToken && llama.tokenize !== false
+      ? tokenizerRoutes(llama.charsPerToken)
+      : {}),
     ...(ollama
       ? {
           'POST /api/show': ({ res }) =>
@@ -129,7 +189,7 @@ export function startOpenAiWireServer(flavour: ServerFlavour = {}): Promise<Wire
             }),
         }
       : {}),
-    'POST /v1/chat/completions': chatCompletions,
+    'POST /v1/chat/completions': chatCompletions(llama),
     'GET /v1/models': ({ res }) =>
       sendJson(res, 200, {
         object: 'list',
@@ -148,6 +208,32 @@ export function startOpenAiWireServer(flavour: ServerFlavour = {}): Promise<Wire
         models: OPENAI_TEST_MODELS.map((name) => ({ name, model: name, size: 1, digest: 'x' })),
       }),
   });
+}
+
+/**
+ * llama-server's POST /tokenize {"content", "add_special"} -> {"tokens": [ids]} and POST
+ * /apply-template {"messages"} -> {"prompt"} (tools/server/README.md).
+ */
+function tokenizerRoutes(charsPerToken: number): Record<string, Route> {
+  return {
+    'POST /tokenize': ({ res, record }) => {
+      const body = (record.body ?? {}) as { content?: unknown; add_special?: unknown };
+      if (typeof body.content !== 'string')
+        return sendJson(res, 400, {
+          error: {
+            code: 400,
+            message: '"content" must be provided',
+            type: 'invalid_request_error',
+          },
+        });
+      const n = denseTokenCount(body.content, charsPerToken) + (body.add_special === true ? 1 : 0);
+      sendJson(res, 200, { tokens: Array.from({ length: n }, (_, i) => 100 + (i % 400)) });
+    },
+    'POST /apply-template': ({ res, record }) => {
+      const body = (record.body ?? {}) as ChatBody;
+      sendJson(res, 200, { prompt: chatMlPrompt(body.messages ?? []) });
+    },
+  };
 }
 
 /** Documented error bodies, for scripted HTTP errors. */
@@ -188,19 +274,7 @@ export const openAiErrors = {
     },
   },
   /** llama-server when the prompt does not fit its context (tools/server, error type). */
-  llamaContextExceeded: {
-    status: 400,
-    body: {
-      error: {
-        code: 400,
-        message:
-          'request (3996 tokens) exceeds the available context size (2048 tokens), try increasing it',
-        type: 'exceed_context_size_error',
-        n_prompt_tokens: 3996,
-        n_ctx: 2048,
-      },
-    },
-  },
+  llamaContextExceeded: { status: 400, body: llamaExceedContext(3996, 2048) },
   /** llama-server for a feature it was not started with. */
   llamaNotSupported: {
     status: 501,

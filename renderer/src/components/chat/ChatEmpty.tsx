@@ -19,8 +19,8 @@ export function ChatEmpty() {
         </div>
         <p className="empty-title">Drop files here</p>
         <p className="empty-hint">
-          Drag PDFs, Markdown, text or Word files (or whole folders) onto this window. Quire indexes
-          them on this machine, then answers your questions with citations.
+          Drag PDFs, Markdown, text or Word files, images, or whole folders onto this window. Quire
+          indexes them on this machine, then answers your questions with citations.
         </p>
         <AddButtons />
       </div>
@@ -34,7 +34,7 @@ export function ChatEmpty() {
       <p className="empty-title">Ask your documents anything</p>
       <p className="empty-hint">
         {library
-          ? `${plural(library.totals.documents, 'document')} · ${library.totals.chunks.toLocaleString('en-US')} passages ready. `
+          ? `${plural(library.totals.documents, 'document')} · ${plural(library.totals.chunks, 'passage')} ready. `
           : ''}
         Every answer cites the passages it is based on; click a citation to see it in the document.
       </p>

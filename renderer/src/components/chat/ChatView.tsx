@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../../../shared/contract/chat';
 import { isUnknownMethod } from '../../api/call';
 import { useChatStreams, useNotify, useViewerActions } from '../../hooks/app-services';
 import { useChatActions } from '../../hooks/use-chat';
 import { useCollectionActions, useCollections, useNewChatScope } from '../../hooks/use-collections';
 import { useConversation, useConversationList, useLiveStatus } from '../../hooks/use-conversations';
+import { useDocumentQuestions } from '../../hooks/use-document-questions';
 import { navigate } from '../../hooks/use-route';
 import {
   groupTurns,
@@ -46,6 +47,7 @@ export function ChatView({
   // A new chat's scope waits until its first question creates the conversation.
   const [newScope, setNewScope] = useNewChatScope();
   const [askWholeLibrary, setAskWholeLibrary] = useState(false);
+  const questions = useDocumentQuestions();
 
   const messages = detail.data?.messages ?? NO_MESSAGES;
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
@@ -62,6 +64,16 @@ export function ChatView({
 
   useEffect(() => setPanel(null), [conversationId]);
   const turns = useMemo(() => groupTurns(messages), [messages]);
+  // Read when the panel opens: a question asked after that moves the panel to its answer.
+  const newestTurn = useRef<string | undefined>(undefined);
+  useLayoutEffect(() => {
+    newestTurn.current = turns[turns.length - 1]?.key;
+  });
+  const openPanel = useCallback(
+    (messageId: string, n: number | null) =>
+      setPanel({ messageId, n, newestTurn: newestTurn.current }),
+    [],
+  );
   // A conversation about one document goes on about it until the chip is cleared.
   const lastQuestion = [...messages].reverse().find((m) => m.role === 'user');
   const about = askWholeLibrary ? null : (aboutDocumentId ?? lastQuestion?.documentId ?? null);
@@ -70,7 +82,7 @@ export function ChatView({
     () => ({
       cite: (message, n) => {
         const source = message.sources.find((s) => s.n === n);
-        setPanel({ messageId: message.id, n });
+        openPanel(message.id, n);
         if (!source) return;
         viewer.open({
           documentId: source.documentId,
@@ -83,7 +95,7 @@ export function ChatView({
       },
       evidence: (message, span) => {
         const source = message.sources.find((s) => s.n === span.n);
-        setPanel({ messageId: message.id, n: span.n });
+        openPanel(message.id, span.n);
         if (!source) return;
         // Evidence offsets are inside the passage; the viewer takes the passage's own frame.
         const start = Math.min(source.charStart + span.start, source.charEnd);
@@ -97,12 +109,12 @@ export function ChatView({
           evidence: true,
         });
       },
-      showSources: (message) => setPanel({ messageId: message.id, n: null }),
+      showSources: (message) => openPanel(message.id, null),
       regenerate: (message, options) => void chat.regenerate(message.id, options),
       pickVersion: (turnKey, index, count) =>
         setChoices((all) => ({ ...all, [turnKey]: { index, count } })),
     }),
-    [viewer, chat],
+    [viewer, chat, openPanel],
   );
 
   const send = useCallback(
@@ -125,6 +137,17 @@ export function ChatView({
     [chat, conversationId, notify, newScope, setNewScope, about],
   );
 
+  // Pinning in a new chat starts its conversation; the scope chosen here goes with it.
+  const pinNew = useCallback(
+    async (documentId: string) => {
+      const conversation = await questions.pin(documentId, null);
+      if (!conversation || newScope.kind === 'all') return;
+      setNewScope({ kind: 'all' });
+      await collectionActions.setScope(conversation.id, newScope);
+    },
+    [questions, newScope, setNewScope, collectionActions],
+  );
+
   const stop = useCallback(() => {
     if (streamingId) void chat.stop(streamingId);
   }, [chat, streamingId]);
@@ -132,6 +155,9 @@ export function ChatView({
   const unavailable = isUnknownMethod(list.error);
   const shownPanel = panelTarget(turns, choices, panel, streamingId);
   const panelMessage = shownPanel ? messages.find((m) => m.id === shownPanel.messageId) : undefined;
+  const panelQuestion = panelMessage
+    ? (turns.find((t) => t.versions.includes(panelMessage))?.question?.text ?? null)
+    : null;
   const title = detail.data?.conversation.title;
   const scope = conversationId ? detail.data?.conversation.scope : newScope;
   const missing = conversationId !== null && detail.isError && !unavailable;
@@ -142,20 +168,31 @@ export function ChatView({
         {streamingId ? 'Quire is writing the answer.' : lastAssistant ? 'The answer is ready.' : ''}
       </p>
       <header className="chat-header">
-        <h2 className="chat-title" data-testid="chat-title">
+        <h2 className="chat-title" data-testid="chat-title" title={title}>
           {conversationId ? (title ?? '') : 'New chat'}
         </h2>
-        <ScopePicker
-          scope={scope}
-          collections={collections}
-          onChange={(next) =>
-            conversationId
-              ? void collectionActions.setScope(conversationId, next)
-              : setNewScope(next)
-          }
-        />
-        {detail.data && <PinnedDocuments conversation={detail.data.conversation} />}
-        {conversationId && messages.length > 0 && <ExportButton conversationId={conversationId} />}
+        {/* One group: it shrinks (pins first) before the title does, and wraps as a whole. */}
+        <div className="chat-header-tools">
+          <ScopePicker
+            scope={scope}
+            collections={collections}
+            onChange={(next) =>
+              conversationId
+                ? void collectionActions.setScope(conversationId, next)
+                : setNewScope(next)
+            }
+          />
+          {(!conversationId || detail.data) && (
+            <PinnedDocuments
+              conversationId={conversationId}
+              pinned={detail.data?.conversation.pinnedDocumentIds ?? []}
+              onPinNew={(id) => void pinNew(id)}
+            />
+          )}
+          {conversationId && messages.length > 0 && (
+            <ExportButton conversationId={conversationId} />
+          )}
+        </div>
       </header>
       <div className={panelMessage ? 'chat-body with-panel' : 'chat-body'}>
         <div className="chat-column">
@@ -199,6 +236,7 @@ export function ChatView({
         {panelMessage && (
           <SourcesPanel
             message={panelMessage}
+            question={panelQuestion}
             active={shownPanel?.n ?? null}
             onOpen={(n) => on.cite(panelMessage, n)}
             onClose={() => setPanel(null)}

@@ -1,4 +1,3 @@
-import type { Conversation } from '../../api/event-types';
 import { useLibrary } from '../../hooks/use-library';
 import { useDocumentQuestions } from '../../hooks/use-document-questions';
 import { Icon } from '../ui/Icon';
@@ -8,40 +7,65 @@ function useDocumentName() {
   return (id: string) => documents?.find((d) => d.id === id)?.name ?? 'A removed document';
 }
 
-/** The chat header's pins: each pinned document, and a way to pin another. */
-export function PinnedDocuments({ conversation }: { conversation: Conversation }) {
+/**
+ * The chat header's pins: each pinned document, and a way to pin another. A new chat (no
+ * conversation yet) offers it too: pinning there starts the conversation.
+ */
+export function PinnedDocuments({
+  conversationId,
+  pinned,
+  onPinNew,
+}: {
+  conversationId: string | null;
+  pinned: readonly string[];
+  /** Pins into a new conversation; the chat view carries its chosen scope over. */
+  onPinNew: (documentId: string) => void;
+}) {
   const nameOf = useDocumentName();
   const documents = useLibrary()?.documents ?? [];
   const { pin, unpin } = useDocumentQuestions();
-  const pinned = conversation.pinnedDocumentIds ?? [];
   const pinnable = documents.filter((d) => d.status === 'ready' && !pinned.includes(d.id));
+  if (pinned.length === 0 && pinnable.length === 0) return null;
   return (
     <div className="pinned-documents" data-testid="pinned-documents">
       {pinned.map((id) => (
         <span
           key={id}
           className="chip"
-          title="Pinned: its text is in every prompt of this conversation"
+          title={`Pinned: the text of ${nameOf(id)} is in every prompt of this conversation`}
         >
-          <span className="chip-text">Pinned: {nameOf(id)}</span>
-          <button
-            type="button"
-            className="chip-remove"
-            aria-label={`Unpin ${nameOf(id)}`}
-            onClick={() => void unpin(id, conversation.id)}
-          >
-            <Icon name="x" size={12} />
-          </button>
+          <Icon name="pin" size={12} />
+          <span className="chip-text">
+            <span className="sr-only">Pinned: </span>
+            {nameOf(id)}
+          </span>
+          {conversationId && (
+            <button
+              type="button"
+              className="chip-remove"
+              aria-label={`Unpin ${nameOf(id)}`}
+              onClick={() => void unpin(id, conversationId)}
+            >
+              <Icon name="x" size={12} />
+            </button>
+          )}
         </span>
       ))}
       {pinnable.length > 0 && (
         <select
           className="pin-select"
           aria-label="Pin a document to this conversation"
+          title="Pin a document: its text goes into every prompt of this conversation"
           value=""
-          onChange={(e) => e.target.value && void pin(e.target.value, conversation.id)}
+          onChange={(e) => {
+            const id = e.target.value;
+            if (!id) return;
+            if (conversationId) void pin(id, conversationId);
+            else onPinNew(id);
+          }}
         >
-          <option value="">Pin a document…</option>
+          {/* Short once a chip shows what pinning is: the header's room goes to the title. */}
+          <option value="">{pinned.length > 0 ? 'Pin…' : 'Pin a document…'}</option>
           {pinnable.map((d) => (
             <option key={d.id} value={d.id}>
               {d.name}

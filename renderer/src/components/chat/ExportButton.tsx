@@ -36,8 +36,11 @@ export function ExportButton({ conversationId }: { conversationId: string }) {
       disabled={busy}
       onClick={() => void exportMarkdown()}
       data-testid="export-markdown"
+      // Short on screen, so the header leaves the room to the conversation's title.
+      aria-label="Export as Markdown"
+      title="Export as Markdown, citations as footnotes"
     >
-      {busy ? <Spinner /> : <Icon name="file" />} Export as Markdown
+      {busy ? <Spinner /> : <Icon name="file" />} Export
     </button>
   );
 }

@@ -78,13 +78,20 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
-function StatusNote({ message }: { message: Message }) {
-  if (message.status === 'cancelled')
+export function StatusNote({ message }: { message: Message }) {
+  if (message.status === 'cancelled') {
+    // A stop before the first token leaves nothing above: "partial" would be untrue.
+    const shown =
+      message.mode === 'search' || message.mode === 'closest'
+        ? message.sources.length > 0 || message.text.trim() !== ''
+        : message.text.trim() !== '';
     return (
       <p className="answer-note" data-testid="message-stopped">
-        <Icon name="stop" size={12} /> Stopped. The answer above is partial.
+        <Icon name="stop" size={12} />{' '}
+        {shown ? 'Stopped. The answer above is partial.' : 'Stopped before any answer was written.'}
       </p>
     );
+  }
   if (message.status === 'interrupted')
     return (
       <p className="answer-note" data-testid="message-interrupted">
@@ -168,7 +175,8 @@ function Assistant({
             streaming={streaming}
           />
         )}
-        {written && (
+        {/* No text, nothing checked: a note on what the checks could not do would be noise. */}
+        {written && view.text.trim() !== '' && (
           <AnswerChecksSummary checks={view.checks} text={view.text} streaming={streaming} />
         )}
         <StatusNote message={view} />

@@ -1,3 +1,4 @@
+import { withoutControlChars } from '../../../../shared/control-chars';
 import type { Source } from '../../api/event-types';
 import { sourcePlace } from './CitationChip';
 
@@ -42,7 +43,8 @@ export function SourceList({
               )}
               {used && !used.has(s.n) && <span className="source-flag">not cited</span>}
             </span>
-            <span className="source-snippet">{s.snippet}</span>
+            {/* Answers saved before the core cleaned snippets still carry control characters. */}
+            <span className="source-snippet">{withoutControlChars(s.snippet)}</span>
           </button>
         </li>
       ))}

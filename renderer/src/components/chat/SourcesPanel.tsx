@@ -7,11 +7,14 @@ import { SourceList } from './SourceList';
 /** The sources of one answer, beside the conversation. */
 export function SourcesPanel({
   message,
+  question,
   active,
   onOpen,
   onClose,
 }: {
   message: Message;
+  /** The question the answer answers: several answers' sources look alike. */
+  question: string | null;
   active: number | null;
   onOpen: (n: number) => void;
   onClose: () => void;
@@ -35,6 +38,11 @@ export function SourcesPanel({
           <Icon name="x" />
         </button>
       </header>
+      {question && (
+        <p className="panel-question" data-testid="sources-question" title={question}>
+          For “{question}”
+        </p>
+      )}
       <p className="panel-hint" data-testid="sources-hint">
         {message.sources.length === 0
           ? 'Finding sources…'

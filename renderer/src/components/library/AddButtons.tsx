@@ -1,9 +1,8 @@
 import { useEffect, useRef } from 'react';
+import { FILE_INPUT_ACCEPT } from '../../../../shared/file-types';
 import { useLibraryActions } from '../../hooks/use-library';
 import { isHiddenName } from '../../library/file-intake';
 import { Icon } from '../ui/Icon';
-
-const ACCEPT = '.pdf,.md,.markdown,.mdown,.mkd,.txt,.text,.csv,.tsv,.log,.html,.htm,.xhtml,.docx';
 
 /** "Add files…" and "Add folder…": native dialogs in Electron, file inputs in a browser. */
 export function AddButtons({ compact = false }: { compact?: boolean }) {
@@ -47,7 +46,7 @@ export function AddButtons({ compact = false }: { compact?: boolean }) {
             ref={filesInput}
             type="file"
             multiple
-            accept={ACCEPT}
+            accept={FILE_INPUT_ACCEPT}
             hidden
             data-testid="add-files-input"
             onChange={(e) => onPicked(e.currentTarget)}

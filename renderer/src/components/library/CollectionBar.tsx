@@ -21,6 +21,7 @@ export function CollectionBar({
   shownIds,
   actions,
   chat,
+  onAddDocuments,
 }: {
   collections: readonly Collection[];
   selected: CollectionFilter;
@@ -30,6 +31,8 @@ export function CollectionBar({
   actions: CollectionActions;
   /** Starts a chat scoped to what is shown; null when the list is not narrowed. */
   chat: { label: string; start: () => void } | null;
+  /** Opens the picker of library documents for this collection. */
+  onAddDocuments: (collection: Collection) => void;
 }) {
   const [editing, setEditing] = useState<Editing>(null);
   const [confirm, setConfirm] = useState<{
@@ -64,6 +67,9 @@ export function CollectionBar({
       </button>
       {current && (
         <>
+          <button type="button" className="btn btn-small" onClick={() => onAddDocuments(current)}>
+            <Icon name="plus" size={14} /> Add documents…
+          </button>
           <button
             type="button"
             className="btn btn-small"

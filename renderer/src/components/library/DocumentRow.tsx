@@ -16,6 +16,7 @@ import {
 import { isIndexing } from '../../library/library-reducer';
 import { Icon } from '../ui/Icon';
 import { ProgressBar } from '../ui/ProgressBar';
+import { CollectionMenu } from './CollectionMenu';
 
 export type RowActions = {
   retry: (doc: DocumentInfo) => void;
@@ -62,31 +63,6 @@ function Meta({ doc, collections }: { doc: DocumentInfo; collections: readonly C
         </span>
       )}
     </span>
-  );
-}
-
-/** Adds the document to a collection, or (for a ticked one) takes it out. */
-function CollectionPicker({ doc, actions }: { doc: DocumentInfo; actions: RowActions }) {
-  if (actions.collections.length === 0) return null;
-  return (
-    <select
-      className="collection-pick"
-      aria-label={`Collections of ${doc.name}`}
-      value=""
-      onChange={(e) => {
-        if (e.target.value) actions.toggleCollection(doc, e.target.value);
-      }}
-    >
-      <option value="">Collections…</option>
-      {actions.collections.map((c) => {
-        const member = doc.collections?.includes(c.id) ?? false;
-        return (
-          <option key={c.id} value={c.id}>
-            {member ? `✓ ${c.name} (remove)` : `Add to ${c.name}`}
-          </option>
-        );
-      })}
-    </select>
   );
 }
 
@@ -204,7 +180,12 @@ export const DocumentRow = memo(function DocumentRow({
         <Status doc={doc} etaMs={etaMs} />
       </div>
       <div className="doc-actions">
-        <CollectionPicker doc={doc} actions={actions} />
+        <CollectionMenu
+          documentName={doc.name}
+          collections={actions.collections}
+          memberOf={doc.collections ?? []}
+          onToggle={(collectionId) => actions.toggleCollection(doc, collectionId)}
+        />
         {locked && (
           <button
             type="button"
@@ -287,7 +268,7 @@ export function totalsLine(
   },
   eta: string | null = null,
 ): string {
-  const parts = [plural(totals.documents, 'document'), `${formatCount(totals.chunks)} passages`];
+  const parts = [plural(totals.documents, 'document'), plural(totals.chunks, 'passage')];
   if (totals.indexing)
     parts.push(`${formatCount(totals.indexing)} indexing${eta ? `, ${eta}` : ''}`);
   if (totals.failed) parts.push(`${formatCount(totals.failed)} failed`);

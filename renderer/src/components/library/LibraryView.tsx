@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react';
+import type { Collection } from '../../../../shared/collections';
 import type { DocumentInfo, LibraryFilter } from '../../../../shared/documents';
 import { useViewerActions } from '../../hooks/app-services';
 import { useDocumentPages } from '../../hooks/use-document-pages';
@@ -11,6 +12,7 @@ import { isIndexing, newestFirst } from '../../library/library-reducer';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Icon, Spinner } from '../ui/Icon';
 import { AddButtons } from './AddButtons';
+import { AddToCollectionDialog } from './AddToCollectionDialog';
 import { CollectionBar, type CollectionFilter } from './CollectionBar';
 import { DocumentList } from './DocumentList';
 import { IndexHealthBanner } from './IndexHealthBanner';
@@ -57,6 +59,7 @@ export function LibraryView() {
   const collections = useCollections();
   const collectionActions = useCollectionActions();
   const [collectionFilter, setCollectionFilter] = useState<CollectionFilter>(null);
+  const [filling, setFilling] = useState<Collection | null>(null);
   // A collection deleted (here or in another window) stops filtering the list.
   const shownCollection = collections.some((c) => c.id === collectionFilter)
     ? collectionFilter
@@ -132,7 +135,8 @@ export function LibraryView() {
           </p>
         </div>
         <div className="view-actions">
-          {library && library.totals.documents > 0 && (
+          {/* Pausing is offered only while there is something to pause. */}
+          {library && (library.paused || library.totals.indexing > 0) && (
             <button
               type="button"
               className="btn"
@@ -162,6 +166,7 @@ export function LibraryView() {
           shownIds={shownIds}
           actions={collectionActions}
           chat={chatAbout}
+          onAddDocuments={setFilling}
         />
       )}
       {!library ? (
@@ -175,8 +180,9 @@ export function LibraryView() {
           </div>
           <p className="empty-title">Drop files here</p>
           <p className="empty-hint">
-            Drag PDFs, Markdown, text, HTML or Word files (or whole folders) anywhere on this
-            window. They are indexed on this machine; nothing is uploaded anywhere.
+            Drag PDFs, Markdown, text, HTML or Word files, images (their text is read by OCR), or
+            whole folders anywhere on this window. They are indexed on this machine; nothing is
+            uploaded anywhere.
           </p>
           <AddButtons />
         </div>
@@ -185,10 +191,13 @@ export function LibraryView() {
           <div className="list-toolbar">
             <label className="search-field">
               <Icon name="search" size={14} />
+              {/* Only names and paths are searched here: the placeholder says so, so that a
+                  word from inside a document finding nothing is no surprise. */}
               <input
                 type="search"
-                placeholder="Filter documents"
+                placeholder="Filter by name"
                 aria-label="Filter documents"
+                title="Searches document names and paths, not their text. Ask a question to search the text."
                 value={query}
                 onChange={(e) => setQuery(e.target.value)}
               />
@@ -216,11 +225,25 @@ export function LibraryView() {
               actions={rowActions}
             />
           ) : visible.length === 0 ? (
-            <p className="list-none">
-              {shownCollection && !deferredQuery && filter === 'all'
-                ? 'This collection is empty. Add documents with a row’s Collections menu.'
-                : 'No documents match.'}
-            </p>
+            shownCollection && !deferredQuery && filter === 'all' ? (
+              <div className="list-none collection-empty" data-testid="collection-empty">
+                <span>This collection is empty.</span>
+                <button
+                  type="button"
+                  className="btn btn-small btn-primary"
+                  onClick={() =>
+                    setFilling(collections.find((c) => c.id === shownCollection) ?? null)
+                  }
+                >
+                  <Icon name="plus" size={14} /> Add documents…
+                </button>
+              </div>
+            ) : (
+              <NoMatch
+                search={query.trim()}
+                searchOnly={filter === 'all' && shownCollection === null}
+              />
+            )
           ) : (
             <DocumentList
               count={visible.length}
@@ -231,6 +254,11 @@ export function LibraryView() {
           )}
         </>
       )}
+      <AddToCollectionDialog
+        collection={filling}
+        onClose={() => setFilling(null)}
+        onAdd={collectionActions.addDocuments}
+      />
       <PasswordDialog
         doc={unlocking}
         onClose={() => setUnlocking(null)}
@@ -251,6 +279,17 @@ export function LibraryView() {
         onClose={() => setRemoving(null)}
       />
     </section>
+  );
+}
+
+/** Nothing matches: when the search alone found nothing, say that only names were searched. */
+function NoMatch({ search, searchOnly }: { search: string; searchOnly: boolean }) {
+  return (
+    <p className="list-none" data-testid="library-no-match">
+      {search && searchOnly
+        ? `No document name or path contains “${search}”. This filter does not search the text of documents: ask a question in a chat to search it.`
+        : 'No documents match.'}
+    </p>
   );
 }
 
@@ -277,7 +316,8 @@ function PagedDocuments({
         <Spinner label="Loading the library" />
       </div>
     );
-  if (pages.total === 0) return <p className="list-none">No documents match.</p>;
+  if (pages.total === 0)
+    return <NoMatch search={search} searchOnly={filter === 'all' && collection === null} />;
   return (
     <DocumentList
       count={pages.total}

@@ -63,7 +63,7 @@ export function LanguageModelCatalog() {
   );
 }
 
-function CatalogRow({
+export function CatalogRow({
   model,
   recommended,
   fit,
@@ -80,28 +80,67 @@ function CatalogRow({
 }) {
   return (
     <li className="catalog-row" data-testid={`catalog-${model.id}`} data-state={view.kind}>
-      <div className="catalog-info">
-        <p className="catalog-name">
-          {model.name}
-          {recommended && <span className="pill pill-accent">Recommended</span>}
-          {view.kind === 'in-use' && <span className="pill pill-ok">In use</span>}
-        </p>
-        <p className="catalog-summary">{model.summary}</p>
-        <p className="catalog-meta">{describeModel(model)}</p>
-        <p className={model.fitsInMemory ? 'catalog-fit' : 'catalog-fit catalog-fit-warn'}>
-          <Icon name={model.fitsInMemory ? 'check' : 'alert'} size={13} /> {fit}
-        </p>
+      <div className="catalog-top">
+        <div className="catalog-info">
+          <p className="catalog-name">
+            {model.name}
+            {recommended && <span className="pill pill-accent">Recommended</span>}
+            {view.kind === 'in-use' && <span className="pill pill-ok">In use</span>}
+          </p>
+          <p className="catalog-summary">{model.summary}</p>
+          <p className="catalog-meta">{describeModel(model)}</p>
+          <p className={model.fitsInMemory ? 'catalog-fit' : 'catalog-fit catalog-fit-warn'}>
+            <Icon name={model.fitsInMemory ? 'check' : 'alert'} size={13} /> {fit}
+          </p>
+        </div>
+        <div className="catalog-action">
+          <CatalogAction
+            model={model}
+            recommended={recommended}
+            view={view}
+            onDownload={onDownload}
+            onCancel={onCancel}
+          />
+        </div>
       </div>
-      <div className="catalog-action">
-        <CatalogAction
-          model={model}
-          recommended={recommended}
-          view={view}
-          onDownload={onDownload}
-          onCancel={onCancel}
-        />
-      </div>
+      {view.kind === 'failed' && <DownloadFailure model={model} message={view.message} />}
     </li>
+  );
+}
+
+/** The folder part of a path, whichever separator the core's platform uses. */
+function folderOf(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut > 0 ? path.slice(0, cut) : path;
+}
+
+/**
+ * A failed download, the full width of the row: squeezed beside the button it ran to six
+ * lines. It names the one file a hand-made install needs, and where it goes.
+ */
+function DownloadFailure({ model, message }: { model: LanguageModelStatus; message: string }) {
+  const folder = model.path ? folderOf(model.path) : null;
+  return (
+    <div className="catalog-error" role="alert" data-testid="catalog-error">
+      <Icon name="alert" size={16} />
+      <div>
+        <p className="catalog-error-text">{message}</p>
+        {folder && (
+          <p className="catalog-error-hint">
+            Quire looks for the file <code>{model.file}</code>{' '}
+            {/* The core's message may already name the folder: say it once. */}
+            {message.includes(folder) ? (
+              'in that folder'
+            ) : (
+              <>
+                in <code>{folder}</code>
+              </>
+            )}
+            . Copy it there from another computer, then press Retry.
+          </p>
+        )}
+      </div>
+    </div>
   );
 }
 
@@ -146,13 +185,11 @@ function CatalogAction({
         </div>
       );
     case 'failed':
+      // The message itself is under the row (DownloadFailure), where it has room.
       return (
-        <div className="catalog-failed" role="alert">
-          <p className="field-error">{view.message}</p>
-          <button type="button" className="btn btn-small" onClick={onDownload}>
-            Retry
-          </button>
-        </div>
+        <button type="button" className="btn btn-small" onClick={onDownload}>
+          Retry
+        </button>
       );
     case 'missing':
       return (

@@ -1,5 +1,14 @@
 import { useConnectionState } from '../../hooks/transport-context';
 
+/** What each state means, on hover: the badge is about this window's link to Quire. */
+const TITLES = {
+  connecting: 'This window is connecting to Quire on this machine.',
+  connected: 'This window is connected to Quire on this machine.',
+  reconnecting: 'This window lost its link to Quire and is reconnecting.',
+  disconnected: 'This window is not connected to Quire.',
+  unauthorized: 'Quire refused this window: open it again from the app.',
+} as const;
+
 const LABELS = {
   connecting: 'Connecting…',
   connected: 'Connected',
@@ -17,6 +26,7 @@ export function ConnectionBadge() {
       aria-live="polite"
       data-testid="connection-state"
       data-state={state}
+      title={TITLES[state]}
     >
       <span className="pill-dot" aria-hidden="true" />
       {LABELS[state]}

@@ -5,7 +5,7 @@ import { routeHash } from '../../hooks/use-route';
 import { useCollections } from '../../hooks/use-collections';
 import { Icon } from '../ui/Icon';
 
-function relativeTime(ms: number, now = Date.now()): string {
+export function relativeTime(ms: number, now: number): string {
   const min = Math.round((now - ms) / 60_000);
   if (min < 1) return 'just now';
   if (min < 60) return `${min} min ago`;
@@ -17,11 +17,14 @@ function relativeTime(ms: number, now = Date.now()): string {
 export const ConversationItem = memo(function ConversationItem({
   conversation,
   active,
+  now,
   onRename,
   onDelete,
 }: {
   conversation: Conversation;
   active: boolean;
+  /** The sidebar's clock, a minute apart, so that "just now" ages. */
+  now: number;
   onRename: (id: string, title: string) => void;
   onDelete: (conversation: Conversation) => void;
 }) {
@@ -70,7 +73,9 @@ export const ConversationItem = memo(function ConversationItem({
             {describeScope(conversation.scope, (id) => collections.find((c) => c.id === id)?.name)}
           </span>
         )}
-        <span className="conv-time">{relativeTime(conversation.updatedAt)}</span>
+        <span className="conv-time" data-testid="conversation-time">
+          {relativeTime(conversation.updatedAt, now)}
+        </span>
       </a>
       <span className="conv-actions">
         <button

@@ -8,6 +8,7 @@ import { queryKeys } from '../../hooks/query-keys';
 import { useTransport } from '../../hooks/transport-context';
 import { useConversationActions, useConversationList } from '../../hooks/use-conversations';
 import { useLibrary } from '../../hooks/use-library';
+import { useNow } from '../../hooks/use-now';
 import { navigate, routeHash, type Route } from '../../hooks/use-route';
 import { useUnsavedSettings } from '../../hooks/use-settings';
 import { ConnectionBadge } from './ConnectionBadge';
@@ -55,6 +56,7 @@ export function Sidebar({ route }: { route: Route }) {
   const [deleting, setDeleting] = useState<Conversation | null>(null);
   const activeId = route.view === 'chat' ? route.conversationId : null;
   const unsavedSettings = useUnsavedSettings();
+  const now = useNow();
 
   const rename = useCallback(
     (id: string, title: string) => void actions.rename(id, title),
@@ -110,6 +112,7 @@ export function Sidebar({ route }: { route: Route }) {
                 key={c.id}
                 conversation={c}
                 active={c.id === activeId}
+                now={now}
                 onRename={rename}
                 onDelete={setDeleting}
               />
@@ -135,11 +138,14 @@ export function Sidebar({ route }: { route: Route }) {
         <div className="sidebar-status">
           <ConnectionBadge />
           {info.data?.offline && (
+            // "Offline" beside a green "Connected" read as a contradiction: this one is about
+            // the network (none used), the other about this window's link to Quire.
             <span
               className="pill pill-offline"
-              title="No remote provider is active: nothing leaves this machine."
+              data-testid="local-only"
+              title="Local only: no remote provider is active, so nothing leaves this machine."
             >
-              <Icon name="shield" size={12} /> Offline
+              <Icon name="shield" size={12} /> Local only
             </span>
           )}
         </div>

@@ -104,13 +104,19 @@ export function ConfirmDialog({
       initialFocus="[data-autofocus]"
     >
       <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose}>
+        {/* A destructive action must not be one Enter away: there, Cancel takes the focus. */}
+        <button
+          type="button"
+          className="btn"
+          data-autofocus={danger || undefined}
+          onClick={onClose}
+        >
           Cancel
         </button>
         <button
           type="button"
           className={danger ? 'btn btn-danger' : 'btn btn-primary'}
-          data-autofocus
+          data-autofocus={!danger || undefined}
           onClick={() => {
             onConfirm();
             onClose();

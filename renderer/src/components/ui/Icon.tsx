@@ -21,6 +21,7 @@ const PATHS = {
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 1 1 8 0v4',
   edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
   chevron: 'M9 6l6 6-6 6',
+  chevronDown: 'M6 9l6 6 6-6',
   back: 'M15 6l-6 6 6 6',
   eye: 'M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
   sparkle: 'M12 3l1.8 5.2L19 10l-5.2 1.8L12 17l-1.8-5.2L5 10l5.2-1.8z',
