@@ -53,7 +53,14 @@ describe('chat with the embedded stories260K model', () => {
       120_000,
     );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const order = events.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]);
+    // Verdicts arrive between deltas as sentences end; the final set comes just before the end.
+    const checks = events.filter((e) => e.type === 'message.checks');
+    expect(events.at(-2)).toBe(checks.at(-1));
+    expect(checks.at(-1)).toMatchObject({ data: { final: true } });
+    const order = events
+      .map((e) => e.type)
+      .filter((t) => t !== 'message.checks')
+      .filter((t, i, all) => t !== all[i - 1]);
     expect(order).toEqual([
       'message.start',
       'step',

@@ -42,7 +42,7 @@ afterAll(async () => {
 async function ask(behaviour: WireBehaviour, conversationId?: string) {
   server.setBehaviour(behaviour);
   const sent = await client.invoke('chat.send', {
-    text: 'Where do rivers carry water?',
+    text: 'What do the notes say about river 2 and topic 9?',
     ...(conversationId ? { conversationId } : {}),
   });
   if (!sent.ok) throw new Error(sent.error.message);
