@@ -113,7 +113,7 @@ async function main() {
   const abstention = values['skip-abstention']
     ? null
     : await import('./check-bench-abstention')
-        .then((m) => m.abstention(claims))
+        .then((m) => m.abstention())
         .catch((e: unknown) => ({ error: String(e) }));
   if (abstention) report.abstention = abstention;
   console.log(JSON.stringify(report, null, 2));

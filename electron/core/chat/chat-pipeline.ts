@@ -43,8 +43,15 @@ export async function runAnswer(
     throwIfStopped(signal);
     if (retrieval.coverage) writer.save({ coverage: retrieval.coverage });
     if (!plan.provider) return answerWithPassages(writer, retrieval, plan.providerProblem);
-    // A question the library does not cover is not handed to the model to write from loose matches.
-    if (retrieval.coverage && !retrieval.coverage.covered && !options.answerAnyway)
+    // A question the library does not cover is not handed to the model to write from loose
+    // matches; pinned documents are sources the user chose, so they are always written from.
+    const pinned = deps.store.getConversation(question.conversationId)?.pinnedDocumentIds ?? [];
+    if (
+      retrieval.coverage &&
+      !retrieval.coverage.covered &&
+      !options.answerAnyway &&
+      !pinned.length
+    )
       return answerWithPassages(writer, retrieval, null, 'closest');
     const provider = plan.provider;
     const usage = await promptAndGenerate(

@@ -37,7 +37,10 @@ export async function checkRoomForQuestion(
     budgetTokens: sizes.room,
     countTokens: (t) => provider.countTokens(t),
   });
-  const floor = (await provider.countPromptTokens?.(bare.messages)) ?? bare.promptTokens;
+  // The instructions (as buildPrompt chose them for this room) and the question, nothing else:
+  // buildPrompt's own count is of those; the server's is of the same two turns.
+  const messages = [bare.messages[0]!, { role: 'user' as const, content: `Question: ${question}` }];
+  const floor = (await provider.countPromptTokens?.(messages)) ?? bare.promptTokens;
   if (floor + MIN_SOURCE_TOKENS <= sizes.room) return;
   const n = (v: number) => v.toLocaleString('en-US');
   const fits = smallestContext(floor + MIN_SOURCE_TOKENS, sizes.maxAnswerTokens);
