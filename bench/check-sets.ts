@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import { resolve } from 'node:path';
 import { STOP_SETS } from '../electron/core/language/stop-words';
-import { termKey, termKeys, TermStats } from '../electron/core/language/term-stats';
+import type { TermStats } from '../electron/core/language/term-stats';
+import { termKey, termKeys } from '../electron/core/language/term-stats';
 import { findQuantities } from '../electron/core/checking/quantities';
 import { SCIFACT_CORPUS } from './raw-ort-texts';
 

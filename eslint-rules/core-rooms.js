@@ -1,5 +1,6 @@
 // Layering inside electron/core, as an allow-list: each room names the rooms it may import.
 // A new arrow between rooms is a design decision, so it is added here on purpose.
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Room -> rooms it may import. `(root)` is electron/core's own files (the wiring, paths). */
@@ -37,7 +38,8 @@ export const CORE_ROOMS = {
   indexing: ['(root)', 'checking', 'embedding', 'language', 'parsers', 'retrieval'],
   language: [],
   library: ['(root)', 'events', 'indexing', 'parsers', 'rpc', 'store'],
-  mcp: ['(root)', 'library'],
+  // Resources are read as whole-document answers read a document: its stored pages.
+  mcp: ['(root)', 'chat', 'library'],
   models: ['embedding', 'events', 'rpc'],
   parsers: [],
   providers: ['secrets'],
@@ -49,13 +51,42 @@ export const CORE_ROOMS = {
   store: ['language'],
 };
 
+/**
+ * npm packages that belong to one room, as Signal's file-suffix rule ties modules to layers:
+ * the store alone talks to LanceDB, the embedding room alone loads transformers.js.
+ */
+export const PACKAGE_ROOMS = {
+  '@lancedb/lancedb': ['store'],
+  '@huggingface/transformers': ['embedding'],
+  'tesseract.js': ['parsers'],
+};
+
 const CORE = path.join('electron', 'core');
 
+/** The room a path is in; a folder import ('../parsers') is that folder's room, not the root. */
 function roomOf(file, root) {
   const rel = path.relative(path.join(root, CORE), file);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  if (rel.startsWith('..') || path.isAbsolute(rel) || rel === '')
+    return rel === '' ? '(root)' : null;
   const parts = rel.split(path.sep);
-  return parts.length > 1 ? parts[0] : '(root)';
+  if (parts.length > 1) return parts[0];
+  const asFolder = path.join(root, CORE, parts[0]);
+  return fs.existsSync(asFolder) && fs.statSync(asFolder).isDirectory() ? parts[0] : '(root)';
+}
+
+/** True when an import reaches past a room's index.ts to a file inside it. */
+function passesIndex(target, resolved, root) {
+  if (target === '(root)') return false;
+  const folder = path.join(root, CORE, target);
+  if (!fs.existsSync(path.join(folder, 'index.ts'))) return false;
+  const rel = path.relative(folder, resolved).replace(/\.(ts|js)$/, '');
+  return rel !== '' && rel !== 'index';
+}
+
+function packageOf(source) {
+  return Object.keys(PACKAGE_ROOMS).find(
+    (name) => source === name || source.startsWith(`${name}/`),
+  );
 }
 
 export default {
@@ -72,10 +103,19 @@ export default {
         const own = roomOf(file, root);
         if (own === null) return {};
         const allowed = CORE_ROOMS[own];
-        const check = (node) => {
-          const source = node.source?.value;
-          if (typeof source !== 'string' || !source.startsWith('.')) return;
-          const target = roomOf(path.resolve(path.dirname(file), source), root);
+        const check = (node, source) => {
+          if (typeof source !== 'string') return;
+          if (!source.startsWith('.')) {
+            const name = packageOf(source);
+            if (name && !PACKAGE_ROOMS[name].includes(own))
+              context.report({
+                node,
+                message: `${name} belongs to electron/core/${PACKAGE_ROOMS[name].join(', ')}; electron/core/${own} reaches it through that room.`,
+              });
+            return;
+          }
+          const resolved = path.resolve(path.dirname(file), source);
+          const target = roomOf(resolved, root);
           if (target === null || target === own) return;
           if (!allowed) {
             context.report({
@@ -84,16 +124,30 @@ export default {
             });
             return;
           }
-          if (allowed.includes('*') || allowed.includes(target)) return;
-          context.report({
-            node,
-            message: `electron/core/${own} may not import ${target === '(root)' ? 'electron/core' : `electron/core/${target}`}; its allowed rooms are listed in eslint-rules/core-rooms.js.`,
-          });
+          if (!allowed.includes('*') && !allowed.includes(target)) {
+            context.report({
+              node,
+              message: `electron/core/${own} may not import ${target === '(root)' ? 'electron/core' : `electron/core/${target}`}; its allowed rooms are listed in eslint-rules/core-rooms.js.`,
+            });
+            return;
+          }
+          if (passesIndex(target, resolved, root))
+            context.report({
+              node,
+              message: `electron/core/${target} has an index.ts: import it from '${path
+                .relative(path.dirname(file), path.join(root, CORE, target))
+                .split(path.sep)
+                .join('/')}', not a file inside it.`,
+            });
         };
+        const fromSource = (node) => check(node, node.source?.value);
         return {
-          ImportDeclaration: check,
-          ExportNamedDeclaration: check,
-          ExportAllDeclaration: check,
+          ImportDeclaration: fromSource,
+          ExportNamedDeclaration: fromSource,
+          ExportAllDeclaration: fromSource,
+          // import('…') with a literal path is an arrow like any other.
+          ImportExpression: (node) =>
+            node.source.type === 'Literal' ? check(node, node.source.value) : undefined,
         };
       },
     },

@@ -21,6 +21,7 @@ import { pendingRestart, startIndexer } from './indexing/indexer-setup';
 import type { WorkerEntry } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
 import { FolderWatcher } from './library/folder-watcher';
+import { followWriter } from './library/writer-follower';
 import { ocrCacheDir } from './indexing/ocr-cache';
 import { createLibraryHandlers } from './library/library-handlers';
 import { createCollectionHandlers } from './library/collection-handlers';
@@ -66,6 +67,11 @@ export type QuireCoreOptions = {
   startIndexing?: boolean;
   /** Opens the library without writing to it (quire mcp, beside a running app): no queue, no compaction. */
   readOnly?: boolean;
+  /**
+   * A reader that stays open (quire mcp) looks this often (ms) for what the folder's writer did,
+   * and publishes it on the `library` stream. Only with `readOnly`; default never.
+   */
+  followWriterMs?: number;
   /** Where conversations are kept; default the data folder (quire mcp keeps its own apart). */
   conversationsDir?: string;
   /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
@@ -187,6 +193,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     modelSearchDirs: model.searchDirs,
     log,
   });
+  const documentText = documentTextReader(library.registry, store.lance);
   const conversations = new ConversationStore(options.conversationsDir ?? dataDir);
   registerChatSnapshots(hub, conversations);
   const providers = new ProviderManager({
@@ -213,7 +220,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     rerankerEnabled: () => retriever.rerankerStatus().active,
     termStats: statsForQuestion,
     entailment,
-    documentText: documentTextReader(library.registry, store.lance),
+    documentText,
     ...options.chat,
   });
   if (options.startIndexing !== false && !options.readOnly) {
@@ -224,6 +231,18 @@ export async function createQuireCore(options: QuireCoreOptions) {
     await watcher.restore();
     termStats.warm();
   }
+
+  const follower =
+    options.readOnly && options.followWriterMs
+      ? followWriter({
+          library,
+          collections,
+          hub,
+          refreshStore: () => store.lance.tables.chunks.checkoutLatest(),
+          intervalMs: options.followWriterMs,
+          log,
+        })
+      : null;
 
   const handlers = {
     ...createAppHandlers(dataDir, () => settings.get().provider),
@@ -268,10 +287,15 @@ export async function createQuireCore(options: QuireCoreOptions) {
     providers,
     downloads,
     languageModels,
+    /** A reader's look at what the writer did (followWriterMs); null in the writer. */
+    follower,
+    /** A ready document's chunks in reading order: whole-document answers and MCP read them. */
+    documentText,
     /** Producers first (downloads, answers, watcher), then the library and what it writes to. */
     close: () =>
       closeInOrder(
         [
+          ['library follower', () => follower?.stop()],
           ['model downloads', () => downloads.close()],
           ['chat', () => chat.stopAll()],
           ['word statistics', () => termStats.close()],

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { createQuireCore, type QuireCore } from '../core/quire-core';
+import { startCommandLineApi } from '../core/server/server-file';
 import { QuireError } from '../../shared/errors';
 import { utilityCanary } from './canary-launcher';
 import { electronSettingsBackend } from './electron-settings-backend';
@@ -18,6 +19,7 @@ const appUrl =
   pathToFileURL(path.join(here, '../renderer/index.html')).href;
 
 let core: QuireCore | null = null;
+let commandLineApi: { close: () => Promise<void> } | null = null;
 
 function createMainWindow(): BrowserWindow {
   return createAppWindow({
@@ -49,6 +51,11 @@ app.whenReady().then(async () => {
     app.quit();
     return;
   }
+  // Commands run beside the app (quire ask, index …) reach it through this; nothing else does.
+  startCommandLineApi({ dispatch: core.dispatch, hub: core.hub, dataDir: core.dataDir }).then(
+    (api) => (commandLineApi = api),
+    (error: unknown) => console.warn('[quire] commands beside the app will be refused:', error),
+  );
   registerIpcHandlers({
     ipcMain,
     dispatch: core.dispatch,
@@ -79,5 +86,6 @@ app.on('window-all-closed', () => {
 });
 
 app.on('will-quit', () => {
+  void commandLineApi?.close();
   void core?.close();
 });

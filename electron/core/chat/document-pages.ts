@@ -46,15 +46,24 @@ export function pagePassages(doc: DocumentText): Passage[] {
 }
 
 /**
- * A run of consecutive pages that fits one prompt. `sourceNumbers[k]` is the document-wide
- * source number (1-based, one per page) of the section's source k+1.
+ * A run of consecutive pages (or parts of pages) that fits one prompt. `sourceNumbers[k]` is
+ * the document-wide source number (1-based, one per page) of the section's source k+1; `tokens`
+ * is what its sources cost.
  */
-export type Section = { passages: Passage[]; sourceNumbers: number[] };
+export type Section = { passages: Passage[]; sourceNumbers: number[]; tokens: number };
+
+/**
+ * Below this share of a section, a page is not cut to fill the end of one: the piece would
+ * save little and split the page for nothing.
+ */
+const MIN_PIECE_SHARE = 0.25;
 
 /**
  * Packs pages, in order, into sections of at most `budget` tokens (numbered as sources 1..m
- * inside each section). A section ends at a page boundary; a page larger than the budget is
- * read in parts, each a section of its own that still cites that page.
+ * inside each section). Sections are filled: a page that does not fit what is left of one is
+ * cut (at a sentence or word) and goes on in the next, and the last part of a long page shares
+ * its section with the pages after it. Each part still cites its page. Fewer, fuller sections
+ * mean fewer prompts and fewer notes to combine.
  */
 export async function packSections(
   passages: readonly Passage[],
@@ -63,49 +72,71 @@ export async function packSections(
 ): Promise<Section[]> {
   const sections: Section[] = [];
   let current: Section | null = null;
-  let used = 0;
-  for (let i = 0; i < passages.length; i++) {
-    const passage = passages[i]!;
-    const n = (current?.passages.length ?? 0) + 1;
-    const cost = await sourceCost(n, passage, countTokens);
-    if (current && used + cost <= budget) {
-      current.passages.push(passage);
-      current.sourceNumbers.push(i + 1);
-      used += cost;
-      continue;
-    }
+  const close = () => {
     if (current) sections.push(current);
     current = null;
-    used = 0;
-    const alone = await sourceCost(1, passage, countTokens);
-    if (alone <= budget) {
-      current = { passages: [passage], sourceNumbers: [i + 1] };
-      used = alone;
-      continue;
+  };
+  for (let i = 0; i < passages.length; i++) {
+    let rest: Passage | null = passages[i]!;
+    while (rest) {
+      const section: Section = current ?? { passages: [], sourceNumbers: [], tokens: 0 };
+      const n = section.passages.length + 1;
+      const left = budget - section.tokens;
+      const cost = await sourceCost(n, rest, countTokens);
+      let piece: Passage | null = null;
+      if (cost <= left) piece = rest;
+      else if (!current || left >= budget * MIN_PIECE_SHARE) {
+        piece = await cutAtSentence(rest, left, countTokens, n);
+        // The label alone may not fit a tiny budget: then a few words still make progress.
+        if (!piece.text.trim()) piece = current ? null : { ...rest, text: rest.text.slice(0, 16) };
+      }
+      if (!piece) {
+        close(); // what is left here is too little: the page starts the next section
+        continue;
+      }
+      section.passages.push(piece);
+      section.sourceNumbers.push(i + 1);
+      section.tokens += piece === rest ? cost : await sourceCost(n, piece, countTokens);
+      current = section;
+      if (piece === rest) break;
+      close();
+      const remainder = rest.text.slice(piece.text.length).trimStart();
+      rest = remainder ? { ...rest, text: remainder } : null;
     }
-    for (const part of await splitToFit(passage, budget, countTokens))
-      sections.push({ passages: [part], sourceNumbers: [i + 1] });
   }
-  if (current) sections.push(current);
+  close();
   return sections;
 }
 
-/** A passage too large for one prompt, as consecutive parts that each fit (cut at words). */
-async function splitToFit(
+/**
+ * The longest start of the passage that costs at most `budget` tokens, ended at a sentence or
+ * line when one is near the cut. Searched over word ends, so a section is filled, not just
+ * brought under budget; text without spaces (one long "word") is cut inside it.
+ */
+async function cutAtSentence(
   passage: Passage,
   budget: number,
   countTokens: (text: string) => Promise<number>,
-): Promise<Passage[]> {
-  const parts: Passage[] = [];
-  let rest = passage.text;
-  while (rest.trim()) {
-    let part = await cutToFit({ ...passage, text: rest }, budget, countTokens);
-    // The label alone may not fit a tiny budget: then a few words still make progress.
-    if (!part.text.trim()) part = { ...passage, text: rest.slice(0, 16) };
-    parts.push(part);
-    rest = rest.slice(part.text.length);
+  n: number,
+): Promise<Passage> {
+  const ends = [...passage.text.matchAll(/\S(?=\s|$)/g)].map((m) => m.index + 1);
+  let best = 0;
+  for (let lo = 0, hi = ends.length - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    const text = passage.text.slice(0, ends[mid]);
+    if ((await sourceCost(n, { ...passage, text }, countTokens)) <= budget) {
+      best = ends[mid]!;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  return parts;
+  if (best === 0) return cutToFit(passage, budget, countTokens, n);
+  const cut = passage.text.slice(0, best);
+  // Only the last tenth is given up for a clean end, so the section stays nearly full.
+  const from = Math.floor(cut.length * 0.9);
+  let end = -1;
+  for (const m of cut.slice(from).matchAll(/[.!?:;]["')\]]*(?=\s)|\n/g))
+    end = from + m.index + m[0].length;
+  return { ...passage, text: end > 0 ? cut.slice(0, end) : cut };
 }
 
 export async function sourceCost(

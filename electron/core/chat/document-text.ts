@@ -1,7 +1,7 @@
 // The text of one ready document, read from the store in reading order.
 import { QuireError } from '../../../shared/errors';
 import type { DocumentRegistry } from '../library/document-registry';
-import type { LanceStore } from '../store/store';
+import type { LanceStore } from '../store';
 import type { DocumentText } from './chat-types';
 
 export function documentTextReader(registry: DocumentRegistry, store: LanceStore) {

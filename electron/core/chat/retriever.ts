@@ -15,7 +15,7 @@ import {
   type SearchHit,
   type SearchResult,
 } from '../retrieval/search';
-import type { LanceStore } from '../store/store';
+import type { LanceStore } from '../store';
 import type { Retrieval } from './chat-types';
 
 export type RetrieverSearchOptions = Partial<RetrievalSettings> & {

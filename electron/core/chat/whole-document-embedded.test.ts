@@ -82,9 +82,11 @@ async function ask(text: string, onEvent: (e: StreamEvent, messageId: string) =>
 }
 
 const sectionOf = (user: string) => /^Section (\d+) of (\d+)/.exec(user);
+const labels = (events: StreamEvent[]) =>
+  events.flatMap((e) => (e.type === 'step' && e.data.status !== 'running' ? [e.data.label] : []));
 
 describe('a whole-document question to the embedded model', () => {
-  it('reads every section in order, one step each, within the context, then writes one answer citing real pages', async () => {
+  it('reads every section in order, one step counting them, within the context, then writes one answer citing real pages', async () => {
     sent.length = 0;
     const { result, events } = await ask('List every deadline in this document.');
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
@@ -101,10 +103,15 @@ describe('a whole-document question to the embedded model', () => {
     const running = events.flatMap((e) =>
       e.type === 'step' && e.data.status === 'running' ? [e.data] : [],
     );
-    const readingSteps = running.filter((s) => s.label.startsWith('Reading section'));
-    expect(readingSteps.map((s) => s.label)).toEqual(
+    // One step, relabelled as each section starts: count, progress and (after the first) time left.
+    const readingSteps = running.filter((s) => s.step === 'read');
+    expect(readingSteps.map((s) => s.label.split(' · ')[0])).toEqual(
       Array.from({ length: total }, (_, i) => `Reading section ${i + 1} of ${total}`),
     );
+    expect(readingSteps.map((s) => s.progress)).toEqual(
+      Array.from({ length: total }, (_, i) => i / total),
+    );
+    for (const step of readingSteps.slice(1)) expect(step.label).toMatch(/ · .+ left$/);
     // The answer is written after the last section was read.
     const reduceAt = running.findIndex((s) => s.step === 'reduce');
     expect(reduceAt).toBeGreaterThan(running.indexOf(readingSteps.at(-1)!));
@@ -162,5 +169,20 @@ describe('a whole-document question to the embedded model', () => {
       events.map((e) => (e.type === 'message.delta' ? e.data.text : '')).join(''),
     );
     for (const n of stored.citations) expect(n).toBeLessThanOrEqual(stored.sources.length);
+    // Its sources are the pages read before the stop (sections 1–2, and 3 if its note began).
+    const lastPage = (section: string) =>
+      Math.max(
+        ...sent
+          .filter((s) => sectionOf(s.user)?.[1] === section)
+          .flatMap((s) =>
+            [...s.user.matchAll(/^\[\d+\] [^\n]*, page (\d+)/gm)].map((m) => Number(m[1])),
+          ),
+      );
+    expect(stored.sources.at(-1)!.pageStart).toBeGreaterThanOrEqual(lastPage('2'));
+    expect(stored.sources.at(-1)!.pageStart).toBeLessThanOrEqual(lastPage('3'));
+    expect(stored.sources.map((s) => s.n)).toEqual(stored.sources.map((_, i) => i + 1));
+    expect(labels(events)).toContain(
+      `Stopped after reading 2 of ${sectionOf(sent[0]!.user)![2]} sections`,
+    );
   }, 300_000);
 });

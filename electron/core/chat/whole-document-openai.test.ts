@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/events';
 import {
+  llamaPromptTokens,
   startOpenAiWireServer,
   type RecordedRequest,
   type WireBehaviour,
@@ -108,8 +109,86 @@ describe('whole-document questions over the OpenAI wire format', () => {
     expect(pagesCited.sort((a, b) => a! - b!)).toEqual(
       [...citedPage.values()].sort((a, b) => a - b),
     );
-    expect(labels(events)).toContain(`Reading section ${sections.length} of ${sections.length}`);
+    expect(labels(events)).toContain(`Read all ${sections.length} sections`);
     expect(labels(events)).toContain(`Writing the answer from ${sections.length} sections`);
+  });
+
+  it('shows which section is being read, how far along and about how long is left', async () => {
+    // Each note takes a moment, so the estimate has times to go on.
+    server.setBehaviour({ type: 'stream', tokens: ['Nothing ', 'relevant.'], delayMs: 15 });
+    const { events, requests } = await ask({
+      text: 'What does it say about fees?',
+      documentId: ids.report,
+    });
+    const total = requests.filter((r) => /^Section \d+ of/.test(userTurn(r))).length;
+    expect(total).toBeGreaterThan(2);
+    const reading = events.flatMap((e) =>
+      e.type === 'step' && e.data.step === 'read' && e.data.status === 'running' ? [e.data] : [],
+    );
+    expect(reading).toHaveLength(total);
+    expect(reading[0]).toMatchObject({ label: `Reading section 1 of ${total}`, progress: 0 });
+    for (const [i, step] of reading.entries()) {
+      expect(step.progress).toBeCloseTo(i / total);
+      if (i > 0)
+        expect(step.label).toMatch(
+          new RegExp(
+            `^Reading section ${i + 1} of ${total} · (under a minute|about \\d+ min) left$`,
+          ),
+        );
+    }
+    // Why this many: the context, in words of the document.
+    expect(labels(events)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${total} sections: the model's 8,192-token context holds about [\\d,]+ words at a time$`,
+        ),
+      ),
+    );
+  });
+
+  it('stopped mid-map, lists as sources only the pages it read, and its citations still land on them', async () => {
+    let messageId = '';
+    let stopped = false;
+    const read: number[] = []; // the pages in the section prompts sent before the stop
+    server.setBehaviour((request): WireBehaviour => {
+      const user = userTurn(request);
+      const section = /^Section (\d+) of/.exec(user);
+      if (section?.[1] === '3') {
+        stopped = true;
+        void client.invoke('chat.stop', { messageId });
+        return { type: 'hang', tokens: [], after: 0 };
+      }
+      const pages = labelledPages(user);
+      read.push(...pages.values());
+      return { type: 'stream', tokens: [`Fees are due [${Math.max(...pages.keys())}].`] };
+    });
+    const sent = await client.invoke('chat.send', {
+      text: 'What are the fees?',
+      documentId: ids.report,
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    messageId = sent.value.messageId;
+    const events: StreamEvent[] = [];
+    client.follow(sent.value.stream, { onSnapshot: () => {}, onEvent: (e) => events.push(e) }, 0);
+    await waitFor(() => events.some((e) => e.type === 'message.end'), 60_000);
+    expect(stopped).toBe(true);
+    const message = core.conversations.getMessage(messageId)!;
+    expect(message.status).toBe('cancelled');
+    const lastRead = Math.max(...read);
+    // Sources 1..k are pages 1..k; nothing past the last page read is listed.
+    expect(message.sources.map((s) => s.pageStart)).toEqual(
+      Array.from({ length: lastRead }, (_, i) => i + 1),
+    );
+    const corrected = events.filter((e) => e.type === 'message.sources').at(-1);
+    expect(corrected?.type === 'message.sources' && corrected.data.sources).toEqual(
+      message.sources,
+    );
+    // Each note cited its section's last page: those are the citations kept, on those pages.
+    expect(message.citations.length).toBe(2);
+    for (const n of message.citations) expect(read).toContain(message.sources[n - 1]!.pageStart);
+    expect(labels(events)).toContain(
+      `Stopped after reading 2 of ${/of (\d+) sections/.exec(message.text)?.[1]} sections`,
+    );
   });
 
   it('a connection dropped mid-map is a truthful error, and no answer is made up from the rest', async () => {
@@ -148,6 +227,69 @@ describe('whole-document questions over the OpenAI wire format', () => {
     expect(labels(events).some((l) => l.startsWith('Reading section'))).toBe(false);
     expect(message).toMatchObject({ status: 'complete', citations: [1], mode: 'answer' });
     expect(message.sources.every((s) => s.documentId === ids.note)).toBe(true);
+  });
+});
+
+describe('a two-column paper at a 2,048-token llama-server', () => {
+  const CHARS_PER_TOKEN = 4;
+  let small: { server: WireServer; core: QuireCore; dir: string; remove: () => Promise<void> };
+
+  beforeAll(async () => {
+    const temp = await makeTempDir();
+    const llama = await startOpenAiWireServer({
+      llamaServer: { nCtx: 2048, charsPerToken: CHARS_PER_TOKEN },
+    });
+    const smallCore = await makeTestCore(path.join(temp.dir, 'data'), {
+      keychain: false,
+      providerOverride: { kind: 'openai', baseUrl: `${llama.url}/v1`, model: 'tiny-model' },
+    });
+    small = { server: llama, core: smallCore, ...temp };
+    await smallCore.library.add([path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf')]);
+    await smallCore.library.whenIdle();
+  }, 180_000);
+
+  afterAll(async () => {
+    await small?.core.close();
+    await small?.server.close();
+    await small?.remove();
+  });
+
+  it('fills each section to what the context holds, so there are fewer sections than pages, and says why', async () => {
+    small.server.setBehaviour({ type: 'stream', tokens: ['Nothing relevant.'] });
+    const doc = small.core.library.registry.all()[0]!;
+    const result = await small.core.chat.send({ text: 'What is the method?', documentId: doc.id });
+    const events: StreamEvent[] = [];
+    const sub = small.core.hub.subscribe(result.stream, {
+      afterSeq: 0,
+      listener: (e) => events.push(e),
+    });
+    events.push(...sub.events);
+    await waitFor(() => events.some((e) => e.type === 'message.end'), 60_000);
+    sub.unsubscribe();
+    expect(small.core.conversations.getMessage(result.messageId)!.status).toBe('complete');
+
+    const sent = small.server.requests.filter((r) => r.path === '/v1/chat/completions');
+    const sections = sent.filter((r) => /^Section \d+ of/.test(userTurn(r)));
+    // Eight pages of 850 to 1,350 tokens: one page a section if pages were never split.
+    expect(sections.length).toBeGreaterThan(1);
+    expect(sections.length).toBeLessThan(8);
+    // Every section but the last fills the context, less the note's room and a small margin;
+    // none overflows it (the server would refuse it).
+    const used = sections.map((r) => {
+      const body = r.body as {
+        messages: Array<{ role: string; content: string }>;
+        max_tokens: number;
+      };
+      return llamaPromptTokens(body.messages, CHARS_PER_TOKEN) + body.max_tokens;
+    });
+    for (const tokens of used) expect(tokens).toBeLessThanOrEqual(2048);
+    for (const tokens of used.slice(0, -1)) expect(tokens).toBeGreaterThan(0.85 * 2048);
+    const why = labels(events).find((l) => l.includes('context holds'));
+    expect(why).toMatch(
+      new RegExp(
+        `^${sections.length} sections: the model's 2,048-token context holds about [\\d,]+ words at a time$`,
+      ),
+    );
   });
 });
 

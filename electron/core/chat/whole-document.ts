@@ -4,10 +4,10 @@
 // a note or in the answer points at the page it came from.
 import type { Message } from '../../../shared/contract/chat';
 import { QuireError, toErrorShape } from '../../../shared/errors';
-import type { Source } from '../../../shared/events';
+import type { EventData, Source } from '../../../shared/events';
 import type { Plan } from './chat-pipeline';
 import type { ChatDeps, ChatProvider } from './chat-types';
-import { packSections, pagePassages, pagesLabel, sourceCost } from './document-pages';
+import { packSections, pagePassages, pagesLabel, sourceCost, type Section } from './document-pages';
 import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
 import type { MessageWriter } from './message-writer';
 import { startAnswerChecks } from './answer-checks';
@@ -22,6 +22,7 @@ import {
   type Note,
   type Usage,
 } from './whole-document-prompts';
+import { readingLabel, sectionsReason } from './whole-document-progress';
 
 const PROMPT_OVERHEAD = 24;
 
@@ -62,7 +63,17 @@ export async function answerWholeDocument(
   let whole = fixed;
   for (let i = 0; i < pages.length && whole <= room; i++)
     whole += await sourceCost(i + 1, pages[i]!, count);
-  const run = { deps, writer, provider, question, title: doc.title, answerTokens, room, options };
+  const run = {
+    deps,
+    writer,
+    provider,
+    question,
+    title: doc.title,
+    answerTokens,
+    room,
+    options,
+    sources,
+  };
   if (whole <= room) return sendWhole(run, pages);
   return mapAndReduce(run, pages, contextSize);
 }
@@ -76,6 +87,8 @@ type Run = {
   answerTokens: number;
   room: number;
   options: RunOptions;
+  /** One per page, numbered as the pages are; a stop keeps those that were read. */
+  sources: Source[];
 };
 
 /** The document fits: one prompt with every page as a numbered source. */
@@ -113,16 +126,26 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
   const sectionRoom = contextSize - noteTokens - CONTEXT_MARGIN_TOKENS;
   const empty = sectionPrompt(run.title, 1, 1, '', [], run.question.text);
   const sectionFixed = (await count(empty.map((t) => t.content).join('\n'))) + PROMPT_OVERHEAD + 16;
-  const sections = await packSections(pages, sectionRoom - sectionFixed, count);
+  const sectionTokens = sectionRoom - sectionFixed;
+  const sections = await packSections(pages, sectionTokens, count);
+  // Said up front, so a long run is not a surprise: the context is what sets the count.
+  writer.step('sections', 'done', sectionsReason(sections, contextSize, sectionTokens), 'thinking');
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   const notes: Note[] = [];
-  const reading: Reading = { text: '', label: '', note: null };
+  const reading: Reading = { index: 0, text: '', note: null };
+  const started = performance.now();
   try {
     for (let i = 0; i < sections.length; i++) {
       const section = sections[i]!;
-      const label = `Reading section ${i + 1} of ${sections.length}`;
-      writer.step(`section-${i + 1}`, 'running', label, 'action');
-      reading.label = label;
+      // One step for all sections, its label and progress updated as each one starts.
+      progressStep(writer, {
+        step: 'read',
+        status: 'running',
+        label: readingLabel(i, sections.length, performance.now() - started),
+        category: 'action',
+        progress: i / sections.length,
+      });
+      reading.index = i;
       reading.text = '';
       reading.note = {
         sections: `Section ${i + 1}`,
@@ -147,22 +170,21 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
       );
       usage.promptTokens += outcome.usage.promptTokens;
       usage.completionTokens += outcome.usage.completionTokens;
-      if (options.signal.aborted)
-        return stopWithNotes(run, notes, reading, sections.length, usage, i);
+      if (options.signal.aborted) return stopWithNotes(run, notes, reading, sections, usage, i);
       notes.push(noteOf(reading)!);
       reading.note = null;
-      writer.step(`section-${i + 1}`, 'done', label, 'action');
     }
   } catch (error) {
     if (options.signal.aborted)
-      return stopWithNotes(run, notes, reading, sections.length, usage, notes.length);
+      return stopWithNotes(run, notes, reading, sections, usage, notes.length);
     const shape = toErrorShape(error);
     throw new QuireError(
       shape.code,
-      `Reading “${run.title}” failed at ${reading.label.replace('Reading s', 's')}, so there is no answer from the whole document. ${shape.message}`,
+      `Reading “${run.title}” failed at section ${reading.index + 1} of ${sections.length}, so there is no answer from the whole document. ${shape.message}`,
       { retryable: shape.retryable ?? false, cause: error },
     );
   }
+  writer.step('read', 'done', `Read all ${sections.length} sections`, 'action');
   let combined: Note[];
   try {
     combined = await combineNotes({
@@ -178,7 +200,7 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
       usage,
     });
   } catch (error) {
-    if (options.signal.aborted) return stopWithNotes(run, notes, null, sections.length, usage);
+    if (options.signal.aborted) return stopWithNotes(run, notes, null, sections, usage);
     const shape = toErrorShape(error);
     throw new QuireError(
       shape.code,
@@ -186,7 +208,7 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
       { retryable: shape.retryable ?? false, cause: error },
     );
   }
-  if (options.signal.aborted) return stopWithNotes(run, combined, null, sections.length, usage);
+  if (options.signal.aborted) return stopWithNotes(run, combined, null, sections, usage);
   // The notes keep the document's page numbers, so the answer cites the pages themselves.
   await startAnswerChecks(
     run.deps,
@@ -210,26 +232,50 @@ async function mapAndReduce(run: Run, pages: Passage[], contextSize: number): Pr
   await writer.finish(options.signal.aborted ? 'cancelled' : outcome.finishReason, usage);
 }
 
-/** Stopped before the answer was written: what the sections said so far is the answer kept. */
+/**
+ * Stopped before the answer was written: what the sections said so far is the answer kept, and
+ * its sources are the pages that were read, not the whole document. Sections go in page order,
+ * so those pages are the first ones and every source keeps its number (and its citations).
+ */
 function stopWithNotes(
   run: Run,
   notes: Note[],
   reading: Reading | null,
-  sectionCount: number,
+  sections: readonly Section[],
   usage: Usage,
-  sectionsRead = sectionCount,
+  sectionsRead = sections.length,
 ): void {
   const partial = reading ? noteOf(reading) : null;
-  const text = notesSoFar(notes, partial, sectionsRead, sectionCount);
+  if (reading)
+    run.writer.step(
+      'read',
+      'done',
+      `Stopped after reading ${sectionsRead} of ${sections.length} sections`,
+      'action',
+    );
+  // The section under way counts as read only if its note (kept below) has begun.
+  const read = sections.slice(0, sectionsRead + (partial?.text.trim() ? 1 : 0));
+  const pagesRead = Math.max(0, ...read.flatMap((s) => s.sourceNumbers));
+  if (pagesRead < run.sources.length) {
+    const sources = run.sources.slice(0, pagesRead);
+    run.writer.emit('message.sources', { sources, mode: 'answer' });
+    run.writer.save({ sources });
+  }
+  const text = notesSoFar(notes, partial, sectionsRead, sections.length);
   run.writer.text = text;
   run.writer.emit('message.delta', { text });
   run.writer.end('cancelled', usage);
 }
 
+/** A step with its progress (0..1), which MessageWriter.step leaves out. */
+function progressStep(writer: MessageWriter, step: EventData['step']): void {
+  writer.emit('step', step);
+}
+
 /** The section being read: its text so far, with section-local citations. */
 type Reading = {
+  index: number;
   text: string;
-  label: string;
   note: { sections: string; pages: string; sourceNumbers: number[] } | null;
 };
 

@@ -1,12 +1,21 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checksSummary } from '../../../shared/answer-checks';
+import type { MethodArgs, MethodName, MethodResult } from '../../../shared/contract';
 import type { Message } from '../../../shared/contract/chat';
 import type { FinishReason, StreamEvent } from '../../../shared/events';
+import type { Result } from '../../../shared/result';
 import { ProviderSettingsSchema, type ProviderSettings } from '../../../shared/settings';
 import { markSentences, notBackedSentences } from '../chat/conversation-export';
-import { createQuireCore } from '../quire-core';
-import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+import { createQuireCore, type QuireCore } from '../quire-core';
+import {
+  coreOptionsFrom,
+  createOutput,
+  resolveDataDir,
+  SHARED_OPTIONS,
+  type CliOutput,
+} from './cli-context';
+import { openOrJoin, resolveCollection, type RunningQuire } from './running-quire';
 
 export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--document ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
   Answers from your documents. Without --provider, the provider in settings is used;
@@ -118,100 +127,189 @@ export async function askCommand(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const core = await createQuireCore({
-    ...coreOptionsFrom(values),
-    dataDir: resolveDataDir(values.data),
-    startIndexing: false,
-    ...(provider ? { providerOverride: provider } : {}),
-    ...(process.env.QUIRE_ANSWER_TOKENS
-      ? {
-          chat: {
-            maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS),
-            checkpointMs: Number(process.env.QUIRE_CHECKPOINT_MS ?? 1000),
-          },
-        }
-      : {}),
-  });
-  try {
-    const ctx = { transport: 'memory' as const, connection: null };
-    let scope: { kind: 'collection'; collectionId: string } | undefined;
-    try {
-      if (values.collection)
-        scope = {
-          kind: 'collection',
-          collectionId: core.collections.resolve(values.collection).id,
-        };
-    } catch (error) {
-      out.error(error instanceof Error ? error.message : String(error));
+  const request: AskRequest = {
+    question,
+    conversation: values.conversation,
+    collection: values.collection,
+    document: values.document,
+  };
+  const dataDir = resolveDataDir(values.data);
+  const opened = await openOrJoin(dataDir, () =>
+    createQuireCore({
+      ...coreOptionsFrom(values),
+      dataDir,
+      startIndexing: false,
+      ...(provider ? { providerOverride: provider } : {}),
+      ...(process.env.QUIRE_ANSWER_TOKENS
+        ? {
+            chat: {
+              maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS),
+              checkpointMs: Number(process.env.QUIRE_CHECKPOINT_MS ?? 1000),
+            },
+          }
+        : {}),
+    }),
+  );
+  if (opened.running) {
+    // The running Quire answers with its own provider: a flag cannot change it from here.
+    if (provider) {
+      out.error(
+        'Quire is running on this data folder, so it answers with the provider set in its Settings; ' +
+          'ask again without --provider, or close it first.',
+      );
       return 2;
     }
-    if (scope && values.conversation) {
-      const scoped = await core.dispatch(
-        'conversations.setScope',
-        { conversationId: values.conversation, scope },
-        ctx,
-      );
-      if (!scoped.ok) {
-        out.error(scoped.error.message, { error: scoped.error });
-        return 1;
-      }
-    }
-    const sent = await core.dispatch(
-      'chat.send',
-      {
-        text: question,
-        ...(values.conversation ? { conversationId: values.conversation } : {}),
-        ...(scope && !values.conversation ? { scope } : {}),
-        ...(values.document ? { documentId: values.document } : {}),
-      },
-      ctx,
-    );
-    if (!sent.ok) {
-      out.error(sent.error.message, { error: sent.error });
-      return 1;
-    }
-    const { stream, conversationId, messageId } = sent.value as {
-      stream: string;
-      conversationId: string;
-      messageId: string;
-    };
-    const outcome = await new Promise<StreamEvent>((resolve) => {
-      const sub = core.hub.subscribe(stream, {
-        afterSeq: 0,
-        listener: (event) => handle(event),
-      });
-      // Every event kind passes through in --json (message.checks included); in text, the
-      // answer waits for its final checks, since a mark belongs right after its sentence.
-      const handle = (event: StreamEvent) => {
-        if (values.json) out.line('', { event });
-        else if (event.type === 'step' && event.data.status === 'running')
-          process.stderr.write(`… ${event.data.label}\n`);
-        if (event.type === 'message.end' || event.type === 'message.error') {
-          sub.unsubscribe();
-          resolve(event);
-        }
-      };
-      for (const event of sub.events) handle(event);
-    });
-    const message = core.conversations.getMessage(messageId);
-    const failed = outcome.type === 'message.error';
-    if (values.json) {
-      // The saved answer, whole: what a script needs without replaying the events.
-      out.line('', {
-        result: message
-          ? { ...message, checks: message.checks ?? null, coverage: message.coverage ?? null }
-          : null,
-      });
-    } else {
-      const printed = message ? formatAnswer(message, failed) : '';
-      if (printed) out.line(printed);
-      if (outcome.type === 'message.error')
-        out.error(`\n${outcome.data.message} [${outcome.data.code}]`);
-      const finish = message?.finishReason ?? null;
-      out.line(`(${FINISH_WORDS[finish ?? 'error']}; conversation ${conversationId})`);
-    }
-    return failed ? 1 : 0;
+    return ask(remoteAsker(opened.running), request, out);
+  }
+  const core = opened.core;
+  try {
+    return await ask(localAsker(core), request, out);
   } finally {
     await core.close();
   }
+}
+
+type AskRequest = {
+  question: string;
+  conversation: string | undefined;
+  collection: string | undefined;
+  document: string | undefined;
+};
+
+/** What asking needs, in this process (the core) or from the Quire serving the folder. */
+type Asker = {
+  invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>>;
+  collectionId(idOrName: string): Promise<string>;
+  /** The stream's events from its first; the last event, or null if the stream was lost first. */
+  untilEnd(stream: string, onEvent: (event: StreamEvent) => void): Promise<StreamEvent | null>;
+  message(conversationId: string, messageId: string): Promise<Message | null>;
+  /** Ctrl+C while an answer is being written. */
+  onInterrupt(messageId: string): () => void;
+};
+
+const isEnd = (event: StreamEvent) =>
+  event.type === 'message.end' || event.type === 'message.error';
+
+function localAsker(core: QuireCore): Asker {
+  const ctx = { transport: 'memory' as const, connection: null };
+  return {
+    invoke: (method, args) =>
+      core.dispatch(method, args, ctx) as Promise<Result<MethodResult<typeof method>>>,
+    collectionId: async (idOrName) => core.collections.resolve(idOrName).id,
+    untilEnd: (stream, onEvent) =>
+      new Promise<StreamEvent>((resolve) => {
+        const sub = core.hub.subscribe(stream, { afterSeq: 0, listener: (event) => handle(event) });
+        const handle = (event: StreamEvent) => {
+          onEvent(event);
+          if (isEnd(event)) {
+            sub.unsubscribe();
+            resolve(event);
+          }
+        };
+        for (const event of sub.events) handle(event);
+      }),
+    message: async (_conversationId, messageId) => core.conversations.getMessage(messageId) ?? null,
+    // As before: Ctrl+C ends the process, and the next start marks the answer interrupted.
+    onInterrupt: () => () => {},
+  };
+}
+
+function remoteAsker(running: RunningQuire): Asker {
+  return {
+    invoke: (method, args) => running.invoke(method, args),
+    collectionId: async (idOrName) => (await resolveCollection(running, idOrName)).id,
+    untilEnd: (stream, onEvent) =>
+      new Promise<StreamEvent | null>((resolve) => {
+        // From seq 0: the server replays what was sent before this connection was made.
+        const following = running.follow(
+          stream,
+          (event) => {
+            onEvent(event);
+            if (isEnd(event)) {
+              following.stop();
+              resolve(event);
+            }
+          },
+          0,
+        );
+        void following.ended.then(() => resolve(null));
+      }),
+    async message(conversationId, messageId) {
+      const got = await running.invoke('conversations.get', { conversationId });
+      return got.ok ? (got.value.messages.find((m) => m.id === messageId) ?? null) : null;
+    },
+    onInterrupt(messageId) {
+      // The answer is being written by the other Quire: stop it there, and print what was kept.
+      const stop = () => void running.invoke('chat.stop', { messageId });
+      process.once('SIGINT', stop);
+      return () => process.off('SIGINT', stop);
+    },
+  };
+}
+
+/** Asks, follows the answer as it is written, and prints it once checked. */
+async function ask(quire: Asker, request: AskRequest, out: CliOutput): Promise<number> {
+  let scope: { kind: 'collection'; collectionId: string } | undefined;
+  try {
+    if (request.collection)
+      scope = { kind: 'collection', collectionId: await quire.collectionId(request.collection) };
+  } catch (error) {
+    out.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  if (scope && request.conversation) {
+    const scoped = await quire.invoke('conversations.setScope', {
+      conversationId: request.conversation,
+      scope,
+    });
+    if (!scoped.ok) {
+      out.error(scoped.error.message, { error: scoped.error });
+      return 1;
+    }
+  }
+  const sent = await quire.invoke('chat.send', {
+    text: request.question,
+    ...(request.conversation ? { conversationId: request.conversation } : {}),
+    ...(scope && !request.conversation ? { scope } : {}),
+    ...(request.document ? { documentId: request.document } : {}),
+  });
+  if (!sent.ok) {
+    out.error(sent.error.message, { error: sent.error });
+    return 1;
+  }
+  const { stream, conversationId, messageId } = sent.value;
+  const stopInterrupting = quire.onInterrupt(messageId);
+  // Every event kind passes through in --json (message.checks included); in text, the
+  // answer waits for its final checks, since a mark belongs right after its sentence.
+  const outcome = await quire
+    .untilEnd(stream, (event) => {
+      if (out.json) out.line('', { event });
+      else if (event.type === 'step' && event.data.status === 'running')
+        process.stderr.write(`… ${event.data.label}\n`);
+    })
+    .finally(stopInterrupting);
+  if (!outcome) {
+    out.error(
+      `The Quire serving this data folder went away before the answer was finished (conversation ${conversationId}).`,
+    );
+    return 1;
+  }
+  const message = await quire.message(conversationId, messageId);
+  const failed = outcome.type === 'message.error';
+  if (out.json) {
+    // The saved answer, whole: what a script needs without replaying the events.
+    out.line('', {
+      result: message
+        ? { ...message, checks: message.checks ?? null, coverage: message.coverage ?? null }
+        : null,
+    });
+  } else {
+    const printed = message ? formatAnswer(message, failed) : '';
+    if (printed) out.line(printed);
+    if (outcome.type === 'message.error')
+      out.error(`\n${outcome.data.message} [${outcome.data.code}]`);
+    const finish = message?.finishReason ?? null;
+    out.line(`(${FINISH_WORDS[finish ?? 'error']}; conversation ${conversationId})`);
+  }
+  return failed ? 1 : 0;
 }

@@ -20,6 +20,9 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string };
 const BESIDE_A_WRITER =
   'quire library, search, check, export (saved conversations), collections list, ' +
   'models list|status, and mcp (unless Settings let it index)';
+/** The commands that become clients of a writer that serves its API (running-quire.ts). */
+const THROUGH_A_SERVER =
+  'Beside the Quire app or quire serve, ask, index and collections changes work too: they go through it';
 
 /** Every command shares --data, --json, --model-dir and --embedding-model. */
 const COMMANDS: Record<string, Command> = {
@@ -66,7 +69,8 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`quire ${name}: ${message}\n`);
     if (error instanceof QuireError && error.code === 'data_in_use')
       process.stderr.write(
-        `Or use another data folder with --data. These work beside it: ${BESIDE_A_WRITER}.\n`,
+        `Or use another data folder with --data. These work beside it: ${BESIDE_A_WRITER}. ` +
+          `${THROUGH_A_SERVER}.\n`,
       );
     return 1;
   }

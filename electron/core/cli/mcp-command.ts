@@ -14,6 +14,9 @@ export const MCP_HELP = `quire mcp [--data DIR] [--model-dir DIR] [--embedding-m
   list_documents and list_collections, and each document as a quire://document/<id> resource.
   Read-only, unless Settings → Other apps (MCP) allows indexing (then also index_paths).`;
 
+/** How often a read-only `quire mcp` looks at the journals for what the app changed. */
+const FOLLOW_WRITER_MS = 1000;
+
 /**
  * Stdout carries the protocol and nothing else: the transport gets the real stdout, and
  * every other write (console.log in a library, a stray print) is sent to stderr.
@@ -53,11 +56,17 @@ export async function mcpCommand(argv: string[]): Promise<number> {
       dataDir,
       logger,
       readOnly: !allowIndexing,
+      // Beside the app, what it indexes shows up here (and clients hear the list changed).
+      followWriterMs: FOLLOW_WRITER_MS,
       conversationsDir,
     });
     const server = createQuireMcpServer(core, { allowIndexing });
     const closed = new Promise<void>((resolve) => {
-      server.server.onclose = resolve;
+      const onclose = server.server.onclose;
+      server.server.onclose = () => {
+        onclose?.();
+        resolve();
+      };
       process.stdin.once('end', resolve);
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

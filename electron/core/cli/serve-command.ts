@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { uploadsDir } from '../library/duplicate-files';
 import { createQuireCore } from '../quire-core';
-import { startHttpServer } from '../server/http-server';
+import { startHttpServer, type RunningServer } from '../server/http-server';
+import { publishServer, SERVER_FILE, type PublishedServer } from '../server/server-file';
 import {
   coreOptionsFrom,
   createOutput,
   defaultRendererDir,
   resolveDataDir,
   SHARED_OPTIONS,
+  type CliOutput,
 } from './cli-context';
 
 export const SERVE_HELP = `quire serve [--data DIR] [--port N] [--hub URL] [--json]
@@ -44,6 +46,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     uploadsDir: uploadsDir(core.dataDir),
     token: values.token ?? process.env.QUIRE_TOKEN,
   });
+  // So that `quire ask`, `index` and the like, run beside this one, become its clients.
+  const published = announce(core.dataDir, server, out);
   out.line(`Quire is running at ${server.openUrl}`, {
     url: server.openUrl,
     api: server.url,
@@ -56,7 +60,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  published?.remove();
   await server.close();
   await core.close();
   return 0;
+}
+
+function announce(dataDir: string, server: RunningServer, out: CliOutput): PublishedServer | null {
+  try {
+    return publishServer(dataDir, server);
+  } catch (error) {
+    out.error(
+      `Note: could not write ${SERVER_FILE} in ${dataDir} (${String(error)}); commands such as ` +
+        'quire ask cannot reach this server and are refused while it runs.',
+    );
+    return null;
+  }
 }

@@ -1,9 +1,9 @@
 import type { Chunk } from '../../../shared/chunks';
 import type { ParsedSection } from '../parsers';
 import { BOUNDARY, isSpace, textUnits, trimSpan, type Unit } from './chunker-units';
-import type { TokenCounter } from './chunker-tokens';
+import type { TokenCounter } from '../embedding/token-counter';
 
-export { loadTokenCounter, type TokenCounter } from './chunker-tokens';
+export { loadTokenCounter, type TokenCounter } from '../embedding/token-counter';
 
 /** The chunker's output: the shared chunk shape (shared/chunks.ts). */
 export type ChunkDraft = Chunk;

@@ -2,7 +2,7 @@ import type { IndexStage } from '../../../shared/documents';
 import type { QuireErrorShape } from '../../../shared/errors';
 import type { Chunk } from '../../../shared/chunks';
 import type { EntailmentPair } from '../checking/entailment-model';
-import type { ParseWarning } from '../parsers/types';
+import type { ParseWarning } from '../parsers';
 
 /** Settings every indexing worker is started with (workerData). */
 export type IndexingWorkerConfig = {

@@ -1,4 +1,4 @@
-import { toStoreError } from '../store/store-errors';
+import { toStoreError } from '../store';
 import type { ChunkStorePort, DocumentChunks, DocumentVectors } from './chunk-store-port';
 
 type PendingWrite<T> = {

@@ -23,13 +23,31 @@ export class CollectionBook {
 
   constructor(dataDir: string, options: { readOnly?: boolean } = {}) {
     this.journal = new Journal<BookRecord>(path.join(dataDir, 'library', 'collections.jsonl'));
-    for (const record of this.journal.load()) {
-      if (record.t === 'col') this.collections.set(record.collection.id, record.collection);
-      else if (record.t === 'del') this.collections.delete(record.id);
-      else if (record.collectionId) this.folders.set(record.folder, record.collectionId);
-      else this.folders.delete(record.folder);
-    }
+    for (const record of this.journal.load()) this.apply(record);
     if (!options.readOnly && this.journal.needsCompaction(this.collections.size)) this.compact();
+  }
+
+  /**
+   * A reader beside the writer (`readOnly`) takes in what the writer journaled since it last
+   * looked: the collections created or renamed, and those deleted.
+   */
+  refresh(): { changed: CollectionRecord[]; deleted: string[] } {
+    const update = this.journal.readNew();
+    if (!update) return { changed: [], deleted: [] };
+    const before = new Map(this.collections);
+    if (update.replaced) {
+      // A compaction wrote the whole state anew.
+      this.collections.clear();
+      this.folders.clear();
+    }
+    for (const record of update.records) this.apply(record);
+    return {
+      changed: this.all().filter((c) => {
+        const was = before.get(c.id);
+        return !was || was.name !== c.name || was.updatedAt !== c.updatedAt;
+      }),
+      deleted: [...before.keys()].filter((id) => !this.collections.has(id)),
+    };
   }
 
   all(): CollectionRecord[] {
@@ -103,6 +121,13 @@ export class CollectionBook {
 
   close(): void {
     this.journal.close();
+  }
+
+  private apply(record: BookRecord) {
+    if (record.t === 'col') this.collections.set(record.collection.id, record.collection);
+    else if (record.t === 'del') this.collections.delete(record.id);
+    else if (record.collectionId) this.folders.set(record.folder, record.collectionId);
+    else this.folders.delete(record.folder);
   }
 
   private checkName(name: string, self: string | null): string {

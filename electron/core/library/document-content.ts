@@ -5,7 +5,7 @@ import type { DocumentContent } from '../../../shared/contract';
 import { QuireError } from '../../../shared/errors';
 import { readOcrPages } from '../indexing/ocr-cache';
 import { openDocument } from '../parsers';
-import { decodeText } from '../parsers/text-decode';
+import { decodeText } from '../parsers';
 import type { LibraryService } from './library-service';
 
 const MIME: Record<string, string> = {

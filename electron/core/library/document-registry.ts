@@ -12,6 +12,12 @@ export type DocumentRecord = DocumentInfo & {
   mtimeMs: number;
 };
 
+export type DocumentChange = {
+  id: string;
+  before: DocumentRecord | undefined;
+  after: DocumentRecord | undefined;
+};
+
 type JournalRecord =
   | { t: 'doc'; doc: DocumentRecord }
   | { t: 'del'; id: string }
@@ -170,6 +176,44 @@ export class DocumentRegistry {
     this.journal.append({ t: 'del', id });
     this.unindex(id);
     return true;
+  }
+
+  /**
+   * A reader beside the writer (`readOnly`) takes in what the writer journaled since it last
+   * looked. Returns each document that changed, as it was and as it is (undefined: absent).
+   */
+  refresh(): DocumentChange[] {
+    const update = this.journal.readNew();
+    if (!update) return [];
+    const before = new Map<string, DocumentRecord | undefined>();
+    const note = (id: string) => {
+      if (!before.has(id)) before.set(id, this.docs.get(id));
+    };
+    const apply = (record: JournalRecord) => {
+      if (record.t === 'doc') {
+        note(record.doc.id);
+        this.index({ ...record.doc, progress: null });
+      } else if (record.t === 'del') {
+        note(record.id);
+        this.unindex(record.id);
+      } else {
+        this.paused = record.paused;
+        this.watchedFolders = record.watchedFolders;
+      }
+    };
+    if (update.replaced) {
+      // A compaction wrote the whole state anew: what it no longer holds was deleted.
+      const kept = new Set(update.records.flatMap((r) => (r.t === 'doc' ? [r.doc.id] : [])));
+      for (const id of [...this.docs.keys()]) if (!kept.has(id)) apply({ t: 'del', id });
+    }
+    for (const record of update.records) apply(record);
+    const changes: DocumentChange[] = [];
+    for (const [id, was] of before) {
+      const now = this.docs.get(id);
+      if (JSON.stringify(was ?? null) !== JSON.stringify(now ?? null))
+        changes.push({ id, before: was, after: now });
+    }
+    return changes;
   }
 
   saveMeta(): void {

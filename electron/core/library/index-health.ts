@@ -1,7 +1,7 @@
 import type { IndexHealth } from '../../../shared/documents';
 import { LIBRARY_STREAM } from '../../../shared/streams';
 import type { StreamHub } from '../events/stream-hub';
-import { TABLE_DAMAGED_MESSAGE } from '../store/store-errors';
+import { TABLE_DAMAGED_MESSAGE } from '../store';
 import type { ChunkStorePort } from './chunk-store-port';
 
 export const HEALTHY_INDEX: IndexHealth = { status: 'ok', damagedTables: [], error: null };

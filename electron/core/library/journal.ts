@@ -14,6 +14,8 @@ export class Journal<Record> {
   private size = 0;
   private midLine = false;
   private appendedSinceCompaction = 0;
+  /** How far a reader has read (readNew), and which file that was (a compaction makes a new one). */
+  private readMark: JournalMark = { ino: 0, offset: 0 };
 
   constructor(
     private readonly file: string,
@@ -22,22 +24,53 @@ export class Journal<Record> {
 
   /** Reads every intact record, in order. */
   load(): Record[] {
-    const records: Record[] = [];
-    let text: string;
+    return this.readFrom(null)?.records ?? [];
+  }
+
+  /**
+   * For a reader beside the process that writes this journal: the records appended since the
+   * last load() or readNew(), or null when nothing changed. `replaced` when the file was
+   * compacted (or removed) meanwhile: `records` are then all of it, the whole current state.
+   */
+  readNew(): { records: Record[]; replaced: boolean } | null {
+    return this.readFrom(this.readMark);
+  }
+
+  private readFrom(mark: JournalMark | null): { records: Record[]; replaced: boolean } | null {
+    let fd: number;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      fd = fs.openSync(this.file, 'r');
     } catch {
-      return records;
+      const had = mark !== null && (mark.ino !== 0 || mark.offset !== 0);
+      this.readMark = { ino: 0, offset: 0 };
+      return mark === null || had ? { records: [], replaced: true } : null;
     }
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        records.push(JSON.parse(line) as Record);
-      } catch {
-        // A torn final line from a crash: everything before it is intact.
+    try {
+      // One descriptor for the size, the identity and the bytes: a compaction renaming a new
+      // file over this one in between cannot mix the two.
+      const { ino, size } = fs.fstatSync(fd);
+      const replaced = mark === null || ino !== mark.ino || size < mark.offset;
+      const from = replaced ? 0 : mark.offset;
+      if (!replaced && size === from) return null;
+      const bytes = Buffer.alloc(size - from);
+      let read = 0;
+      while (read < bytes.length) {
+        const n = fs.readSync(fd, bytes, read, bytes.length - read, from + read);
+        if (n === 0) break;
+        read += n;
       }
+      // Only whole lines count as read: a record still being written is taken next time.
+      const whole = bytes.lastIndexOf(0x0a, read - 1) + 1;
+      this.readMark = { ino, offset: from + whole };
+      // load() also keeps a last record whose newline never came (as it always has).
+      const end = mark === null ? read : whole;
+      return { records: parseLines<Record>(bytes.toString('utf8', 0, end)), replaced };
+    } catch {
+      // Unreadable (a folder in its place, an I/O error): as if empty, and read again next time.
+      return mark === null ? { records: [], replaced: true } : null;
+    } finally {
+      fs.closeSync(fd);
     }
-    return records;
   }
 
   /** Throws `disk_full` (and leaves the file as it was) when the disk has no room. */
@@ -120,6 +153,21 @@ export class Journal<Record> {
       this.fd = null;
     }
   }
+}
+
+type JournalMark = { ino: number; offset: number };
+
+function parseLines<Record>(text: string): Record[] {
+  const records: Record[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line) as Record);
+    } catch {
+      // A torn line from a crash: everything around it is intact.
+    }
+  }
+  return records;
 }
 
 function journalError(error: unknown): unknown {

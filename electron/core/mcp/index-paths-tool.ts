@@ -35,8 +35,8 @@ export function registerIndexPathsTool(server: McpServer, core: QuireCore) {
     ({ paths }) =>
       guarded(async () => {
         const added = await core.library.add(paths);
+        // Each document that gets ready tells clients the resource list changed (mcp-server).
         await core.library.whenIdle();
-        if (added.added.length) server.sendResourceListChanged();
         const documents = added.added.map((first) =>
           documentRow(core.library.registry.get(first.id) ?? first),
         );

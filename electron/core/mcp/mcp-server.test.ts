@@ -20,7 +20,7 @@ import {
   startOpenAiWireServer,
   type WireServer,
 } from '../../../test/helpers/provider-servers/openai-wire-server';
-import { makeTempDir } from '../../../test/helpers/temp-dir';
+import { makeTempDir, waitFor } from '../../../test/helpers/temp-dir';
 import type { QuireCore } from '../quire-core';
 import { createQuireMcpServer } from './mcp-server';
 import { askToolResult } from './tool-results';
@@ -442,5 +442,91 @@ describe('ask, with its answer checked', () => {
     const text = (result.content[0] as { text: string }).text;
     expect(text).toMatch(/^Your documents don't say\./);
     expect(text).toContain('Closest matches:\n[1] reservoir.md (quire://document/d1)');
+  });
+});
+
+// `quire mcp` opens the library read-only beside the app: what the app indexes must show up,
+// and a scan's text is the one OCR read at indexing, not a fresh parse of an image-only file.
+describe('beside the Quire that writes the folder', { timeout: 240_000 }, () => {
+  const SCAN = 'scanned_loremipsum_image_only.pdf';
+  let home: string;
+  let cleanUp: () => Promise<void>;
+  let writer: QuireCore;
+  let reader: QuireCore;
+  let client: Client;
+  let notified = 0;
+
+  beforeAll(async () => {
+    ({ dir: home, remove: cleanUp } = await makeTempDir('quire-mcp-beside-'));
+    fs.mkdirSync(path.join(home, 'docs'));
+    fs.copyFileSync(path.join(PDF_DIR, SCAN), path.join(home, 'docs', SCAN));
+    const data = path.join(home, 'data');
+    writer = await makeTestCore(data, { keychain: false });
+    // As `quire mcp` opens it (it looks every second; here more often).
+    reader = await makeTestCore(data, { keychain: false, readOnly: true, followWriterMs: 50 });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await createQuireMcpServer(reader, { allowIndexing: false }).connect(serverSide);
+    client = new Client({ name: 'quire-test', version: '1.0.0' });
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+      notified++;
+    });
+    await client.connect(clientSide);
+  }, 60_000);
+  afterAll(async () => {
+    await client?.close();
+    await reader?.close();
+    await writer?.close();
+    await cleanUp?.();
+  });
+
+  /** Runs `change` in the writer and waits for the reader's client to hear of it. */
+  async function heard(change: () => Promise<unknown>) {
+    const before = notified;
+    await change();
+    await waitFor(() => notified > before, 10_000, 20);
+  }
+
+  it('declares that its resource list changes', () => {
+    expect(client.getServerCapabilities()?.resources).toMatchObject({ listChanged: true });
+  });
+
+  it('lists a scan the writer indexed, and reads the text OCR found', async () => {
+    expect((await client.listResources()).resources).toEqual([]);
+    await heard(async () => {
+      await writer.library.add([path.join(home, 'docs', SCAN)]);
+      await writer.library.whenIdle();
+    });
+    const doc = writer.library.documents()[0]!;
+    expect(doc).toMatchObject({ name: SCAN, status: 'ready', ocrPages: [1] });
+    const { resources } = await client.listResources();
+    expect(resources).toEqual([
+      expect.objectContaining({ uri: `quire://document/${doc.id}`, name: SCAN }),
+    ]);
+    const whole = await client.readResource({ uri: `quire://document/${doc.id}` });
+    const text = (whole.contents[0] as { text: string }).text;
+    expect(text).toMatch(/^Page 1\n\n/);
+    expect(text.toLowerCase()).toContain('sollicitudin');
+    expect(text).not.toMatch(/no text layer|Turn on OCR/);
+    const page1 = await client.readResource({ uri: `quire://document/${doc.id}?page=1` });
+    expect((page1.contents[0] as { text: string }).text).toBe(text);
+    await expect(client.readResource({ uri: `quire://document/${doc.id}?page=2` })).rejects.toThrow(
+      /Page 2 of .* has no text/,
+    );
+  });
+
+  it('hears of collections, and of a document removed', async () => {
+    const doc = writer.library.documents()[0]!;
+    await heard(async () => {
+      const scans = writer.collections.create('Scans');
+      await writer.collections.addDocuments(scans.id, [doc.id]);
+    });
+    const { resources } = await client.listResources();
+    expect(resources[0]!.description).toContain(', in Scans: ');
+    const listed = await client.callTool({ name: 'list_collections', arguments: {} });
+    expect(listed.structuredContent).toMatchObject({
+      collections: [{ name: 'Scans', documentCount: 1 }],
+    });
+    await heard(() => writer.library.remove(doc.id));
+    expect((await client.listResources()).resources).toEqual([]);
   });
 });

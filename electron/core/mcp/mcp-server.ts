@@ -1,5 +1,6 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { LIBRARY_STREAM } from '../../../shared/streams';
 import type { QuireCore } from '../quire-core';
 import { QUIRE_VERSION } from '../version';
 import { askQuire } from './ask-quire';
@@ -33,6 +34,8 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
   const server = new McpServer(
     { name: 'quire', title: 'Quire', version: QUIRE_VERSION },
     {
+      // The documents are resources, and the list changes as the library does.
+      capabilities: { resources: { listChanged: true } },
       instructions:
         'Quire holds the user’s own documents. Use search for passages, ask for a cited answer, ' +
         'and read quire://document/<id> (optionally ?page=N) for a document’s text. ' +
@@ -187,12 +190,19 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
         resources: core.library
           .documents()
           .filter((doc) => doc.status === 'ready')
-          .map((doc) => ({
-            uri: documentLink(doc.id),
-            name: doc.name,
-            mimeType: 'text/plain',
-            description: `${doc.kind.toUpperCase()}${doc.pages ? `, ${doc.pages} pages` : ''}: ${doc.path}`,
-          })),
+          .map((doc) => {
+            const pages = doc.pages ? `, ${doc.pages} pages` : '';
+            const names = (doc.collections ?? []).flatMap(
+              (id) => core.collections.book.get(id)?.name ?? [],
+            );
+            const inCollections = names.length ? `, in ${names.join(', ')}` : '';
+            return {
+              uri: documentLink(doc.id),
+              name: doc.name,
+              mimeType: 'text/plain',
+              description: `${doc.kind.toUpperCase()}${pages}${inCollections}: ${doc.path}`,
+            };
+          }),
       }),
     }),
     {
@@ -205,10 +215,49 @@ export function createQuireMcpServer(core: QuireCore, options: QuireMcpOptions):
       const id = decodeURIComponent(uri.pathname.replace(/^\//, ''));
       const pageParam = uri.searchParams.get('page');
       const page = pageParam && /^\d+$/.test(pageParam) ? Number(pageParam) : null;
-      const text = await readDocumentText(core.library, id, page);
+      const text = await readDocumentText(core.documentText, id, page);
       return { contents: [{ uri: uri.href, mimeType: 'text/plain', text }] };
     },
   );
 
+  const stopTelling = tellWhenTheListChanges(server, core);
+  const closed = server.server.onclose;
+  server.server.onclose = () => {
+    stopTelling();
+    closed?.();
+  };
   return server;
+}
+
+/** Library events that change what resources/list returns (its documents or their collections). */
+const LIST_EVENTS = new Set([
+  'document.ready',
+  'document.failed',
+  'document.removed',
+  'collection.changed',
+  'collection.members',
+  'collection.deleted',
+]);
+/** A folder of a thousand files is one notification, not a thousand. */
+const LIST_CHANGED_DELAY_MS = 200;
+
+/**
+ * notifications/resources/list_changed whenever the library changes: in a writer core from its
+ * own work, in a reader (quire mcp beside the app) from what its follower picks up.
+ */
+function tellWhenTheListChanges(server: McpServer, core: QuireCore): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const stop = core.hub.onAnyEvent((event) => {
+    if (event.stream !== LIBRARY_STREAM || !LIST_EVENTS.has(event.type) || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      // A client gone meanwhile is no error of the library's.
+      if (server.isConnected()) server.server.sendResourceListChanged().catch(() => undefined);
+    }, LIST_CHANGED_DELAY_MS);
+    timer.unref?.();
+  });
+  return () => {
+    stop();
+    if (timer) clearTimeout(timer);
+  };
 }

@@ -34,6 +34,7 @@ import type { OpenOptions, OpenedDocument, ParseMeta, ParsedSection } from './ty
 export type { OpenOptions, OpenedDocument, ParseMeta, ParseWarning, ParsedSection } from './types';
 export { pdfPageText, type PdfTextItem } from './pdf-text';
 export { DEFAULT_MAX_BYTES } from './read-file';
+export { decodeText } from './text-decode';
 
 const KIND_BY_EXTENSION: Record<string, DocumentKind> = {
   '.pdf': 'pdf',

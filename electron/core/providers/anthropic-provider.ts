@@ -9,7 +9,7 @@ import type {
   MessageParam,
 } from '@anthropic-ai/sdk/resources/messages';
 import { QuireError } from '../../../shared/errors';
-import type { SecretStore } from '../secrets/types';
+import type { SecretStore } from '../secrets';
 import { guessContextSize } from './context-sizes';
 import {
   droppedError,

@@ -6,7 +6,7 @@ import OpenAI, {
 } from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { QuireError } from '../../../shared/errors';
-import type { SecretStore } from '../secrets/types';
+import type { SecretStore } from '../secrets';
 import { guessContextSize } from './context-sizes';
 import {
   contextSizesFrom,

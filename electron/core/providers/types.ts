@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../../shared/errors';
 import type { ProviderSettings } from '../../../shared/settings';
-import type { SecretStore } from '../secrets/types';
+import type { SecretStore } from '../secrets';
 
 export type ChatTurn = { role: 'system' | 'user' | 'assistant'; content: string };
 

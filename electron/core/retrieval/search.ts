@@ -3,14 +3,14 @@ import { QuireError } from '../../../shared/errors';
 import {
   CHUNK_COLUMNS,
   collectionsFilter,
+  FTS_COLUMN,
+  guard,
   rowToChunk,
   sqlString,
+  type AnnQuery,
+  type Store,
   type StoredChunk,
-} from '../store/schema';
-import type { Store } from '../store/store';
-import { FTS_COLUMN } from '../store/fts-index';
-import type { AnnQuery } from '../store/vector-index';
-import { guard } from '../store/store-errors';
+} from '../store';
 import { searchQueryText } from '../language/search-text';
 import { fuseRrf, type RankedList } from './rrf';
 

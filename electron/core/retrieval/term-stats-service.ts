@@ -1,8 +1,7 @@
 // Keeps one TermStats for the library: built in the background on first need, rebuilt when
 // the library has grown or shrunk enough that the rarities it knows are stale.
 import type { TermStats } from '../language/term-stats';
-import type { LanceStore } from '../store/store';
-import { scanTermStats } from '../store/term-scan';
+import { scanTermStats, type LanceStore } from '../store';
 
 export type TermStatsServiceOptions = {
   store: LanceStore;

@@ -9,7 +9,10 @@ export type {
   WriteResult,
 } from './store';
 export type { ChunkInput, StoredChunk } from './schema';
-export { SCHEMA_VERSION } from './schema';
+export { SCHEMA_VERSION, CHUNK_COLUMNS, collectionsFilter, rowToChunk, sqlString } from './schema';
+export { guard, toStoreError, TABLE_DAMAGED_MESSAGE } from './store-errors';
+export { FTS_COLUMN } from './fts-index';
+export { scanTermStats } from './term-scan';
 export type { MaintenancePolicy, OptimizeReport, TableHealth } from './maintenance';
 export type { FtsSettings } from './fts-index';
 export type { AnnQuery, VectorIndexPolicy } from './vector-index';

@@ -16,7 +16,7 @@ import {
 import { requestComposerFocus } from '../../chat/composer-focus';
 import { ChatEmpty } from './ChatEmpty';
 import { Composer } from './Composer';
-import { AboutDocumentChip, PinnedDocuments } from './DocumentScope';
+import { AboutDocumentChip, PinnedDocuments, WholeDocumentScope } from './DocumentScope';
 import { ExportButton } from './ExportButton';
 import type { MessageCallbacks } from './MessageItem';
 import { MessageList } from './MessageList';
@@ -173,15 +173,19 @@ export function ChatView({
         </h2>
         {/* One group: it shrinks (pins first) before the title does, and wraps as a whole. */}
         <div className="chat-header-tools">
-          <ScopePicker
-            scope={scope}
-            collections={collections}
-            onChange={(next) =>
-              conversationId
-                ? void collectionActions.setScope(conversationId, next)
-                : setNewScope(next)
-            }
-          />
+          {about ? (
+            <WholeDocumentScope documentId={about} />
+          ) : (
+            <ScopePicker
+              scope={scope}
+              collections={collections}
+              onChange={(next) =>
+                conversationId
+                  ? void collectionActions.setScope(conversationId, next)
+                  : setNewScope(next)
+              }
+            />
+          )}
           {(!conversationId || detail.data) && (
             <PinnedDocuments
               conversationId={conversationId}

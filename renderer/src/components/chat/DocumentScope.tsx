@@ -103,6 +103,24 @@ export function AboutDocumentChip({
   );
 }
 
+/**
+ * In the header, in place of the search scope while questions are about one whole document:
+ * nothing is searched then, every page of it is read.
+ */
+export function WholeDocumentScope({ documentId }: { documentId: string }) {
+  const name = useDocumentName()(documentId);
+  return (
+    <span
+      className="scope-picker scope-whole-document"
+      data-testid="chat-whole-document"
+      title={`Every page of ${name} is read; the library is not searched`}
+    >
+      <span className="scope-label">Reading</span>
+      <span className="scope-document">every page of {name}</span>
+    </span>
+  );
+}
+
 /** Under a question that was about one whole document. */
 export function AskedAboutLabel({ documentId }: { documentId: string }) {
   const name = useDocumentName()(documentId);

@@ -1,0 +1,146 @@
+// How a command line finds the Quire that serves a data folder: that Quire (the app, or
+// `quire serve`) writes its loopback URL and token into the folder, for its owner's eyes only.
+// The token is the key to the whole API, so the file is created 0600 (never briefly readable by
+// others) and a reader trusts only a file its own user owns that names a loopback address.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StreamHub } from '../events/stream-hub';
+import type { Dispatch } from '../rpc/dispatch';
+import { startHttpServer } from './http-server';
+
+export const SERVER_FILE = '.quire-server.json';
+
+export type ServerFile = {
+  /** The API's base, http://127.0.0.1:<port>. */
+  url: string;
+  token: string;
+  pid: number;
+  startedAt: number;
+};
+
+export type PublishedServer = {
+  /** Removes the file if it is still this server's (idempotent). */
+  remove: () => void;
+};
+
+/**
+ * Writes `<dataDir>/.quire-server.json` for the server that now serves `dataDir`. Only the
+ * folder's writer calls this. On Windows the mode is ignored and the file inherits the ACL of
+ * the user's profile folder, where the data folder lives. Removed on a clean exit; after a crash
+ * it stays, and a reader finds nobody answering at that address.
+ */
+export function publishServer(
+  dataDir: string,
+  server: { url: string; token: string },
+): PublishedServer {
+  const file = path.join(dataDir, SERVER_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  const content: ServerFile = {
+    url: server.url,
+    token: server.token,
+    pid: process.pid,
+    startedAt: Date.now(),
+  };
+  fs.rmSync(temp, { force: true });
+  // 'wx': a file planted at the temp name is never written through.
+  const fd = fs.openSync(temp, 'wx', 0o600);
+  try {
+    fs.writeFileSync(fd, `${JSON.stringify(content, null, 2)}\n`);
+    // The umask can only take bits away; this makes sure of it where modes exist.
+    fs.fchmodSync(fd, 0o600);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  let removed = false;
+  const remove = () => {
+    if (removed) return;
+    removed = true;
+    process.off('exit', remove);
+    try {
+      if (readServerFile(dataDir)?.token === server.token) fs.rmSync(file, { force: true });
+    } catch {
+      // A read-only folder: the next server overwrites it, and readers find nobody at the URL.
+    }
+  };
+  // An exit that skips the caller's clean-up (process.exit after an error) still removes it.
+  process.on('exit', remove);
+  return { remove };
+}
+
+/**
+ * The desktop app's loopback API, there only so that commands run beside the app (quire ask,
+ * index, collections …) become its clients: 127.0.0.1, a port and a token fresh each start, no
+ * page and no uploads, the Host, Origin and token guards of every Quire server.
+ */
+export async function startCommandLineApi(options: {
+  dispatch: Dispatch;
+  hub: StreamHub;
+  dataDir: string;
+}): Promise<{ close: () => Promise<void> }> {
+  const server = await startHttpServer({
+    dispatch: options.dispatch,
+    hub: options.hub,
+    host: '127.0.0.1',
+    port: 0,
+    rendererDir: null,
+    uploadsDir: null,
+  });
+  let published: PublishedServer;
+  try {
+    published = publishServer(options.dataDir, server);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return {
+    close: async () => {
+      published.remove();
+      await server.close();
+    },
+  };
+}
+
+/** The server file of `dataDir`, if there is one this user wrote, naming a loopback address. */
+export function readServerFile(dataDir: string): ServerFile | null {
+  const file = path.join(dataDir, SERVER_FILE);
+  try {
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile()) return null;
+    // Another user who can write into this folder must not be able to redirect our questions.
+    if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return null;
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<ServerFile>;
+    if (typeof value.url !== 'string' || typeof value.token !== 'string' || !value.token)
+      return null;
+    if (!isLoopbackUrl(value.url)) return null;
+    return {
+      url: value.url.replace(/\/+$/, ''),
+      token: value.token,
+      pid: Number(value.pid) || 0,
+      startedAt: Number(value.startedAt) || 0,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The token is only ever sent to this machine, over plain http on a loopback address. */
+function isLoopbackUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      url.protocol === 'http:' &&
+      ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname) &&
+      url.port !== '' &&
+      url.username === '' &&
+      url.password === ''
+    );
+  } catch {
+    return false;
+  }
+}
