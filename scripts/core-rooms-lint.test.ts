@@ -19,10 +19,7 @@ it('core rooms import only the rooms their allow-list names', async () => {
     'electron/core/store may not import electron/core/chat; its allowed rooms are listed in eslint-rules/core-rooms.js.',
   ]);
   expect(
-    await lint(
-      'electron/core/retrieval/new-file.ts',
-      "export type { Store } from '../store';\n",
-    ),
+    await lint('electron/core/retrieval/new-file.ts', "export type { Store } from '../store';\n"),
   ).toEqual([]);
   // Tests may reach across rooms for their setup.
   expect(
