@@ -54,121 +54,137 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
-/** The data payload of every event type: the single source of truth for both transports. */
-export const EventDataSchemas = {
+// Each event is written once: its category and the schema of its data.
+const inCategory =
+  <C extends EventCategory>(category: C) =>
+  <S extends z.ZodTypeAny>(data: S) => ({ category, data });
+const chat = inCategory('chat');
+const pipeline = inCategory('pipeline');
+const library = inCategory('library');
+const system = inCategory('system');
+
+const EVENTS = {
   // chat
-  'message.start': z.object({
-    messageId: z.string(),
-    conversationId: z.string(),
-    provider: z.string().nullable(),
-    model: z.string().nullable(),
-  }),
-  step: z.object({
-    step: z.string(),
-    status: z.enum(['running', 'done', 'error']),
-    label: z.string(),
-    category: z.enum(['thinking', 'action', 'check', 'error']),
-    progress: z.number().min(0).max(1).nullable(),
-  }),
-  'message.sources': z.object({
-    sources: z.array(SourceSchema),
-    mode: AnswerModeSchema,
-  }),
-  'message.delta': z.object({ text: z.string() }),
-  'message.end': z.object({
-    finishReason: FinishReasonSchema,
-    usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }),
-    timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }),
-    citations: z.array(z.number().int().positive()),
-  }),
-  'message.error': z.object({ code: ErrorCodeSchema, message: z.string(), retryable: z.boolean() }),
+  'message.start': chat(
+    z.object({
+      messageId: z.string(),
+      conversationId: z.string(),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+    }),
+  ),
+  step: pipeline(
+    z.object({
+      step: z.string(),
+      status: z.enum(['running', 'done', 'error']),
+      label: z.string(),
+      category: z.enum(['thinking', 'action', 'check', 'error']),
+      progress: z.number().min(0).max(1).nullable(),
+    }),
+  ),
+  'message.sources': chat(
+    z.object({
+      sources: z.array(SourceSchema),
+      mode: AnswerModeSchema,
+    }),
+  ),
+  'message.delta': chat(z.object({ text: z.string() })),
+  'message.end': chat(
+    z.object({
+      finishReason: FinishReasonSchema,
+      usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }),
+      timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }),
+      citations: z.array(z.number().int().positive()),
+    }),
+  ),
+  'message.error': chat(
+    z.object({ code: ErrorCodeSchema, message: z.string(), retryable: z.boolean() }),
+  ),
   /** Every verdict so far, whole: sent as sentences end while streaming, and once at the end. */
-  'message.checks': AnswerChecksSchema,
+  'message.checks': chat(AnswerChecksSchema),
   // library
-  'document.added': z.object({ document: DocumentInfoSchema }),
-  'document.progress': z.object({
-    documentId: z.string(),
-    stage: IndexStageSchema,
-    done: z.number().int().nonnegative(),
-    total: z.number().int().nonnegative(),
-    fraction: z.number().min(0).max(1),
-    etaMs: z.number().nonnegative().nullable(),
-    label: z.string().max(200).optional(),
-  }),
-  'document.ready': z.object({
-    documentId: z.string(),
-    chunks: z.number().int().nonnegative(),
-    pages: z.number().int().nonnegative().nullable(),
-    ms: z.number().nonnegative(),
-    vectorsPending: z.boolean(),
-  }),
-  'document.failed': z.object({
-    documentId: z.string(),
-    code: ErrorCodeSchema,
-    message: z.string(),
-  }),
-  'document.removed': z.object({ documentId: z.string() }),
+  'document.added': library(z.object({ document: DocumentInfoSchema })),
+  'document.progress': library(
+    z.object({
+      documentId: z.string(),
+      stage: IndexStageSchema,
+      done: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+      fraction: z.number().min(0).max(1),
+      etaMs: z.number().nonnegative().nullable(),
+      label: z.string().max(200).optional(),
+    }),
+  ),
+  'document.ready': library(
+    z.object({
+      documentId: z.string(),
+      chunks: z.number().int().nonnegative(),
+      pages: z.number().int().nonnegative().nullable(),
+      ms: z.number().nonnegative(),
+      vectorsPending: z.boolean(),
+    }),
+  ),
+  'document.failed': library(
+    z.object({
+      documentId: z.string(),
+      code: ErrorCodeSchema,
+      message: z.string(),
+    }),
+  ),
+  'document.removed': library(z.object({ documentId: z.string() })),
   /** The whole list after every watch or unwatch, so every open window shows the same. */
-  'folders.updated': z.object({
-    watchedFolders: z.array(z.string()),
-    /** Watched folder → the collection it feeds, when that changed. */
-    folderCollections: z.record(z.string(), z.string()).optional(),
-  }),
-  'queue.state': z.object({
-    paused: z.boolean(),
-    pending: z.number().int(),
-    active: z.number().int(),
-    /** The library's totals after the change: a paged list cannot count them itself. */
-    totals: LibraryTotalsSchema.optional(),
-  }),
-  'index.health': IndexHealthSchema,
+  'folders.updated': library(
+    z.object({
+      watchedFolders: z.array(z.string()),
+      /** Watched folder → the collection it feeds, when that changed. */
+      folderCollections: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
+  'queue.state': library(
+    z.object({
+      paused: z.boolean(),
+      pending: z.number().int(),
+      active: z.number().int(),
+      /** The library's totals after the change: a paged list cannot count them itself. */
+      totals: LibraryTotalsSchema.optional(),
+    }),
+  ),
+  'index.health': library(IndexHealthSchema),
   /** A collection was created, renamed, or its document count changed. */
-  'collection.changed': z.object({ collection: CollectionSchema }),
+  'collection.changed': library(z.object({ collection: CollectionSchema })),
   /** Its documents stay; they are simply no longer in it. */
-  'collection.deleted': z.object({ collectionId: z.string() }),
+  'collection.deleted': library(z.object({ collectionId: z.string() })),
   /** Documents joined or left a collection (each document's `collections` follows). */
-  'collection.members': z.object({
-    collectionId: z.string(),
-    added: z.array(z.string()),
-    removed: z.array(z.string()),
-  }),
+  'collection.members': library(
+    z.object({
+      collectionId: z.string(),
+      added: z.array(z.string()),
+      removed: z.array(z.string()),
+    }),
+  ),
   // conversations
-  'conversation.updated': z.object({ conversation: ConversationSchema }),
-  'conversation.deleted': z.object({ conversationId: z.string() }),
+  'conversation.updated': chat(z.object({ conversation: ConversationSchema })),
+  'conversation.deleted': chat(z.object({ conversationId: z.string() })),
   // system
-  ping: z.object({}),
-  'model.download.progress': ModelDownloadStateSchema,
-} as const;
+  ping: system(z.object({})),
+  'model.download.progress': system(ModelDownloadStateSchema),
+};
+
+type Events = typeof EVENTS;
+
+/** The data payload of every event type: the single source of truth for both transports. */
+export const EventDataSchemas = Object.fromEntries(
+  Object.entries(EVENTS).map(([type, event]) => [type, event.data]),
+) as { [K in keyof Events]: Events[K]['data'] };
 
 export type EventType = keyof typeof EventDataSchemas;
 export type EventData = { [K in EventType]: z.infer<(typeof EventDataSchemas)[K]> };
 export const EVENT_TYPES = Object.keys(EventDataSchemas) as EventType[];
 
 /** Each event type belongs to exactly one category, so subscribers can filter by category. */
-export const EVENT_CATEGORY: { [K in EventType]: EventCategory } = {
-  'message.start': 'chat',
-  step: 'pipeline',
-  'message.sources': 'chat',
-  'message.delta': 'chat',
-  'message.end': 'chat',
-  'message.error': 'chat',
-  'message.checks': 'chat',
-  'document.added': 'library',
-  'document.progress': 'library',
-  'document.ready': 'library',
-  'document.failed': 'library',
-  'document.removed': 'library',
-  'folders.updated': 'library',
-  'queue.state': 'library',
-  'index.health': 'library',
-  'collection.changed': 'library',
-  'collection.deleted': 'library',
-  'collection.members': 'library',
-  'conversation.updated': 'chat',
-  'conversation.deleted': 'chat',
-  ping: 'system',
-  'model.download.progress': 'system',
-};
+export const EVENT_CATEGORY = Object.fromEntries(
+  Object.entries(EVENTS).map(([type, event]) => [type, event.category]),
+) as { [K in EventType]: Events[K]['category'] };
 
 const envelope = {
   stream: z.string().min(1),
@@ -181,30 +197,14 @@ function eventSchemaFor<K extends EventType>(type: K) {
   return z.object({ ...envelope, type: z.literal(type), data: EventDataSchemas[type] });
 }
 
-export const StreamEventSchema = z.discriminatedUnion('type', [
-  eventSchemaFor('message.start'),
-  eventSchemaFor('step'),
-  eventSchemaFor('message.sources'),
-  eventSchemaFor('message.delta'),
-  eventSchemaFor('message.end'),
-  eventSchemaFor('message.error'),
-  eventSchemaFor('message.checks'),
-  eventSchemaFor('document.added'),
-  eventSchemaFor('document.progress'),
-  eventSchemaFor('document.ready'),
-  eventSchemaFor('document.failed'),
-  eventSchemaFor('document.removed'),
-  eventSchemaFor('folders.updated'),
-  eventSchemaFor('queue.state'),
-  eventSchemaFor('index.health'),
-  eventSchemaFor('collection.changed'),
-  eventSchemaFor('collection.deleted'),
-  eventSchemaFor('collection.members'),
-  eventSchemaFor('conversation.updated'),
-  eventSchemaFor('conversation.deleted'),
-  eventSchemaFor('ping'),
-  eventSchemaFor('model.download.progress'),
-]);
+// Built from the one list; the type test in events.test-d.ts proves it matches StreamEvent.
+export const StreamEventSchema = z.discriminatedUnion(
+  'type',
+  EVENT_TYPES.map(eventSchemaFor) as unknown as [
+    ReturnType<typeof eventSchemaFor>,
+    ...Array<ReturnType<typeof eventSchemaFor>>,
+  ],
+) as unknown as z.ZodType<StreamEvent>;
 
 /** The hand-written shape of one SSE message; a type test proves the zod schema agrees. */
 export type StreamEventOf<K extends EventType> = {

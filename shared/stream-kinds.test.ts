@@ -84,3 +84,11 @@ describe('StreamFollower', () => {
     expect(follower.resumeFrom).toBeUndefined();
   });
 });
+
+it('stream ids come from the kinds: app-wide ones bare, keyed ones with an id', async () => {
+  const { isValidStreamId } = await import('./stream-kinds');
+  for (const id of ['library', 'conversations', 'system', 'chat:m1', 'doc:d_2-x'])
+    expect(isValidStreamId(id)).toBe(true);
+  for (const id of ['chat', 'doc:', 'library:x', 'chat:a b', 'nope', `chat:${'x'.repeat(65)}`])
+    expect(isValidStreamId(id)).toBe(false);
+});

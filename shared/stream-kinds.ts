@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageSchema } from './contract/chat';
+import { MessageSchema } from './messages';
 import { LibrarySnapshotSchema } from './documents';
 import { ConversationSchema, type EventType, type StreamEventOf } from './events';
 import { ModelDownloadStateSchema } from './models';
@@ -30,9 +30,10 @@ export const STREAM_KINDS = {
     ],
   },
   /** One document's own events; the library snapshot already holds its state. */
-  doc: { snapshot: z.null(), events: DOCUMENT_EVENTS },
+  doc: { snapshot: z.null(), events: DOCUMENT_EVENTS, keyed: true },
   /** The saved message so far (null before it is stored), for a late or resyncing follower. */
   chat: {
+    keyed: true,
     snapshot: MessageSchema.nullable(),
     events: [
       'message.start',
@@ -52,12 +53,28 @@ export const STREAM_KINDS = {
     snapshot: z.object({ downloads: z.array(ModelDownloadStateSchema) }),
     events: ['ping', 'model.download.progress'],
   },
-} as const satisfies Record<string, { snapshot: z.ZodTypeAny; events: readonly EventType[] }>;
+} as const satisfies Record<
+  string,
+  { snapshot: z.ZodTypeAny; events: readonly EventType[]; keyed?: true }
+>;
 
 type Kinds = typeof STREAM_KINDS;
 export type StreamKind = keyof Kinds;
 /** Kinds whose streams are one per context (`chat:<id>`), as opposed to one app-wide stream. */
-type KeyedKind = 'doc' | 'chat';
+type KeyedKind = {
+  [K in keyof Kinds]: Kinds[K] extends { keyed: true } ? K : never;
+}[keyof Kinds];
+
+const KINDS = Object.keys(STREAM_KINDS) as Array<keyof Kinds>;
+const isKeyed = (kind: keyof Kinds) => 'keyed' in STREAM_KINDS[kind];
+/** Every valid stream id, built from the kinds above: a new kind needs no second list. */
+const STREAM_ID = new RegExp(
+  `^(${KINDS.filter((k) => !isKeyed(k)).join('|')}|(?:${KINDS.filter(isKeyed).join('|')}):[A-Za-z0-9_-]{1,64})$`,
+);
+
+export function isValidStreamId(stream: string): boolean {
+  return STREAM_ID.test(stream);
+}
 export type StreamId = Exclude<StreamKind, KeyedKind> | `${KeyedKind}:${string}`;
 
 export type KindOf<S extends StreamId> = S extends `${infer K}:${string}` ? K & StreamKind : S;
