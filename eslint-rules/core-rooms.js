@@ -44,7 +44,7 @@ export const CORE_ROOMS = {
   parsers: [],
   providers: ['secrets'],
   retrieval: ['embedding', 'language', 'store'],
-  rpc: ['events'],
+  rpc: [],
   secrets: [],
   server: ['events', 'rpc'],
   settings: ['(root)', 'providers', 'rpc', 'secrets'],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_CHANNEL, invokeChannel, METHOD_NAMES } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
 import { err } from '../../shared/result';
-import { closeConnection } from '../core/events/event-handlers';
+import { closeConnection } from '../core/rpc/dispatch';
 import type { Connection, Dispatch } from '../core/rpc/dispatch';
 
 /** The parts of Electron's types this module uses, so tests can record a fake ipcMain. */

@@ -40,8 +40,3 @@ export function createEventHandlers(hub: StreamHub): EventHandlers {
     'events.status': ({ stream }) => hub.status(stream),
   };
 }
-
-export function closeConnection(connection: { subscriptions: Map<string, () => void> }): void {
-  for (const unsubscribe of connection.subscriptions.values()) unsubscribe();
-  connection.subscriptions.clear();
-}

@@ -17,6 +17,12 @@ export type Connection = {
   subscriptions: Map<string, () => void>;
 };
 
+/** Drops every subscription a closing connection (a window, an SSE client) still holds. */
+export function closeConnection(connection: Pick<Connection, 'subscriptions'>): void {
+  for (const unsubscribe of connection.subscriptions.values()) unsubscribe();
+  connection.subscriptions.clear();
+}
+
 export type HandlerContext = {
   transport: 'ipc' | 'http' | 'memory';
   /** Null for request/response transports (HTTP POST), which get events over SSE instead. */

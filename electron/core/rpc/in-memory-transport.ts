@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StreamEvent } from '../../../shared/events';
 import { createPushClient } from '../../../shared/push-client';
 import type { Transport } from '../../../shared/transport';
-import { closeConnection } from '../events/event-handlers';
-import type { Connection, Dispatch } from './dispatch';
+import { closeConnection, type Connection, type Dispatch } from './dispatch';
 
 /**
  * A client/server pair in one process. Every message is structured-cloned and
