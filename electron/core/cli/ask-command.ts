@@ -26,7 +26,8 @@ export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collectio
   a sentence they do not back is marked ⚠1, ⚠2… and each mark explained under the answer. When
   the library does not cover the question, the closest passages are shown instead of an answer.
   --json streams every event (message.delta, message.checks…) as a line, then {"result": message}
-  with its text, sources, citations, checks and coverage.`;
+  with its text, sources, citations, checks and coverage. Beside the app or quire serve, the
+  question goes to it, and its provider answers (so no --provider there).`;
 
 function providerFromFlags(values: {
   provider?: string;

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Collection } from '../../../shared/collections';
+import type { MethodArgs, MethodName } from '../../../shared/contract';
+import type { DocumentInfo } from '../../../shared/documents';
 import { QuireError } from '../../../shared/errors';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import {
@@ -11,6 +13,7 @@ import {
   SHARED_OPTIONS,
   type CliOutput,
 } from './cli-context';
+import { findDocuments, openOrJoin, resolveCollection, type RunningQuire } from './running-quire';
 
 export const COLLECTIONS_HELP = `quire collections list|create|rename|delete|add|remove|empty [...] [--data DIR] [--json]
   list                          every collection with its document count
@@ -45,20 +48,25 @@ export async function collectionsCommand(argv: string[]): Promise<number> {
     out.error(COLLECTIONS_HELP);
     return 2;
   }
-  const core = await createQuireCore({
-    ...coreOptionsFrom(values),
-    dataDir: resolveDataDir(values.data),
-    startIndexing: false,
-    readOnly: action === 'list',
-  });
+  const dataDir = resolveDataDir(values.data);
+  const opened = await openOrJoin(dataDir, () =>
+    createQuireCore({
+      ...coreOptionsFrom(values),
+      dataDir,
+      startIndexing: false,
+      readOnly: action === 'list',
+    }),
+  );
   try {
-    return await run(core, out, action, rest);
+    return await (opened.running
+      ? runThrough(opened.running, out, action, rest)
+      : run(opened.core, out, action, rest));
   } catch (error) {
     if (!(error instanceof QuireError)) throw error;
     out.error(error.message, { error: { code: error.code, message: error.message } });
     return 1;
   } finally {
-    await core.close();
+    await opened.core?.close();
   }
 }
 
@@ -100,12 +108,71 @@ async function run(core: QuireCore, out: CliOutput, action: string, args: string
   return 0;
 }
 
+/** The same changes, made by the Quire that serves the folder (the list is read in-process). */
+async function runThrough(running: RunningQuire, out: CliOutput, action: string, args: string[]) {
+  const call = async <M extends MethodName>(method: M, callArgs: MethodArgs<M>) => {
+    const result = await running.invoke(method, callArgs);
+    if (!result.ok) throw new QuireError(result.error.code, result.error.message);
+    return result.value;
+  };
+  const show = (c: Collection, verb = '') =>
+    out.line(`${verb}${c.name}  ${count(c.documentCount, 'document')}  (${c.id})`, {
+      collection: c,
+    });
+  if (action === 'create') {
+    show(await call('collections.create', { name: args[0]! }), 'Created ');
+    return 0;
+  }
+  const target = await resolveCollection(running, args[0]!);
+  const collectionId = target.id;
+  if (action === 'rename')
+    show(await call('collections.rename', { collectionId, name: args[1]! }), 'Renamed to ');
+  else if (action === 'delete') {
+    await call('collections.delete', { collectionId });
+    out.line(`Deleted ${target.name}; its ${count(target.documentCount, 'document')} stay.`, {
+      deleted: target.id,
+    });
+  } else if (action === 'empty')
+    show((await call('collections.empty', { collectionId })).collection, 'Emptied ');
+  else {
+    const refs = args.slice(1);
+    const byPath = new Set(refs.map((ref) => path.resolve(ref)));
+    const docs = await findDocuments(
+      running,
+      (d) => refs.includes(d.id) || byPath.has(d.path),
+      refs.length,
+    );
+    const documentIds = documentIdsAmong(docs, refs);
+    const change =
+      action === 'add'
+        ? await call('collections.addDocuments', { collectionId, documentIds })
+        : await call('collections.removeDocuments', { collectionId, documentIds });
+    const verb = action === 'add' ? 'added to' : 'removed from';
+    out.line(`${count(change.changed.length, 'document')} ${verb} ${target.name}`, change);
+    show(change.collection);
+  }
+  return 0;
+}
+
 /** Document ids, or paths of indexed files; anything else is a clear error. */
 function documentIds(core: QuireCore, refs: string[]): string[] {
   const registry = core.library.registry;
+  return documentIdsOf(refs, (ref) => registry.get(ref) ?? registry.byPath(path.resolve(ref)));
+}
+
+function documentIdsAmong(docs: readonly DocumentInfo[], refs: string[]): string[] {
+  return documentIdsOf(refs, (ref) =>
+    docs.find((d) => d.id === ref || d.path === path.resolve(ref)),
+  );
+}
+
+function documentIdsOf(
+  refs: string[],
+  find: (ref: string) => { id: string } | undefined,
+): string[] {
   const unknown: string[] = [];
   const ids = refs.flatMap((ref) => {
-    const doc = registry.get(ref) ?? registry.byPath(path.resolve(ref));
+    const doc = find(ref);
     if (!doc) unknown.push(ref);
     return doc ? [doc.id] : [];
   });

@@ -12,7 +12,8 @@ import { coreOptionsFrom, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 export const MCP_HELP = `quire mcp [--data DIR] [--model-dir DIR] [--embedding-model ID]
   Serves the library to other apps over the Model Context Protocol (stdio): tools search, ask,
   list_documents and list_collections, and each document as a quire://document/<id> resource.
-  Read-only, unless Settings → Other apps (MCP) allows indexing (then also index_paths).`;
+  Read-only, unless Settings → Other apps (MCP) allows indexing (then also index_paths). Beside
+  the app, what it indexes shows up, and clients hear that the resource list changed.`;
 
 /** How often a read-only `quire mcp` looks at the journals for what the app changed. */
 const FOLLOW_WRITER_MS = 1000;

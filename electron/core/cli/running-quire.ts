@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { Collection } from '../../../shared/collections';
 import type { MethodArgs, MethodName, MethodResult } from '../../../shared/contract';
+import type { DocumentInfo } from '../../../shared/documents';
 import { QuireError } from '../../../shared/errors';
 import type { StreamEvent } from '../../../shared/events';
 import { err, type Result } from '../../../shared/result';
@@ -22,11 +23,7 @@ export type RunningQuire = {
    * Follows a stream's events as SSE: from `afterSeq` (replayed by the server, so nothing sent
    * since is missed), or from now.
    */
-  follow(
-    stream: string,
-    onEvent: (event: StreamEvent) => void,
-    afterSeq?: number,
-  ): StreamFollowing;
+  follow(stream: string, onEvent: (event: StreamEvent) => void, afterSeq?: number): StreamFollowing;
 };
 
 export type StreamFollowing = {
@@ -89,6 +86,33 @@ export async function resolveCollection(
   const known = listed.value.map((c) => `"${c.name}"`);
   const hint = known.length ? ` Collections: ${known.join(', ')}.` : ' There are none yet.';
   throw new QuireError('not_found', `There is no collection "${idOrName}".${hint}`);
+}
+
+/**
+ * Documents of the served library that `wanted` picks, `count` at most, read a page at a time
+ * (`search` narrows the pages to names and paths that contain it).
+ */
+export async function findDocuments(
+  running: RunningQuire,
+  wanted: (doc: DocumentInfo) => boolean,
+  count: number,
+  search = '',
+): Promise<DocumentInfo[]> {
+  const found: DocumentInfo[] = [];
+  const limit = 1000;
+  for (let offset = 0; found.length < count; offset += limit) {
+    // Oldest first: documents the app adds meanwhile go at the end, not under the pages read.
+    const page = await running.invoke('library.query', {
+      offset,
+      limit,
+      sort: 'oldest',
+      search: search.slice(-500),
+    });
+    if (!page.ok) break;
+    found.push(...page.value.documents.filter(wanted));
+    if (offset + limit >= page.value.total) break;
+  }
+  return found;
 }
 
 function sameFolder(a: string, b: string): boolean {

@@ -53,6 +53,69 @@ describe('the journal after a crash', () => {
   });
 });
 
+describe('a reader beside the writer', () => {
+  it('reads only what was appended, takes a line once it is whole, and starts over after a compaction', async () => {
+    const { dir, remove } = await makeTempDir();
+    try {
+      const file = path.join(dir, 'log.jsonl');
+      const reader = new Journal<{ n: number }>(file);
+      expect(reader.load()).toEqual([]);
+      expect(reader.readNew()).toBeNull();
+      const writer = new Journal<{ n: number }>(file);
+      writer.append({ n: 1 });
+      writer.append({ n: 2 });
+      expect(reader.readNew()).toEqual({ records: [{ n: 1 }, { n: 2 }], replaced: true });
+      expect(reader.readNew()).toBeNull();
+      // A record caught mid-write is not taken until its newline is there.
+      fs.appendFileSync(file, '{"n":3');
+      expect(reader.readNew()).toEqual({ records: [], replaced: false });
+      fs.appendFileSync(file, '}\n');
+      expect(reader.readNew()).toEqual({ records: [{ n: 3 }], replaced: false });
+      writer.compact([{ n: 9 }]);
+      expect(reader.readNew()).toEqual({ records: [{ n: 9 }], replaced: true });
+      writer.append({ n: 10 });
+      expect(reader.readNew()).toEqual({ records: [{ n: 10 }], replaced: false });
+      writer.close();
+    } finally {
+      await remove();
+    }
+  });
+
+  it('the registry reports what changed: added, changed, deleted, and what a compaction dropped', async () => {
+    const { dir, remove } = await makeTempDir();
+    try {
+      const writer = new DocumentRegistry(dir);
+      writer.put(record('a', { status: 'ready', chunks: 2 }));
+      const reader = new DocumentRegistry(dir, { readOnly: true });
+      expect(reader.refresh()).toEqual([]);
+      writer.put(record('b'));
+      writer.put(record('a', { status: 'ready', chunks: 3, updatedAt: 2 }));
+      const changes = reader.refresh();
+      expect(changes.map((c) => [c.id, c.before?.chunks, c.after?.chunks])).toEqual([
+        ['b', undefined, 0],
+        ['a', 2, 3],
+      ]);
+      writer.delete('b');
+      expect(reader.refresh().map((c) => [c.id, c.after])).toEqual([['b', undefined]]);
+      expect(reader.totals()).toMatchObject({ documents: 1, chunks: 3 });
+      // A compaction rewrites the file: a document it no longer holds was deleted meanwhile.
+      writer.put(record('c'));
+      writer.delete('a');
+      writer.close();
+      // Opening folds a history that outweighs the live state (6 records, 1 document).
+      new DocumentRegistry(dir).close();
+      expect(reader.refresh().map((c) => [c.id, Boolean(c.before), Boolean(c.after)])).toEqual([
+        ['a', true, false],
+        ['c', false, true],
+      ]);
+      expect(reader.all().map((d) => d.id)).toEqual(['c']);
+      reader.close();
+    } finally {
+      await remove();
+    }
+  });
+});
+
 if (tmpfsUnavailable) console.warn(`Skipping the full-disk journal tests: ${tmpfsUnavailable}`);
 
 describe.skipIf(tmpfsUnavailable !== null)('the journal on a full disk (a real tmpfs)', () => {
