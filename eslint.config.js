@@ -80,6 +80,24 @@ export default tseslint.config(
     },
   },
   {
+    // Main wires the core together through its front door only (as VS Code's layers do).
+    files: ['electron/main/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../core/*', '**/electron/core/*'],
+              message: 'electron/main imports the core only through electron/core/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': [

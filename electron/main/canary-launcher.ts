@@ -1,7 +1,7 @@
 // The embedding canary as an Electron utility process: the app's RunAsNode fuse is off, so the
 // Electron binary cannot be forked as plain Node, and a utility process keeps Electron's allocator.
 import { utilityProcess } from 'electron';
-import type { CanaryLauncher } from '../core/embedding/backend-canary';
+import type { CanaryLauncher } from '../core';
 
 export const utilityCanary: CanaryLauncher = (script, env) => {
   const child = utilityProcess.fork(script, [], {

@@ -1,5 +1,5 @@
 import ElectronStore from 'electron-store';
-import type { SettingsBackendFactory } from '../core/settings/settings-store';
+import type { SettingsBackendFactory } from '../core';
 
 /**
  * The app's settings live in electron-store, which is conf with Electron's defaults; core

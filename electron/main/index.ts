@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
-import { createQuireCore, type QuireCore } from '../core/quire-core';
-import { startCommandLineApi } from '../core/server/server-file';
+import { createQuireCore, startCommandLineApi, type QuireCore } from '../core';
 import { QuireError } from '../../shared/errors';
 import { utilityCanary } from './canary-launcher';
 import { electronSettingsBackend } from './electron-settings-backend';

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_CHANNEL, invokeChannel, METHOD_NAMES } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
 import { err } from '../../shared/result';
-import { closeConnection } from '../core/rpc/dispatch';
-import type { Connection, Dispatch } from '../core/rpc/dispatch';
+import { closeConnection, type Connection, type Dispatch } from '../core';
 
 /** The parts of Electron's types this module uses, so tests can record a fake ipcMain. */
 export type SenderFrameLike = { url: string; parent: unknown } | null | undefined;

@@ -1,6 +1,9 @@
-import { createSecretStore } from '../core/secrets/create-secret-store';
-import { EncryptedFileSecretStore } from '../core/secrets/encrypted-file-secret-store';
-import type { SafeStorageLike, SecretStore } from '../core/secrets/types';
+import {
+  createSecretStore,
+  EncryptedFileSecretStore,
+  type SafeStorageLike,
+  type SecretStore,
+} from '../core';
 
 /** Electron's safeStorage, typed structurally so this file (and its test) needs no electron import. */
 export type ElectronSafeStorage = SafeStorageLike & {
