@@ -66,16 +66,17 @@ async function main() {
       `# Note ${i}\n\nRiver ${i % 4} floods in spring; the dam ${i} holds ${i * 10} tonnes.\n`,
     );
   const yields: { end: number; at: number }[] = [];
-  const core = await createQuireCore({
-    dataDir,
-    modelDir: models,
-    embeddingModel: 'quire-test/bow',
-    embeddingBackend: 'native',
-    keychain: false,
-    providerOverride: { kind: 'embedded', modelPath: STORIES_MODEL },
-    wrapProvider: timed(yields),
-    logger: { error: (m) => log(m), warn: () => {} },
-  });
+  const core = await createQuireCore(
+    {
+      dataDir,
+      modelDir: models,
+      embeddingModel: 'quire-test/bow',
+      embeddingBackend: 'native',
+      providerOverride: { kind: 'embedded', modelPath: STORIES_MODEL },
+      logger: { error: (m) => log(m), warn: () => {} },
+    },
+    { keychain: false, wrapProvider: timed(yields) },
+  );
   await core.library.add([docs]);
   await core.library.whenIdle();
   const server = await startHttpServer({

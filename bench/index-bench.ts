@@ -47,17 +47,23 @@ async function runIndexing(name: string, inputs: string[], models: string): Prom
   const threads = values.threads
     ? Number(values.threads)
     : Math.max(1, os.availableParallelism() - 1 || 1) + 0;
-  const core = await createQuireCore({
-    dataDir,
-    modelDir: models,
-    embeddingModel: MINILM_SHAPE_MODEL_ID,
-    embeddingBackend: 'native',
-    logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
-    indexing: {
-      threads: values.threads ? Number(values.threads) : Math.max(1, os.availableParallelism() - 0),
-      batchSize: Number(values.batch),
+  const core = await createQuireCore(
+    {
+      dataDir,
+      modelDir: models,
+      embeddingModel: MINILM_SHAPE_MODEL_ID,
+      embeddingBackend: 'native',
+      logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
     },
-  });
+    {
+      indexing: {
+        threads: values.threads
+          ? Number(values.threads)
+          : Math.max(1, os.availableParallelism() - 0),
+        batchSize: Number(values.batch),
+      },
+    },
+  );
   void threads;
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);

@@ -86,15 +86,17 @@ function fifths(started: number, readyAt: number[]): number[] {
 async function run(name: string, folder: string, modelsDir: string, withModel: boolean) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `quire-scale-${name}-`));
   const open = () =>
-    createQuireCore({
-      dataDir,
-      // Full-text only: a model folder without the model, as when none is installed.
-      modelDir: withModel ? modelsDir : path.join(dataDir, 'no-models'),
-      embeddingModel: withModel ? MINILM_SHAPE_MODEL_ID : 'Xenova/all-MiniLM-L6-v2',
-      embeddingBackend: 'native',
-      logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
-      indexing: { threads: os.availableParallelism(), batchSize: 8 },
-    });
+    createQuireCore(
+      {
+        dataDir,
+        // Full-text only: a model folder without the model, as when none is installed.
+        modelDir: withModel ? modelsDir : path.join(dataDir, 'no-models'),
+        embeddingModel: withModel ? MINILM_SHAPE_MODEL_ID : 'Xenova/all-MiniLM-L6-v2',
+        embeddingBackend: 'native',
+        logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
+      },
+      { indexing: { threads: os.availableParallelism(), batchSize: 8 } },
+    );
   let core = await open();
   const readyAt: number[] = [];
   core.hub.onAnyEvent((e) => {

@@ -41,6 +41,7 @@ import { closeInOrder } from './shutdown';
 /** How long a question waits, at most, for the library's first word statistics. */
 const TERM_STATS_WAIT_MS = 3000;
 
+/** What a Quire is: its data folder, transport, models and the app's own services. */
 export type QuireCoreOptions = {
   dataDir: string;
   transport?: 'ipc' | 'http' | 'memory';
@@ -58,11 +59,6 @@ export type QuireCoreOptions = {
   /** Where model downloads come from; default https://huggingface.co (tests use a local server). */
   modelHub?: string;
   poolSize?: number;
-  /** The indexing workers' script; default the built-in one. */
-  workerEntry?: WorkerEntry;
-  /** How the library's writer batches documents into LanceDB commits. */
-  writer?: Partial<WriterPolicy>;
-  indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** False for read-only commands: the queue is not resumed. */
   startIndexing?: boolean;
   /** Opens the library without writing to it (quire mcp, beside a running app): no queue, no compaction. */
@@ -76,17 +72,29 @@ export type QuireCoreOptions = {
   conversationsDir?: string;
   /** Overrides the provider chosen in settings (the CLI's --provider, tests). */
   providerOverride?: ProviderSettings;
+  /** Electron's safeStorage, the fallback when no OS keychain answers. */
+  safeStorage?: SafeStorageLike;
+  /** The app's electron-store; headless mode uses conf. Both read the same settings file. */
+  settingsBackend?: SettingsBackendFactory;
+};
+
+/**
+ * Knobs for tests and benchmarks (and the CLI's tighter time-outs): how the core is exercised,
+ * not what it is. Kept apart so the app's wiring reads as settings only.
+ */
+export type CoreHooks = {
+  /** The indexing workers' script; default the built-in one. */
+  workerEntry?: WorkerEntry;
+  /** How the library's writer batches documents into LanceDB commits. */
+  writer?: Partial<WriterPolicy>;
+  indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
   /** Benchmarks wrap the live provider to time each token it yields. */
   wrapProvider?: (provider: ChatProvider | null) => ChatProvider | null;
   chat?: { maxPromptTokens?: number; maxAnswerTokens?: number; checkpointMs?: number };
   /** Provider connect and idle time-outs; each provider has its own defaults. */
   providerTimeouts?: ProviderTimeouts;
-  /** Electron's safeStorage, the fallback when no OS keychain answers. */
-  safeStorage?: SafeStorageLike;
   /** false: do not probe the OS keychain (tests that do not need it). */
   keychain?: boolean;
-  /** The app's electron-store; headless mode uses conf. Both read the same settings file. */
-  settingsBackend?: SettingsBackendFactory;
 };
 
 /**
@@ -94,7 +102,7 @@ export type QuireCoreOptions = {
  * and the dispatcher that all transports share. Runs under plain Node. Wiring only: each
  * decision lives in its room (indexing/indexer-setup, chat/library-labels, shutdown).
  */
-export async function createQuireCore(options: QuireCoreOptions) {
+export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHooks = {}) {
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
   // Readers (library, search, check, mcp, export) never write and take no lock; every other
@@ -110,7 +118,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     backend: options.settingsBackend,
     warn: (m) => logger.warn(m),
   });
-  const indexer = await startIndexer(settings.get(), { ...options, dataDir, log });
+  const indexer = await startIndexer(settings.get(), { ...options, ...hooks, dataDir, log });
   const { pool, model } = indexer;
   const store = await openLanceChunkStore({ dataDir, dims: model.dims });
   const library = new LibraryService({
@@ -119,7 +127,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     store,
     pool,
     embeddingModel: model.modelId,
-    writer: options.writer,
+    writer: hooks.writer,
     log,
     readOnly: options.readOnly,
   });
@@ -199,11 +207,11 @@ export async function createQuireCore(options: QuireCoreOptions) {
   const providers = new ProviderManager({
     dataDir,
     safeStorage: options.safeStorage,
-    keychain: options.keychain,
-    timeouts: options.providerTimeouts,
+    keychain: hooks.keychain,
+    timeouts: hooks.providerTimeouts,
     log: (m) => log('info', m),
   });
-  const wrapProvider = options.wrapProvider ?? ((provider) => provider);
+  const wrapProvider = hooks.wrapProvider ?? ((provider) => provider);
   const chat = new ChatService({
     hub,
     store: conversations,
@@ -221,7 +229,7 @@ export async function createQuireCore(options: QuireCoreOptions) {
     termStats: statsForQuestion,
     entailment,
     documentText,
-    ...options.chat,
+    ...hooks.chat,
   });
   if (options.startIndexing !== false && !options.readOnly) {
     await collections

@@ -2,7 +2,11 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { testModels } from './embedding-fixtures';
-import { createQuireCore, type QuireCoreOptions } from '../../electron/core/quire-core';
+import {
+  createQuireCore,
+  type CoreHooks,
+  type QuireCoreOptions,
+} from '../../electron/core/quire-core';
 
 export const PDF_DIR = fileURLToPath(new URL('../../../shared/fixtures/pdfs/', import.meta.url));
 export const BOW_MODEL = 'quire-test/bow';
@@ -14,17 +18,25 @@ export const CRASHING_WORKER = {
 const quiet = { error: () => {}, warn: () => {} };
 
 /** A core over a temp data folder with the generated bag-of-word-pieces model. */
-export async function makeTestCore(dataDir: string, options: Partial<QuireCoreOptions> = {}) {
+export async function makeTestCore(
+  dataDir: string,
+  options: Partial<QuireCoreOptions & CoreHooks> = {},
+) {
   const models = await testModels();
-  return createQuireCore({
-    dataDir,
-    modelDir: models.modelsDir,
-    embeddingModel: BOW_MODEL,
-    embeddingBackend: 'native',
-    poolSize: 1,
-    logger: quiet,
-    ...options,
-  });
+  const { workerEntry, writer, indexing, wrapProvider, chat, providerTimeouts, keychain, ...rest } =
+    options;
+  return createQuireCore(
+    {
+      dataDir,
+      modelDir: models.modelsDir,
+      embeddingModel: BOW_MODEL,
+      embeddingBackend: 'native',
+      poolSize: 1,
+      logger: quiet,
+      ...rest,
+    },
+    { workerEntry, writer, indexing, wrapProvider, chat, providerTimeouts, keychain },
+  );
 }
 
 /** Writes `count` small Markdown notes, each with a heading and a few paragraphs. */

@@ -28,13 +28,15 @@ describe('a library of 20,000 documents over the contract', () => {
     ({ dir, remove } = await makeTempDir('quire-listing-'));
     const dataDir = path.join(dir, 'data');
     writeSyntheticLibrary(dataDir, records);
-    core = await createQuireCore({
-      dataDir,
-      transport: 'memory',
-      keychain: false,
-      startIndexing: false,
-      logger: { error: () => {}, warn: () => {} },
-    });
+    core = await createQuireCore(
+      {
+        dataDir,
+        transport: 'memory',
+        startIndexing: false,
+        logger: { error: () => {}, warn: () => {} },
+      },
+      { keychain: false },
+    );
   });
   afterAll(async () => {
     await core.close();

@@ -14,12 +14,14 @@ let core: QuireCore;
 
 beforeEach(async () => {
   ({ dir, remove } = await makeTempDir('quire-watch-sync-'));
-  core = await createQuireCore({
-    dataDir: path.join(dir, 'data'),
-    transport: 'memory',
-    keychain: false,
-    logger: { error: () => {}, warn: () => {} },
-  });
+  core = await createQuireCore(
+    {
+      dataDir: path.join(dir, 'data'),
+      transport: 'memory',
+      logger: { error: () => {}, warn: () => {} },
+    },
+    { keychain: false },
+  );
 });
 afterEach(async () => {
   await core.close();

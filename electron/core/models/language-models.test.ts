@@ -37,14 +37,16 @@ afterEach(async () => {
 
 async function freshCore(faults: Parameters<typeof startTestHub>[1] = {}) {
   hub = await startTestHub({ [ENTRY.repo]: { [ENTRY.file]: GGUF } }, faults);
-  core = await createQuireCore({
-    dataDir: path.join(dir, 'data'),
-    transport: 'memory',
-    poolSize: 1,
-    keychain: false,
-    modelHub: hub.url,
-    logger: { error: () => {}, warn: () => {} },
-  });
+  core = await createQuireCore(
+    {
+      dataDir: path.join(dir, 'data'),
+      transport: 'memory',
+      poolSize: 1,
+      modelHub: hub.url,
+      logger: { error: () => {}, warn: () => {} },
+    },
+    { keychain: false },
+  );
   const client = createInMemoryTransport(core.dispatch);
   const states: ModelDownloadState[] = [];
   client.follow(SYSTEM_STREAM, {

@@ -37,16 +37,18 @@ async function freshCore(embeddingModel: string) {
     [MINILM_SHAPE_MODEL_ID]: repoFromFolder(models.minilmDir),
     [BOW_MODEL_ID]: repoFromFolder(models.bowDir),
   });
-  return createQuireCore({
-    dataDir: path.join(dir, 'data'),
-    transport: 'memory',
-    embeddingModel,
-    embeddingBackend: 'native',
-    poolSize: 1,
-    keychain: false,
-    modelHub: hub.url,
-    logger: { error: () => {}, warn: () => {} },
-  });
+  return createQuireCore(
+    {
+      dataDir: path.join(dir, 'data'),
+      transport: 'memory',
+      embeddingModel,
+      embeddingBackend: 'native',
+      poolSize: 1,
+      modelHub: hub.url,
+      logger: { error: () => {}, warn: () => {} },
+    },
+    { keychain: false },
+  );
 }
 
 function followDownloads(c: QuireCore) {
