@@ -9,6 +9,7 @@ import {
 } from './documents';
 import { CollectionSchema, ConversationScopeSchema } from './collections';
 import { AnswerChecksSchema } from './answer-checks';
+import { UsageSchema } from './generation';
 
 /** `closest`: the library does not cover the question; these are the nearest passages, unwritten from. */
 export const AnswerModeSchema = z.enum(['answer', 'search', 'closest']);
@@ -92,7 +93,7 @@ const EVENTS = {
   'message.end': chat(
     z.object({
       finishReason: FinishReasonSchema,
-      usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() }),
+      usage: UsageSchema,
       timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }),
       citations: z.array(z.number().int().positive()),
     }),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AnswerChecksSchema, CoverageSchema } from './answer-checks';
 import { ErrorCodeSchema } from './errors';
+import { UsageSchema } from './generation';
 import { AnswerModeSchema, FinishReasonSchema, SourceSchema } from './events';
 
 export const MessageSchema = z.object({
@@ -22,9 +23,7 @@ export const MessageSchema = z.object({
     .nullable(),
   provider: z.string().nullable(),
   model: z.string().nullable(),
-  usage: z
-    .object({ promptTokens: z.number().int(), completionTokens: z.number().int() })
-    .nullable(),
+  usage: UsageSchema.nullable(),
   timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }).nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),

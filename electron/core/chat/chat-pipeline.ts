@@ -1,6 +1,7 @@
 // The answer to one question, as named stages: plan → retrieve → budget and prompt → generate → finish.
 import type { Message } from '../../../shared/contract/chat';
 import type { Source } from '../../../shared/events';
+import { newTurnTokenBudget } from '../../../shared/generation';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { ChatDeps, ChatProvider, Retrieval } from './chat-types';
 import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
@@ -218,7 +219,7 @@ async function budgetAndPrompt(
   // Pinned text was asked for explicitly: it may use the whole context, not the first-turn cap.
   const budget = pinned.passages.length
     ? room
-    : Math.min(room, deps.maxPromptTokens ?? (provider.kind === 'embedded' ? 1536 : 6000));
+    : Math.min(room, deps.maxPromptTokens ?? newTurnTokenBudget(provider.kind));
   const searched = retrieval.passages.filter((p) => !pinned.documentIds.has(p.documentId));
   const build = (cut: number) =>
     buildPrompt({

@@ -1,6 +1,7 @@
 // What the chat pipeline works with: the provider surface, retrieval, and the service's deps.
 import type { Coverage } from '../../../shared/answer-checks';
 import type { ConversationScope } from '../../../shared/collections';
+import type { GenerateResult } from '../../../shared/generation';
 import type { EntailmentChecker } from '../checking/entailment';
 import type { StreamHub } from '../events/stream-hub';
 import type { TermStats } from '../language/term-stats';
@@ -22,13 +23,7 @@ export type ChatProvider = {
     seed?: number;
     signal: AbortSignal;
     sessionKey?: string;
-  }): AsyncGenerator<
-    string,
-    {
-      finishReason: 'stop' | 'length' | 'cancelled';
-      usage: { promptTokens: number; completionTokens: number };
-    }
-  >;
+  }): AsyncGenerator<string, GenerateResult>;
 };
 
 /** A ready document's label and its chunks in reading order: what whole-document answers read. */

@@ -11,10 +11,8 @@ export const CONTEXT_MARGIN_TOKENS = 32;
 /** A regenerated answer samples instead of decoding greedily, so it is not the same text again. */
 const REGENERATE_TEMPERATURE = 0.8;
 
-export type GenerateOutcome = {
-  finishReason: 'stop' | 'length' | 'cancelled';
-  usage: { promptTokens: number; completionTokens: number };
-};
+export type { GenerateResult as GenerateOutcome } from '../../../shared/generation';
+import type { GenerateResult as GenerateOutcome } from '../../../shared/generation';
 
 /** Streams the answer into the message: deltas coalesced per frame, text checkpointed. */
 export async function generate(

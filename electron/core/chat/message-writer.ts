@@ -2,6 +2,7 @@
 import type { Message } from '../../../shared/contract/chat';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { AnswerChecks } from '../../../shared/answer-checks';
+import { NO_USAGE, type Usage } from '../../../shared/generation';
 import type { EventData, FinishReason } from '../../../shared/events';
 import type { EventTypeOn, StreamIdOf } from '../../../shared/stream-kinds';
 import { chatStream } from '../../../shared/streams';
@@ -9,9 +10,6 @@ import type { StreamHub } from '../events/stream-hub';
 import type { ConversationStore } from './conversation-store';
 import type { AnswerChecker } from '../checking/answer-checker';
 import { extractCitations } from './prompt';
-
-type Usage = { promptTokens: number; completionTokens: number };
-const NO_USAGE: Usage = { promptTokens: 0, completionTokens: 0 };
 
 export class MessageWriter {
   readonly started = performance.now();

@@ -2,7 +2,9 @@ import { citedSources } from '../../../shared/citations';
 import { withoutControlChars } from '../../../shared/control-chars';
 import type { Source } from '../../../shared/events';
 
-export type PromptTurn = { role: 'system' | 'user' | 'assistant'; content: string };
+/** One turn of a prompt (the same shape the providers take). */
+export type { ChatTurn as PromptTurn } from '../../../shared/generation';
+import type { ChatTurn as PromptTurn } from '../../../shared/generation';
 export type Passage = Omit<Source, 'n'> & { text: string };
 
 export const SYSTEM_PROMPT = [

@@ -5,7 +5,9 @@ import type { GenerateOutcome } from './generate-answer';
 import type { MessageWriter } from './message-writer';
 import { formatSource, type Passage, type PromptTurn } from './prompt';
 
-export type Usage = { promptTokens: number; completionTokens: number };
+import type { Usage } from '../../../shared/generation';
+
+export type { Usage };
 /** What one section (or a group of sections) says; its citations are document-wide page sources. */
 export type Note = { sections: string; pages: string; text: string };
 

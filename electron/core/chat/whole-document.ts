@@ -11,6 +11,7 @@ import { packSections, pagePassages, pagesLabel, sourceCost, type Section } from
 import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
 import type { MessageWriter } from './message-writer';
 import { startAnswerChecks } from './answer-checks';
+import { answerReserve } from './context-fit';
 import { buildPrompt, snippetOf, SYSTEM_PROMPT, type Passage } from './prompt';
 import {
   collectText,
@@ -57,7 +58,7 @@ export async function answerWholeDocument(
 
   const count = (text: string) => provider.countTokens(text);
   const contextSize = await provider.contextSize();
-  const answerTokens = Math.min(deps.maxAnswerTokens ?? 512, Math.floor(contextSize / 4));
+  const answerTokens = answerReserve(contextSize, deps.maxAnswerTokens);
   const room = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
   const fixed = (await count(SYSTEM_PROMPT)) + (await count(question.text)) + PROMPT_OVERHEAD;
   let whole = fixed;

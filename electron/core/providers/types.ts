@@ -2,7 +2,9 @@ import type { ErrorCode } from '../../../shared/errors';
 import type { ProviderSettings } from '../../../shared/settings';
 import type { SecretStore } from '../secrets';
 
-export type ChatTurn = { role: 'system' | 'user' | 'assistant'; content: string };
+import type { ChatTurn, GenerateResult, ModelProviderKind } from '../../../shared/generation';
+
+export type { ChatTurn, GenerateResult };
 
 export type GenerateRequest = {
   /** System first; the last is the user turn to answer. */
@@ -17,12 +19,7 @@ export type GenerateRequest = {
   sessionKey?: string;
 };
 
-export type GenerateResult = {
-  finishReason: 'stop' | 'length' | 'cancelled';
-  usage: { promptTokens: number; completionTokens: number };
-};
-
-export type ProviderKind = 'embedded' | 'ollama' | 'openai' | 'anthropic';
+export type ProviderKind = ModelProviderKind;
 
 export type ProviderTestResult =
   { ok: true; detail: string } | { ok: false; code: ErrorCode; message: string };
