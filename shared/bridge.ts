@@ -5,7 +5,9 @@ import type { Result } from './result';
 /** What the preload exposes as `window.quire`: generic invoke plus one event listener. */
 export type QuireBridge = {
   readonly methods: readonly MethodName[];
-  invoke: (method: MethodName, args: unknown) => Promise<Result<unknown>>;
+  /** `callId` names the call so that `cancel(callId)` can abort its handler in main. */
+  invoke: (method: MethodName, args: unknown, callId?: string) => Promise<Result<unknown>>;
+  cancel: (callId: string) => void;
   onEvent: (listener: (event: StreamEvent) => void) => () => void;
   /** The local path of a dropped or picked file (Electron only). */
   pathForFile?: (file: unknown) => string;
@@ -18,9 +20,12 @@ export type PickKind = 'files' | 'folder' | 'model';
 
 /** The one IPC channel outside the contract: main's native open dialog. */
 export const DIALOG_CHANNEL = 'quire:dialog.open';
+/** A renderer gave up on a call (its AbortSignal): main aborts that call's handler. */
+export const CANCEL_CHANNEL = 'quire:cancel';
 
 export type BridgeIpc = {
-  invoke: (channel: string, args: unknown) => Promise<unknown>;
+  invoke: (channel: string, args: unknown, callId?: string) => Promise<unknown>;
+  cancel: (callId: string) => void;
   /** Returns the removal function for the listener it registered. */
   onEvent: (listener: (event: StreamEvent) => void) => () => void;
 };
@@ -30,14 +35,17 @@ export function buildBridge(ipc: BridgeIpc): QuireBridge {
   const allowed = new Set<string>(METHOD_NAMES);
   return {
     methods: [...METHOD_NAMES],
-    invoke: async (method, args) => {
+    invoke: async (method, args, callId) => {
       if (!allowed.has(method)) {
         return {
           ok: false,
           error: { code: 'unknown_method', message: `There is no method called "${method}".` },
         };
       }
-      return (await ipc.invoke(invokeChannel(method), args)) as Result<unknown>;
+      return (await ipc.invoke(invokeChannel(method), args, callId)) as Result<unknown>;
+    },
+    cancel: (callId) => {
+      if (typeof callId === 'string') ipc.cancel(callId);
     },
     onEvent: (listener) => ipc.onEvent(listener),
   };

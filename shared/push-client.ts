@@ -2,11 +2,11 @@ import type { MethodArgs, MethodName, MethodResult } from './contract';
 import type { StreamEvent } from './events';
 import type { Result } from './result';
 import { StreamFollower, type SubscribingFollower } from './stream-follower';
-import type { ConnectionState, StreamHandlers, Transport } from './transport';
+import type { ConnectionState, InvokeOptions, StreamHandlers, Transport } from './transport';
 
 export type PushChannel = {
   kind: Transport['kind'];
-  invoke: (method: MethodName, args: unknown) => Promise<Result<unknown>>;
+  invoke: (method: MethodName, args: unknown, signal?: AbortSignal) => Promise<Result<unknown>>;
   /** Registers the single listener for pushed events; returns its removal. */
   listen: (listener: (event: StreamEvent) => void) => () => void;
 };
@@ -63,8 +63,8 @@ export function createPushClient(channel: PushChannel): Transport {
     get connectionState() {
       return state;
     },
-    invoke<M extends MethodName>(method: M, args: MethodArgs<M>) {
-      return channel.invoke(method, args) as Promise<Result<MethodResult<M>>>;
+    invoke<M extends MethodName>(method: M, args: MethodArgs<M>, options?: InvokeOptions) {
+      return channel.invoke(method, args, options?.signal) as Promise<Result<MethodResult<M>>>;
     },
     follow(stream, handlers, afterSeq) {
       const follower = new StreamFollower(

@@ -16,10 +16,17 @@ export type StreamHandlers<S extends StreamId = StreamId> = {
   categories?: EventCategory[];
 };
 
+/** Aborting `signal` cancels the call: the handler sees it, and the result is `cancelled`. */
+export type InvokeOptions = { signal?: AbortSignal };
+
 /** The one interface the renderer (and tests) talk to, whatever carries it. */
 export interface Transport {
   readonly kind: 'ipc' | 'http' | 'memory';
-  invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>>;
+  invoke<M extends MethodName>(
+    method: M,
+    args: MethodArgs<M>,
+    options?: InvokeOptions,
+  ): Promise<Result<MethodResult<M>>>;
   /** Follows a stream from `afterSeq` (or from a fresh snapshot); returns its unsubscribe. */
   follow<S extends StreamId>(stream: S, handlers: StreamHandlers<S>, afterSeq?: number): () => void;
   onConnectionState(listener: (state: ConnectionState) => void): () => void;

@@ -17,16 +17,19 @@ const APP_URL = 'file:///opt/Quire/resources/app.asar/out/renderer/index.html';
 function fakeIpcMain() {
   const handlers = new Map<
     string,
-    (event: IpcInvokeEventLike, args: unknown) => Promise<unknown>
+    (event: IpcInvokeEventLike, args: unknown, callId?: unknown) => Promise<unknown>
   >();
+  const listeners = new Map<string, (event: IpcInvokeEventLike, callId: unknown) => void>();
   const ipcMain: IpcMainLike = {
     handle: (channel, listener) => {
       if (handlers.has(channel)) throw new Error(`duplicate handler for ${channel}`);
       handlers.set(channel, listener);
     },
     removeHandler: (channel) => handlers.delete(channel),
+    on: (channel, listener) => listeners.set(channel, listener),
+    removeListener: (channel) => listeners.delete(channel),
   };
-  return { ipcMain, handlers };
+  return { ipcMain, handlers, listeners };
 }
 
 function fakeWebContents(id: number) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CANCEL_CHANNEL } from '../../shared/bridge';
 import { EVENT_CHANNEL, invokeChannel, METHOD_NAMES } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
 import { err } from '../../shared/result';
@@ -20,9 +21,14 @@ export type IpcInvokeEventLike = { sender: WebContentsLike; senderFrame: SenderF
 export type IpcMainLike = {
   handle: (
     channel: string,
-    listener: (event: IpcInvokeEventLike, args: unknown) => Promise<unknown>,
+    listener: (event: IpcInvokeEventLike, args: unknown, callId?: unknown) => Promise<unknown>,
   ) => void;
   removeHandler: (channel: string) => void;
+  on: (channel: string, listener: (event: IpcInvokeEventLike, callId: unknown) => void) => void;
+  removeListener: (
+    channel: string,
+    listener: (event: IpcInvokeEventLike, callId: unknown) => void,
+  ) => void;
 };
 
 /**
@@ -70,20 +76,40 @@ export function registerIpcHandlers(options: {
     return connection;
   }
 
+  // Calls a renderer may still cancel, by window and call id.
+  const cancellable = new Map<string, AbortController>();
+  const callKey = (sender: WebContentsLike, callId: unknown) =>
+    typeof callId === 'string' && callId.length <= 64 ? `${sender.id}:${callId}` : null;
+  const onCancel = (event: IpcInvokeEventLike, callId: unknown) => {
+    const key = callKey(event.sender, callId);
+    if (key) cancellable.get(key)?.abort();
+  };
+  options.ipcMain.on(CANCEL_CHANNEL, onCancel);
+
   for (const name of METHOD_NAMES) {
-    options.ipcMain.handle(invokeChannel(name), async (event, args) => {
+    options.ipcMain.handle(invokeChannel(name), async (event, args, callId) => {
       const frame = event.senderFrame;
       if (!frame || frame.parent !== null || !options.isTrustedFrame(frame)) {
         return err({ code: 'forbidden', message: 'This window is not allowed to talk to Quire.' });
       }
-      return options.dispatch(name, args, {
-        transport: 'ipc',
-        connection: connectionFor(event.sender),
-      });
+      const key = callKey(event.sender, callId);
+      const cancel = key ? new AbortController() : null;
+      if (key && cancel) cancellable.set(key, cancel);
+      try {
+        return await options.dispatch(name, args, {
+          transport: 'ipc',
+          connection: connectionFor(event.sender),
+          ...(cancel ? { signal: cancel.signal } : {}),
+        });
+      } finally {
+        if (key) cancellable.delete(key);
+      }
     });
   }
 
   return () => {
+    options.ipcMain.removeListener(CANCEL_CHANNEL, onCancel);
+    for (const controller of cancellable.values()) controller.abort();
     for (const name of METHOD_NAMES) options.ipcMain.removeHandler(invokeChannel(name));
     for (const connection of connections.values()) closeConnection(connection);
     connections.clear();

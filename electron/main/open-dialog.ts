@@ -41,7 +41,7 @@ export function openDialogOptions(kind: unknown): OpenDialogOptions {
  * top-level frame: a foreign page never gets to open a file dialog.
  */
 export function registerOpenDialog(options: {
-  ipcMain: IpcMainLike;
+  ipcMain: Pick<IpcMainLike, 'handle' | 'removeHandler'>;
   isTrustedFrame: (frame: NonNullable<SenderFrameLike>) => boolean;
   showOpenDialog: (
     sender: WebContentsLike,

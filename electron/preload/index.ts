@@ -1,11 +1,15 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { buildBridge, DIALOG_CHANNEL, type PickKind } from '../../shared/bridge';
+import { buildBridge, CANCEL_CHANNEL, DIALOG_CHANNEL, type PickKind } from '../../shared/bridge';
 import { EVENT_CHANNEL } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
 
 // Only the contract's channels are reachable; raw ipcRenderer never leaves this file.
 const bridge = buildBridge({
-  invoke: (channel, args) => ipcRenderer.invoke(channel, args),
+  invoke: (channel, args, callId) =>
+    callId === undefined
+      ? ipcRenderer.invoke(channel, args)
+      : ipcRenderer.invoke(channel, args, callId),
+  cancel: (callId) => ipcRenderer.send(CANCEL_CHANNEL, callId),
   onEvent: (listener) => {
     const wrapped = (_event: IpcRendererEvent, payload: StreamEvent) => listener(payload);
     ipcRenderer.on(EVENT_CHANNEL, wrapped);

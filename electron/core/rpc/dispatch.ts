@@ -27,7 +27,14 @@ export type HandlerContext = {
   transport: 'ipc' | 'http' | 'memory';
   /** Null for request/response transports (HTTP POST), which get events over SSE instead. */
   connection: Connection | null;
+  /**
+   * Aborted when the caller gives up (its AbortSignal, a closed HTTP request, a cancelled IPC
+   * call), as VS Code's cancellation tokens reach its handlers. Long handlers stop early.
+   */
+  signal?: AbortSignal;
 };
+
+const CANCELLED = { code: 'cancelled', message: 'The request was cancelled.' } as const;
 
 export type Handler<M extends MethodName> = (
   args: ParsedArgs<M>,
@@ -75,9 +82,12 @@ export function createDispatcher(handlers: Handlers, logger: Logger = consoleLog
         message: `Invalid arguments for ${method}: ${describeIssues(parsed.error.issues)}`,
       });
     }
+    if (ctx.signal?.aborted) return err(CANCELLED);
     try {
       const handler = handlers[method] as (args: unknown, ctx: HandlerContext) => unknown;
       const value = await handler(parsed.data, ctx);
+      // A caller that gave up gets no answer: the handler's work was for nothing.
+      if (ctx.signal?.aborted) return err(CANCELLED);
       const checked = spec.result.safeParse(value);
       if (!checked.success) {
         logger.error(

@@ -25,10 +25,11 @@ export function createInMemoryTransport(
   };
   const client = createPushClient({
     kind: 'memory',
-    invoke: async (method, args) => {
+    invoke: async (method, args, signal) => {
       const reply = await dispatch(method, structuredClone(args), {
         transport: 'memory',
         connection,
+        signal,
       });
       return structuredClone(reply);
     },

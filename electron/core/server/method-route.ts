@@ -43,10 +43,19 @@ export function methodRoute(dispatch: Dispatch, maxBodyBytes: number): Route {
         sendError(res, 400, { code: 'invalid_argument', message: parsed.error });
         return;
       }
+      // The client closing the request (its AbortSignal, a closed tab) cancels the handler.
+      const cancel = new AbortController();
+      const onClose = () => {
+        if (!res.writableFinished) cancel.abort();
+      };
+      res.on('close', onClose);
       const result = await dispatch(`${domain}.${name}`, parsed.args, {
         transport: 'http',
         connection: null,
+        signal: cancel.signal,
       });
+      res.off('close', onClose);
+      if (cancel.signal.aborted || res.destroyed) return;
       sendJson(res, statusFor(result), result);
     },
   };

@@ -149,3 +149,25 @@ describe('the HTTP transport and a snapshot of the wrong shape', () => {
     logged.mockRestore();
   });
 });
+
+it('passes an AbortSignal to fetch, and an aborted call ends cancelled', async () => {
+  let seenSignal: AbortSignal | undefined;
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(
+      (_url: string, init: RequestInit) =>
+        new Promise((_resolve, reject) => {
+          seenSignal = init.signal ?? undefined;
+          init.signal?.addEventListener('abort', () =>
+            reject(new DOMException('aborted', 'AbortError')),
+          );
+        }),
+    ),
+  );
+  const transport = createHttpTransport('http://127.0.0.1:1', 'token');
+  const abort = new AbortController();
+  const call = transport.invoke('library.list', {}, { signal: abort.signal });
+  abort.abort();
+  expect(await call).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+  expect(seenSignal).toBe(abort.signal);
+});

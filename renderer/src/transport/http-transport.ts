@@ -13,7 +13,7 @@ import {
   SSE_SNAPSHOT_EVENT,
 } from '../../../shared/sse';
 import { StreamFollower, type SubscribingFollower } from '../../../shared/stream-follower';
-import type { ConnectionState } from '../../../shared/transport';
+import type { ConnectionState, InvokeOptions } from '../../../shared/transport';
 import type { UploadingTransport } from './upload';
 
 const TOKEN_KEY = 'quire.token';
@@ -54,17 +54,22 @@ export function createHttpTransport(baseUrl: string, token: string | null): Uplo
   async function invoke<M extends MethodName>(
     method: M,
     args: MethodArgs<M>,
+    options: InvokeOptions = {},
   ): Promise<Result<MethodResult<M>>> {
     const [domain, name] = method.split('.');
     try {
+      // Aborting closes the request; the server sees it close and aborts the handler's signal.
       const response = await fetch(`${baseUrl}/api/${domain}/${name}`, {
         method: 'POST',
         headers: { ...headers(), 'content-type': 'application/json' },
         body: JSON.stringify(args ?? {}),
+        signal: options.signal,
       });
       if (response.status === 401) setState('unauthorized');
       return (await response.json()) as Result<MethodResult<M>>;
     } catch {
+      if (options.signal?.aborted)
+        return err({ code: 'cancelled', message: 'The request was cancelled.' });
       return err({
         code: 'unreachable',
         message: 'Quire is not reachable. Is it still running?',

@@ -18,7 +18,16 @@ export function selectTransport(): { transport: Transport; hasToken: boolean } {
   if (bridge) {
     const transport = createPushClient({
       kind: 'ipc',
-      invoke: (method, args) => bridge.invoke(method, args),
+      invoke: (method, args, signal) => {
+        if (!signal) return bridge.invoke(method, args);
+        // The signal cannot cross the context bridge: the call is named and cancelled by name.
+        const callId = crypto.randomUUID();
+        const onAbort = () => bridge.cancel(callId);
+        signal.addEventListener('abort', onAbort, { once: true });
+        return bridge
+          .invoke(method, args, callId)
+          .finally(() => signal.removeEventListener('abort', onAbort));
+      },
       listen: bridge.onEvent,
     });
     return { transport, hasToken: true };
