@@ -46,6 +46,9 @@ test('Ask about this document from the library row reads it section by section',
     'every page of dmca_summary_18p_rc4.pdf',
   );
   await expect(page.locator('.chat-header')).not.toContainText('Searching');
+  // The "Added" notice would cover the header in the pictures below.
+  for (const notice of await page.getByRole('button', { name: 'Dismiss' }).all())
+    await notice.click();
   const input = page.getByRole('textbox', { name: 'Your question' });
   await input.fill('List every deadline in this document.');
   await input.press('Enter');
