@@ -7,10 +7,23 @@ import { findElectronBinary, missingElectronMessage } from './electron-binary';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const electronPackageDir = path.join(root, 'node_modules/electron');
 
-// Since Electron 42, npm ci does not fetch the binary: the first start does, once.
-if (!findElectronBinary(electronPackageDir) && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
+// Since Electron 42, npm ci does not fetch the binary: the first start does, once. Not when
+// told not to, nor when an override folder names the binary to use.
+const mayDownload =
+  !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD && !process.env.ELECTRON_OVERRIDE_DIST_PATH;
+if (!findElectronBinary(electronPackageDir) && mayDownload) {
   process.stderr.write('Downloading the Electron binary (once)…\n');
-  spawnSync(process.execPath, [path.join(electronPackageDir, 'install.js')], { stdio: 'inherit' });
+  const download = spawnSync(process.execPath, [path.join(electronPackageDir, 'install.js')], {
+    encoding: 'utf8',
+  });
+  if (download.status !== 0) {
+    // One line of why, not the installer's stack trace.
+    const why = `${download.stderr ?? ''}`
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line && !line.startsWith('at '));
+    process.stderr.write(`The download failed${why ? `: ${why}` : ''}.\n`);
+  }
 }
 if (!findElectronBinary(electronPackageDir)) {
   process.stderr.write(`${missingElectronMessage(electronPackageDir)}\n`);

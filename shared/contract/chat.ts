@@ -32,6 +32,8 @@ export const chatMethods = {
         scope: ConversationScopeSchema.optional(),
         /** Answer from the whole of this document (every page), not from a search. */
         documentId: IdSchema.optional(),
+        /** Write an answer even where the library does not seem to cover the question. */
+        answerAnyway: z.boolean().optional(),
       })
       .strict(),
     result: SendResultSchema,

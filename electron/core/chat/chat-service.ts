@@ -23,6 +23,8 @@ export class ChatService {
     text: string;
     scope?: ConversationScope;
     documentId?: string;
+    /** Write an answer even where the library does not seem to cover the question. */
+    answerAnyway?: boolean;
   }): Promise<SendResult> {
     const now = Date.now();
     if (input.scope) this.deps.checkScope?.(input.scope);
@@ -44,7 +46,7 @@ export class ChatService {
       ...newMessage(conversation.id, 'user', input.text, 'complete'),
       ...(input.documentId !== undefined ? { documentId: input.documentId } : {}),
     });
-    return this.answer(conversation.id, user, false);
+    return this.answer(conversation.id, user, false, input.answerAnyway ?? false);
   }
 
   /** `answerAnyway`: write an answer even where the library does not cover the question. */

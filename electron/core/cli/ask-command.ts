@@ -17,14 +17,15 @@ import {
 } from './cli-context';
 import { openOrJoin, resolveCollection, type RunningQuire } from './running-quire';
 
-export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--document ID] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--document ID] [--answer-anyway] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
   Answers from your documents. Without --provider, the provider in settings is used;
   with none configured, Quire shows the best passages (search mode). --collection answers from
   that collection only (and keeps the conversation scoped to it). With --document (an id from
   quire library), the answer reads that whole document, section by section when it is long.
   Each sentence is checked against the sources it cites, so the answer is printed once written:
   a sentence they do not back is marked ⚠1, ⚠2… and each mark explained under the answer. When
-  the library does not cover the question, the closest passages are shown instead of an answer.
+  the library does not cover the question, the closest passages are shown instead of an answer
+  (--answer-anyway writes one from them all the same).
   --json streams every event (message.delta, message.checks…) as a line, then {"result": message}
   with its text, sources, citations, checks and coverage. Beside the app or quire serve, the
   question goes to it, and its provider answers (so no --provider there).`;
@@ -104,6 +105,7 @@ export async function askCommand(argv: string[]): Promise<number> {
       conversation: { type: 'string' },
       collection: { type: 'string' },
       document: { type: 'string' },
+      'answer-anyway': { type: 'boolean' },
       provider: { type: 'string' },
       model: { type: 'string' },
       'base-url': { type: 'string' },
@@ -133,6 +135,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     conversation: values.conversation,
     collection: values.collection,
     document: values.document,
+    answerAnyway: values['answer-anyway'] ?? false,
   };
   const dataDir = resolveDataDir(values.data);
   const opened = await openOrJoin(dataDir, () =>
@@ -175,6 +178,7 @@ type AskRequest = {
   conversation: string | undefined;
   collection: string | undefined;
   document: string | undefined;
+  answerAnyway: boolean;
 };
 
 /** What asking needs, in this process (the core) or from the Quire serving the folder. */
@@ -273,6 +277,7 @@ async function ask(quire: Asker, request: AskRequest, out: CliOutput): Promise<n
     ...(request.conversation ? { conversationId: request.conversation } : {}),
     ...(scope && !request.conversation ? { scope } : {}),
     ...(request.document ? { documentId: request.document } : {}),
+    ...(request.answerAnyway ? { answerAnyway: true } : {}),
   });
   if (!sent.ok) {
     out.error(sent.error.message, { error: sent.error });
