@@ -14,7 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { DocumentRegistry } from '../electron/core/library/document-registry';
-import { Journal } from '../electron/core/library/journal';
+import { Journal } from '../electron/core/journal/journal';
 import { createQuireCore } from '../electron/core/quire-core';
 import { search } from '../electron/core/retrieval/search';
 import { startQuireServer } from '../e2e/quire-server';

@@ -1,6 +1,6 @@
 import { QuireError } from '../../../shared/errors';
 import { CONVERSATIONS_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { Handlers } from '../rpc/dispatch';
 import type { ChatService } from './chat-service';
 import type { ConversationStore } from './conversation-store';

@@ -3,7 +3,7 @@ import type { Coverage } from '../../../shared/answer-checks';
 import type { ConversationScope } from '../../../shared/collections';
 import type { GenerateResult } from '../../../shared/generation';
 import type { EntailmentChecker } from '../checking/entailment';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { TermStats } from '../language/term-stats';
 import type { ConversationStore } from './conversation-store';
 import type { Passage, PromptTurn } from './prompt';

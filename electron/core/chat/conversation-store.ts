@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Message } from '../../../shared/contract/chat';
 import type { Conversation } from '../../../shared/events';
-import { Journal } from '../library/journal';
+import { Journal } from '../journal/journal';
 
 type Record_ =
   | { t: 'conv'; conv: Omit<Conversation, 'messageCount'> }

@@ -6,7 +6,7 @@ import { NO_USAGE, type Usage } from '../../../shared/generation';
 import type { EventData, FinishReason } from '../../../shared/events';
 import type { EventTypeOn, StreamIdOf } from '../../../shared/stream-kinds';
 import { chatStream } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { ConversationStore } from './conversation-store';
 import type { AnswerChecker } from '../checking/answer-checker';
 import { extractCitations } from './prompt';

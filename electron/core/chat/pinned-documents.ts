@@ -4,7 +4,7 @@ import type { Message } from '../../../shared/contract/chat';
 import { QuireError } from '../../../shared/errors';
 import type { Conversation, Source } from '../../../shared/events';
 import { CONVERSATIONS_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { Handlers } from '../rpc/dispatch';
 import type { ChatDeps, ChatProvider } from './chat-types';
 import type { ConversationStore } from './conversation-store';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Collection, ConversationScope } from '../../../shared/collections';
 import { QuireError } from '../../../shared/errors';
 import { LIBRARY_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { ChunkStorePort } from './chunk-store-port';
 import { CollectionBook, type CollectionRecord } from './collections';
 import type { DocumentRecord, DocumentRegistry } from './document-registry';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { CollectionNameSchema } from '../../../shared/collections';
 import { QuireError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
-import { Journal } from './journal';
+import { Journal } from '../journal/journal';
 
 /** A collection as kept on disk; its members are recorded on the documents themselves. */
 export type CollectionRecord = { id: string; name: string; createdAt: number; updatedAt: number };

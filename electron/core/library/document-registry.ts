@@ -5,7 +5,7 @@ import {
   type DocumentInfo,
   type LibraryTotals,
 } from '../../../shared/documents';
-import { Journal } from './journal';
+import { Journal } from '../journal/journal';
 
 export type DocumentRecord = DocumentInfo & {
   contentHash: string | null;

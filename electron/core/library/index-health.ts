@@ -1,6 +1,6 @@
 import type { IndexHealth } from '../../../shared/documents';
 import { LIBRARY_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import { TABLE_DAMAGED_MESSAGE } from '../store';
 import type { ChunkStorePort } from './chunk-store-port';
 

@@ -1,6 +1,6 @@
 import type { EventData } from '../../../shared/events';
 import { documentStream, LIBRARY_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { DocumentRegistry } from './document-registry';
 
 type DocumentEvent =

@@ -8,7 +8,7 @@ import type {
 import { LIBRARY_SNAPSHOT_ROWS } from '../../../shared/documents';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import { documentStream, LIBRARY_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import { ocrCacheDir, writeOcrPages } from '../indexing/ocr-cache';
 import type { WorkerPool } from '../indexing/worker-pool';
 import type { ChunkStorePort } from './chunk-store-port';

@@ -4,7 +4,7 @@
 // the appended bytes are read. A file watcher would miss the rename of a compaction on some
 // systems and does not work on every file system; a stat never misses.
 import { LIBRARY_STREAM } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { CollectionService } from './collection-service';
 import type { DocumentChange } from './document-registry';
 import { LibraryEvents } from './library-events';

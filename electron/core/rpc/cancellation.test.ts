@@ -1,7 +1,7 @@
 // Transport.invoke takes an AbortSignal, and it reaches the handler on every transport: in
 // memory as the signal itself, over HTTP as the closed request (over IPC: electron/main).
 import { afterEach, expect, it } from 'vitest';
-import { StreamHub } from '../events/stream-hub';
+import { StreamHub } from '../streams/stream-hub';
 import { startHttpServer } from '../server/http-server';
 import { createInMemoryTransport } from './in-memory-transport';
 import { waitingDispatch } from '../../../test/helpers/waiting-dispatch';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../rpc/dispatch';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import { hostGuard, originGuard, ownHosts, tokenGuard } from './http-guards';
 import { sendError, type Guard, type RequestContext, type Route } from './http-respond';
 import { methodRoute } from './method-route';

@@ -4,7 +4,7 @@
 // others) and a reader trusts only a file its own user owns that names a loopback address.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { Dispatch } from '../rpc/dispatch';
 import { startHttpServer } from './http-server';
 

@@ -11,7 +11,7 @@ import {
   SSE_SNAPSHOT_EVENT,
 } from '../../../shared/sse';
 import { isValidStreamId } from '../../../shared/streams';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import { sendError, sendJson, type RequestContext, type Route } from './http-respond';
 
 export type StreamRouteOptions = {

@@ -11,9 +11,9 @@ import { createEmbedder } from '../embedding/embedder';
 import { DOWNLOAD_STAMP, findLocalModel } from '../embedding/model-location';
 import { resolveModel } from '../embedding/model-settings';
 import { BOW_MODEL_ID, cosine, testModels } from '../../../test/helpers/embedding-fixtures';
-import { StreamHub } from '../events/stream-hub';
+import { StreamHub } from '../streams/stream-hub';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
-import { downloadModel } from './model-download';
+import { downloadModel } from './fetch-model-folder';
 import { MODEL_DOWNLOAD_FILES, ModelDownloads } from './model-downloads';
 import {
   mountTmpfs,

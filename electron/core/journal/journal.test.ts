@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentRecord } from './document-registry';
-import { DocumentRegistry } from './document-registry';
+import type { DocumentRecord } from '../library/document-registry';
+import { DocumentRegistry } from '../library/document-registry';
 import { Journal } from './journal';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
 import { fillDisk, mountTmpfs, tmpfsUnavailable, unmountTmpfs } from '../../../test/helpers/tmpfs';

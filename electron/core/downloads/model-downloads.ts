@@ -5,9 +5,9 @@ import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { DownloadKind, ModelDownloadState, ModelKind } from '../../../shared/models';
 import { SYSTEM_STREAM } from '../../../shared/streams';
 import { findLocalModel, MODEL_FILES } from '../embedding/model-location';
-import type { StreamHub } from '../events/stream-hub';
+import type { StreamHub } from '../streams/stream-hub';
 import type { Handlers } from '../rpc/dispatch';
-import { DEFAULT_HUB_URL, downloadModel, type HubFile } from './model-download';
+import { DEFAULT_HUB_URL, downloadModel, type HubFile } from './fetch-model-folder';
 
 /** What Quire fetches for a sentence-transformer or cross-encoder (reranker, NLI); the weights come last. */
 export const MODEL_DOWNLOAD_FILES: readonly HubFile[] = [
