@@ -3,7 +3,7 @@ import type { Message } from '../../../shared/contract/chat';
 import type { Source } from '../../../shared/events';
 import { newTurnTokenBudget } from '../../../shared/generation';
 import { QuireError, toErrorShape } from '../../../shared/errors';
-import type { ChatDeps, ChatProvider, Retrieval } from './chat-types';
+import type { ChatDeps, ChatProvider, Plan, Retrieval } from './chat-types';
 import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
 import { searchQueryFor } from './follow-up-query';
 import type { MessageWriter } from './message-writer';
@@ -16,15 +16,6 @@ import { answerReserve, checkRoomForQuestion, leftOutLabel } from './context-fit
 export const SEARCH_MODE_NOTE =
   'No language model is set up, so here are the passages from your documents that match best. ' +
   'To get written answers with citations, choose a model in Settings: a local GGUF file, Ollama, or a provider you trust.';
-
-/** What the plan stage decides: who answers, what is searched, and what came before. */
-export type Plan = {
-  provider: ChatProvider | null;
-  /** Why the configured provider could not be used, when it could not. */
-  providerProblem: string | null;
-  query: string;
-  earlier: Message[];
-};
 
 export const NOT_COVERED_NOTE =
   "Your documents don't say. These are the closest passages Quire found, and none of them seems to answer the question.";

@@ -2,6 +2,7 @@
 import type { Coverage } from '../../../shared/answer-checks';
 import type { ConversationScope } from '../../../shared/collections';
 import type { GenerateResult } from '../../../shared/generation';
+import type { Message } from '../../../shared/messages';
 import type { EntailmentChecker } from '../checking/entailment';
 import type { StreamHub } from '../streams/stream-hub';
 import type { TermStats } from '../language/term-stats';
@@ -85,4 +86,13 @@ export type ChatDeps = {
   maxAnswerTokens?: number;
   checkpointMs?: number;
   now?: () => number;
+};
+
+/** What the plan stage decides: who answers, what is searched, and what came before. */
+export type Plan = {
+  provider: ChatProvider | null;
+  /** Why the configured provider could not be used, when it could not. */
+  providerProblem: string | null;
+  query: string;
+  earlier: Message[];
 };

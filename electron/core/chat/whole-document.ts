@@ -5,8 +5,7 @@
 import type { Message } from '../../../shared/contract/chat';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { EventData, Source } from '../../../shared/events';
-import type { Plan } from './chat-pipeline';
-import type { ChatDeps, ChatProvider } from './chat-types';
+import type { ChatDeps, ChatProvider, Plan } from './chat-types';
 import { packSections, pagePassages, pagesLabel, sourceCost, type Section } from './document-pages';
 import { CONTEXT_MARGIN_TOKENS, generate } from './generate-answer';
 import type { MessageWriter } from './message-writer';
