@@ -63,18 +63,22 @@ async function indexLibrary(dataDir: string) {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-library-files-'));
   const count = writeAbstracts(folder, Number(values.docs), Number(values.copies));
   log(`indexing ${count} abstracts, full-text only…`);
-  const core = await createQuireCore({
-    dataDir,
-    modelDir: path.join(dataDir, 'no-models'),
-    embeddingModel: NO_MODEL,
-    logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
-    ...(values['chunk-tokens'] && {
-      indexing: {
-        maxTokens: Number(values['chunk-tokens']),
-        overlapTokens: Math.round(Number(values['chunk-tokens']) / 8),
-      },
-    }),
-  });
+  const core = await createQuireCore(
+    {
+      dataDir,
+      modelDir: path.join(dataDir, 'no-models'),
+      embeddingModel: NO_MODEL,
+      logger: { error: (m) => log(`error: ${m}`), warn: () => {} },
+    },
+    values['chunk-tokens']
+      ? {
+          indexing: {
+            maxTokens: Number(values['chunk-tokens']),
+            overlapTokens: Math.round(Number(values['chunk-tokens']) / 8),
+          },
+        }
+      : {},
+  );
   // At the peak: how much of it was JavaScript's heap and buffers, and how much native (LanceDB).
   let peak = process.memoryUsage();
   const sampler = setInterval(() => {

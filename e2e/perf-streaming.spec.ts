@@ -101,7 +101,7 @@ test('perf: frame rate while an answer streams at 200 tokens/s', async ({ page }
     // Baseline: the same stream flowing into the cache while the Library is on screen, so
     // the machine's load and the core's work are measured without the answer's rendering.
     const input0 = page.getByRole('textbox', { name: 'Your question' });
-    await input0.fill('Warm-up: what is aligned?');
+    await input0.fill('What does the system align across two columns?');
     await input0.press('Enter');
     await expect(page.getByTestId('assistant-message').last().locator('.markdown')).toContainText(
       'Part 1.',
@@ -118,7 +118,7 @@ test('perf: frame rate while an answer streams at 200 tokens/s', async ({ page }
 
     const results: FrameStats[] = [];
     // Twice in one conversation: the second answer streams below a long finished one.
-    const questions = ['How are sentences aligned?', 'And how are they scored?'];
+    const questions = ['How are sentences aligned?', 'And across how many columns?'];
     for (const [i, question] of questions.entries()) {
       const input = page.getByRole('textbox', { name: 'Your question' });
       await input.fill(question);

@@ -1,4 +1,4 @@
-// Whole-document questions with the real llama.cpp model over a real 50-page PDF. The tiny
+// Whole-document questions with the real llama.cpp model over a real 18-page PDF. The tiny
 // model writes nonsense, but the sections, steps, prompt sizes and page citations are real.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,9 @@ import type { ChatProvider } from './chat-types';
 const GGUF = fileURLToPath(
   new URL('../../../../shared/models/gguf/stories260K.gguf', import.meta.url),
 );
-const PDF = path.join(PDF_DIR, 'irs_i1040nr_instructions_50p.pdf');
+// 18 pages read in dozens of sections at this model's context: enough to show the map and
+// reduce, in minutes rather than the quarter hour the 50-page IRS instructions take.
+const PDF = path.join(PDF_DIR, 'dmca_summary_18p_rc4.pdf');
 
 type Sent = { user: string; promptTokens: number; maxTokens: number; contextSize: number };
 
@@ -123,11 +125,11 @@ describe('a whole-document question to the embedded model', () => {
     const sources = events.find((e) => e.type === 'message.sources');
     if (sources?.type !== 'message.sources') throw new Error('no sources');
     const pages = sources.data.sources.map((s) => s.pageStart);
-    expect(pages.length).toBeGreaterThan(40);
+    expect(pages.length).toBeGreaterThan(14);
     for (const [i, s] of sources.data.sources.entries()) {
       expect(s).toMatchObject({ n: i + 1, documentId, pageEnd: s.pageStart });
       expect(s.pageStart).toBeGreaterThanOrEqual(1);
-      expect(s.pageStart).toBeLessThanOrEqual(50);
+      expect(s.pageStart).toBeLessThanOrEqual(18);
       if (i > 0) expect(s.pageStart!).toBeGreaterThan(pages[i - 1]!);
     }
     const stored = core.conversations.getMessage(result.messageId)!;

@@ -93,7 +93,7 @@ export function modelUnavailable(
   const expected = `${modelId}/${MODEL_FILES.fp32}`;
   const message =
     cause === undefined
-      ? `The embedding model "${modelId}" is not installed, so documents cannot be indexed yet.\n` +
+      ? `The embedding model "${modelId}" is not installed: documents are indexed for full-text search, and get their vectors once it is there.\n` +
         `Quire looked for ${expected} in:\n${where}\n` +
         `To add it, let Quire download it, or copy the model's folder (with its onnx/ subfolder) ` +
         `into one of these folders, or start Quire with --model-dir <folder>.`

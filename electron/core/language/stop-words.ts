@@ -39,7 +39,7 @@ export const STOP_SETS: Record<string, ReadonlySet<string>> = Object.fromEntries
  * is matched on X, never on a page of listed questions that says "what is" many times.
  */
 export const QUESTION_WORDS: Record<string, readonly string[]> = {
-  en: 'what whats who whom whose which where when why how is are was were be been being do does did done doing have has had having can could would should shall will may might must i me my we our you your he she him her his it its they them their there here this that these those the a an of to in on for at by with from about as into please tell explain describe define anything something some any say says said tells told mention mentions mentioned explains described describes according documents document docs files file sources'.split(
+  en: 'what whats who whom whose which where when why how is are was were be been being do does did done doing have has had having can could would should shall will may might must i me my we our you your he she him her his it its they them their there here this that these those the a an of to in on for at by with from about as into please tell explain describe define anything something everything nothing some any say says said tells told mention mentions mentioned explains described describes according documents document docs files file sources'.split(
     ' ',
   ),
   de: 'was wer wen wem wessen wie wo woher wohin warum weshalb wieso wann welche welcher welches welchen welchem ist sind war waren wird werden hat haben hatte kann können könnte soll sollte gibt es ich du wir ihr mir mich uns bitte erkläre erklären'.split(
