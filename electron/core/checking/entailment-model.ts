@@ -6,10 +6,11 @@ import { QuireError } from '../../../shared/errors';
 import { DEFAULT_ENTAILMENT_MODEL } from '../../../shared/settings';
 import { assertModelId, localModelDtype, type ModelDtype } from '../embedding/model-location';
 import {
-  loadModelExclusively,
-  loadTransformers,
-  type EmbeddingBackend,
-} from '../embedding/transformers-runtime';
+  loadSequenceClassifier,
+  type Classifier,
+  type PairTokenizer as BasePairTokenizer,
+} from '../embedding/sequence-classifier';
+import { loadModelExclusively, type EmbeddingBackend } from '../embedding/transformers-runtime';
 
 export { DEFAULT_ENTAILMENT_MODEL };
 
@@ -49,18 +50,8 @@ const DEFAULT_BATCH_SIZE = 8;
 /** Below this many premise tokens a check means nothing; plain truncation is left to act. */
 const MIN_PREMISE_TOKENS = 16;
 
-type TensorLike = { dims: number[]; data: ArrayLike<number | bigint>; dispose?: () => void };
-type PairTokenizer = {
-  (
-    texts: string[],
-    options: { text_pair: string[]; padding: boolean; truncation: boolean },
-  ): Record<string, TensorLike>;
+type PairTokenizer = BasePairTokenizer & {
   encode(text: string, options?: { text_pair?: string; add_special_tokens?: boolean }): number[];
-  model_max_length: number;
-};
-type Classifier = {
-  (inputs: Record<string, TensorLike>): Promise<{ logits?: TensorLike }>;
-  dispose(): Promise<unknown>;
 };
 
 /**
@@ -123,49 +114,18 @@ async function load(options: EntailmentModelOptions): Promise<EntailmentModel> {
   const threads = options.threads ?? 1;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
 
-  const transformers = await loadTransformers(backend, {
-    wasmThreads: threads,
+  const { tokenizer, model, serial, dispose } = await loadSequenceClassifier<PairTokenizer>({
+    modelId,
+    localModelPath,
+    backend,
+    dtype,
+    threads,
     wasmDir: options.wasmDir,
+    maxSequenceLength: options.maxSequenceLength ?? DEFAULT_MAX_SEQUENCE_LENGTH,
+    unavailable: (cause) => entailmentUnavailable(where, cause),
+    closedMessage: 'The entailment model was closed.',
   });
-  const { env } = transformers;
-  env.localModelPath = localModelPath;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = false;
-  let tokenizer: PairTokenizer;
-  let model: Classifier;
-  try {
-    tokenizer = (await transformers.AutoTokenizer.from_pretrained(modelId, {
-      local_files_only: true,
-    })) as unknown as PairTokenizer;
-    model = (await transformers.AutoModelForSequenceClassification.from_pretrained(modelId, {
-      dtype,
-      device: backend === 'native' ? 'cpu' : 'auto',
-      local_files_only: true,
-      session_options:
-        backend === 'native'
-          ? { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 }
-          : {},
-    })) as unknown as Classifier;
-  } catch (error) {
-    throw entailmentUnavailable(where, error);
-  }
-  tokenizer.model_max_length = Math.min(
-    tokenizer.model_max_length ?? Infinity,
-    options.maxSequenceLength ?? DEFAULT_MAX_SEQUENCE_LENGTH,
-  );
   const fit = premiseFitter(tokenizer);
-
-  // One inference at a time, as in the reranker: parallel runs only fight over the same threads.
-  let queue: Promise<unknown> = Promise.resolve();
-  let disposed = false;
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(() => {
-      if (disposed) throw new QuireError('cancelled', 'The entailment model was closed.');
-      return work();
-    });
-    queue = next.catch(() => undefined);
-    return next;
-  };
 
   return {
     modelId,
@@ -179,11 +139,7 @@ async function load(options: EntailmentModelOptions): Promise<EntailmentModel> {
           batchSize,
         ),
       ),
-    dispose: () =>
-      serial(async () => {
-        disposed = true;
-        await model.dispose();
-      }),
+    dispose,
   };
 }
 

@@ -11,10 +11,11 @@ import {
   type ModelDtype,
 } from '../embedding/model-location';
 import {
-  loadModelExclusively,
-  loadTransformers,
-  type EmbeddingBackend,
-} from '../embedding/transformers-runtime';
+  loadSequenceClassifier,
+  type Classifier,
+  type PairTokenizer,
+} from '../embedding/sequence-classifier';
+import { loadModelExclusively, type EmbeddingBackend } from '../embedding/transformers-runtime';
 
 export { DEFAULT_RERANKER_MODEL };
 
@@ -43,19 +44,6 @@ export type Reranker = {
 const DEFAULT_MAX_SEQUENCE_LENGTH = 320;
 const DEFAULT_BATCH_SIZE = 8;
 
-type TensorLike = { dims: number[]; data: ArrayLike<number | bigint>; dispose?: () => void };
-type PairTokenizer = {
-  (
-    texts: string[],
-    options: { text_pair: string[]; padding: boolean; truncation: boolean },
-  ): Record<string, TensorLike>;
-  model_max_length: number;
-};
-type Classifier = {
-  (inputs: Record<string, TensorLike>): Promise<{ logits?: TensorLike }>;
-  dispose(): Promise<unknown>;
-};
-
 export function createReranker(options: RerankerOptions): Promise<Reranker> {
   return loadModelExclusively(() => load(options));
 }
@@ -69,58 +57,23 @@ async function load(options: RerankerOptions): Promise<Reranker> {
   const threads = options.threads ?? 1;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
 
-  const transformers = await loadTransformers(backend, {
-    wasmThreads: threads,
+  const { tokenizer, model, serial, dispose } = await loadSequenceClassifier<PairTokenizer>({
+    modelId,
+    localModelPath,
+    backend,
+    dtype,
+    threads,
     wasmDir: options.wasmDir,
+    maxSequenceLength: options.maxSequenceLength ?? DEFAULT_MAX_SEQUENCE_LENGTH,
+    unavailable: (cause) => rerankerUnavailable(modelId, localModelPath, cause),
+    closedMessage: 'The reranker was closed.',
   });
-  const { env } = transformers;
-  env.localModelPath = localModelPath;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = false;
-  let tokenizer: PairTokenizer;
-  let model: Classifier;
-  try {
-    tokenizer = (await transformers.AutoTokenizer.from_pretrained(modelId, {
-      local_files_only: true,
-    })) as unknown as PairTokenizer;
-    model = (await transformers.AutoModelForSequenceClassification.from_pretrained(modelId, {
-      dtype,
-      device: backend === 'native' ? 'cpu' : 'auto',
-      local_files_only: true,
-      session_options:
-        backend === 'native'
-          ? { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 }
-          : {},
-    })) as unknown as Classifier;
-  } catch (error) {
-    throw rerankerUnavailable(modelId, localModelPath, error);
-  }
-  tokenizer.model_max_length = Math.min(
-    tokenizer.model_max_length ?? Infinity,
-    options.maxSequenceLength ?? DEFAULT_MAX_SEQUENCE_LENGTH,
-  );
-
-  // One inference at a time, as in the embedder: parallel runs only fight over the same threads.
-  let queue: Promise<unknown> = Promise.resolve();
-  let disposed = false;
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(() => {
-      if (disposed) throw new QuireError('cancelled', 'The reranker was closed.');
-      return work();
-    });
-    queue = next.catch(() => undefined);
-    return next;
-  };
 
   return {
     modelId,
     score: (query, passages) =>
       serial(() => scoreBatches(tokenizer, model, query, passages, batchSize)),
-    dispose: () =>
-      serial(async () => {
-        disposed = true;
-        await model.dispose();
-      }),
+    dispose,
   };
 }
 
