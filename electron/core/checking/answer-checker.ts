@@ -95,6 +95,35 @@ export function combineVerdict(
   return { ...check, entailment };
 }
 
+/** Present, loadable and switched on (a scorer without `active` is on when available). */
+function usable(scorer: EntailmentScorer | null | undefined): scorer is EntailmentScorer {
+  const status = scorer?.status();
+  return (status?.active ?? status?.available) === true;
+}
+
+/**
+ * The model's reading of a sentence against each source it cites that was given; null when the
+ * model did not run (off, missing, failed), so the words-and-numbers verdict stands.
+ */
+async function readAgainstSources(
+  scorer: EntailmentScorer,
+  word: WordCheck,
+  sentence: AnswerSentence,
+  facts: ReadonlyMap<number, PassageFacts>,
+  signal?: AbortSignal,
+): Promise<Array<{ n: number; scores: EntailmentScores }> | null> {
+  const cited = [...new Set(word.citations)].filter((n) => facts.has(n));
+  if (cited.length === 0) return [];
+  const hypothesis = sentence.claim.trim();
+  const scores = await scorer
+    .score(
+      cited.map((n) => ({ premise: facts.get(n)!.text, hypothesis })),
+      signal,
+    )
+    .catch(() => null);
+  return scores && cited.map((n, i) => ({ n, scores: scores[i]! }));
+}
+
 function keyOf(s: { start: number; end: number }): string {
   return `${s.start}:${s.end}`;
 }
@@ -116,7 +145,7 @@ export function createAnswerChecker(options: {
     options.sources.map((s) => [s.n, passageFacts(s.n, s.text)]),
   );
   const status = options.entailment?.status() ?? null;
-  const model = (status?.active ?? status?.available) ? status!.modelId : null;
+  const model = usable(options.entailment) ? status!.modelId : null;
   const words = new Map<string, WordCheck | null>();
   const readings = new Map<string, Promise<Array<{ n: number; scores: EntailmentScores }>>>();
   const results = new Map<string, SentenceCheck>();
@@ -144,27 +173,15 @@ export function createAnswerChecker(options: {
     const key = keyOf(sentence);
     let reading = readings.get(key);
     if (!reading) {
-      const cited = [...new Set(word.citations)].filter((n) => facts.has(n));
-      const hypothesis = sentence.claim.trim();
       reading =
-        model === null || cited.length === 0 || modelFailed
+        model === null || modelFailed
           ? Promise.resolve([])
-          : options
-              .entailment!.score(
-                cited.map((n) => ({ premise: facts.get(n)!.text, hypothesis })),
-                options.signal,
-              )
-              .then((scores) => {
-                if (scores === null) {
-                  modelFailed = true;
-                  return [];
-                }
-                return cited.map((n, i) => ({ n, scores: scores[i]! }));
-              })
-              .catch(() => {
-                modelFailed = true;
-                return [];
-              });
+          : readAgainstSources(options.entailment!, word, sentence, facts, options.signal).then(
+              (scores) => {
+                if (scores === null) modelFailed = true;
+                return scores ?? [];
+              },
+            );
       readings.set(key, reading);
     }
     return reading.then((scores) => {
@@ -259,17 +276,8 @@ export async function checkClaim(
   };
   const word = checkSentenceWords(claim, facts, options.stats);
   if (word === null) return null;
-  const usable = [...new Set(word.citations)].filter((n) => facts.has(n));
-  const current = options.entailment?.status();
-  const model = (current?.active ?? current?.available) ? options.entailment : null;
-  const scores =
-    model && usable.length
-      ? await model
-          .score(
-            usable.map((n) => ({ premise: facts.get(n)!.text, hypothesis: claim.claim.trim() })),
-            options.signal,
-          )
-          .catch(() => null)
-      : null;
-  return combineVerdict(word, scores ? usable.map((n, i) => ({ n, scores: scores[i]! })) : []);
+  const scores = usable(options.entailment)
+    ? await readAgainstSources(options.entailment!, word, claim, facts, options.signal)
+    : null;
+  return combineVerdict(word, scores ?? []);
 }

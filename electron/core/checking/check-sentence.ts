@@ -70,9 +70,14 @@ function sentencesWhere(p: PassageFacts, test: (s: PassageFacts['sentences'][num
 }
 
 /** What a claim states that can be checked without a model. */
-function claimItems(claim: string, lang: LanguageCode, stats: TermStats): Item[] {
+/** `words`: the claim's content keys (its term keys without stop words). */
+function claimItems(
+  claim: string,
+  words: readonly string[],
+  lang: LanguageCode,
+  stats: TermStats,
+): Item[] {
   const items: Item[] = [];
-  const words = termKeys(claim, lang).filter((k) => !isStop(k, lang));
   const sharesWord = (keys: ReadonlySet<string>) =>
     words.length === 0 || words.some((k) => keys.has(k));
   const dates = findDates(claim);
@@ -228,13 +233,15 @@ export function checkSentenceWords(
   const firstSource = valid.length ? sources.get(valid[0]!) : undefined;
   const detected = detectLanguage(sentence.claim);
   const lang = detected === 'und' && firstSource ? firstSource.lang : detected;
-  const items = claimItems(sentence.claim, lang, stats);
+  // The claim's content words, read once: the items, the factual test and the overlap share them.
+  const claimKeys = termKeys(sentence.claim, lang).filter((k) => !isStop(k, lang));
+  const items = claimItems(sentence.claim, claimKeys, lang, stats);
   const base = { start: sentence.start, end: sentence.end, citations: cited };
 
   if (cited.length === 0) {
     // Factual: it states a number, date or quote, or says something specific at some length.
-    const contentWords = termKeys(sentence.claim, lang).filter((k) => !isStop(k, lang)).length;
-    const factual = items.some((i) => i.kind !== 'word') || (items.length > 0 && contentWords >= 3);
+    const factual =
+      items.some((i) => i.kind !== 'word') || (items.length > 0 && claimKeys.length >= 3);
     if (!factual || META.test(sentence.claim) || /\?\s*$/.test(sentence.claim)) return null;
     return {
       ...base,
@@ -261,7 +268,6 @@ export function checkSentenceWords(
   const passages = valid.map((n) => sources.get(n)!);
   const absent = items.filter((item) => passages.every((p) => item.holders(p).length === 0));
   for (const item of absent) missing.push({ kind: item.kind, text: item.text, sources: valid });
-  const claimKeys = termKeys(sentence.claim, lang).filter((k) => !isStop(k, lang));
   const overlap = wordOverlap(claimKeys, passages, stats);
 
   let verdict: Verdict;
