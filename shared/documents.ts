@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelSwitchStateSchema } from './models';
 import { CollectionSchema } from './collections';
 import { ErrorCodeSchema } from './errors';
 
@@ -164,6 +165,8 @@ export const LibrarySnapshotSchema = z.object({
   /** Watched folder → the collection it feeds. */
   folderCollections: z.record(z.string(), z.string()).optional(),
   totals: LibraryTotalsSchema,
+  /** The embedding model switch, when one is under way or just ended. */
+  modelSwitch: ModelSwitchStateSchema.optional(),
 });
 export type LibrarySnapshot = z.infer<typeof LibrarySnapshotSchema>;
 

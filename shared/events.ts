@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from './errors';
-import { ModelDownloadStateSchema } from './models';
+import { ModelDownloadStateSchema, ModelSwitchStateSchema } from './models';
 import {
   DocumentInfoSchema,
   IndexHealthSchema,
@@ -151,6 +151,8 @@ const EVENTS = {
     }),
   ),
   'index.health': library(IndexHealthSchema),
+  /** The embedding model switch: progress, pause, the atomic step, cancel or error. */
+  'model.switch': library(ModelSwitchStateSchema),
   /** A collection was created, renamed, or its document count changed. */
   'collection.changed': library(z.object({ collection: CollectionSchema })),
   /** Its documents stay; they are simply no longer in it. */

@@ -42,3 +42,36 @@ export type ModelDownloadState = z.infer<typeof ModelDownloadStateSchema>;
 export function downloadKey(state: Pick<ModelDownloadState, 'kind' | 'modelId'>): string {
   return state.kind === 'language' ? `language:${state.modelId}` : state.kind;
 }
+
+/**
+ * A switch of the library's embedding model, done in the background: every passage is
+ * embedded again with `targetModel` while search keeps using `fromModel`'s vectors; then one
+ * step makes the new vectors the library's. The `model.switch` event and the library snapshot
+ * carry it.
+ */
+export const ModelSwitchStateSchema = z.object({
+  /**
+   * idle: none under way. downloading: fetching the target first. running / paused: embedding.
+   * finishing: building the new table's indexes. done / cancelled / error: ended (error keeps
+   * the old model; a resume starts where it stopped).
+   */
+  state: z.enum([
+    'idle',
+    'downloading',
+    'running',
+    'paused',
+    'finishing',
+    'done',
+    'cancelled',
+    'error',
+  ]),
+  fromModel: z.string().nullable(),
+  targetModel: z.string().nullable(),
+  /** Passages embedded with the target so far, of all the library's passages. */
+  doneChunks: z.number().int().nonnegative(),
+  totalChunks: z.number().int().nonnegative(),
+  /** From the rate so far; null until there is one. */
+  secondsLeft: z.number().nonnegative().nullable(),
+  error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+});
+export type ModelSwitchState = z.infer<typeof ModelSwitchStateSchema>;

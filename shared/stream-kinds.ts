@@ -24,6 +24,7 @@ export const STREAM_KINDS = {
       'folders.updated',
       'queue.state',
       'index.health',
+      'model.switch',
       'collection.changed',
       'collection.deleted',
       'collection.members',

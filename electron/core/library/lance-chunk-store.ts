@@ -1,18 +1,45 @@
 import path from 'node:path';
-import { openStore, type LanceStore } from '../store';
+import { openStore, readStoreMeta, type LanceStore } from '../store';
+import type { ModelSwitchStore } from './model-switch';
 import type { ChunkStorePort, DocumentChunks } from './chunk-store-port';
 
 export type LanceChunkStore = ChunkStorePort & { readonly lance: LanceStore };
+
+export const lanceDir = (dataDir: string) => path.join(dataDir, 'lancedb');
+
+/** The model the library's vectors come from, as the store last recorded it (null if none). */
+export async function libraryEmbeddingModel(dataDir: string): Promise<string | null> {
+  return (await readStoreMeta(lanceDir(dataDir)))?.embeddingModel ?? null;
+}
+
+/** The switch's view of the store: the new table beside the one search reads. */
+export function modelSwitchStore(store: LanceChunkStore): ModelSwitchStore {
+  const { lance } = store;
+  return {
+    get modelSwitch() {
+      return lance.modelSwitch;
+    },
+    beginModelSwitch: (target) => lance.beginModelSwitch(target),
+    setModelSwitchPaused: (paused) => lance.setModelSwitchPaused(paused),
+    cancelModelSwitch: () => lance.cancelModelSwitch(),
+    modelSwitchBacklog: () => lance.modelSwitchBacklog(),
+    stageVectors: (batch) => lance.stageVectors(batch),
+    completeModelSwitch: () => lance.completeModelSwitch(),
+    chunkTexts: (docId) => store.chunkTexts(docId),
+  };
+}
 
 /** The library's chunk store on LanceDB in `<dataDir>/lancedb`. */
 export async function openLanceChunkStore(options: {
   dataDir: string;
   dims: number;
+  embeddingModel?: string;
 }): Promise<LanceChunkStore> {
   // The app must start with a damaged table, to report it and offer the rebuild.
   const lance = await openStore({
-    dir: path.join(options.dataDir, 'lancedb'),
+    dir: lanceDir(options.dataDir),
     dims: options.dims,
+    embeddingModel: options.embeddingModel,
     onDamagedTable: 'set-aside',
   });
   return {

@@ -2,7 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
-import { collectionsField, RETIRED_DOCUMENTS_TABLE, SCHEMA_VERSION } from './schema';
+import { CHUNKS_TABLE, collectionsField, RETIRED_DOCUMENTS_TABLE, SCHEMA_VERSION } from './schema';
 import type { VectorIndexState } from './vector-index';
 
 /** Sits in the LanceDB folder; LanceDB lists only `*.lance` folders, so it ignores the file. */
@@ -17,6 +17,24 @@ export type StoreMeta = {
   fts: string | null;
   /** What the ANN index was trained on, to know when to retrain it. */
   vectorIndex: VectorIndexState | null;
+  /** The LanceDB table that holds the chunks; a model switch ends by naming a new one here. */
+  chunksTable: string;
+  /** A model switch under way: its vectors go to `table` until the switch completes. */
+  modelSwitch: ModelSwitchRecord | null;
+  /** The model the last completed switch left (records still naming it are retagged). */
+  switchedFrom: string | null;
+  /** The model the vectors come from: the one the store was last opened with, or switched to. */
+  embeddingModel: string | null;
+};
+
+export type ModelSwitchRecord = {
+  modelId: string;
+  dims: number;
+  table: string;
+  /** The model the library had when the switch began. */
+  fromModel: string | null;
+  startedAt: number;
+  paused: boolean;
 };
 
 export type MigrationContext = { db: Connection; dir: string; meta: StoreMeta };
@@ -95,6 +113,10 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
       createdAt: meta.createdAt ?? 0,
       fts: typeof meta.fts === 'string' ? meta.fts : null,
       vectorIndex: meta.vectorIndex ?? null,
+      chunksTable: typeof meta.chunksTable === 'string' ? meta.chunksTable : CHUNKS_TABLE,
+      modelSwitch: meta.modelSwitch ?? null,
+      switchedFrom: typeof meta.switchedFrom === 'string' ? meta.switchedFrom : null,
+      embeddingModel: typeof meta.embeddingModel === 'string' ? meta.embeddingModel : null,
     };
   } catch (error) {
     throw new QuireError('table_damaged', 'The search index settings file is damaged.', {

@@ -1,14 +1,14 @@
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect, type Connection } from '@lancedb/lancedb';
+import { connect, type Connection, type Table } from '@lancedb/lancedb';
 import { isQuireError, QuireError } from '../../../shared/errors';
 import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
 import { DEFAULT_MAINTENANCE, type MaintenancePolicy } from './maintenance';
-import { migrate, readMeta, writeMeta, type StoreMeta } from './meta';
-import { CHUNKS_TABLE, SCHEMA_VERSION } from './schema';
+import { migrate, readMeta, writeMeta, type ModelSwitchRecord, type StoreMeta } from './meta';
+import { CHUNKS_TABLE, chunksSchema, SCHEMA_VERSION } from './schema';
 import { LanceStore } from './store';
 import { guard, toStoreError } from './store-errors';
-import { ensureScalarIndexes, openChunksTable } from './tables';
+import { ensureScalarIndexes, isChunksTableName, openChunksTable, openOrCreate } from './tables';
 import { DEFAULT_VECTOR_INDEX, type VectorIndexPolicy } from './vector-index';
 
 export type StoreOptions = {
@@ -16,6 +16,8 @@ export type StoreOptions = {
   dir: string;
   /** Embedding width. Opening with a new width rebuilds the vector column as pending. */
   dims: number;
+  /** The model the library's vectors come from (recorded, so the next start can read it). */
+  embeddingModel?: string;
   fts?: FtsSettings;
   maintenance?: Partial<MaintenancePolicy>;
   vectorIndex?: Partial<VectorIndexPolicy>;
@@ -47,12 +49,20 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       createdAt: now(),
       fts: null,
       vectorIndex: null,
+      chunksTable: CHUNKS_TABLE,
+      modelSwitch: null,
+      switchedFrom: null,
+      embeddingModel: null,
     };
     meta = await migrate({ db, dir: options.dir, meta });
     const fingerprint = ftsFingerprint(fts);
     const openTables = () =>
       damagedIfThrows(async () => {
-        const { table: chunks, rebuilt } = await openChunksTable(db, options.dims);
+        const { table: chunks, rebuilt } = await openChunksTable(
+          db,
+          options.dims,
+          meta.chunksTable,
+        );
         const refit = rebuilt || (meta.fts !== null && meta.fts !== fingerprint);
         await ensureFtsIndex(chunks, fts, refit);
         await ensureScalarIndexes(chunks);
@@ -71,12 +81,18 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
     }
     const { chunks, rebuilt } = tables;
     const opened = meta;
+    // A width forced by a flag rebuilt the table as pending: a switch under way is moot.
+    const modelSwitch = rebuilt ? null : meta.modelSwitch;
     meta = {
       ...meta,
       dims: options.dims,
       fts: fingerprint,
       vectorIndex: rebuilt ? null : meta.vectorIndex,
+      modelSwitch,
+      embeddingModel: options.embeddingModel ?? meta.embeddingModel,
     };
+    const staging = modelSwitch ? await openStagingTable(db, modelSwitch) : null;
+    await dropStrayChunkTables(db, [meta.chunksTable, ...(modelSwitch ? [modelSwitch.table] : [])]);
     // Unchanged settings are not rewritten: opening must work on a full disk.
     if (JSON.stringify(meta) !== JSON.stringify(opened) || !(await readMeta(options.dir)))
       await writeMeta(options.dir, meta);
@@ -93,14 +109,35 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
         fts,
       },
       setAside,
+      staging,
     );
   });
+}
+
+/** The switch's table as a kill left it; one that will not open starts again empty. */
+async function openStagingTable(db: Connection, record: ModelSwitchRecord): Promise<Table> {
+  try {
+    return await openOrCreate(db, record.table, chunksSchema(record.dims));
+  } catch {
+    return db.createEmptyTable(record.table, chunksSchema(record.dims), { mode: 'overwrite' });
+  }
+}
+
+/**
+ * Chunk tables nothing names: the old model's table when a kill came between the switch's
+ * commit and its removal, or a cancelled switch's. Their space is given back.
+ */
+async function dropStrayChunkTables(db: Connection, keep: readonly string[]): Promise<void> {
+  for (const name of await db.tableNames()) {
+    if (isChunksTableName(name) && !keep.includes(name)) await db.dropTable(name);
+  }
 }
 
 /** Moves each table that will not open out of LanceDB's sight, keeping its bytes. */
 async function setAsideUnopenable(db: Connection, dir: string, now: number): Promise<string[]> {
   const moved: string[] = [];
-  for (const name of [CHUNKS_TABLE]) {
+  const meta = await readMeta(dir);
+  for (const name of [meta?.chunksTable ?? CHUNKS_TABLE]) {
     try {
       const table = await db.openTable(name);
       await table.schema();

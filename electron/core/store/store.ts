@@ -13,7 +13,6 @@ import {
 } from './maintenance';
 import {
   CHUNK_COLUMNS,
-  CHUNKS_TABLE,
   chunksSchema,
   rowToChunk,
   sqlString,
@@ -21,10 +20,11 @@ import {
   type StoredChunk,
 } from './schema';
 import { guard } from './store-errors';
-import { writeMeta, type StoreMeta } from './meta';
+import { writeMeta, type ModelSwitchRecord, type StoreMeta } from './meta';
+import { ensureFtsIndex } from './fts-index';
 import { maintainVectorIndex, type VectorIndexPolicy } from './vector-index';
 import type { FtsSettings } from './fts-index';
-import { createIndexedChunks } from './tables';
+import { createIndexedChunks, ensureScalarIndexes, nextChunksTableName } from './tables';
 import { readCollections, updateCollections } from './collection-rows';
 
 export type ReplaceOptions = {
@@ -60,19 +60,22 @@ export class LanceStore {
   /** The model of the latest embedded write: what a (re)trained ANN index is trained on. */
   private lastModel: string | null = null;
   private readonly throttle: OptimizeThrottle;
-  private readonly chunkSchema;
+  private chunkSchema;
   /** Optimize runs so far: each one folds new rows into the full-text and scalar indexes. */
   optimizeRuns = 0;
 
   constructor(
     private readonly db: Connection,
     readonly dir: string,
-    readonly dims: number,
+    /** Vector width of the chunks table; a completed model switch changes it. */
+    public dims: number,
     private meta: StoreMeta,
     private chunks: Table,
     readonly settings: StoreSettings,
     /** Tables found damaged at open, moved aside and recreated empty; cleared by rebuild(). */
     public setAside: readonly string[] = [],
+    /** A model switch's table: every chunk again, with the new model's vectors. */
+    private staging: Table | null = null,
   ) {
     this.throttle = new OptimizeThrottle(settings.maintenance, settings.now);
     this.chunkSchema = chunksSchema(dims);
@@ -94,6 +97,7 @@ export class LanceStore {
   deleteDocument(docId: string): Promise<void> {
     return this.serial('delete the document', async () => {
       await this.chunks.delete(docFilter([docId]));
+      await this.staging?.delete(docFilter([docId]));
       this.throttle.note();
     });
   }
@@ -158,9 +162,18 @@ export class LanceStore {
       return new QuireError('invalid_argument', 'A document appears twice in one write.');
     try {
       const rows = batch.flatMap((d) => {
-        const flat = d.vectors ? splitVectors(d.vectors, d.chunks.length, this.dims) : null;
-        const chunks = flat ? d.chunks.map((c, i) => ({ ...c, vector: flat[i] })) : d.chunks;
-        return toChunkRows(d.docId, chunks, this.dims, d.embeddingModel ?? null, d.collections);
+        // Embedded by the model a switch just replaced (in flight at the switch): stored
+        // without vectors, so the new model embeds it.
+        const late = d.embeddingModel != null && d.embeddingModel === this.meta.switchedFrom;
+        const vectors = late ? null : d.vectors;
+        const flat = vectors ? splitVectors(vectors, d.chunks.length, this.dims) : null;
+        const chunks = late
+          ? d.chunks.map((c) => ({ ...c, vector: null }))
+          : flat
+            ? d.chunks.map((c, i) => ({ ...c, vector: flat[i] }))
+            : d.chunks;
+        const model = late ? null : (d.embeddingModel ?? null);
+        return toChunkRows(d.docId, chunks, this.dims, model, d.collections);
       });
       return { docIds, rows };
     } catch (error) {
@@ -208,6 +221,8 @@ export class LanceStore {
     if (docIds.length === 0) return { version: await this.chunks.version(), chunks: 0 };
     const filter = docFilter(docIds);
     this.throttle.note(rows.length);
+    // New passages: a switch under way embeds them again with its model.
+    if (replace) await this.staging?.delete(filter);
     if (rows.length === 0) {
       const result = await this.chunks.delete(filter);
       return { version: result.version, chunks: 0 };
@@ -250,6 +265,7 @@ export class LanceStore {
     if (memberships.size === 0) return Promise.resolve();
     return this.serial('save the collections', async () => {
       await updateCollections(this.chunks, memberships);
+      if (this.staging) await updateCollections(this.staging, memberships);
       this.throttle.note();
     });
   }
@@ -294,7 +310,8 @@ export class LanceStore {
   optimize(): Promise<OptimizeReport> {
     return this.serial('tidy the index', async () => {
       const started = this.settings.now();
-      const report = await optimizeTables([this.chunks], this.throttle.cleanupBefore(started));
+      const tables = this.staging ? [this.chunks, this.staging] : [this.chunks];
+      const report = await optimizeTables(tables, this.throttle.cleanupBefore(started));
       const built = await maintainVectorIndex(
         this.chunks,
         this.settings.vectorIndex,
@@ -323,7 +340,7 @@ export class LanceStore {
   }
 
   checkHealth(): Promise<TableHealth[]> {
-    return guard('check the index', () => checkTables(this.db, [CHUNKS_TABLE]));
+    return guard('check the index', () => checkTables(this.db, [this.meta.chunksTable]));
   }
 
   /**
@@ -333,22 +350,214 @@ export class LanceStore {
   rebuild(): Promise<void> {
     return this.serial('rebuild the index', async () => {
       this.chunks.close();
-      if ((await this.db.tableNames()).includes(CHUNKS_TABLE))
-        await this.db.dropTable(CHUNKS_TABLE);
-      this.chunks = await createIndexedChunks(this.db, this.dims, this.settings.fts);
+      await this.dropStaging();
+      const name = this.meta.chunksTable;
+      if ((await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
+      this.chunks = await createIndexedChunks(this.db, this.dims, this.settings.fts, name);
       this.lastModel = null;
       this.throttle.reset(0, 0);
-      this.meta = { ...this.meta, vectorIndex: null };
+      this.meta = { ...this.meta, vectorIndex: null, modelSwitch: null };
       await writeMeta(this.dir, this.meta);
       this.setAside = [];
       await removeSetAside(this.dir);
     });
   }
 
+  /** The model switch under way, if any. */
+  get modelSwitch(): ModelSwitchRecord | null {
+    return this.meta.modelSwitch;
+  }
+
+  /** The model the library's vectors come from, as last recorded. */
+  get embeddingModel(): string | null {
+    return this.meta.embeddingModel;
+  }
+
+  /** The model the last completed switch replaced. */
+  get switchedFrom(): string | null {
+    return this.meta.switchedFrom;
+  }
+
+  /**
+   * Starts (or takes up again) a switch to `modelId`: a new chunks table, written beside the
+   * one search reads, until completeModelSwitch names it in one step. Another target's
+   * unfinished table is dropped.
+   */
+  beginModelSwitch(target: {
+    modelId: string;
+    dims: number;
+    fromModel: string | null;
+  }): Promise<ModelSwitchRecord> {
+    return this.serial('start the model switch', async () => {
+      const current = this.meta.modelSwitch;
+      if (current && current.modelId === target.modelId && current.dims === target.dims) {
+        if (current.paused) await this.saveMeta({ modelSwitch: { ...current, paused: false } });
+        return this.meta.modelSwitch!;
+      }
+      await this.dropStaging();
+      const table = nextChunksTableName(await this.db.tableNames());
+      this.staging = await this.db.createEmptyTable(table, chunksSchema(target.dims));
+      await ensureScalarIndexes(this.staging);
+      const record: ModelSwitchRecord = {
+        ...target,
+        table,
+        startedAt: this.settings.now(),
+        paused: false,
+      };
+      await this.saveMeta({ modelSwitch: record });
+      return record;
+    });
+  }
+
+  /** Remembered across restarts: a paused switch stays paused. */
+  setModelSwitchPaused(paused: boolean): Promise<void> {
+    return this.serial('pause the model switch', async () => {
+      const current = this.meta.modelSwitch;
+      if (current && current.paused !== paused)
+        await this.saveMeta({ modelSwitch: { ...current, paused } });
+    });
+  }
+
+  /** Drops the switch's table: the library keeps its model, and the space comes back. */
+  cancelModelSwitch(): Promise<void> {
+    return this.serial('cancel the model switch', async () => {
+      await this.dropStaging();
+      await this.saveMeta({ modelSwitch: null });
+    });
+  }
+
+  /**
+   * What the switch still has to embed: the documents whose passages in the chunks table are
+   * not all in the switch's table (never staged, or re-indexed since), with their counts.
+   */
+  modelSwitchBacklog(): Promise<{ pending: Map<string, number>; stagedChunks: number }> {
+    return guard('read the model switch', async () => {
+      const staging = this.staging;
+      if (!staging) return { pending: new Map(), stagedChunks: 0 };
+      const [current, staged] = await Promise.all([
+        chunkCountsByDoc(this.chunks),
+        chunkCountsByDoc(staging),
+      ]);
+      const pending = new Map<string, number>();
+      let stagedChunks = 0;
+      for (const [docId, count] of current) {
+        if (staged.get(docId) === count) stagedChunks += count;
+        else pending.set(docId, count);
+      }
+      return { pending, stagedChunks };
+    });
+  }
+
+  /**
+   * Writes documents' passages, with the switch model's vectors, to the switch's table. A
+   * document whose passage count changed since its texts were read is skipped (the backlog
+   * shows it again).
+   */
+  stageVectors(batch: readonly DocumentVectorSet[]): Promise<{ staged: number; skipped: number }> {
+    return this.serial('save the new vectors', async () => {
+      const record = this.meta.modelSwitch;
+      const staging = this.staging;
+      if (!record || !staging)
+        throw new QuireError('invalid_argument', 'No model switch is under way.');
+      const docIds = batch.map((d) => d.docId);
+      const stored = await this.readChunksOf(docIds);
+      const rows: ChunkRow[] = [];
+      const written: string[] = [];
+      for (const { docId, vectors } of batch) {
+        const current = stored.get(docId) ?? [];
+        const count =
+          vectors instanceof Float32Array ? vectors.length / record.dims : vectors.length;
+        if (current.length === 0 || current.length !== count) continue;
+        const split = splitVectors(vectors, current.length, record.dims);
+        for (const [i, c] of current.entries())
+          rows.push({ ...c, vector: split[i]!, embeddingModel: record.modelId });
+        written.push(docId);
+      }
+      if (written.length > 0) {
+        const data = chunkArrowTable(chunksSchema(record.dims), rows, record.dims);
+        await staging
+          .mergeInsert('id')
+          .whenMatchedUpdateAll()
+          .whenNotMatchedInsertAll()
+          .whenNotMatchedBySourceDelete({ where: docFilter(written) })
+          .execute(data);
+        this.throttle.note(rows.length);
+      }
+      return { staged: written.length, skipped: batch.length - written.length };
+    });
+  }
+
+  /**
+   * The switch's one step: when every passage has its new vector, the switch's table gets its
+   * full-text and scalar indexes and becomes the chunks table (the meta file is replaced by a
+   * rename, so a kill leaves the old or the new). The old table is dropped after a grace
+   * period for searches still reading it. Resolves false while a backlog remains.
+   */
+  completeModelSwitch(): Promise<boolean> {
+    return this.serial('finish the model switch', async () => {
+      const record = this.meta.modelSwitch;
+      const staging = this.staging;
+      if (!record || !staging) return false;
+      const [current, staged] = await Promise.all([
+        chunkCountsByDoc(this.chunks),
+        chunkCountsByDoc(staging),
+      ]);
+      for (const [docId, count] of current) if (staged.get(docId) !== count) return false;
+      // Documents deleted meanwhile may have left rows behind in a race: not carried over.
+      const gone = [...staged.keys()].filter((id) => !current.has(id));
+      if (gone.length > 0) await staging.delete(docFilter(gone));
+      await ensureFtsIndex(staging, this.settings.fts, true);
+      await ensureScalarIndexes(staging);
+      const old = this.chunks;
+      const oldName = this.meta.chunksTable;
+      await this.saveMeta({
+        chunksTable: record.table,
+        dims: record.dims,
+        modelSwitch: null,
+        switchedFrom: record.fromModel,
+        embeddingModel: record.modelId,
+        vectorIndex: null,
+      });
+      this.chunks = staging;
+      this.staging = null;
+      this.dims = record.dims;
+      this.chunkSchema = chunksSchema(record.dims);
+      this.lastModel = record.modelId;
+      this.throttle.reset(await staging.countRows(), 0);
+      this.reclaimTimer = setTimeout(() => {
+        this.reclaimTimer = null;
+        void this.serial('reclaim the old vectors', async () => {
+          old.close();
+          if ((await this.db.tableNames()).includes(oldName)) await this.db.dropTable(oldName);
+        }).catch(() => undefined);
+      }, OLD_TABLE_GRACE_MS);
+      this.reclaimTimer.unref?.();
+      return true;
+    });
+  }
+
+  private reclaimTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private async dropStaging(): Promise<void> {
+    const record = this.meta.modelSwitch;
+    this.staging?.close();
+    this.staging = null;
+    if (record && (await this.db.tableNames()).includes(record.table))
+      await this.db.dropTable(record.table);
+  }
+
+  private async saveMeta(change: Partial<StoreMeta>): Promise<void> {
+    const next = { ...this.meta, ...change };
+    await writeMeta(this.dir, next);
+    this.meta = next;
+  }
+
   /** Waits for queued writes, then releases the tables. */
   async close(): Promise<void> {
     await this.chain;
+    if (this.reclaimTimer) clearTimeout(this.reclaimTimer);
     this.chunks.close();
+    this.staging?.close();
     this.db.close();
   }
 }
@@ -359,6 +568,23 @@ async function removeSetAside(dir: string): Promise<void> {
     if (/\.lance\.damaged-\d+$/.test(entry))
       await rm(join(dir, entry), { recursive: true, force: true });
   }
+}
+
+/** Searches that began on the old table finish well within this; then its files go. */
+const OLD_TABLE_GRACE_MS = 10_000;
+
+/** Passages per document, read from the doc_id column alone. */
+async function chunkCountsByDoc(table: Table): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const batch of table.query().select(['doc_id'])) {
+    const column = batch.getChild('doc_id');
+    if (!column) continue;
+    for (let i = 0; i < batch.numRows; i++) {
+      const id = String(column.get(i));
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
 
 /** The filter for the chunks of `docIds` (served by the doc_id index). */

@@ -28,9 +28,10 @@ async function vectorWidth(table: Table): Promise<number | null> {
 export async function openChunksTable(
   db: Connection,
   dims: number,
+  name: string = CHUNKS_TABLE,
 ): Promise<{ table: Table; rebuilt: boolean }> {
   const schema = chunksSchema(dims);
-  const table = await openOrCreate(db, CHUNKS_TABLE, schema);
+  const table = await openOrCreate(db, name, schema);
   const width = await vectorWidth(table);
   if (width === dims) return { table, rebuilt: false };
   const rows = (
@@ -43,8 +44,8 @@ export async function openChunksTable(
   const pending = rows.map((c) => ({ ...c, vector: null, embeddingModel: null }));
   const rebuilt =
     pending.length === 0
-      ? await db.createEmptyTable(CHUNKS_TABLE, schema, { mode: 'overwrite' })
-      : await db.createTable(CHUNKS_TABLE, chunkArrowTable(schema, pending, dims), {
+      ? await db.createEmptyTable(name, schema, { mode: 'overwrite' })
+      : await db.createTable(name, chunkArrowTable(schema, pending, dims), {
           mode: 'overwrite',
         });
   return { table: rebuilt, rebuilt: true };
@@ -74,9 +75,23 @@ export async function createIndexedChunks(
   db: Connection,
   dims: number,
   fts: FtsSettings,
+  name: string = CHUNKS_TABLE,
 ): Promise<Table> {
-  const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(dims), { mode: 'overwrite' });
+  const chunks = await db.createEmptyTable(name, chunksSchema(dims), { mode: 'overwrite' });
   await ensureFtsIndex(chunks, fts, true);
   await ensureScalarIndexes(chunks);
   return chunks;
+}
+
+/** Chunk tables are `chunks` and, after model switches, `chunks_<n>`. */
+export function isChunksTableName(name: string): boolean {
+  return name === CHUNKS_TABLE || /^chunks_\d+$/.test(name);
+}
+
+/** The next free chunk table name: one more than the highest generation present. */
+export function nextChunksTableName(names: readonly string[]): string {
+  const generations = names
+    .filter(isChunksTableName)
+    .map((n) => (n === CHUNKS_TABLE ? 0 : Number(n.slice('chunks_'.length))));
+  return `chunks_${Math.max(0, ...generations) + 1}`;
 }
