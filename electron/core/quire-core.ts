@@ -17,6 +17,8 @@ import type { BackendPreference, CanaryLauncher } from './embedding/backend-cana
 import { lockDataDir } from './data-lock';
 import { createLanguageModelHandlers, LanguageModels } from './downloads/language-models';
 import { createModelHandlers, ModelDownloads } from './downloads/model-downloads';
+import { createEmbeddingModelHandlers, EmbeddingModels } from './downloads/embedding-models';
+import { threadsPerWorker } from './indexing/indexer-setup';
 import { pendingRestart, startIndexer } from './indexing/indexer-setup';
 import type { WorkerEntry } from './indexing/worker-pool';
 import type { IndexingWorkerConfig } from './indexing/worker-protocol';
@@ -28,14 +30,21 @@ import { createCollectionHandlers } from './library/collection-handlers';
 import { CollectionService } from './library/collection-service';
 import { LibraryService } from './library/library-service';
 import type { WriterPolicy } from './library/chunk-writer';
-import { openLanceChunkStore } from './library/lance-chunk-store';
+import {
+  libraryEmbeddingModel,
+  modelSwitchStore,
+  openLanceChunkStore,
+} from './library/lance-chunk-store';
+import { createModelSwitchHandlers, ModelSwitcher } from './library/model-switch';
+import { resolveModel } from './embedding/model-settings';
+import { QuireError } from '../../shared/errors';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
 import { ProviderManager } from './settings/provider-manager';
 import { createSettingsHandlers } from './settings/settings-handlers';
 import { openSettingsStore, type SettingsBackendFactory } from './settings/settings-store';
 import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
-import type { ProviderSettings } from '../../shared/settings';
+import type { EmbeddingDtype, ProviderSettings } from '../../shared/settings';
 import { closeInOrder } from './shutdown';
 
 /** How long a question waits, at most, for the library's first word statistics. */
@@ -54,6 +63,8 @@ export type QuireCoreOptions = {
   /** Overrides the reranker model named in settings (looked for in the same folders). */
   rerankerModel?: string;
   embeddingBackend?: BackendPreference;
+  /** Overrides the embedding weights named in settings ('auto', 'fp32' or 'q8'). */
+  embeddingDtype?: EmbeddingDtype;
   /** How the native-runtime canary starts; the app passes an Electron utility process. */
   canaryLauncher?: CanaryLauncher;
   /** Where model downloads come from; default https://huggingface.co (tests use a local server). */
@@ -87,7 +98,9 @@ export type CoreHooks = {
   workerEntry?: WorkerEntry;
   /** How the library's writer batches documents into LanceDB commits. */
   writer?: Partial<WriterPolicy>;
-  indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
+  indexing?: Partial<
+    Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend' | 'dtype'>
+  >;
   /** Benchmarks wrap the live provider to time each token it yields. */
   wrapProvider?: (provider: ChatProvider | null) => ChatProvider | null;
   chat?: { maxPromptTokens?: number; maxAnswerTokens?: number; checkpointMs?: number };
@@ -118,9 +131,21 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     backend: options.settingsBackend,
     warn: (m) => logger.warn(m),
   });
-  const indexer = await startIndexer(settings.get(), { ...options, ...hooks, dataDir, log });
+  // The library's own record of its model wins over settings, which may name a switch's target.
+  const libraryModel = (await libraryEmbeddingModel(dataDir)) ?? undefined;
+  const indexer = await startIndexer(settings.get(), {
+    ...options,
+    ...hooks,
+    libraryModel,
+    dataDir,
+    log,
+  });
   const { pool, model } = indexer;
-  const store = await openLanceChunkStore({ dataDir, dims: model.dims });
+  const store = await openLanceChunkStore({
+    dataDir,
+    dims: model.dims,
+    ...(options.readOnly ? {} : { embeddingModel: model.modelId }),
+  });
   const library = new LibraryService({
     dataDir,
     hub,
@@ -142,28 +167,96 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   library.snapshotExtras = () => ({
     collections: collections.list(),
     folderCollections: collections.book.folderCollections(),
+    ...(modelSwitch.status().state === 'idle' ? {} : { modelSwitch: modelSwitch.status() }),
   });
   const watcher = new FolderWatcher(library, 500, (m) => log('warn', m), {
     setFolder: (folder, collectionId) => collections.setFolder(folder, collectionId),
     added: (files, result) => collections.feedWatched(files, result),
+  });
+  // The catalogue's embedding models, and the speed each one reached when measured here.
+  const embeddingModels = new EmbeddingModels({
+    dataDir,
+    searchDirs: model.searchDirs,
+    inUseId: () => model.modelId,
+    hub,
+    whenIdle: () => library.whenIdle(),
+    backend: () => options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
+    canaryLauncher: options.canaryLauncher,
+    dtype: () => {
+      const dtype = indexer.start.embeddingDtype;
+      return dtype === 'fp32' || dtype === 'q8' ? dtype : undefined;
+    },
+    threads: () => threadsPerWorker(pool.size),
+    log,
   });
   // Models are fetched only when the user asks (models.download), never on their own.
   const downloads = new ModelDownloads({
     hub,
     searchDirs: model.searchDirs,
     hubUrl: options.modelHub,
+    embeddingDtype: () => indexer.start.embeddingDtype,
     modelIds: () => ({
-      embedding: model.modelId,
+      // While a switch fetches its target, the embedding download is that model.
+      embedding: modelSwitch.downloadTarget() ?? model.modelId,
       reranker: options.rerankerModel ?? settings.get().retrieval.rerankerModel,
       entailment: settings.get().retrieval.entailmentModel,
     }),
-    onInstalled: async (kind) => {
-      if (kind !== 'embedding') return false;
+    onInstalled: async (kind, modelId) => {
+      if (kind === 'embedding') embeddingModels.measureAfterDownload(modelId);
+      if (kind !== 'embedding' || modelId !== model.modelId) return false;
       const restart = await indexer.useDownloadedModel();
       if (!restart) library.embedPendingNow();
       return restart;
     },
     log,
+  });
+  const locateModel = (modelId: string) =>
+    resolveModel({
+      modelId,
+      modelDir: options.modelDir,
+      dataDir,
+      resourcesDir: options.resourcesDir,
+    });
+  const modelSwitch = new ModelSwitcher({
+    store: modelSwitchStore(store),
+    pool,
+    hub,
+    currentModel: () => model.modelId,
+    locate: (modelId) => {
+      const found = locateModel(modelId);
+      return found.hasWeights && found.modelDir ? { dir: found.modelDir, dims: found.dims } : null;
+    },
+    download: async () => {
+      downloads.start('embedding');
+      const end = await downloads.settled('embedding');
+      if (end && end.state !== 'done')
+        throw new QuireError(
+          end.error?.code ?? 'cancelled',
+          end.error?.message ?? 'The download was cancelled.',
+        );
+    },
+    onSwitched: async (modelId) => {
+      Object.assign(model, locateModel(modelId));
+      pool.reconfigure({ embeddingModel: model.modelId, modelDir: model.modelDir });
+      library.useEmbeddingModel(modelId);
+      // The settings name the library's model (unless a flag chose it for this run only).
+      const current = settings.get();
+      if (!options.embeddingModel && current.retrieval.embeddingModel !== modelId)
+        settings.update({
+          ...current,
+          retrieval: { ...current.retrieval, embeddingModel: modelId },
+        });
+    },
+    shouldYield: () => library.indexingActive,
+    log,
+  });
+  // Choosing another model in settings (or in settings.json) starts a switch, not a restart.
+  settings.onChange((next) => {
+    const wanted = next.retrieval.embeddingModel;
+    if (options.readOnly || options.embeddingModel || !wanted || wanted === model.modelId) return;
+    if (modelSwitch.status().targetModel === wanted && modelSwitch.status().state !== 'cancelled')
+      return;
+    modelSwitch.start(wanted).catch((e: unknown) => log('warn', `model switch: ${String(e)}`));
   });
   // A chat model fetched from the catalogue becomes the embedded provider's model at once.
   const languageModels = new LanguageModels({
@@ -186,7 +279,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     store: store.lance,
     termStats: statsForQuestion,
     pool,
-    embeddingModel: model.modelId,
+    embeddingModel: () => model.modelId,
     settings: () => settings.get().retrieval,
     hasModel: () => model.hasWeights,
     documentLanguages: () => documentLanguages(library.registry),
@@ -236,6 +329,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
       .reconcile()
       .catch((e: unknown) => log('warn', `checking collections failed: ${String(e)}`));
     library.start();
+    await modelSwitch.resumeOnStart();
     await watcher.restore();
     termStats.warm();
   }
@@ -258,7 +352,9 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir), collections),
     ...createCollectionHandlers(collections),
     ...createModelHandlers(downloads),
+    ...createModelSwitchHandlers(modelSwitch),
     ...createLanguageModelHandlers(languageModels),
+    ...createEmbeddingModelHandlers(embeddingModels),
     ...createChatHandlers(chat, conversations, hub, (id) => library.registry.get(id)?.name),
     ...createPinHandlers(
       conversations,
@@ -294,7 +390,9 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     conversations,
     providers,
     downloads,
+    modelSwitch,
     languageModels,
+    embeddingModels,
     /** A reader's look at what the writer did (followWriterMs); null in the writer. */
     follower,
     /** A ready document's chunks in reading order: whole-document answers and MCP read them. */
@@ -305,10 +403,12 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
         [
           ['library follower', () => follower?.stop()],
           ['model downloads', () => downloads.close()],
+          ['embedding speed', () => embeddingModels.close()],
           ['chat', () => chat.stopAll()],
           ['word statistics', () => termStats.close()],
           ['providers', () => providers.dispose()],
           ['folder watcher', () => watcher.close()],
+          ['model switch', () => modelSwitch.close()],
           ['library', () => library.close()],
           ['collections', () => collections.close()],
           ['indexing workers', () => pool.close()],

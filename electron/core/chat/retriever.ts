@@ -60,7 +60,8 @@ export function rerankCandidates(k: number): number {
 export function createRetriever(deps: {
   store: LanceStore;
   pool: WorkerPool;
-  embeddingModel: string;
+  /** The library's model now (a switch changes it). */
+  embeddingModel: () => string;
   settings: () => RetrievalSettings;
   hasModel: () => boolean;
   /** Titles and paths for the hits; the library keeps them in memory, which saves a query. */
@@ -95,18 +96,33 @@ export function createRetriever(deps: {
     });
   }
 
-  async function embedQuery(query: string): Promise<Float32Array | null> {
+  /**
+   * The query's vector and the model it came from. Across a model switch a worker may still
+   * answer with the old model: a vector of another width than the table's is asked for again.
+   */
+  async function embedQueryWithModel(
+    query: string,
+  ): Promise<{ vector: Float32Array; model: string } | null> {
     if (!deps.hasModel()) return null;
     try {
-      const job = deps.pool.run(
-        { type: 'embed', documentId: null, texts: [query], urgent: true, role: 'query' },
-        undefined,
-        { urgent: true },
-      );
-      return (await job.promise).vectors;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const job = deps.pool.run(
+          { type: 'embed', documentId: null, texts: [query], urgent: true, role: 'query' },
+          undefined,
+          { urgent: true },
+        );
+        const response = await job.promise;
+        if (response.dims === deps.store.dims)
+          return { vector: response.vectors, model: response.embeddingModel };
+      }
+      return null;
     } catch {
       return null;
     }
+  }
+
+  async function embedQuery(query: string): Promise<Float32Array | null> {
+    return (await embedQueryWithModel(query))?.vector ?? null;
   }
 
   /** Scores the hits in a worker and returns them in the cross-encoder's order. */
@@ -146,7 +162,8 @@ export function createRetriever(deps: {
     const status = wantRerank ? currentRerankerStatus() : null;
     const rerank = status?.available === true;
     const mode = settings.mode;
-    const queryVector = mode === 'text' ? null : await embedQuery(query);
+    const embedded = mode === 'text' ? null : await embedQueryWithModel(query);
+    const queryVector = embedded?.vector ?? null;
     const languages = deps.documentLanguages?.() ?? [];
     const result = await search(deps.store, {
       query,
@@ -154,7 +171,7 @@ export function createRetriever(deps: {
       k: rerank ? rerankCandidates(k) : k,
       mode,
       weights: settings.weights,
-      embeddingModel: deps.embeddingModel,
+      embeddingModel: embedded?.model ?? deps.embeddingModel(),
       docIds,
       collections,
       resolveDocuments: deps.documentLabels,

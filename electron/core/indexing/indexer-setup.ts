@@ -1,7 +1,7 @@
 // How the indexer starts from settings: which model and backend, how many workers, what each
 // worker is told, and what a settings change would need a restart for.
 import os from 'node:os';
-import type { Settings } from '../../../shared/settings';
+import type { EmbeddingDtype, Settings } from '../../../shared/settings';
 import {
   chooseBackend,
   type BackendPreference,
@@ -17,14 +17,20 @@ export type IndexerOptions = {
   dataDir: string;
   /** Flags that win over settings (the CLI's, tests'); a flag is never "pending restart". */
   embeddingModel?: string;
+  /** The model the library's vectors come from (the store's record); settings only name a wish. */
+  libraryModel?: string;
   embeddingBackend?: BackendPreference;
+  /** Which weights the embedding model runs (the CLI's --embedding-dtype). */
+  embeddingDtype?: EmbeddingDtype;
   /** How the native-runtime canary starts (the app's main process passes a utility process). */
   canaryLauncher?: CanaryLauncher;
   modelDir?: string;
   resourcesDir?: string;
   poolSize?: number;
   workerEntry?: WorkerEntry;
-  indexing?: Partial<Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend'>>;
+  indexing?: Partial<
+    Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend' | 'dtype'>
+  >;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 };
 
@@ -32,6 +38,7 @@ export type IndexerOptions = {
 export type IndexerStart = {
   embeddingModel: string;
   embeddingBackend: BackendPreference;
+  embeddingDtype: EmbeddingDtype;
   chunkTokens: number;
   maxFileMb: number;
   ocr: boolean;
@@ -40,8 +47,12 @@ export type IndexerStart = {
 export function indexerStartFrom(settings: Settings, options: IndexerOptions): IndexerStart {
   return {
     embeddingModel:
-      options.embeddingModel ?? settings.retrieval.embeddingModel ?? DEFAULT_EMBEDDING_MODEL,
+      options.embeddingModel ??
+      options.libraryModel ??
+      settings.retrieval.embeddingModel ??
+      DEFAULT_EMBEDDING_MODEL,
     embeddingBackend: options.embeddingBackend ?? settings.retrieval.embeddingBackend,
+    embeddingDtype: options.embeddingDtype ?? settings.retrieval.embeddingDtype,
     chunkTokens: settings.retrieval.chunkTokens,
     maxFileMb: settings.indexing.maxFileMb,
     ocr: settings.indexing.ocr,
@@ -52,13 +63,14 @@ export function indexerStartFrom(settings: Settings, options: IndexerOptions): I
 export function pendingRestart(
   start: IndexerStart,
   saved: Settings,
-  flags: Pick<IndexerOptions, 'embeddingModel' | 'embeddingBackend'>,
+  flags: Pick<IndexerOptions, 'embeddingModel' | 'embeddingBackend' | 'embeddingDtype'>,
 ): string[] {
+  // The embedding model is not here: choosing another one switches it in the background.
   const pending: string[] = [];
-  if (!flags.embeddingModel && saved.retrieval.embeddingModel !== start.embeddingModel)
-    pending.push('embedding model');
   if (!flags.embeddingBackend && saved.retrieval.embeddingBackend !== start.embeddingBackend)
     pending.push('embedding backend');
+  if (!flags.embeddingDtype && saved.retrieval.embeddingDtype !== start.embeddingDtype)
+    pending.push('embedding precision');
   if (saved.retrieval.chunkTokens !== start.chunkTokens) pending.push('chunk size');
   if (saved.indexing.maxFileMb !== start.maxFileMb) pending.push('largest file size');
   if (saved.indexing.ocr !== start.ocr) pending.push('OCR setting');
@@ -81,6 +93,8 @@ export function workerConfig(
     embeddingModel: model.modelId,
     modelDir: model.modelDir,
     backend,
+    // Resolved where the model loads (chooseModelDtype): the folder may gain its files later.
+    dtype: start.embeddingDtype,
     threads: threadsPerWorker(poolSize),
     batchSize: 8,
     maxTokens: start.chunkTokens,

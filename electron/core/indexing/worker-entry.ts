@@ -45,6 +45,7 @@ async function loadRuntime() {
         modelId: config.embeddingModel,
         localModelPath: config.modelDir,
         backend: config.backend,
+        dtype: config.dtype,
         threads: config.threads,
         batchSize: config.batchSize,
       });
@@ -174,20 +175,55 @@ async function handle(
       signal,
     });
   }
-  if (!rt.batcher)
+  const batcher = request.model ? await switchBatcher(request.model) : rt.batcher;
+  if (!batcher)
     throw (
       rt.batcherError ?? new QuireError('model_unavailable', 'No embedding model is available.')
     );
   progress({ stage: 'embedding', done: 0, total: request.texts.length });
   const { withEmbedPrefix } = await import('../embedding/model-prefixes');
-  const vectors = await rt.batcher.embed(
-    withEmbedPrefix(rt.batcher.modelId, request.role ?? 'passage', request.texts),
+  const vectors = await batcher.embed(
+    withEmbedPrefix(batcher.modelId, request.role ?? 'passage', request.texts),
     {
       onBatch: (done) => progress({ stage: 'embedding', done, total: request.texts.length }),
       urgent: request.urgent,
     },
   );
-  return { type: 'embedded', vectors, dims: rt.batcher.dims, embeddingModel: rt.batcher.modelId };
+  return { type: 'embedded', vectors, dims: batcher.dims, embeddingModel: batcher.modelId };
+}
+
+type Batcher = NonNullable<Runtime['batcher']>;
+// A switch's target model, beside the worker's own (which keeps serving searches).
+let switchModel: {
+  key: string;
+  loading: Promise<{ batcher: Batcher; dispose(): Promise<void> }>;
+} | null = null;
+
+async function switchBatcher(model: { id: string; dir: string }): Promise<Batcher> {
+  const key = `${model.dir}\0${model.id}`;
+  if (switchModel?.key !== key) {
+    const previous = switchModel;
+    const loading = (async () => {
+      const { createEmbedder } = await import('../embedding/embedder');
+      const { EmbedBatcher } = await import('./embed-batcher');
+      const embedder = await createEmbedder({
+        modelId: model.id,
+        localModelPath: model.dir,
+        backend: config.backend,
+        threads: config.threads,
+        batchSize: config.batchSize,
+      });
+      return { batcher: new EmbedBatcher(embedder, config.batchSize), dispose: embedder.dispose };
+    })();
+    const current = { key, loading };
+    switchModel = current;
+    // A failed load is not kept: the files may be complete on the next try.
+    loading.catch(() => {
+      if (switchModel === current) switchModel = null;
+    });
+    void previous?.loading.then((old) => old.dispose()).catch(() => undefined);
+  }
+  return (await switchModel!.loading).batcher;
 }
 
 port.on('message', (message: ToWorker) => {

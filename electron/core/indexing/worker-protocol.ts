@@ -1,5 +1,6 @@
 import type { IndexStage } from '../../../shared/documents';
 import type { QuireErrorShape } from '../../../shared/errors';
+import type { EmbeddingDtype } from '../../../shared/settings';
 import type { Chunk } from '../../../shared/chunks';
 import type { EntailmentPair } from '../checking/entailment-model';
 import type { ParseWarning } from '../parsers';
@@ -10,6 +11,8 @@ export type IndexingWorkerConfig = {
   /** transformers.js localModelPath; null means "no model folder known". */
   modelDir: string | null;
   backend: 'native' | 'wasm';
+  /** The embedding model's weights: 'auto' (when absent) is q8 if its folder has it, else fp32. */
+  dtype?: EmbeddingDtype;
   threads: number;
   batchSize: number;
   maxTokens: number;
@@ -27,6 +30,8 @@ export type EmbedRequest = {
   urgent?: boolean;
   /** Queries and passages get different prefixes with some models (E5); default passage. */
   role?: 'query' | 'passage';
+  /** Another model than the worker's own: a model switch embeds with its target. */
+  model?: { id: string; dir: string };
 };
 /** Scores (query, passage) pairs with a cross-encoder from `modelDir/modelId`. */
 export type RerankRequest = {

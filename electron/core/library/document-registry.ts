@@ -142,6 +142,23 @@ export class DocumentRegistry {
     return id ? this.docs.get(id) : undefined;
   }
 
+  /**
+   * Every ready document with passages now has vectors from `modelId` (a model switch's
+   * last step). One journal rewrite rather than a record per document.
+   */
+  setEmbeddingModel(modelId: string): void {
+    const changed: DocumentRecord[] = [];
+    for (const doc of this.docs.values()) {
+      if (doc.status !== 'ready' || doc.chunks === 0) continue;
+      if (doc.embeddingModel === modelId && !doc.vectorsPending) continue;
+      changed.push({ ...doc, embeddingModel: modelId, vectorsPending: false });
+    }
+    if (changed.length === 0) return;
+    for (const doc of changed) this.index(doc);
+    // A failed rewrite leaves the old tags: those documents are embedded again, nothing lost.
+    this.tryCompact();
+  }
+
   /** Durable upsert: journaled first, so a failed write (`disk_full`) changes nothing. */
   put(doc: DocumentRecord): DocumentRecord {
     this.journal.append({ t: 'doc', doc: { ...doc, progress: null } });

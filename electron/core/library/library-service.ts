@@ -63,7 +63,11 @@ export class LibraryService {
   /** What other parts of the library add to the snapshot (the collections). */
   snapshotExtras: (() => Partial<LibrarySnapshot>) | null = null;
 
+  /** The model the library's vectors come from; a completed model switch changes it. */
+  private embeddingModel: string;
+
   constructor(private readonly options: LibraryOptions) {
+    this.embeddingModel = options.embeddingModel;
     this.registry = new DocumentRegistry(options.dataDir, { readOnly: options.readOnly });
     this.listing = new LibraryListing(this.registry);
     this.writer = new ChunkWriter(options.store, options.writer);
@@ -77,17 +81,33 @@ export class LibraryService {
       events: this.events,
       passwords: this.passwords,
       log: options.log,
-      embeddingModel: options.embeddingModel,
+      embeddingModel: () => this.embeddingModel,
       writerPolicy: options.writer,
       checkIndex: () => void this.checkIndex(),
     });
     options.hub.registerSnapshotProvider(LIBRARY_STREAM, () => this.snapshot());
   }
 
+  /**
+   * After a model switch's atomic step: every stored passage has the new model's vector, so
+   * the records say so (one journal rewrite). Documents still in flight were embedded by the
+   * old model; the store keeps them pending and the re-embedder gives them the new one.
+   */
+  useEmbeddingModel(modelId: string): void {
+    this.embeddingModel = modelId;
+    if (!this.options.readOnly) this.registry.setEmbeddingModel(modelId);
+    this.embedPendingNow();
+  }
+
   /** Resumes whatever a previous run left queued or in flight, and checks the index. */
   start(): void {
     void this.checkIndex();
     this.queue.pump();
+  }
+
+  /** Documents are being indexed now: background work (a model switch) waits. */
+  get indexingActive(): boolean {
+    return this.queue.active > 0;
   }
 
   get indexHealth(): IndexHealth {

@@ -156,6 +156,8 @@ export class ModelSwitcher {
   async pause(): Promise<ModelSwitchState> {
     if (!this.deps.store.modelSwitch) return this.state;
     await this.stop('pause');
+    // It may have reached its last step meanwhile.
+    if (!this.deps.store.modelSwitch) return this.state;
     await this.deps.store.setModelSwitchPaused(true);
     this.set({ ...this.state, state: 'paused', secondsLeft: null });
     return this.state;
@@ -236,6 +238,7 @@ export class ModelSwitcher {
         doneChunks: stagedChunks,
         totalChunks: stagedChunks + pendingChunks,
       });
+      this.rate ??= { since: this.now, chunks: 0 };
       if (pending.size === 0) {
         this.set({ ...this.state, state: 'finishing', secondsLeft: null });
         if (await this.deps.store.completeModelSwitch()) {

@@ -11,8 +11,8 @@ export type ReembedderDeps = {
   pool: WorkerPool;
   store: ChunkStorePort;
   events: LibraryEvents;
-  /** The model every vector should come from. */
-  embeddingModel: string;
+  /** The model every vector should come from (a model switch changes it). */
+  embeddingModel: () => string;
   writer?: Partial<WriterPolicy>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Indexing goes first: re-embedding stops between groups when this says so. */
@@ -47,7 +47,7 @@ export class Reembedder {
   async run(): Promise<boolean> {
     const { registry, embeddingModel } = this.deps;
     if (this.running || this.stopped || this.deps.shouldStop()) return false;
-    const due = registry.needingVectors(embeddingModel);
+    const due = registry.needingVectors(embeddingModel());
     if (due.length === 0) return false;
     this.running = this.embedAll(due).finally(() => {
       this.running = null;
