@@ -1,4 +1,6 @@
 // Writes the small ONNX models that tests and benches use, beside MiniLM's real tokenizer.
+// The embedding models also get an int8 `onnx/model_quantized.onnx`, quantized from the fp32 graph
+// as the transformers.js model repos' files are (scripts/onnx-quantize.ts).
 // Usage: tsx scripts/make-test-models.ts <dir>
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -8,14 +10,18 @@ import {
   BOW_DIMS,
   BOW_NLI_LABELS,
   MINILM_SHAPE,
+  SMALL_SHAPE,
   buildBowModel,
   buildBowNliModel,
   buildBowRerankerModel,
   buildMiniLmShapeModel,
 } from './test-model-graphs';
+import { quantizeDynamic } from './onnx-quantize';
 
 export const BOW_MODEL_ID = 'quire-test/bow';
 export const MINILM_SHAPE_MODEL_ID = 'quire-test/minilm-shape';
+/** Another width (256): the model a library switches to in tests and `bench:swap`. */
+export const SMALL_SHAPE_MODEL_ID = 'quire-test/small-shape';
 export const BOW_RERANKER_MODEL_ID = 'quire-test/bow-reranker';
 export const BOW_NLI_MODEL_ID = 'quire-test/bow-nli';
 const SEED = 20250409;
@@ -41,7 +47,7 @@ export type TestModels = {
 
 /**
  * Makes `<dir>/quire-test/bow`, `<dir>/quire-test/minilm-shape`, `<dir>/quire-test/bow-reranker`
- * and `<dir>/quire-test/bow-nli`. The output is deterministic,
+ * and `<dir>/quire-test/bow-nli`; the two embedding models in fp32 and q8. The output is deterministic,
  * and a file whose content hash already matches is not rewritten, so calling this is cheap.
  */
 export async function makeTestModels(dir: string): Promise<TestModels> {
@@ -57,11 +63,26 @@ export async function makeTestModels(dir: string): Promise<TestModels> {
     bowDir,
     { ...baseConfig, _name_or_path: BOW_MODEL_ID, hidden_size: BOW_DIMS },
     () => buildBowModel(SEED),
+    { quantized: true },
   );
   await writeModelDir(
     minilmDir,
     { ...baseConfig, _name_or_path: MINILM_SHAPE_MODEL_ID, hidden_size: MINILM_SHAPE.hidden },
     () => buildMiniLmShapeModel(SEED),
+    { quantized: true },
+  );
+  await writeModelDir(
+    join(modelsDir, SMALL_SHAPE_MODEL_ID),
+    {
+      ...baseConfig,
+      _name_or_path: SMALL_SHAPE_MODEL_ID,
+      hidden_size: SMALL_SHAPE.hidden,
+      num_hidden_layers: SMALL_SHAPE.layers,
+      num_attention_heads: SMALL_SHAPE.heads,
+      intermediate_size: SMALL_SHAPE.ffn,
+    },
+    () => buildMiniLmShapeModel(SEED + 1, 11, SMALL_SHAPE),
+    { quantized: true },
   );
   await writeModelDir(
     rerankerDir,
@@ -92,16 +113,19 @@ export async function makeTestModels(dir: string): Promise<TestModels> {
 }
 
 // Bump when the graphs or the weights change, so that stale models on disk get rebuilt.
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 const STAMP_FILE = '.quire-test-model.json';
-type Stamp = { generator: number; seed: number; model: string };
-// transformers.js loads `onnx/model.onnx` for dtype fp32 (`onnx/model_quantized.onnx` for q8).
+/** Hashes of what was built, by file; `onnx/model_quantized.onnx` only for the embedding models. */
+type Stamp = { generator: number; seed: number; files: Record<string, string> };
+// transformers.js loads `onnx/model.onnx` for dtype fp32 and `onnx/model_quantized.onnx` for q8.
 const MODEL_FILE = 'onnx/model.onnx';
+const QUANTIZED_FILE = 'onnx/model_quantized.onnx';
 
 async function writeModelDir(
   modelDir: string,
   config: Record<string, unknown>,
   build: () => Uint8Array,
+  { quantized = false } = {},
 ): Promise<void> {
   const small = new Map<string, Uint8Array>();
   for (const name of TOKENIZER_FILES)
@@ -109,21 +133,35 @@ async function writeModelDir(
   small.set('config.json', Buffer.from(`${JSON.stringify(config, null, 2)}\n`));
   // Building MiniLM's weights takes most of a second, so the model is checked against the stamp's
   // hash of what was built; the small files are checked against their sources.
-  if (await upToDate(modelDir, small)) return;
+  const modelFiles = quantized ? [MODEL_FILE, QUANTIZED_FILE] : [MODEL_FILE];
+  if (await upToDate(modelDir, small, modelFiles)) return;
 
   await mkdir(join(modelDir, 'onnx'), { recursive: true });
   for (const [name, bytes] of small) await writeAtomically(join(modelDir, name), bytes);
   const model = build();
-  await writeAtomically(join(modelDir, MODEL_FILE), model);
-  const stamp: Stamp = { generator: GENERATOR_VERSION, seed: SEED, model: sha256(model) };
+  const built = new Map([[MODEL_FILE, model]]);
+  if (quantized) built.set(QUANTIZED_FILE, quantizeDynamic(model));
+  const files: Record<string, string> = {};
+  for (const [name, bytes] of built) {
+    await writeAtomically(join(modelDir, name), bytes);
+    files[name] = sha256(bytes);
+  }
+  const stamp: Stamp = { generator: GENERATOR_VERSION, seed: SEED, files };
   await writeAtomically(join(modelDir, STAMP_FILE), Buffer.from(JSON.stringify(stamp, null, 2)));
 }
 
-async function upToDate(modelDir: string, small: Map<string, Uint8Array>): Promise<boolean> {
+async function upToDate(
+  modelDir: string,
+  small: Map<string, Uint8Array>,
+  modelFiles: string[],
+): Promise<boolean> {
   try {
     const stamp = JSON.parse(await readFile(join(modelDir, STAMP_FILE), 'utf8')) as Stamp;
     if (stamp.generator !== GENERATOR_VERSION || stamp.seed !== SEED) return false;
-    if (stamp.model !== sha256(await readFile(join(modelDir, MODEL_FILE)))) return false;
+    if (Object.keys(stamp.files ?? {}).length !== modelFiles.length) return false;
+    for (const name of modelFiles) {
+      if (stamp.files[name] !== sha256(await readFile(join(modelDir, name)))) return false;
+    }
     for (const [name, bytes] of small) {
       if (sha256(bytes) !== sha256(await readFile(join(modelDir, name)))) return false;
     }

@@ -16,6 +16,19 @@ export const MINILM_SHAPE = {
   typeVocab: 2,
 } as const;
 
+export type EncoderShape = {
+  readonly [K in keyof typeof MINILM_SHAPE]: number;
+};
+
+/** A second encoder of another width (bge-micro's size), for switching the embedding model. */
+export const SMALL_SHAPE: EncoderShape = {
+  ...MINILM_SHAPE,
+  layers: 3,
+  hidden: 256,
+  heads: 8,
+  ffn: 1024,
+};
+
 /**
  * last_hidden_state = table[input_ids] * attention_mask. Random 128-d rows are nearly orthogonal,
  * so after mean pooling the cosine between two texts tracks how many word-pieces they share.
@@ -46,8 +59,12 @@ export function buildBowModel(seed: number): Uint8Array {
  * what they would see in the real file. At opset 11 they fuse Attention, LayerNorm and GELU;
  * at opset 13+ the attention fusion's op-version checks no longer match.
  */
-export function buildMiniLmShapeModel(seed: number, opset = 11): Uint8Array {
-  const { layers, hidden, heads, ffn, vocab, maxPositions, typeVocab } = MINILM_SHAPE;
+export function buildMiniLmShapeModel(
+  seed: number,
+  opset = 11,
+  shape: EncoderShape = MINILM_SHAPE,
+): Uint8Array {
+  const { layers, hidden, heads, ffn, vocab, maxPositions, typeVocab } = shape;
   const headDim = hidden / heads;
   const g = new GraphBuilder('quire_test_minilm_shape');
   const ids = g.input('input_ids', INT64, ['batch_size', 'sequence_length']);
