@@ -3,8 +3,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelSwitchState } from '../../../shared/models';
 import { MINILM_SHAPE_MODEL_ID, testModels } from '../../../test/helpers/embedding-fixtures';
+import { repoFromFolder, startTestHub } from '../../../test/helpers/test-hub-server';
+import { SMALL_SHAPE_MODEL_ID } from '../../../scripts/make-test-models';
 import { BOW_MODEL, makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
+import { fillDisk, mountTmpfs, tmpfsUnavailable, unmountTmpfs } from '../../../test/helpers/tmpfs';
 import type { QuireCore } from '../quire-core';
 
 // The whole switch with real workers and LanceDB on disk: the bag-of-word-pieces model
@@ -173,5 +176,101 @@ describe('switching the embedding model', () => {
       code: 'invalid_argument',
       message: expect.stringMatching(/Cancel it before choosing another model/),
     });
+  });
+});
+
+describe('switching the embedding model on a full disk', () => {
+  if (tmpfsUnavailable)
+    console.warn(`Skipping the full-disk model switch test: ${tmpfsUnavailable}`);
+
+  it.skipIf(tmpfsUnavailable !== null)(
+    'stops with disk_full, keeps the old vectors serving, and resumes once space is freed',
+    async () => {
+      const mount = path.join(dir, 'mnt');
+      mountTmpfs(mount, 48);
+      try {
+        const dataDir = path.join(mount, 'data');
+        const first = await makeTestCore(dataDir);
+        await first.library.add(writeNotes(path.join(dir, 'notes'), NOTES));
+        await first.library.whenIdle();
+        await first.close();
+        core = await makeTestCore(dataDir, { embeddingModel: undefined });
+        const rows = await core.store.countChunks();
+
+        const filler = path.join(mount, 'filler');
+        fillDisk(filler);
+        await core.modelSwitch.start(MINILM_SHAPE_MODEL_ID);
+        const stopped = await core.modelSwitch.settled();
+        expect(stopped.state).toBe('error');
+        expect(stopped.error?.code).toBe('disk_full');
+        expect(core.model.modelId).toBe(BOW_MODEL);
+        expect(await core.store.lance.countVectors(BOW_MODEL)).toBe(rows);
+        expect(
+          (await core.retriever.search('river 1', { mode: 'vector', k: 3 })).hits,
+        ).toHaveLength(3);
+
+        fs.rmSync(filler);
+        await core.modelSwitch.start(MINILM_SHAPE_MODEL_ID);
+        expect((await core.modelSwitch.settled()).state).toBe('done');
+        expect(await core.store.lance.countVectors(MINILM_SHAPE_MODEL_ID)).toBe(rows);
+        await core.close();
+        core = null;
+      } finally {
+        unmountTmpfs(mount);
+      }
+    },
+  );
+});
+
+describe('switching to a model that must be downloaded first', () => {
+  const WEIGHTS = 'onnx/model_quantized.onnx';
+  let hub: Awaited<ReturnType<typeof startTestHub>> | null = null;
+  afterEach(async () => {
+    await hub?.close();
+    hub = null;
+  });
+
+  /** A library on the bag-of-word-pieces model, with a hub that has the small encoder. */
+  async function libraryBesideHub(faults: Parameters<typeof startTestHub>[1]) {
+    const models = await testModels();
+    const modelDir = path.join(dir, 'models');
+    fs.cpSync(path.join(models.modelsDir, BOW_MODEL), path.join(modelDir, BOW_MODEL), {
+      recursive: true,
+    });
+    hub = await startTestHub(
+      { [SMALL_SHAPE_MODEL_ID]: repoFromFolder(path.join(models.modelsDir, SMALL_SHAPE_MODEL_ID)) },
+      faults,
+    );
+    const { core: opened } = await libraryWithBow(modelDir);
+    await opened.close();
+    return makeTestCore(path.join(dir, 'data'), {
+      embeddingModel: undefined,
+      modelDir,
+      modelHub: hub.url,
+    });
+  }
+
+  it('a connection cut mid-download resumes, and the switch goes on to the end', async () => {
+    core = await libraryBesideHub({ dropOnceAfter: { path: WEIGHTS, bytes: 200_000 } });
+    const started = await core.modelSwitch.start(SMALL_SHAPE_MODEL_ID);
+    expect(started.state).toBe('downloading');
+    const end = await core.modelSwitch.settled();
+    expect(end.state).toBe('done');
+    expect(core.model).toMatchObject({ modelId: SMALL_SHAPE_MODEL_ID, dims: 256 });
+    // The cut was real: the weights were asked for again from where they stopped.
+    expect(hub!.requests.filter((r) => r.range !== null).length).toBeGreaterThan(0);
+  });
+
+  it('a download that is cancelled leaves the library on its model, with nothing half-written', async () => {
+    core = await libraryBesideHub({ stallAfter: { path: WEIGHTS, bytes: 200_000 } });
+    await core.modelSwitch.start(SMALL_SHAPE_MODEL_ID);
+    while (!(core.downloads.status()[0]?.download?.receivedBytes ?? 0))
+      await new Promise((r) => setTimeout(r, 20));
+    core.downloads.cancel('embedding');
+    const end = await core.modelSwitch.settled();
+    expect(end.state).toBe('cancelled');
+    expect(core.model.modelId).toBe(BOW_MODEL);
+    expect(core.store.lance.modelSwitch).toBeNull();
+    expect((await core.retriever.search('river 2', { mode: 'vector', k: 3 })).hits).toHaveLength(3);
   });
 });

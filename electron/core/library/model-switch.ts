@@ -217,7 +217,11 @@ export class ModelSwitcher {
       await this.embedAll(modelId, model);
     } catch (error) {
       if (this.stopping) return;
-      if (isQuireError(error) && error.code === 'cancelled') return;
+      if (isQuireError(error) && error.code === 'cancelled' && !this.deps.store.modelSwitch) {
+        // The download was cancelled before any vector was written: nothing to keep.
+        this.set({ ...this.state, state: 'cancelled', secondsLeft: null });
+        return;
+      }
       const shape = toErrorShape(error);
       this.deps.log?.('warn', `switching the embedding model stopped: ${shape.message}`);
       // Not retried on its own: a restart would meet the same missing file or full disk.
