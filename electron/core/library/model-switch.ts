@@ -144,8 +144,21 @@ export class ModelSwitcher {
       if (this.active) return this.state;
     }
     const fromModel = record?.fromModel ?? this.deps.currentModel();
-    this.set({ ...this.state, state: 'downloading', fromModel, targetModel: modelId, error: null });
     this.stopping = null;
+    const installed = this.deps.locate(modelId);
+    if (installed) {
+      // Recorded before this returns, so a pause or a kill right after it is remembered.
+      await this.deps.store.beginModelSwitch({ modelId, dims: installed.dims, fromModel });
+      this.set({ ...this.state, state: 'running', fromModel, targetModel: modelId, error: null });
+    } else {
+      this.set({
+        ...this.state,
+        state: 'downloading',
+        fromModel,
+        targetModel: modelId,
+        error: null,
+      });
+    }
     this.running = this.prepareAndRun(modelId, fromModel).finally(() => {
       this.running = null;
     });
@@ -154,8 +167,14 @@ export class ModelSwitcher {
 
   /** Stops between batches and remembers it (a restart stays paused). */
   async pause(): Promise<ModelSwitchState> {
-    if (!this.deps.store.modelSwitch) return this.state;
+    const downloading = this.state.state === 'downloading';
+    if (!this.deps.store.modelSwitch && !downloading) return this.state;
     await this.stop('pause');
+    // Paused while its model downloads: the download goes on, the switch waits for Resume.
+    if (downloading && !this.deps.store.modelSwitch) {
+      this.set({ ...this.state, state: 'paused', secondsLeft: null });
+      return this.state;
+    }
     // It may have reached its last step meanwhile.
     if (!this.deps.store.modelSwitch) return this.state;
     await this.deps.store.setModelSwitchPaused(true);
@@ -164,9 +183,11 @@ export class ModelSwitcher {
   }
 
   async resume(): Promise<ModelSwitchState> {
-    const record = this.deps.store.modelSwitch;
-    if (!record) throw new QuireError('not_found', 'No model switch is waiting to resume.');
-    return this.start(record.modelId);
+    const target =
+      this.deps.store.modelSwitch?.modelId ??
+      (this.state.state === 'paused' ? this.state.targetModel : null);
+    if (!target) throw new QuireError('not_found', 'No model switch is waiting to resume.');
+    return this.start(target);
   }
 
   /** Drops the new vectors: the library keeps its model, and the space comes back. */

@@ -51,6 +51,7 @@ export function applyLibraryEvents(
   let watchedFolders = state.watchedFolders;
   let collections = state.collections;
   let folderCollections = state.folderCollections;
+  let modelSwitch = state.modelSwitch;
   const setCollections = (change: (list: Collection[]) => Collection[]) => {
     collections = change(collections ?? []);
   };
@@ -130,6 +131,9 @@ export function applyLibraryEvents(
       case 'index.health':
         health = event.data;
         break;
+      case 'model.switch':
+        modelSwitch = event.data;
+        break;
       case 'folders.updated':
         watchedFolders = event.data.watchedFolders;
         folderCollections = event.data.folderCollections ?? folderCollections;
@@ -180,7 +184,8 @@ export function applyLibraryEvents(
       health === state.index &&
       totals === state.totals &&
       collections === state.collections &&
-      folderCollections === state.folderCollections
+      folderCollections === state.folderCollections &&
+      modelSwitch === state.modelSwitch
       ? state
       : {
           ...state,
@@ -190,6 +195,7 @@ export function applyLibraryEvents(
           totals,
           collections,
           folderCollections,
+          modelSwitch,
         };
   let documents: DocumentInfo[] = docs;
   if (removed.size > 0) documents = documents.filter((d) => !removed.has(d.id));
@@ -208,6 +214,7 @@ export function applyLibraryEvents(
     watchedFolders,
     collections,
     folderCollections,
+    modelSwitch,
     // A partial list cannot count the library: the core's totals come with queue.state.
     totals: complete ? libraryTotals(documents) : totals,
   };

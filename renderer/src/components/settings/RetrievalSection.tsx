@@ -1,8 +1,13 @@
 import type { EntailmentStatus, RerankerStatus } from '../../../../shared/contract';
-import { SUGGESTED_EMBEDDING_MODELS } from '../../../../shared/models';
+import type { ReactNode } from 'react';
+import type { EmbeddingModelStatus } from '../../../../shared/contract/models';
+import { findEmbeddingModel } from '../../../../shared/embedding-catalog';
 import type { RetrievalSettings } from '../../../../shared/settings';
 import { Icon } from '../ui/Icon';
+import { EmbeddingModelCatalog } from './EmbeddingModelCatalog';
+import { recommendedEmbeddingModel } from './embedding-model-view';
 import { ModelDownload } from './ModelDownload';
+import { ModelSwitchPanel } from './ModelSwitchPanel';
 import { NumberField, RangeField, SelectField, Switch, TextField } from './fields';
 
 export function RetrievalSection({
@@ -33,27 +38,27 @@ export function RetrievalSection({
       : null;
   const set = <K extends keyof RetrievalSettings>(key: K, value: RetrievalSettings[K]) =>
     onChange({ ...retrieval, [key]: value });
+  const recommendation = recommendedEmbeddingModel();
+  const recommendedName = findEmbeddingModel(recommendation.id)?.name ?? recommendation.id;
   return (
     <fieldset className="settings-group" disabled={disabled}>
       <legend>Retrieval</legend>
+      <ModelSwitchPanel />
+      <p className="field-label">Embedding model</p>
+      <p className="field-hint embed-recommendation" data-testid="embedding-recommendation">
+        Recommended here: {recommendedName}. {recommendation.reason}
+      </p>
+      <EmbeddingModelCatalog
+        recommendedId={recommendation.id}
+        action={(model) =>
+          chooseAction(model, retrieval.embeddingModel, (id) => set('embeddingModel', id))
+        }
+      />
       <div className="field-grid">
-        <SelectField
-          label="Embedding model"
-          value={
-            SUGGESTED_EMBEDDING_MODELS.some((m) => m.id === retrieval.embeddingModel)
-              ? retrieval.embeddingModel
-              : 'other'
-          }
-          options={[
-            ...SUGGESTED_EMBEDDING_MODELS.map((m) => ({ value: m.id as string, label: m.label })),
-            { value: 'other', label: 'Another model…' },
-          ]}
-          onChange={(v) => set('embeddingModel', v === 'other' ? '' : v)}
-        />
         <TextField
           label="Model name"
           value={retrieval.embeddingModel}
-          hint="For documents in other languages than English, pick the multilingual model. Applies after a restart; the library is then re-embedded in the background."
+          hint="Choose one above, or type the name of another transformers.js model. Saving switches the library in the background: search keeps working with the current model until every passage has its new vector, and no restart is needed."
           onChange={(v) => set('embeddingModel', v)}
         />
         <SelectField
@@ -65,6 +70,16 @@ export function RetrievalSection({
             { value: 'wasm', label: 'WebAssembly (safest)' },
           ]}
           onChange={(v) => set('embeddingBackend', v)}
+        />
+        <SelectField
+          label="Embedding precision"
+          value={retrieval.embeddingDtype}
+          options={[
+            { value: 'auto', label: 'Automatic (int8 when the model has it)' },
+            { value: 'q8', label: 'Int8 (about twice as fast)' },
+            { value: 'fp32', label: 'Full (fp32)' },
+          ]}
+          onChange={(v) => set('embeddingDtype', v)}
         />
         <NumberField
           label="Chunk size (tokens)"
@@ -138,5 +153,26 @@ export function RetrievalSection({
       )}
       <ModelDownload />
     </fieldset>
+  );
+}
+
+/** Today's way to pick a model: it becomes the draft's, saved with the other settings. */
+function chooseAction(
+  model: EmbeddingModelStatus,
+  chosenId: string,
+  onChoose: (id: string) => void,
+): ReactNode {
+  // The row's own "In use" mark says the rest.
+  if (model.id === chosenId && model.inUse) return null;
+  if (model.id === chosenId)
+    return (
+      <span className="catalog-state">
+        <Icon name="check" size={14} /> Chosen
+      </span>
+    );
+  return (
+    <button type="button" className="btn btn-small" onClick={() => onChoose(model.id)}>
+      Choose
+    </button>
   );
 }
