@@ -113,6 +113,19 @@ describe('switching the embedding model', () => {
     });
   });
 
+  it('choosing another model in settings starts the switch; no restart is asked for', async () => {
+    ({ core } = await libraryWithBow());
+    const current = core.settings.get();
+    core.settings.update({
+      ...current,
+      retrieval: { ...current.retrieval, embeddingModel: MINILM_SHAPE_MODEL_ID },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(core.modelSwitch.status().targetModel).toBe(MINILM_SHAPE_MODEL_ID);
+    expect((await core.modelSwitch.settled()).state).toBe('done');
+    expect(core.model.modelId).toBe(MINILM_SHAPE_MODEL_ID);
+  });
+
   it('pauses, stays paused across a restart, resumes where it stopped, and cancel keeps the old model', async () => {
     let dataDir: string;
     // Enough passages for several requests, so the pause comes before the end.
