@@ -1,7 +1,6 @@
 import { isQuireError, QuireError, toErrorShape } from '../../../shared/errors';
 import type { ModelSwitchState } from '../../../shared/models';
 import { LIBRARY_STREAM } from '../../../shared/streams';
-import { assertModelId } from '../embedding/model-location';
 import type { WorkerPool } from '../indexing/worker-pool';
 import type { Handlers } from '../rpc/dispatch';
 import type { StreamHub } from '../streams/stream-hub';
@@ -38,7 +37,7 @@ export type ModelSwitchDeps = {
   hub: StreamHub;
   /** The model the library's vectors come from now. */
   currentModel(): string;
-  /** Null when the model's weights are not (all) on disk. */
+  /** Null when the model's weights are not (all) on disk; throws for a malformed model id. */
   locate(modelId: string): InstalledModel | null;
   /** Fetches the model; rejects with a coded error (unreachable, disk_full, cancelled…). */
   download(modelId: string): Promise<void>;
@@ -126,7 +125,6 @@ export class ModelSwitcher {
    * to it. Returns at once; progress comes as `model.switch` events.
    */
   async start(modelId: string): Promise<ModelSwitchState> {
-    assertModelId(modelId);
     const record = this.deps.store.modelSwitch;
     if (record && record.modelId !== modelId)
       throw new QuireError(
@@ -139,16 +137,27 @@ export class ModelSwitcher {
         `${modelId} is already the library's embedding model; nothing to switch.`,
       );
     if (this.running) {
-      // Already embedding towards it; a pause being taken is left to finish first.
-      await this.running;
-      if (this.active) return this.state;
+      if (!this.stopping) return this.state; // already on its way there
+      await this.running; // a pause being taken finishes first
     }
     const fromModel = record?.fromModel ?? this.deps.currentModel();
     this.stopping = null;
     const installed = this.deps.locate(modelId);
     if (installed) {
       // Recorded before this returns, so a pause or a kill right after it is remembered.
-      await this.deps.store.beginModelSwitch({ modelId, dims: installed.dims, fromModel });
+      try {
+        await this.deps.store.beginModelSwitch({ modelId, dims: installed.dims, fromModel });
+      } catch (error) {
+        this.set({
+          ...this.state,
+          state: 'error',
+          fromModel,
+          targetModel: modelId,
+          secondsLeft: null,
+          error: toErrorShape(error),
+        });
+        return this.state;
+      }
       this.set({ ...this.state, state: 'running', fromModel, targetModel: modelId, error: null });
     } else {
       this.set({
