@@ -18,6 +18,7 @@ import { lockDataDir } from './data-lock';
 import { createLanguageModelHandlers, LanguageModels } from './downloads/language-models';
 import { createModelHandlers, ModelDownloads } from './downloads/model-downloads';
 import { createEmbeddingModelHandlers, EmbeddingModels } from './downloads/embedding-models';
+import { measureEmbeddingSpeed } from './indexing/embedding-speed';
 import { threadsPerWorker } from './indexing/indexer-setup';
 import { pendingRestart, startIndexer } from './indexing/indexer-setup';
 import type { WorkerEntry } from './indexing/worker-pool';
@@ -144,7 +145,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   const store = await openLanceChunkStore({
     dataDir,
     dims: model.dims,
-    ...(options.readOnly ? {} : { embeddingModel: model.modelId }),
+    ...(options.readOnly ? { readOnly: true } : { embeddingModel: model.modelId }),
   });
   const library = new LibraryService({
     dataDir,
@@ -175,11 +176,16 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   });
   // The catalogue's embedding models, and the speed each one reached when measured here.
   const embeddingModels = new EmbeddingModels({
+    measure: measureEmbeddingSpeed,
     dataDir,
     searchDirs: model.searchDirs,
     inUseId: () => model.modelId,
     hub,
-    whenIdle: () => library.whenIdle(),
+    // Nothing else embedding meanwhile: the library's queue, then a model switch's re-embedding.
+    whenIdle: async () => {
+      await library.whenIdle();
+      await modelSwitch.settled();
+    },
     backend: () => options.embeddingBackend ?? settings.get().retrieval.embeddingBackend,
     canaryLauncher: options.canaryLauncher,
     dtype: () => {
@@ -340,7 +346,14 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
           library,
           collections,
           hub,
-          refreshStore: () => store.lance.tables.chunks.checkoutLatest(),
+          refreshStore: async () => {
+            // The writer may have switched the embedding model: queries follow it.
+            const { embeddingModelChanged: changed } = await store.lance.followWriter();
+            if (changed && changed !== model.modelId) {
+              Object.assign(model, locateModel(changed));
+              pool.reconfigure({ embeddingModel: model.modelId, modelDir: model.modelDir });
+            }
+          },
           intervalMs: options.followWriterMs,
           log,
         })

@@ -34,12 +34,14 @@ export async function openLanceChunkStore(options: {
   dataDir: string;
   dims: number;
   embeddingModel?: string;
+  readOnly?: boolean;
 }): Promise<LanceChunkStore> {
   // The app must start with a damaged table, to report it and offer the rebuild.
   const lance = await openStore({
     dir: lanceDir(options.dataDir),
     dims: options.dims,
     embeddingModel: options.embeddingModel,
+    readOnly: options.readOnly,
     onDamagedTable: 'set-aside',
   });
   return {

@@ -126,6 +126,27 @@ describe('switching the embedding model', () => {
     expect(core.model.modelId).toBe(MINILM_SHAPE_MODEL_ID);
   });
 
+  it('a reader beside the writer follows the switch to the new table and model', async () => {
+    let dataDir: string;
+    ({ core, dataDir } = await libraryWithBow());
+    const reader = await makeTestCore(dataDir, {
+      embeddingModel: undefined,
+      readOnly: true,
+      followWriterMs: 3_600_000,
+    });
+    try {
+      await core.modelSwitch.start(MINILM_SHAPE_MODEL_ID);
+      expect((await core.modelSwitch.settled()).state).toBe('done');
+      await reader.follower!.poll();
+      expect(reader.model.modelId).toBe(MINILM_SHAPE_MODEL_ID);
+      expect(reader.store.lance.dims).toBe(384);
+      const hits = await reader.retriever.search('river 3 topic 5', { mode: 'vector', k: 5 });
+      expect(hits.hits).toHaveLength(5);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('pauses, stays paused across a restart, resumes where it stopped, and cancel keeps the old model', async () => {
     let dataDir: string;
     // Enough passages for several requests, so the pause comes before the end.

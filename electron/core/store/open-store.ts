@@ -18,6 +18,8 @@ export type StoreOptions = {
   dims: number;
   /** The model the library's vectors come from (recorded, so the next start can read it). */
   embeddingModel?: string;
+  /** A reader beside the writer: leaves tables it does not know alone (they may be the writer's new ones). */
+  readOnly?: boolean;
   fts?: FtsSettings;
   maintenance?: Partial<MaintenancePolicy>;
   vectorIndex?: Partial<VectorIndexPolicy>;
@@ -92,7 +94,11 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       embeddingModel: options.embeddingModel ?? meta.embeddingModel,
     };
     const staging = modelSwitch ? await openStagingTable(db, modelSwitch) : null;
-    await dropStrayChunkTables(db, [meta.chunksTable, ...(modelSwitch ? [modelSwitch.table] : [])]);
+    if (!options.readOnly)
+      await dropStrayChunkTables(db, [
+        meta.chunksTable,
+        ...(modelSwitch ? [modelSwitch.table] : []),
+      ]);
     // Unchanged settings are not rewritten: opening must work on a full disk.
     if (JSON.stringify(meta) !== JSON.stringify(opened) || !(await readMeta(options.dir)))
       await writeMeta(options.dir, meta);

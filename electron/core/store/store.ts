@@ -20,7 +20,7 @@ import {
   type StoredChunk,
 } from './schema';
 import { guard } from './store-errors';
-import { writeMeta, type ModelSwitchRecord, type StoreMeta } from './meta';
+import { readMeta, writeMeta, type ModelSwitchRecord, type StoreMeta } from './meta';
 import { ensureFtsIndex } from './fts-index';
 import { maintainVectorIndex, type VectorIndexPolicy } from './vector-index';
 import type { FtsSettings } from './fts-index';
@@ -533,6 +533,29 @@ export class LanceStore {
       }, OLD_TABLE_GRACE_MS);
       this.reclaimTimer.unref?.();
       return true;
+    });
+  }
+
+  /**
+   * A reader's look at what the writer did: the chunks table's newest version, or the table a
+   * completed model switch made current (with its width). Resolves the library's model when
+   * that changed.
+   */
+  followWriter(): Promise<{ embeddingModelChanged: string | null }> {
+    return guard('read the latest version', async () => {
+      const latest = await readMeta(this.dir);
+      if (!latest || latest.chunksTable === this.meta.chunksTable) {
+        await this.chunks.checkoutLatest();
+        return { embeddingModelChanged: null };
+      }
+      const next = await this.db.openTable(latest.chunksTable);
+      const old = this.chunks;
+      this.chunks = next;
+      this.dims = latest.dims;
+      this.chunkSchema = chunksSchema(latest.dims);
+      this.meta = latest;
+      old.close();
+      return { embeddingModelChanged: latest.embeddingModel };
     });
   }
 
