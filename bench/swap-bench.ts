@@ -38,10 +38,35 @@ const { values } = parseArgs({
 
 /** One line of the app's report to the bench, on stdout. */
 type AppLine =
-  | { t: 'ready'; model: string; chunks: number; indexSeconds: number | null }
+  | { t: 'ready'; model: string; chunks: number; indexSeconds: number | null; diskMb: number }
   | { t: 'search'; ok: boolean; hits: number; ms: number; model: string }
   | { t: 'switch'; state: ModelSwitchState }
-  | { t: 'end'; model: string; vectors: number; chunks: number; maxRssMb: number };
+  | {
+      t: 'end';
+      model: string;
+      vectors: number;
+      chunks: number;
+      maxRssMb: number;
+      /** The index folder once the old table is gone; and the most it held during the switch. */
+      diskMb: number;
+      peakDiskMb: number;
+      chunkTables: string[];
+    };
+
+/** Bytes under a folder (the LanceDB folder: tables, versions, indexes). */
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(full) : fs.statSync(full).size;
+  }
+  return total;
+}
+const lanceMb = () => Math.round(folderBytes(path.join(values.data!, 'lancedb')) / 2 ** 20);
+const chunkTables = () =>
+  fs
+    .readdirSync(path.join(values.data!, 'lancedb'))
+    .filter((n) => /^chunks(_\d+)?\.lance$/.test(n));
 
 const emit = (line: AppLine) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -79,6 +104,7 @@ async function runApp(): Promise<void> {
     model: core.model.modelId,
     chunks: await core.store.countChunks(),
     indexSeconds,
+    diskMb: lanceMb(),
   });
   await searchThroughSwitch(core);
 }
@@ -87,6 +113,8 @@ async function searchThroughSwitch(core: QuireCore): Promise<void> {
   core.hub.onAnyEvent((event) => {
     if (event.type === 'model.switch') emit({ t: 'switch', state: event.data });
   });
+  let peakDiskMb = lanceMb();
+  const diskSampler = setInterval(() => (peakDiskMb = Math.max(peakDiskMb, lanceMb())), 1000);
   const asked = queries();
   const interval = Number(values.interval);
   let searching = true;
@@ -124,16 +152,23 @@ async function searchThroughSwitch(core: QuireCore): Promise<void> {
   await new Promise((r) => setTimeout(r, 50));
   const end = await core.modelSwitch.settled();
   emit({ t: 'switch', state: end });
-  // A few more searches: the new model answers them, with no restart.
+  // More searches, answered by the new model with no restart, until the old table is dropped.
+  const waitUntil = Date.now() + 20_000;
   await new Promise((r) => setTimeout(r, 10 * interval));
+  while (chunkTables().length > 1 && Date.now() < waitUntil)
+    await new Promise((r) => setTimeout(r, 250));
   searching = false;
   await loop;
+  clearInterval(diskSampler);
   emit({
     t: 'end',
     model: core.model.modelId,
     vectors: await core.store.lance.countVectors(core.model.modelId),
     chunks: await core.store.countChunks(),
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    diskMb: lanceMb(),
+    peakDiskMb,
+    chunkTables: chunkTables(),
   });
   await core.close();
 }
@@ -286,6 +321,12 @@ async function runBench(): Promise<void> {
     peakRssMb: {
       beforeKill: first.maxRssMb,
       afterRestart: Math.max(second.maxRssMb, end?.maxRssMb ?? 0),
+    },
+    indexMb: {
+      beforeSwitch: ready?.diskMb ?? null,
+      peakDuringSwitch: end?.peakDiskMb ?? null,
+      afterSwitch: end?.diskMb ?? null,
+      tablesAfter: end?.chunkTables ?? null,
     },
     exitCodes: [firstExit, secondExit],
     machine: machine(),
