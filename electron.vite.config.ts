@@ -26,6 +26,7 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           'indexing-worker': resolve(__dirname, 'electron/core/indexing/worker-entry.ts'),
           'native-canary': resolve(__dirname, 'electron/core/embedding/native-canary.ts'),
+          'embedding-speed-worker': resolve(__dirname, 'electron/core/indexing/speed-worker.ts'),
         },
       },
     },

@@ -18,6 +18,7 @@ import { Journal } from '../electron/core/journal/journal';
 import { createQuireCore } from '../electron/core/quire-core';
 import { search } from '../electron/core/retrieval/search';
 import { startQuireServer } from '../e2e/quire-server';
+import { memoryTable, sampleMemory } from './memory-samples';
 import { machine, SCIFACT_CORPUS } from './raw-ort-texts';
 import { writeAbstracts } from './scifact-files';
 
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     'chunk-tokens': { type: 'string' },
     /** A bundled CLI for `quire serve`; without it the sources run under tsx. */
     cli: { type: 'string' },
+    /** Only index (with the memory samples), then stop: for comparing memory run against run. */
+    'index-only': { type: 'boolean', default: false },
   },
 });
 const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
@@ -79,12 +82,12 @@ async function indexLibrary(dataDir: string) {
         }
       : {},
   );
-  // At the peak: how much of it was JavaScript's heap and buffers, and how much native (LanceDB).
-  let peak = process.memoryUsage();
-  const sampler = setInterval(() => {
-    const now = process.memoryUsage();
-    if (now.rss > peak.rss) peak = now;
-  }, 50);
+  // RSS over the run (every 2 s, with the documents ready and chunks stored), and at the peak
+  // how much of it was JavaScript's heap and buffers and how much native (LanceDB).
+  const memory = sampleMemory(() => {
+    const t = core.library.snapshot().totals;
+    return { ready: t.documents - t.indexing - t.failed, chunks: t.chunks };
+  });
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
   const started = performance.now();
@@ -92,15 +95,20 @@ async function indexLibrary(dataDir: string) {
   await core.library.whenIdle();
   const seconds = (performance.now() - started) / 1000;
   lag.disable();
-  clearInterval(sampler);
+  const rss = memory.stop();
+  const chunks = core.library.snapshot().totals.chunks;
   await core.close();
+  log(`memory while indexing (every ${rss.everySeconds} s):\n${memoryTable(rss)}`);
   return {
     documents: count,
+    chunks,
     seconds: round1(seconds),
-    peakRssMb: Math.round(peak.rss / 2 ** 20),
-    atPeakHeapMb: Math.round(peak.heapUsed / 2 ** 20),
-    atPeakBuffersMb: Math.round(peak.arrayBuffers / 2 ** 20),
+    peakRssMb: rss.peak.rssMb,
+    atPeakHeapMb: rss.peak.heapUsedMb,
+    atPeakExternalMb: rss.peak.externalMb,
+    atPeakBuffersMb: rss.peak.arrayBuffersMb,
     lagP99Ms: round1(lag.percentile(99) / 1e6),
+    rss,
     filesDir: folder,
   };
 }
@@ -278,6 +286,22 @@ async function browserRun(dataDir: string, expected: number) {
   }
 }
 
+/** The core's figures, then the browser runs against `quire serve`. */
+async function measureLibrary(dataDir: string, report: Record<string, unknown>) {
+  const core = await coreFigures(dataDir);
+  report.core = core;
+  log(`core: ${JSON.stringify(core)}`);
+  const runs: Awaited<ReturnType<typeof browserRun>>[] = [];
+  for (let i = 0; i < Number(values.runs); i++) {
+    runs.push(await browserRun(dataDir, core.documents));
+    log(`browser run ${i + 1}: ${JSON.stringify(runs.at(-1))}`);
+  }
+  const keys = Object.keys(runs[0] ?? {}) as (keyof (typeof runs)[number])[];
+  report.browserMedians = Object.fromEntries(
+    keys.map((k) => [k, round1(median(runs.map((r) => r[k])))]),
+  );
+}
+
 async function main() {
   const report: Record<string, unknown> = {
     machine: machine(),
@@ -295,27 +319,16 @@ async function main() {
     const indexing = await indexLibrary(dataDir);
     filesDir = indexing.filesDir;
     report.indexing = { ...indexing, filesDir: undefined };
-    log(`indexing: ${JSON.stringify(report.indexing)}`);
+    log(`indexing: ${JSON.stringify({ ...indexing, filesDir: undefined, rss: undefined })}`);
   }
   try {
-    const core = await coreFigures(dataDir);
-    report.core = core;
-    log(`core: ${JSON.stringify(core)}`);
-    const runs: Awaited<ReturnType<typeof browserRun>>[] = [];
-    for (let i = 0; i < Number(values.runs); i++) {
-      runs.push(await browserRun(dataDir, core.documents));
-      log(`browser run ${i + 1}: ${JSON.stringify(runs.at(-1))}`);
-    }
-    const keys = Object.keys(runs[0] ?? {}) as (keyof (typeof runs)[number])[];
-    report.browserMedians = Object.fromEntries(
-      keys.map((k) => [k, round1(median(runs.map((r) => r[k])))]),
-    );
-    report.loadAfter = os.loadavg();
+    if (!values['index-only']) await measureLibrary(dataDir, report);
   } finally {
     // The files stay beside a kept library: it refers to them.
     if (filesDir && !values.keep) fs.rmSync(filesDir, { recursive: true, force: true });
     if (!values.keep && !values.data) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  report.loadAfter = os.loadavg();
   console.log(JSON.stringify(report, null, values.json ? 0 : 2));
 }
 

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createEmbedder, type EmbeddingBackend } from '../electron/core/embedding/embedder';
+import type { ModelDtype } from '../electron/core/embedding/model-location';
 import { MINILM_SHAPE_MODEL_ID, makeTestModels } from '../scripts/make-test-models';
 import { BENCH_MODELS_DIR, MAX_SEQUENCE_LENGTH, scifactAbstracts, timeBest } from './raw-ort-texts';
 
@@ -14,9 +15,12 @@ export type EmbedderBenchOptions = {
   docs?: number;
   /** Timed passes; the best one counts, as in rawOrtTokensPerSec. */
   passes?: number;
+  /** minilm-shape's weights, as in rawOrtTokensPerSec: fp32 by default. */
+  dtype?: ModelDtype;
 };
 export type EmbedderBenchResult = {
   backend: EmbeddingBackend;
+  dtype: ModelDtype;
   /** Batches fed in corpus order, one embed() call each: the same padding as the raw bench. */
   tokensPerSec: number;
   /** The same per CPU-second of this process (see timeBest). */
@@ -33,7 +37,7 @@ export type EmbedderBenchResult = {
 export async function embedderTokensPerSec(
   options: EmbedderBenchOptions,
 ): Promise<EmbedderBenchResult> {
-  const { backend, batchSize = 8, docs = 256 } = options;
+  const { backend, batchSize = 8, docs = 256, dtype = 'fp32' } = options;
   const threads = options.threads ?? availableParallelism();
   const { modelsDir } = await makeTestModels(BENCH_MODELS_DIR);
   const texts = await scifactAbstracts(docs);
@@ -43,6 +47,7 @@ export async function embedderTokensPerSec(
     backend,
     batchSize,
     threads,
+    dtype,
   });
   try {
     const tokens = texts.reduce(
@@ -58,6 +63,7 @@ export async function embedderTokensPerSec(
     const sorted = await timeBest(options.passes ?? 1, () => embedder.embed(texts));
     return {
       backend,
+      dtype: embedder.dtype,
       tokensPerSec: Math.round(tokens / inOrder.wallSeconds),
       tokensPerCpuSec: Math.round(tokens / inOrder.cpuSeconds),
       sortedTokensPerSec: Math.round(tokens / sorted.wallSeconds),
@@ -81,6 +87,7 @@ export async function wasmEmbedderTokensPerSec(
   if (options.threads) args.push('--threads', String(options.threads));
   if (options.docs) args.push('--docs', String(options.docs));
   if (options.passes) args.push('--passes', String(options.passes));
+  if (options.dtype) args.push('--dtype', options.dtype);
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   const last = stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as EmbedderBenchResult;

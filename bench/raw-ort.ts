@@ -1,10 +1,11 @@
 // Raw onnxruntime-node throughput on the MiniLM-shaped model: the ceiling our embedder is held to.
-// Usage: tsx bench/raw-ort.ts [--batch 8] [--threads 1] [--docs 256] [--passes 1] [--embedder] [--wasm]
+// Usage: tsx bench/raw-ort.ts [--batch 8] [--threads 1] [--docs 256] [--passes 1] [--dtype fp32|q8] [--embedder] [--wasm]
 // Prints one JSON line. With --sweep: one line per batch size (1..32) and thread count (1, 2).
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
+import { MODEL_FILES, type ModelDtype } from '../electron/core/embedding/model-location';
 import { makeTestModels } from '../scripts/make-test-models';
 import { embedderTokensPerSec, wasmEmbedderTokensPerSec } from './raw-ort-embedder';
 import {
@@ -18,8 +19,10 @@ import {
 } from './raw-ort-texts';
 
 export type RawOrtOptions = {
-  /** The ONNX file; defaults to the generated minilm-shape model in .test-models/. */
+  /** The ONNX file; defaults to the generated minilm-shape model in .test-models/ of `dtype`. */
   modelPath?: string;
+  /** Which of minilm-shape's files: fp32 (`onnx/model.onnx`, the default) or q8 (int8). */
+  dtype?: ModelDtype;
   batchSize?: number;
   /** Intra-op threads; onnxruntime's own default (all cores) when omitted. */
   threads?: number;
@@ -32,6 +35,7 @@ export type RawOrtOptions = {
 };
 
 export type RawOrtResult = {
+  dtype: ModelDtype;
   rawOrtTokensPerSec: number;
   /** Tokens per CPU-second of this process: steadier than wall time on a busy machine. */
   rawOrtTokensPerCpuSec: number;
@@ -46,10 +50,10 @@ export type RawOrtResult = {
 };
 
 export async function rawOrtTokensPerSec(options: RawOrtOptions = {}): Promise<RawOrtResult> {
-  const { batchSize = 8, docs = 256, warmupBatches = 2 } = options;
+  const { batchSize = 8, docs = 256, warmupBatches = 2, dtype = 'fp32' } = options;
   const modelPath =
     options.modelPath ??
-    join((await makeTestModels(BENCH_MODELS_DIR)).minilmDir, 'onnx', 'model.onnx');
+    join((await makeTestModels(BENCH_MODELS_DIR)).minilmDir, MODEL_FILES[dtype]);
   const ids = await tokenizeAbstracts(await scifactAbstracts(docs));
   const session = await ort.InferenceSession.create(modelPath, {
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
@@ -70,6 +74,7 @@ export async function rawOrtTokensPerSec(options: RawOrtOptions = {}): Promise<R
   await session.release();
   const tokens = realTokens(ids);
   return {
+    dtype,
     rawOrtTokensPerSec: Math.round(tokens / seconds),
     rawOrtTokensPerCpuSec: Math.round(tokens / cpuSeconds),
     batchSize,
@@ -112,8 +117,12 @@ async function cli(): Promise<void> {
       wasm: { type: 'boolean', default: false },
       sweep: { type: 'boolean', default: false },
       mode: { type: 'string' },
+      dtype: { type: 'string', default: 'fp32' },
     },
   });
+  if (values.dtype !== 'fp32' && values.dtype !== 'q8')
+    throw new Error(`--dtype takes fp32 or q8, not "${values.dtype}"`);
+  const dtype: ModelDtype = values.dtype;
   const batchSize = Number(values.batch);
   const docs = Number(values.docs);
   const threads = values.threads ? Number(values.threads) : undefined;
@@ -123,14 +132,14 @@ async function cli(): Promise<void> {
   if (values.mode === 'wasm-embedder') {
     console.log(
       JSON.stringify(
-        await embedderTokensPerSec({ backend: 'wasm', batchSize, threads, docs, passes }),
+        await embedderTokensPerSec({ backend: 'wasm', batchSize, threads, docs, passes, dtype }),
       ),
     );
     return;
   }
-  if (values.sweep) return sweep({ docs, passes, threads, wasm: values.wasm });
+  if (values.sweep) return sweep({ docs, passes, threads, wasm: values.wasm, dtype });
 
-  const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes });
+  const raw = await rawOrtTokensPerSec({ batchSize, threads, docs, passes, dtype });
   const result: Record<string, unknown> = { ...raw };
   if (values.embedder) {
     const native = await embedderTokensPerSec({
@@ -139,6 +148,7 @@ async function cli(): Promise<void> {
       threads,
       docs,
       passes,
+      dtype,
     });
     result.embedderTokensPerSec = native.tokensPerSec;
     result.embedderTokensPerCpuSec = native.tokensPerCpuSec;
@@ -146,7 +156,7 @@ async function cli(): Promise<void> {
     result.embedderVsRaw = Math.round((native.tokensPerSec / raw.rawOrtTokensPerSec) * 100) / 100;
   }
   if (values.wasm) {
-    const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs, passes });
+    const wasm = await wasmEmbedderTokensPerSec({ batchSize, threads, docs, passes, dtype });
     result.wasmTokensPerSec = wasm.tokensPerSec;
     result.wasmTokensPerCpuSec = wasm.tokensPerCpuSec;
     result.wasmSortedTokensPerSec = wasm.sortedTokensPerSec;
@@ -154,13 +164,19 @@ async function cli(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-type SweepOptions = { docs: number; passes: number; threads?: number; wasm: boolean };
+type SweepOptions = {
+  docs: number;
+  passes: number;
+  threads?: number;
+  wasm: boolean;
+  dtype: ModelDtype;
+};
 
 /** Batch size x threads, raw and through the embedder (and WASM with --wasm); a line each. */
-async function sweep({ docs, passes, threads: only, wasm }: SweepOptions): Promise<void> {
+async function sweep({ docs, passes, threads: only, wasm, dtype }: SweepOptions): Promise<void> {
   for (const threads of only ? [only] : [1, 2]) {
     for (const batchSize of [1, 4, 8, 16, 32]) {
-      const settings = { batchSize, threads, docs, passes };
+      const settings = { batchSize, threads, docs, passes, dtype };
       const { machine: host, ...raw } = await rawOrtTokensPerSec(settings);
       const native = await embedderTokensPerSec({ backend: 'native', ...settings });
       const web = wasm ? await wasmEmbedderTokensPerSec(settings) : undefined;

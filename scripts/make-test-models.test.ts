@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +150,44 @@ describe('makeTestModels', () => {
     expect([count('Attention'), count('LayerNormalization'), count('BiasGelu')]).toEqual([
       6, 13, 6,
     ]);
+  });
+
+  it('gives the embedding models an int8 file as quantize_dynamic makes it, fused into int8 kernels', async () => {
+    const { DataType } = onnxProto.onnx.TensorProto;
+    const decode = async (file: string) =>
+      onnxProto.onnx.ModelProto.decode(await readFile(join(models.minilmDir, 'onnx', file)));
+    const [fp32, q8] = await Promise.all([decode('model.onnx'), decode('model_quantized.onnx')]);
+    const count = (model: typeof q8, op: string) =>
+      (model.graph?.node ?? []).filter((n) => n.opType === op).length;
+    // Same graph: every fp32 MatMul on a weight (6 layers × 6) became MatMulInteger, the three
+    // embedding Gathers read uint8 tables, and attention's two activation MatMuls stay fp32.
+    expect(count(q8, 'MatMulInteger')).toBe(36);
+    expect(count(q8, 'MatMul')).toBe(12);
+    expect(count(fp32, 'MatMul')).toBe(48);
+    expect(count(q8, 'DynamicQuantizeLinear')).toBe(24);
+    expect(count(q8, 'DequantizeLinear')).toBe(3);
+    expect(q8.graph?.input?.map((i) => i.name)).toEqual(fp32.graph?.input?.map((i) => i.name));
+    const byType = (type: number) =>
+      (q8.graph?.initializer ?? [])
+        .filter((t) => t.dataType === type)
+        .reduce((n, t) => n + (t.dims ?? []).reduce<number>((m, d) => m * Number(d), 1), 0);
+    // The 36 weight matrices in int8 with a zero point per column, the three embedding tables in
+    // uint8 with one zero point each: all of MiniLM's weights but the biases and LayerNorms.
+    const perLayer = { weights: 4 * 384 * 384 + 2 * 384 * 1536, columns: 5 * 384 + 1536 };
+    expect(byType(DataType.INT8)).toBe(6 * (perLayer.weights + perLayer.columns));
+    expect(byType(DataType.UINT8)).toBe((30522 + 512 + 2) * 384 + 3);
+    expect(existsSync(join(models.bowDir, 'onnx', 'model_quantized.onnx'))).toBe(true);
+    expect(existsSync(join(models.rerankerDir, 'onnx', 'model_quantized.onnx'))).toBe(false);
+
+    const optimized = join(dir, 'optimized-q8.onnx');
+    const session = await ort.InferenceSession.create(
+      join(models.minilmDir, 'onnx', 'model_quantized.onnx'),
+      { graphOptimizationLevel: 'extended', optimizedModelFilePath: optimized },
+    );
+    await session.release();
+    const fused = onnxProto.onnx.ModelProto.decode(await readFile(optimized));
+    expect(count(fused, 'MatMulIntegerToFloat') + count(fused, 'DynamicQuantizeMatMul')).toBe(36);
+    expect(count(fused, 'MatMulInteger')).toBe(0);
   });
 
   it('is deterministic, skips work when current, and repairs a damaged file', async () => {

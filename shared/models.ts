@@ -1,18 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from './errors';
 
-/** Embedding models Settings offers by name; any other Hugging Face id can be typed in. */
-export const SUGGESTED_EMBEDDING_MODELS = [
-  {
-    id: 'Xenova/all-MiniLM-L6-v2',
-    label: 'English: all-MiniLM-L6-v2 (fast, about 24 MB)',
-  },
-  {
-    id: 'Xenova/multilingual-e5-small',
-    label: 'Multilingual: multilingual-e5-small (about 100 languages, about 118 MB)',
-  },
-] as const;
-
 export const ModelKindSchema = z.enum(['embedding', 'reranker', 'entailment']);
 export type ModelKind = z.infer<typeof ModelKindSchema>;
 

@@ -50,9 +50,19 @@ export const DEFAULT_RERANKER_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';
 /** The NLI cross-encoder that checks answers (docs/answer-checks.md); looked for in the model folders. */
 export const DEFAULT_ENTAILMENT_MODEL = 'Xenova/nli-deberta-v3-xsmall';
 
+/**
+ * Which of the embedding model's weights run: 'auto' takes the int8 file
+ * (`onnx/model_quantized.onnx`) when the model has one, else fp32; the rule and the published
+ * quality loss it rests on are in core/embedding/model-location.ts (chooseModelDtype).
+ */
+export const EmbeddingDtypeSchema = z.enum(['auto', 'fp32', 'q8']);
+export type EmbeddingDtype = z.infer<typeof EmbeddingDtypeSchema>;
+
 export const RetrievalSettingsSchema = z.object({
   embeddingModel: z.string().min(1).max(256).default('Xenova/all-MiniLM-L6-v2'),
   embeddingBackend: z.enum(['auto', 'native', 'wasm']).default('auto'),
+  // New in version 1 files, with a default: older files read as 'auto'.
+  embeddingDtype: EmbeddingDtypeSchema.default('auto'),
   chunkTokens: z.number().int().min(64).max(1024).default(256),
   topK: z.number().int().min(1).max(50).default(6),
   mode: z.enum(['hybrid', 'vector', 'text']).default('hybrid'),

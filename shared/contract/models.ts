@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EmbeddingModelEntrySchema, EmbeddingSpeedSchema } from '../embedding-catalog';
+import { EmbeddingModelEntrySchema } from '../embedding-catalog';
+import { EmbeddingSpeedSchema } from '../embedding-speed';
 import { LanguageModelEntrySchema } from '../model-catalog';
 import { ModelDownloadStateSchema, ModelKindSchema, ModelSwitchStateSchema } from '../models';
 import { method } from './define';

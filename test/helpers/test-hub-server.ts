@@ -125,7 +125,10 @@ export async function startTestHub(
   };
 }
 
-/** A hub repository made from a local model folder, serving its fp32 weights as the quantized file. */
+/**
+ * A hub repository made from a local model folder: its fp32 weights, and its int8 ones. A folder
+ * without `onnx/model_quantized.onnx` (the cross-encoders) serves its fp32 file under that name.
+ */
 export function repoFromFolder(folder: string): Record<string, string> {
   const entries: Record<string, string> = {};
   for (const name of [
@@ -137,6 +140,9 @@ export function repoFromFolder(folder: string): Record<string, string> {
   ]) {
     if (fs.existsSync(path.join(folder, name))) entries[name] = path.join(folder, name);
   }
-  entries['onnx/model_quantized.onnx'] = path.join(folder, 'onnx', 'model.onnx');
+  const fp32 = path.join(folder, 'onnx', 'model.onnx');
+  const q8 = path.join(folder, 'onnx', 'model_quantized.onnx');
+  entries['onnx/model.onnx'] = fp32;
+  entries['onnx/model_quantized.onnx'] = fs.existsSync(q8) ? q8 : fp32;
   return entries;
 }

@@ -17,7 +17,7 @@ import {
 } from './cli-context';
 import { openOrJoin, resolveCollection, type RunningQuire } from './running-quire';
 
-export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--document ID] [--answer-anyway] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const ASK_HELP = `quire ask "<question>" [--conversation ID] [--collection NAME] [--document ID] [--answer-anyway] [--provider embedded|openai|anthropic|ollama] [--model PATH_OR_NAME] [--base-url URL] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--embedding-dtype auto|fp32|q8] [--json]
   Answers from your documents. Without --provider, the provider in settings is used;
   with none configured, Quire shows the best passages (search mode). --collection answers from
   that collection only (and keeps the conversation scoped to it). With --document (an id from

@@ -215,7 +215,7 @@ describe('beside a Quire that serves the data folder', { timeout: 120_000 }, () 
       expect(result.stderr).toContain(`quire ask: Another Quire (process ${process.pid}, `);
       expect(result.stderr).toContain(
         'These work beside it: quire library, search, check, export (saved conversations), ' +
-          'collections list, models list|status, and mcp',
+          'collections list, models list|status|speed, and mcp',
       );
       expect(result.stderr).toContain(
         'Beside the Quire app or quire serve, ask, index and collections changes work too',

@@ -9,7 +9,7 @@ import { termKeys, TermStats } from '../language/term-stats';
 import { createQuireCore, type QuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const CHECK_HELP = `quire check FILE.jsonl [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const CHECK_HELP = `quire check FILE.jsonl [--data DIR] [--model-dir DIR] [--embedding-model ID] [--embedding-dtype auto|fp32|q8] [--json]
   Judges sentences against the passages given with them, as answers are checked. Each input
   line is {"id", "sentence", "passages": ["…"]}; the passages are sources 1..n, and a sentence
   without [n] markers is read as citing all of them. Prints one result per line, in input order:

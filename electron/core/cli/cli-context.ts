@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
+import { QuireError } from '../../../shared/errors';
+import { EmbeddingDtypeSchema } from '../../../shared/settings';
 import { defaultDataDir } from '../paths';
 
 /** Flags every command takes. */
@@ -10,6 +12,8 @@ export const SHARED_OPTIONS = {
   json: { type: 'boolean', default: false },
   'model-dir': { type: 'string' },
   'embedding-model': { type: 'string' },
+  /** The embedding model's weights: auto (int8 when the model has them), fp32 or q8. */
+  'embedding-dtype': { type: 'string' },
   /** Where model downloads come from (a mirror of the Hugging Face hub). */
   hub: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -58,9 +62,18 @@ export function defaultRendererDir(): string {
 export function coreOptionsFrom(values: {
   'model-dir'?: string;
   'embedding-model'?: string;
+  'embedding-dtype'?: string;
   hub?: string;
 }) {
+  const dtype = values['embedding-dtype'];
+  const parsed = dtype === undefined ? undefined : EmbeddingDtypeSchema.safeParse(dtype);
+  if (parsed && !parsed.success)
+    throw new QuireError(
+      'invalid_argument',
+      `--embedding-dtype takes auto, fp32 or q8, not "${dtype}".`,
+    );
   return {
+    ...(parsed?.success ? { embeddingDtype: parsed.data } : {}),
     ...(values.hub ? { modelHub: values.hub } : {}),
     ...(values['model-dir'] ? { modelDir: path.resolve(values['model-dir']) } : {}),
     ...(values['embedding-model'] ? { embeddingModel: values['embedding-model'] } : {}),

@@ -5,7 +5,7 @@ import { evaluateRun, parseJsonl, parseQrels, percentile, type Run } from '../re
 import { createQuireCore } from '../quire-core';
 import { coreOptionsFrom, createOutput, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const EVAL_HELP = `quire eval <beir-dir> [--mode hybrid|vector|text|all] [--qrels PATH] [--limit N] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const EVAL_HELP = `quire eval <beir-dir> [--mode hybrid|vector|text|all] [--qrels PATH] [--limit N] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--embedding-dtype auto|fp32|q8] [--json]
   Indexes a BEIR folder (corpus.jsonl, queries.jsonl, qrels/*.tsv) if needed, then reports
   nDCG@10, recall@10, recall@100 and latency p50/p95 per mode. The last line is JSON.`;
 

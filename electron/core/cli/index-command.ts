@@ -18,7 +18,7 @@ import {
 } from './cli-context';
 import { findDocuments, openOrJoin, resolveCollection, type RunningQuire } from './running-quire';
 
-export const INDEX_HELP = `quire index <paths...> [--collection NAME] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--password FILE=PW] [--json]
+export const INDEX_HELP = `quire index <paths...> [--collection NAME] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--embedding-dtype auto|fp32|q8] [--password FILE=PW] [--json]
   Indexes files and folders and exits when all are done. Exit code 3 when some documents failed.
   --collection puts every file (new or already indexed) in that collection (a name or an id).
   FILE in --password is the file's path or just its name (e.g. --password report.pdf=secret).

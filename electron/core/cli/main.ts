@@ -19,12 +19,12 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string };
  */
 const BESIDE_A_WRITER =
   'quire library, search, check, export (saved conversations), collections list, ' +
-  'models list|status, and mcp (unless Settings let it index)';
+  'models list|status|speed, and mcp (unless Settings let it index)';
 /** The commands that become clients of a writer that serves its API (running-quire.ts). */
 const THROUGH_A_SERVER =
   'Beside the Quire app or quire serve, ask, index and collections changes work too: they go through it';
 
-/** Every command shares --data, --json, --model-dir and --embedding-model. */
+/** Every command shares --data, --json, --model-dir, --embedding-model and --embedding-dtype. */
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: SERVE_HELP },
   index: { run: indexCommand, help: INDEX_HELP },

@@ -9,7 +9,7 @@ import { createQuireCore } from '../quire-core';
 import { openSettingsStore } from '../settings/settings-store';
 import { coreOptionsFrom, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
-export const MCP_HELP = `quire mcp [--data DIR] [--model-dir DIR] [--embedding-model ID]
+export const MCP_HELP = `quire mcp [--data DIR] [--model-dir DIR] [--embedding-model ID] [--embedding-dtype auto|fp32|q8]
   Serves the library to other apps over the Model Context Protocol (stdio): tools search, ask,
   list_documents and list_collections, and each document as a quire://document/<id> resource.
   Read-only, unless Settings → Other apps (MCP) allows indexing (then also index_paths). Beside

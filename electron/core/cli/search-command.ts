@@ -10,7 +10,7 @@ import {
   type CliOutput,
 } from './cli-context';
 
-export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--collection NAME] [--rerank|--no-rerank] [--reranker-model ID] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--json]
+export const SEARCH_HELP = `quire search "<query>" [-k N] [--mode hybrid|vector|text] [--collection NAME] [--rerank|--no-rerank] [--reranker-model ID] [--data DIR] [--model-dir DIR] [--embedding-model ID] [--embedding-dtype auto|fp32|q8] [--json]
   Searches the indexed passages. Hybrid fuses vector and full-text search; --rerank reorders the
   best candidates with the local cross-encoder (default: the Settings choice). --collection
   searches only that collection (a name or an id).

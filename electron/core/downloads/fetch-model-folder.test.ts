@@ -72,7 +72,7 @@ describe('downloading a model from a hub that answers like Hugging Face', () => 
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const modelDir = path.join(destDir, BOW_MODEL_ID);
-    expect(sha256(path.join(modelDir, WEIGHTS))).toBe(sha256(path.join(bowDir, 'onnx/model.onnx')));
+    expect(sha256(path.join(modelDir, WEIGHTS))).toBe(sha256(path.join(bowDir, WEIGHTS)));
     expect(fs.readdirSync(path.join(modelDir, 'onnx'))).toEqual(['model_quantized.onnx']);
     const stamp = JSON.parse(fs.readFileSync(path.join(modelDir, DOWNLOAD_STAMP), 'utf8'));
     expect(stamp.complete).toBe(true);
@@ -114,7 +114,7 @@ describe('downloading a model from a hub that answers like Hugging Face', () => 
     expect(resumedFrom).toBeGreaterThan(0);
     expect(resumedFrom).toBeLessThanOrEqual(3_000_000);
     const file = path.join(destDir, BOW_MODEL_ID, WEIGHTS);
-    expect(sha256(file)).toBe(sha256(path.join(bowDir, 'onnx/model.onnx')));
+    expect(sha256(file)).toBe(sha256(path.join(bowDir, WEIGHTS)));
     expect(fs.existsSync(`${file}.part`)).toBe(false);
   });
 
@@ -150,8 +150,8 @@ describe('downloading a model from a hub that answers like Hugging Face', () => 
     async () => {
       hub = await startTestHub({ [BOW_MODEL_ID]: repoFromFolder(bowDir) });
       const destDir = path.join(dir, 'small-disk');
-      // The weights are about 15.6 MB; 8 MB holds the small files and part of them.
-      mountTmpfs(destDir, 8);
+      // The int8 weights are about 3.9 MB; 2 MB holds the small files (about 1 MB) and part of them.
+      mountTmpfs(destDir, 2);
       try {
         const options = {
           modelId: BOW_MODEL_ID,
@@ -167,7 +167,7 @@ describe('downloading a model from a hub that answers like Hugging Face', () => 
         resizeTmpfs(destDir, 40);
         await downloadModel(options);
         const weights = path.join(destDir, BOW_MODEL_ID, WEIGHTS);
-        expect(sha256(weights)).toBe(sha256(path.join(bowDir, 'onnx/model.onnx')));
+        expect(sha256(weights)).toBe(sha256(path.join(bowDir, WEIGHTS)));
         expect(findLocalModel(BOW_MODEL_ID, [destDir])).not.toBeNull();
       } finally {
         unmountTmpfs(destDir);
@@ -303,13 +303,47 @@ describe('the download service', () => {
     retry.downloads.start('embedding');
     const done = await retry.downloads.settled('embedding');
     expect(done).toMatchObject({ state: 'done', fraction: 1, restartRequired: false });
-    expect(done!.totalBytes).toBeGreaterThan(15_000_000);
+    expect(done!.totalBytes).toBeGreaterThan(3_000_000);
     expect(retry.installed).toEqual([BOW_MODEL_ID]);
     expect(retry.downloads.status()[0]).toMatchObject({ present: true });
     const running = retry.events.filter((e) => e.state === 'running');
     expect(running.length).toBeGreaterThan(2);
     for (const e of running) expect(e.receivedBytes).toBeLessThanOrEqual(e.totalBytes ?? Infinity);
     await retry.downloads.close();
+  });
+});
+
+describe('which weights an embedding download fetches', () => {
+  it('the int8 file unless the setting asks for fp32, and the embedder then loads what came', async () => {
+    hub = await startTestHub({ [BOW_MODEL_ID]: repoFromFolder(bowDir) });
+    for (const [preference, file] of [
+      ['auto', 'model_quantized.onnx'],
+      ['q8', 'model_quantized.onnx'],
+      ['fp32', 'model.onnx'],
+    ] as const) {
+      const destDir = path.join(dir, preference);
+      const downloads = new ModelDownloads({
+        hub: new StreamHub(),
+        searchDirs: [destDir],
+        hubUrl: hub.url,
+        modelIds: () => ({ embedding: BOW_MODEL_ID, reranker: 'x/r', entailment: 'x/e' }),
+        onInstalled: async () => false,
+        embeddingDtype: () => preference,
+      });
+      downloads.start('embedding');
+      expect(await downloads.settled('embedding')).toMatchObject({ state: 'done' });
+      await downloads.close();
+      expect(fs.readdirSync(path.join(destDir, BOW_MODEL_ID, 'onnx'))).toEqual([file]);
+      // A folder with one of the files uses it, whatever the preference.
+      const embedder = await createEmbedder({
+        modelId: BOW_MODEL_ID,
+        localModelPath: destDir,
+        backend: 'native',
+        dtype: preference === 'fp32' ? 'q8' : 'fp32',
+      });
+      expect(embedder.dtype).toBe(file === 'model.onnx' ? 'fp32' : 'q8');
+      await embedder.dispose();
+    }
   });
 });
 

@@ -187,7 +187,11 @@ it('quire models list and models download <id> on the command line', async () =>
   const rows = list.stdout
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { id: string; present: boolean; fitsInMemory: boolean });
+    .map(
+      (line) =>
+        JSON.parse(line) as { kind: string; id: string; present: boolean; fitsInMemory: boolean },
+    )
+    .filter((row) => row.kind === 'chat');
   expect(rows.map((r) => r.id)).toEqual(LANGUAGE_MODEL_CATALOG.map((e) => e.id));
   expect(rows.every((r) => r.present === false && typeof r.fitsInMemory === 'boolean')).toBe(true);
 

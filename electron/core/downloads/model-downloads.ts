@@ -4,21 +4,34 @@ import type { ModelStatus } from '../../../shared/contract/models';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { DownloadKind, ModelDownloadState, ModelKind } from '../../../shared/models';
 import { SYSTEM_STREAM } from '../../../shared/streams';
-import { findLocalModel, MODEL_FILES } from '../embedding/model-location';
+import type { EmbeddingDtype } from '../../../shared/settings';
+import {
+  downloadDtype,
+  findLocalModel,
+  MODEL_FILES,
+  type ModelDtype,
+} from '../embedding/model-location';
 import type { StreamHub } from '../streams/stream-hub';
 import type { Handlers } from '../rpc/dispatch';
 import { DEFAULT_HUB_URL, downloadModel, type HubFile } from './fetch-model-folder';
 
-/** What Quire fetches for a sentence-transformer or cross-encoder (reranker, NLI); the weights come last. */
-export const MODEL_DOWNLOAD_FILES: readonly HubFile[] = [
-  { path: 'config.json', required: true },
-  { path: 'tokenizer.json', required: true },
-  { path: 'tokenizer_config.json', required: true },
-  { path: 'special_tokens_map.json', required: false },
-  { path: 'vocab.txt', required: false },
-  // The quantized weights are a quarter of the size; the loader takes them when fp32 is absent.
-  { path: MODEL_FILES.q8, required: true },
-];
+/** What Quire fetches for a model with the given weights; the weights come last. */
+export function modelDownloadFiles(dtype: ModelDtype): readonly HubFile[] {
+  return [
+    { path: 'config.json', required: true },
+    { path: 'tokenizer.json', required: true },
+    { path: 'tokenizer_config.json', required: true },
+    { path: 'special_tokens_map.json', required: false },
+    { path: 'vocab.txt', required: false },
+    { path: MODEL_FILES[dtype], required: true },
+  ];
+}
+
+/**
+ * What Quire fetches for a cross-encoder (reranker, NLI), and for the embedding model unless its
+ * setting asks for fp32: the quantized weights, a quarter of the size (embedding/model-location.ts).
+ */
+export const MODEL_DOWNLOAD_FILES: readonly HubFile[] = modelDownloadFiles('q8');
 
 /** Download sizes of the models Quire suggests, for the "Download (≈N MB)" button. */
 const APPROX_BYTES: Record<string, number> = {
@@ -36,6 +49,8 @@ export type ModelDownloadsOptions = {
   hubUrl?: string;
   /** The model ids the settings currently name. */
   modelIds: () => Record<ModelKind, string>;
+  /** The embedding model's weights setting: 'fp32' fetches `onnx/model.onnx`, else the int8 file. */
+  embeddingDtype?: () => EmbeddingDtype;
   /** Puts a finished model to use; resolves true when Quire must restart first. */
   onInstalled: (kind: ModelKind, modelId: string) => Promise<boolean>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -102,7 +117,10 @@ export class ModelDownloads {
       kind,
       modelId,
       repo: modelId,
-      files: MODEL_DOWNLOAD_FILES,
+      files:
+        kind === 'embedding'
+          ? modelDownloadFiles(downloadDtype(this.options.embeddingDtype?.() ?? 'auto'))
+          : MODEL_DOWNLOAD_FILES,
       install: () => this.options.onInstalled(kind, modelId),
     });
   }

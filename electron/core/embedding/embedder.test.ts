@@ -10,12 +10,15 @@ import {
 } from '../../../test/helpers/embedding-checks';
 import {
   BOW,
+  cosine,
   DOC_A,
   DOC_B,
+  MINILM_SHAPE_MODEL_ID,
   QUERY,
   rowNorms,
   testModels,
 } from '../../../test/helpers/embedding-fixtures';
+import type { ModelDtype } from './model-location';
 
 describe('createEmbedder (native backend, in this thread)', () => {
   let modelsDir = '';
@@ -42,7 +45,7 @@ describe('createEmbedder (native backend, in this thread)', () => {
     const { pipeline } = await import('@huggingface/transformers');
     const texts = [DOC_A, DOC_B, QUERY, 'short'];
     const reference = await pipeline('feature-extraction', BOW, {
-      dtype: 'fp32',
+      dtype: embedder.dtype,
       local_files_only: true,
     });
     const expected = (await reference(texts, { pooling: 'mean', normalize: true }))
@@ -53,8 +56,61 @@ describe('createEmbedder (native backend, in this thread)', () => {
     await reference.dispose();
   });
 
+  it("pools [CLS] when asked (BGE's way), matching transformers.js's cls pooling", async () => {
+    const { pipeline } = await import('@huggingface/transformers');
+    const texts = [DOC_A, 'short'];
+    const cls = await createEmbedder({
+      modelId: BOW,
+      localModelPath: modelsDir,
+      backend: 'native',
+      pooling: 'cls',
+    });
+    const reference = await pipeline('feature-extraction', BOW, {
+      dtype: cls.dtype,
+      local_files_only: true,
+    });
+    const expected = (await reference(texts, { pooling: 'cls', normalize: true }))
+      .data as Float32Array;
+    const actual = await cls.embed(texts);
+    for (let i = 0; i < actual.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, 5);
+    const mean = await embedder.embed(texts);
+    expect(Array.from(actual)).not.toEqual(Array.from(mean));
+    await Promise.all([reference.dispose(), cls.dispose()]);
+  });
+
   it('keeps each vector at its text position across sorted batches', async () => {
     await expectBatchingKeepsOrder(embedder);
+  });
+
+  it('runs the int8 test models by default, with vectors close to fp32 ones', async () => {
+    expect(embedder.dtype).toBe('q8');
+    const texts = [DOC_A, DOC_B, QUERY, 'short', '', DOC_A.repeat(12), `${DOC_B} ${QUERY}`];
+    // Measured on 200 SciFact abstracts and a few short texts: cosine ≥ 0.996 for bow (the lowest
+    // is the empty text, all special tokens) and ≥ 0.99996 for minilm-shape, whose distinct
+    // abstracts are at most 0.9964 apart (docs/benchmarks.md, "int8 embeddings").
+    for (const [modelId, threshold] of [
+      [BOW, 0.99],
+      [MINILM_SHAPE_MODEL_ID, 0.9999],
+    ] as const) {
+      const vectors: Partial<Record<ModelDtype, Float32Array>> = {};
+      let dims = 0;
+      for (const dtype of ['fp32', 'q8'] as const) {
+        const model = await createEmbedder({
+          modelId,
+          localModelPath: modelsDir,
+          backend: 'native',
+          dtype,
+        });
+        expect(model.dtype).toBe(dtype);
+        vectors[dtype] = await model.embed(texts);
+        dims = model.dims;
+        await model.dispose();
+      }
+      const both = new Float32Array([...vectors.fp32!, ...vectors.q8!]);
+      const cosines = texts.map((_, i) => cosine(both, dims, i, texts.length + i));
+      expect(Math.min(...cosines)).toBeGreaterThan(threshold);
+      expect(Array.from(vectors.q8!)).not.toEqual(Array.from(vectors.fp32!));
+    }
   });
 
   it('handles no texts and empty texts', async () => {
@@ -92,7 +148,8 @@ describe('createEmbedder (native backend, in this thread)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'quire-bad-model-'));
     try {
       await cp(join(modelsDir, BOW), join(dir, BOW), { recursive: true });
-      await writeFile(join(dir, BOW, 'onnx', 'model.onnx'), 'not an onnx file');
+      for (const file of ['model.onnx', 'model_quantized.onnx'])
+        await writeFile(join(dir, BOW, 'onnx', file), 'not an onnx file');
       const error = await createEmbedder({
         modelId: BOW,
         localModelPath: dir,

@@ -1,9 +1,13 @@
-// Text embeddings with transformers.js: tokenizer, ONNX session, mean pooling, L2 normalization.
+// Text embeddings with transformers.js: tokenizer, ONNX session, mean or [CLS] pooling, L2 normalization.
+import { findEmbeddingModel } from '../../../shared/embedding-catalog';
 import { QuireError } from '../../../shared/errors';
+import type { EmbeddingDtype } from '../../../shared/settings';
+import { clsPoolNormalize } from './cls-pool';
 import {
   DEFAULT_EMBEDDING_MODEL,
   assertModelId,
-  localModelDtype,
+  chooseModelDtype,
+  downloadDtype,
   modelUnavailable,
   type ModelDtype,
 } from './model-location';
@@ -28,21 +32,30 @@ export type EmbedderOptions = {
   batchSize?: number;
   /** Download from the Hugging Face hub when the model is not on disk. Off: Quire is local-first. */
   allowRemote?: boolean;
-  /** Which weights to load; by default fp32 if present, else the quantized file. */
-  dtype?: ModelDtype;
+  /**
+   * Which weights to load. 'auto' (the default) takes the int8 file when the folder has it, else
+   * fp32; a folder with one file uses that one (model-location.ts, chooseModelDtype).
+   */
+  dtype?: EmbeddingDtype;
   /** Longest input in tokens, [CLS] and [SEP] included; longer texts are truncated. */
   maxSequenceLength?: number;
   /** onnxruntime-web's dist folder, for packaged apps that unpack it elsewhere. */
   wasmDir?: string;
+  /** How token vectors become one; by default what the catalogue says for the model, else mean. */
+  pooling?: Pooling;
 };
+
+export type Pooling = 'mean' | 'cls';
 
 export type Embedder = {
   readonly modelId: string;
   readonly dims: number;
   readonly backend: EmbeddingBackend;
+  /** The weights loaded: fp32 (`onnx/model.onnx`) or q8 (`onnx/model_quantized.onnx`). */
+  readonly dtype: ModelDtype;
   /** Content tokens (specials excluded) that fit in one input; countTokens is on the same scale. */
   readonly maxTokens: number;
-  /** Flat row-major [texts.length, dims], mean-pooled and L2-normalized. */
+  /** Flat row-major [texts.length, dims], pooled (mean or [CLS]) and L2-normalized. */
   embed(texts: string[]): Promise<Float32Array>;
   /** Word-pieces in `text`, without [CLS]/[SEP]. */
   countTokens(text: string): number;
@@ -75,9 +88,12 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
   const modelId = options.modelId ?? DEFAULT_EMBEDDING_MODEL;
   const threads = positiveInt(options.threads ?? DEFAULT_THREADS, 'threads');
   const batchSize = positiveInt(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize');
+  const pooling = options.pooling ?? findEmbeddingModel(modelId)?.pooling.mode ?? 'mean';
   assertModelId(modelId);
+  const preference = options.dtype ?? 'auto';
   const dtype =
-    options.dtype ?? localModelDtype(modelId, localModelPath) ?? (allowRemote ? 'fp32' : null);
+    chooseModelDtype(preference, modelId, localModelPath) ??
+    (allowRemote ? downloadDtype(preference) : null);
   if (dtype === null) throw modelUnavailable(modelId, [localModelPath]);
 
   const transformers = await loadTransformers(backend, {
@@ -123,7 +139,7 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
 
   let dims = 0;
   const embed = (texts: string[]): Promise<Float32Array> =>
-    serial(() => embedBatches(pipe, texts, batchSize, dims));
+    serial(() => embedBatches(pipe, texts, { batchSize, pooling }, dims));
   // A first run proves the model works and tells its width.
   try {
     const probe = await embed(['Quire']);
@@ -139,6 +155,7 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
     modelId,
     dims,
     backend,
+    dtype,
     maxTokens: maxLength - 2,
     embed,
     countTokens: (text) => pipe.tokenizer.encode(text, { add_special_tokens: false }).length,
@@ -158,7 +175,7 @@ async function load(options: EmbedderOptions): Promise<Embedder> {
 async function embedBatches(
   pipe: FeaturePipeline,
   texts: string[],
-  batchSize: number,
+  { batchSize, pooling }: { batchSize: number; pooling: Pooling },
   knownDims: number,
 ): Promise<Float32Array> {
   if (texts.length === 0) return new Float32Array(0);
@@ -180,7 +197,9 @@ async function embedBatches(
       dims = width;
       out = new Float32Array(texts.length * dims);
     }
-    meanPoolNormalize(hidden.data as Float32Array, mask.data, { batch, seq, dims }, out, rows);
+    if (pooling === 'cls')
+      clsPoolNormalize(hidden.data as Float32Array, { batch, seq, dims }, out, rows);
+    else meanPoolNormalize(hidden.data as Float32Array, mask.data, { batch, seq, dims }, out, rows);
     for (const tensor of [hidden, ...Object.values(inputs)]) tensor.dispose?.();
   }
   return out;

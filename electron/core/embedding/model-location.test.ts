@@ -4,9 +4,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
 import {
+  chooseModelDtype,
   DOWNLOAD_STAMP,
+  downloadDtype,
   findLocalModel,
   localModelDtype,
+  localModelDtypes,
   modelSearchDirs,
   requireLocalModel,
 } from './model-location';
@@ -46,6 +49,27 @@ describe('model location', () => {
     expect(localModelDtype(MODEL, dir('data/models'))).toBe('fp32');
     expect(localModelDtype(MODEL, dir('resources/models'))).toBe('q8');
     expect(findLocalModel('someone/else', dirs)).toBeNull();
+  });
+
+  it("chooses the weights: 'auto' takes int8 when the folder has both, a lone file is used whatever the setting", async () => {
+    const both = dir('both/models');
+    await addModel(both, 'model.onnx');
+    await addModel(both, 'model_quantized.onnx');
+    expect(localModelDtypes(MODEL, both)).toEqual(['fp32', 'q8']);
+    expect(chooseModelDtype('auto', MODEL, both)).toBe('q8');
+    expect(chooseModelDtype('q8', MODEL, both)).toBe('q8');
+    expect(chooseModelDtype('fp32', MODEL, both)).toBe('fp32');
+    for (const preference of ['auto', 'fp32', 'q8'] as const) {
+      expect(chooseModelDtype(preference, MODEL, dir('data/models'))).toBe('fp32');
+      expect(chooseModelDtype(preference, MODEL, dir('resources/models'))).toBe('q8');
+      expect(chooseModelDtype(preference, MODEL, dir('nowhere'))).toBeNull();
+    }
+    // A download fetches the int8 file unless fp32 is asked for.
+    expect([downloadDtype('auto'), downloadDtype('q8'), downloadDtype('fp32')]).toEqual([
+      'q8',
+      'q8',
+      'fp32',
+    ]);
   });
 
   it('explains a missing model in plain words: what, where it looked, how to add it', () => {

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { QuireError } from '../../../shared/errors';
+import type { EmbeddingDtype } from '../../../shared/settings';
 
 export const DEFAULT_EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
@@ -58,12 +59,58 @@ export function isDownloadUnfinished(modelId: string, dir: string): boolean {
 
 /** Which weights `<dir>/<modelId>` has: fp32 if present, else the quantized file, else null. */
 export function localModelDtype(modelId: string, dir: string): ModelDtype | null {
+  return localModelDtypes(modelId, dir)[0] ?? null;
+}
+
+/** Both weight files that `<dir>/<modelId>` has, fp32 first; none while a download is unfinished. */
+export function localModelDtypes(modelId: string, dir: string): ModelDtype[] {
   assertModelId(modelId);
-  if (isDownloadUnfinished(modelId, dir)) return null;
-  for (const dtype of Object.keys(MODEL_FILES) as ModelDtype[]) {
-    if (existsSync(join(dir, modelId, MODEL_FILES[dtype]))) return dtype;
-  }
-  return null;
+  if (isDownloadUnfinished(modelId, dir)) return [];
+  return (Object.keys(MODEL_FILES) as ModelDtype[]).filter((dtype) =>
+    existsSync(join(dir, modelId, MODEL_FILES[dtype])),
+  );
+}
+
+/**
+ * Which weights the embedding model loads from `<dir>/<modelId>`, or null when it has none.
+ *
+ * A folder with one of the two files uses the one it has, whatever the preference: a model that
+ * is there always runs. With both, 'fp32' and 'q8' are obeyed, and 'auto' takes q8.
+ *
+ * Why q8 under 'auto': both of Quire's backends (onnxruntime-node and onnxruntime-web's WASM) run
+ * on the CPU, where onnxruntime fuses the quantized MatMuls into int8 kernels
+ * (MatMulIntegerToFloat, DynamicQuantizeMatMul; VNNI where the CPU has it). That makes MiniLM's
+ * shape about twice as fast as fp32 in raw onnxruntime (docs/benchmarks.md, "int8 embeddings").
+ * The published quality loss is small. Sentence Transformers' CPU benchmark scores onnx-qint8
+ * (ONNX Runtime dynamic int8, as in model_quantized.onnx) at 99.68 % of fp32, with a 2.34×
+ * speedup. That is averaged over all-MiniLM-L6-v2 and three larger models, on STSb (Spearman)
+ * and NanoBEIR (NDCG@10); see the CPU figure at
+ * https://sbert.net/docs/sentence_transformer/usage/efficiency.html#benchmarks
+ * (docs/img/backends_benchmark_cpu.png in UKPLab/sentence-transformers). Their files use 8-bit
+ * weights; transformers.js's use 7 (reduce_range), whose loss is not published. Quire's downloader
+ * has always fetched only the int8 file, so 'auto' also keeps downloaded models as they were.
+ * A GPU backend, were one added, should keep fp32 under 'auto': these files target CPU kernels.
+ *
+ * Identity: chunks record the model id alone (`embeddingModel`), not the dtype, so fp32 and q8
+ * vectors of one model are searched together and a change of setting re-embeds nothing. They are
+ * close: on the MiniLM-shaped test model over 200 SciFact abstracts, a text's two vectors have
+ * cosine ≥ 0.99997, and 1 − cosine is 130× smaller than between the two closest distinct
+ * abstracts (docs/benchmarks.md, "int8 embeddings"). Marking them `<id>@q8` would also disown
+ * every library built from a download, which has always been int8.
+ */
+export function chooseModelDtype(
+  preference: EmbeddingDtype,
+  modelId: string,
+  dir: string,
+): ModelDtype | null {
+  const present = localModelDtypes(modelId, dir);
+  if (present.length <= 1) return present[0] ?? null;
+  return preference === 'fp32' ? 'fp32' : 'q8';
+}
+
+/** The weights a download fetches for a preference: the int8 file unless fp32 is asked for. */
+export function downloadDtype(preference: EmbeddingDtype): ModelDtype {
+  return preference === 'fp32' ? 'fp32' : 'q8';
 }
 
 /** The first search dir holding `<modelId>/onnx/model.onnx` (or its quantized variant), else null. */

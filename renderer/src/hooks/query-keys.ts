@@ -28,6 +28,7 @@ export const queryKeys = {
     all: () => ['models'] as const,
     status: () => ['models', 'status'] as const,
     catalog: () => ['models', 'catalog'] as const,
+    embeddingCatalog: () => ['models', 'embedding-catalog'] as const,
   },
   settings: {
     all: () => ['settings'] as const,

@@ -4,11 +4,18 @@ import { plural } from '../../library/format';
 import { AddButtons } from '../library/AddButtons';
 import { LanguageModelCatalog } from '../settings/LanguageModelCatalog';
 import { ModelDownload } from '../settings/ModelDownload';
+import { EmbeddingModelCatalog, useEmbeddingCatalog } from '../settings/EmbeddingModelCatalog';
+import { recommendedEmbeddingModel } from '../settings/embedding-model-view';
+import { findEmbeddingModel } from '../../../../shared/embedding-catalog';
 
 /** Shown while no language model is set up: a model in minutes, then documents, then ask. */
 export function GetStarted() {
   const library = useLibrary();
   const documents = library?.totals.documents ?? 0;
+  // One model to start with, from the languages this computer is set to read.
+  const recommendation = recommendedEmbeddingModel();
+  const recommendedName = findEmbeddingModel(recommendation.id)?.name ?? recommendation.id;
+  const inUseId = useEmbeddingCatalog().data?.inUseId;
   return (
     <section className="get-started" data-testid="get-started" aria-labelledby="get-started-title">
       <header className="get-started-header">
@@ -40,6 +47,23 @@ export function GetStarted() {
             Full-text search works without it; the embedding model also finds passages that use
             other words.
           </p>
+          <p className="field-hint embed-recommendation" data-testid="embedding-recommendation">
+            <strong>Recommended: {recommendedName}.</strong> {recommendation.reason}
+          </p>
+          <EmbeddingModelCatalog recommendedId={recommendation.id} />
+          {inUseId && inUseId !== recommendation.id && (
+            <p className="field-hint embed-note">
+              The download below is the model in use now.{' '}
+              <button
+                type="button"
+                className="btn-link"
+                onClick={() => navigate({ view: 'settings' })}
+              >
+                Choose {recommendedName} in Settings
+              </button>{' '}
+              to use it instead.
+            </p>
+          )}
           <ModelDownload kinds={['embedding']} />
         </li>
         <li>
