@@ -51,6 +51,8 @@ type AppLine =
       diskMb: number;
       peakDiskMb: number;
       chunkTables: string[];
+      /** From this process's start (or the switch's start) to the switch's last step. */
+      secondsToDone: number | null;
     };
 
 /** Bytes under a folder (the LanceDB folder: tables, versions, indexes). */
@@ -82,6 +84,8 @@ function queries(): string[] {
 }
 
 /** The app: opens the library, indexes and/or starts the switch, and searches on a timer. */
+let appStarted = performance.now();
+
 async function runApp(): Promise<void> {
   const core: QuireCore = await createQuireCore({
     dataDir: values.data!,
@@ -99,6 +103,7 @@ async function runApp(): Promise<void> {
     await core.library.whenIdle();
     indexSeconds = (performance.now() - started) / 1000;
   }
+  appStarted = performance.now();
   emit({
     t: 'ready',
     model: core.model.modelId,
@@ -151,6 +156,7 @@ async function searchThroughSwitch(core: QuireCore): Promise<void> {
   // A resumed switch was started by the core itself; either way, wait for its end.
   await new Promise((r) => setTimeout(r, 50));
   const end = await core.modelSwitch.settled();
+  const secondsToDone = end.state === 'done' ? (performance.now() - appStarted) / 1000 : null;
   emit({ t: 'switch', state: end });
   // More searches, answered by the new model with no restart, until the old table is dropped.
   const waitUntil = Date.now() + 20_000;
@@ -169,6 +175,7 @@ async function searchThroughSwitch(core: QuireCore): Promise<void> {
     diskMb: lanceMb(),
     peakDiskMb,
     chunkTables: chunkTables(),
+    secondsToDone,
   });
   await core.close();
 }
@@ -317,6 +324,8 @@ async function runBench(): Promise<void> {
     secondsIndexing: round1(ready?.indexSeconds ?? null),
     secondsSwitchBeforeKill: round1(firstSwitchSeconds),
     secondsAfterRestart: round1(secondSeconds),
+    /** The restarted app, from opening the library to the switch's last step. */
+    secondsRestartToDone: round1(end?.secondsToDone ?? null),
     secondsTotal: round1((performance.now() - startedAt) / 1000),
     peakRssMb: {
       beforeKill: first.maxRssMb,
