@@ -52,6 +52,8 @@ export const ConversationSchema = z.object({
   scope: ConversationScopeSchema.optional(),
   /** Documents whose text is always in this conversation's prompts, as far as the context allows. */
   pinnedDocumentIds: z.array(z.string()).optional(),
+  /** The team-server user whose conversation it is; absent: the owner of this Quire. */
+  owner: z.string().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
@@ -167,7 +169,13 @@ const EVENTS = {
   ),
   // conversations
   'conversation.updated': chat(z.object({ conversation: ConversationSchema })),
-  'conversation.deleted': chat(z.object({ conversationId: z.string() })),
+  'conversation.deleted': chat(
+    z.object({
+      conversationId: z.string(),
+      /** Whose it was, so that only they hear of it (see Conversation.owner). */
+      owner: z.string().optional(),
+    }),
+  ),
   // system
   ping: system(z.object({})),
   'model.download.progress': system(ModelDownloadStateSchema),

@@ -38,7 +38,7 @@ export class StreamFollower<S extends StreamId = StreamId> {
     private readonly sink: FollowerSink<S>,
     afterSeq?: number,
     /** With a category filter, seq jumps are expected and are not gaps. */
-    private readonly filtered = false,
+    private filtered = false,
   ) {
     this.lastSeq = afterSeq ?? 0;
     this.hasSnapshot = afterSeq !== undefined;
@@ -62,6 +62,8 @@ export class StreamFollower<S extends StreamId = StreamId> {
    * A snapshot that does not match its stream's schema throws, and nothing is applied.
    */
   applySubscribe(result: SubscribeResult): 'ok' | 'gap' {
+    // The server leaves out events that are not ours: from now on, jumps are not gaps.
+    if (result.filtered) this.filtered = true;
     if (!this.hasSnapshot || result.resync || result.lastSeq < this.lastSeq) {
       // Fresh start, a gap too old to replay, or a restarted server: trust the snapshot.
       const snapshot = parseSnapshot(this.stream, result.snapshot);

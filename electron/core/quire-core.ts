@@ -373,7 +373,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
       conversations,
       hub,
       (id) => library.registry.get(id)?.name,
-      (title) => chat.startConversation(title),
+      (title, owner) => chat.startConversation(title, owner),
     ),
     ...createSettingsHandlers(settings, providers, {
       pendingRestart: () => pendingRestart(indexer.start, settings.get(), options),

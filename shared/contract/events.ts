@@ -25,6 +25,11 @@ export const SubscribeResultSchema = z.object({
   events: z.array(StreamEventSchema),
   /** True when `afterSeq` is older than the replay buffer: apply the snapshot, skip nothing silently. */
   resync: z.boolean(),
+  /**
+   * Some of this stream's events are not the caller's to see (another person's conversations
+   * on a team server), so seq jumps are expected and are not gaps.
+   */
+  filtered: z.boolean().optional(),
 });
 export type SubscribeResult = z.infer<typeof SubscribeResultSchema>;
 

@@ -1,10 +1,16 @@
-import { QuireError } from '../../../shared/errors';
 import { CONVERSATIONS_STREAM } from '../../../shared/streams';
 import type { StreamHub } from '../streams/stream-hub';
-import type { Handlers } from '../rpc/dispatch';
+import { principalOf, type Handlers, type HandlerContext } from '../rpc/dispatch';
 import type { ChatService } from './chat-service';
 import type { ConversationStore } from './conversation-store';
 import { exportConversation } from './conversation-export';
+import {
+  belongsTo,
+  checkOwnMessage,
+  ownConversation,
+  ownerKey,
+  registerConversationAudiences,
+} from './conversation-privacy';
 
 type ChatHandlers = Pick<
   Handlers,
@@ -26,39 +32,50 @@ export function createChatHandlers(
   /** A library document's name, for the export's pinned documents. */
   documentTitle: (documentId: string) => string | undefined = () => undefined,
 ): ChatHandlers {
-  const requireConversation = (id: string) => {
-    const conversation = store.getConversation(id);
-    if (!conversation) throw new QuireError('not_found', 'That conversation no longer exists.');
-    return conversation;
-  };
+  // Each caller sees and acts on their own conversations only (conversation-privacy.ts).
+  const owner = (ctx: HandlerContext) => ownerKey(principalOf(ctx));
+  const requireConversation = (id: string, ctx: HandlerContext) =>
+    ownConversation(store, id, owner(ctx));
   return {
-    'chat.send': (args) => chat.send(args),
-    'chat.stop': ({ messageId }) => ({ stopped: chat.stop(messageId) }),
-    'chat.regenerate': ({ messageId, answerAnyway }) =>
-      chat.regenerate(messageId, { answerAnyway }),
-    'conversations.list': () => store.listConversations(),
-    'conversations.get': ({ conversationId }) => ({
-      conversation: requireConversation(conversationId),
+    'chat.send': (args, ctx) => chat.send({ ...args, owner: owner(ctx) }),
+    'chat.stop': ({ messageId }, ctx) => {
+      checkOwnMessage(store, messageId, owner(ctx));
+      return { stopped: chat.stop(messageId) };
+    },
+    'chat.regenerate': ({ messageId, answerAnyway }, ctx) =>
+      chat.regenerate(messageId, { answerAnyway, owner: owner(ctx) }),
+    'conversations.list': (_args, ctx) =>
+      store.listConversations().filter((c) => belongsTo(c, owner(ctx))),
+    'conversations.get': ({ conversationId }, ctx) => ({
+      conversation: requireConversation(conversationId, ctx),
       messages: store.listMessages(conversationId),
     }),
-    'conversations.rename': ({ conversationId, title }) => {
-      const { messageCount: _count, ...conversation } = requireConversation(conversationId);
+    'conversations.rename': ({ conversationId, title }, ctx) => {
+      const { messageCount: _count, ...conversation } = requireConversation(conversationId, ctx);
       const updated = store.putConversation({ ...conversation, title, updatedAt: Date.now() });
       hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation: updated });
       return updated;
     },
-    'conversations.setScope': ({ conversationId, scope }) => chat.setScope(conversationId, scope),
-    'conversations.export': ({ conversationId }) =>
+    'conversations.setScope': ({ conversationId, scope }, ctx) =>
+      chat.setScope(conversationId, scope, owner(ctx)),
+    'conversations.export': ({ conversationId }, ctx) =>
       exportConversation(
-        requireConversation(conversationId),
+        requireConversation(conversationId, ctx),
         store.listMessages(conversationId),
         documentTitle,
       ),
-    'conversations.delete': ({ conversationId }) => {
+    'conversations.delete': ({ conversationId }, ctx) => {
+      const conversation = store.getConversation(conversationId);
+      // Someone else's conversation is as good as absent: nothing is deleted.
+      if (!conversation || !belongsTo(conversation, owner(ctx))) return { deleted: false };
       for (const message of store.listMessages(conversationId))
         if (message.status === 'streaming') chat.stop(message.id);
       const deleted = store.deleteConversation(conversationId);
-      if (deleted) hub.emit(CONVERSATIONS_STREAM, 'conversation.deleted', { conversationId });
+      if (deleted)
+        hub.emit(CONVERSATIONS_STREAM, 'conversation.deleted', {
+          conversationId,
+          ...(conversation.owner !== undefined ? { owner: conversation.owner } : {}),
+        });
       return { deleted };
     },
   };
@@ -73,4 +90,5 @@ export function registerChatSnapshots(hub: StreamHub, conversations: Conversatio
   hub.registerSnapshotProvider(CONVERSATIONS_STREAM, () => ({
     conversations: conversations.listConversations(),
   }));
+  registerConversationAudiences(hub, conversations);
 }

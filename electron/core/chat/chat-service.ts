@@ -6,6 +6,7 @@ import { QuireError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { CONVERSATIONS_STREAM } from '../../../shared/streams';
 import { runAnswer } from './chat-pipeline';
+import { checkOwnMessage, ownConversation } from './conversation-privacy';
 import { MessageWriter } from './message-writer';
 import type { ChatDeps } from './chat-types';
 
@@ -25,14 +26,14 @@ export class ChatService {
     documentId?: string;
     /** Write an answer even where the library does not seem to cover the question. */
     answerAnyway?: boolean;
+    /** The team-server user asking (conversation-privacy.ts); absent: the Quire's owner. */
+    owner?: string;
   }): Promise<SendResult> {
     const now = Date.now();
     if (input.scope) this.deps.checkScope?.(input.scope);
     let conversation = input.conversationId
-      ? this.deps.store.getConversation(input.conversationId)
+      ? ownConversation(this.deps.store, input.conversationId, input.owner)
       : undefined;
-    if (input.conversationId && !conversation)
-      throw new QuireError('not_found', 'That conversation no longer exists.');
     if (!conversation) {
       conversation = this.deps.store.putConversation({
         id: newId('c'),
@@ -40,6 +41,7 @@ export class ChatService {
         createdAt: now,
         updatedAt: now,
         ...(input.scope && input.scope.kind !== 'all' ? { scope: input.scope } : {}),
+        ...(input.owner !== undefined ? { owner: input.owner } : {}),
       });
     }
     const user = this.deps.store.putMessage({
@@ -52,8 +54,9 @@ export class ChatService {
   /** `answerAnyway`: write an answer even where the library does not cover the question. */
   async regenerate(
     messageId: string,
-    options: { answerAnyway?: boolean } = {},
+    options: { answerAnyway?: boolean; owner?: string } = {},
   ): Promise<SendResult> {
+    checkOwnMessage(this.deps.store, messageId, options.owner);
     const target = this.deps.store.getMessage(messageId);
     if (!target || target.role !== 'assistant')
       throw new QuireError('not_found', 'There is no answer with that id to regenerate.');
@@ -68,10 +71,9 @@ export class ChatService {
   }
 
   /** What the conversation's next questions search; every window hears of it. */
-  setScope(conversationId: string, scope: ConversationScope): Conversation {
+  setScope(conversationId: string, scope: ConversationScope, owner?: string): Conversation {
     this.deps.checkScope?.(scope);
-    const conversation = this.deps.store.getConversation(conversationId);
-    if (!conversation) throw new QuireError('not_found', 'That conversation no longer exists.');
+    const conversation = ownConversation(this.deps.store, conversationId, owner);
     const { messageCount: _count, scope: _old, ...rest } = conversation;
     const updated = this.deps.store.putConversation({
       ...rest,
@@ -124,13 +126,14 @@ export class ChatService {
   }
 
   /** An empty conversation, e.g. to pin a document into before the first question. */
-  startConversation(title: string) {
+  startConversation(title: string, owner?: string) {
     const now = Date.now();
     const conversation = this.deps.store.putConversation({
       id: newId('c'),
       title,
       createdAt: now,
       updatedAt: now,
+      ...(owner !== undefined ? { owner } : {}),
     });
     this.deps.hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation });
     return conversation;

@@ -5,8 +5,9 @@ import { QuireError } from '../../../shared/errors';
 import type { Conversation, Source } from '../../../shared/events';
 import { CONVERSATIONS_STREAM } from '../../../shared/streams';
 import type { StreamHub } from '../streams/stream-hub';
-import type { Handlers } from '../rpc/dispatch';
+import { principalOf, type Handlers } from '../rpc/dispatch';
 import type { ChatDeps, ChatProvider } from './chat-types';
+import { ownConversation, ownerKey } from './conversation-privacy';
 import type { ConversationStore } from './conversation-store';
 import { cutToFit, pagePassages, sourceCost } from './document-pages';
 import type { MessageWriter } from './message-writer';
@@ -156,7 +157,8 @@ export function createPinHandlers(
   store: ConversationStore,
   hub: StreamHub,
   documentTitle: (documentId: string) => string | undefined,
-  newConversation: (title: string) => Conversation,
+  /** `owner`: the team-server user it is for (conversation-privacy.ts). */
+  newConversation: (title: string, owner: string | undefined) => Conversation,
 ): PinHandlers {
   const update = (conversation: Conversation, pinnedDocumentIds: string[]) => {
     const { messageCount: _count, ...rest } = conversation;
@@ -164,24 +166,20 @@ export function createPinHandlers(
     hub.emit(CONVERSATIONS_STREAM, 'conversation.updated', { conversation: updated });
     return updated;
   };
-  const conversationFor = (id: string) => {
-    const conversation = store.getConversation(id);
-    if (!conversation) throw new QuireError('not_found', 'That conversation no longer exists.');
-    return conversation;
-  };
   return {
-    'conversations.pin': ({ conversationId, documentId }) => {
+    'conversations.pin': ({ conversationId, documentId }, ctx) => {
+      const owner = ownerKey(principalOf(ctx));
       const title = documentTitle(documentId);
       if (title === undefined)
         throw new QuireError('not_found', 'That document is not in the library.');
       const conversation = conversationId
-        ? conversationFor(conversationId)
-        : newConversation(`About “${title}”`);
+        ? ownConversation(store, conversationId, owner)
+        : newConversation(`About “${title}”`, owner);
       const pins = conversation.pinnedDocumentIds ?? [];
       return pins.includes(documentId) ? conversation : update(conversation, [...pins, documentId]);
     },
-    'conversations.unpin': ({ conversationId, documentId }) => {
-      const conversation = conversationFor(conversationId);
+    'conversations.unpin': ({ conversationId, documentId }, ctx) => {
+      const conversation = ownConversation(store, conversationId, ownerKey(principalOf(ctx)));
       const pins = conversation.pinnedDocumentIds ?? [];
       return update(
         conversation,

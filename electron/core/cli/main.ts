@@ -10,6 +10,7 @@ import { mcpCommand, MCP_HELP } from './mcp-command';
 import { modelsCommand, MODELS_HELP } from './models-command';
 import { searchCommand, SEARCH_HELP } from './search-command';
 import { serveCommand, SERVE_HELP } from './serve-command';
+import { usersCommand, USERS_HELP } from './users-command';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
@@ -27,6 +28,7 @@ const THROUGH_A_SERVER =
 /** Every command shares --data, --json, --model-dir, --embedding-model and --embedding-dtype. */
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: SERVE_HELP },
+  users: { run: usersCommand, help: USERS_HELP },
   index: { run: indexCommand, help: INDEX_HELP },
   library: { run: libraryCommand, help: LIBRARY_HELP },
   collections: { run: collectionsCommand, help: COLLECTIONS_HELP },

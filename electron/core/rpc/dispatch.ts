@@ -5,6 +5,7 @@ import {
   type MethodResult,
   type ParsedArgs,
 } from '../../../shared/contract';
+import { OWNER, refusal, type Principal } from '../../../shared/contract/access';
 import { QuireError, toErrorShape } from '../../../shared/errors';
 import type { StreamEvent } from '../../../shared/events';
 import { err, ok, type Result } from '../../../shared/result';
@@ -32,7 +33,14 @@ export type HandlerContext = {
    * call), as VS Code's cancellation tokens reach its handlers. Long handlers stop early.
    */
   signal?: AbortSignal;
+  /** Who is calling; absent means the owner (the desktop app, IPC, in-process callers). */
+  principal?: Principal;
 };
+
+/** The caller of a handler: a team server's user, or else the owner. */
+export function principalOf(ctx: Pick<HandlerContext, 'principal'>): Principal {
+  return ctx.principal ?? OWNER;
+}
 
 const CANCELLED = { code: 'cancelled', message: 'The request was cancelled.' } as const;
 
@@ -74,6 +82,8 @@ export function createDispatcher(handlers: Handlers, logger: Logger = consoleLog
     if (!isMethodName(method)) {
       return err({ code: 'unknown_method', message: `There is no method called "${method}".` });
     }
+    const refused = refusal(method, principalOf(ctx));
+    if (refused) return err({ code: 'forbidden', message: refused });
     const spec = contract[method];
     const parsed = spec.args.safeParse(rawArgs ?? {});
     if (!parsed.success) {

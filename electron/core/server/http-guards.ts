@@ -1,5 +1,6 @@
 // What every request passes before a route sees it: the Host and Origin checks and the token.
 import { timingSafeEqual } from 'node:crypto';
+import { OWNER, type Principal } from '../../../shared/contract/access';
 import { sendError, type Guard, type RequestContext } from './http-respond';
 
 /** The names this server answers to, once its port is known. */
@@ -16,26 +17,45 @@ export function hostGuard(hosts: () => Set<string>): Guard {
   };
 }
 
-/** Another site's page may not call us; our own page (and non-browser clients) may. */
-export function originGuard(hosts: () => Set<string>): Guard {
+/**
+ * Another site's page may not call us; our own page (and non-browser clients) may. A team
+ * server answers to whatever name people reach it by, so its own origin is the request's Host.
+ */
+export function originGuard(hosts: () => Set<string>, team?: { scheme: 'http' | 'https' }): Guard {
   return ({ req, res }) => {
     const origin = req.headers.origin;
     if (origin === undefined || [...hosts()].some((h) => origin === `http://${h}`)) return true;
+    // Behind a reverse proxy (--insecure-http) the page is https while this server is not.
+    const host = req.headers.host;
+    if (team && host && (origin === `https://${host}` || origin === `${team.scheme}://${host}`))
+      return true;
     sendError(res, 403, { code: 'forbidden', message: 'Cross-origin requests are not allowed.' });
     return false;
   };
 }
 
-/** The bearer token (or `?token=` for clients that cannot set headers), compared in constant time. */
-export function tokenGuard(token: string): Guard {
+/**
+ * The bearer token (or `?token=` for clients that cannot set headers): the owner's, compared in
+ * constant time, or a team member's (`users`). It names the request's principal.
+ */
+export function tokenGuard(token: string, users?: (token: string) => Principal | null): Guard {
   const expected = Buffer.from(token);
   const presented = ({ req, url }: RequestContext) => {
     const header = req.headers.authorization ?? '';
     return header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
   };
   return (ctx) => {
-    const bytes = Buffer.from(presented(ctx));
-    if (bytes.length === expected.length && timingSafeEqual(bytes, expected)) return true;
+    const given = presented(ctx);
+    const bytes = Buffer.from(given);
+    if (bytes.length === expected.length && timingSafeEqual(bytes, expected)) {
+      ctx.principal = OWNER;
+      return true;
+    }
+    const user = given ? (users?.(given) ?? null) : null;
+    if (user) {
+      ctx.principal = user;
+      return true;
+    }
     sendError(
       ctx.res,
       401,

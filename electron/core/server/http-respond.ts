@@ -1,8 +1,15 @@
 // The small pieces every route and guard shares: one request's context and JSON answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../../../shared/contract/access';
 import { err, type Result } from '../../../shared/result';
 
-export type RequestContext = { req: IncomingMessage; res: ServerResponse; url: URL };
+export type RequestContext = {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** Who presented the token; set by the token guard. */
+  principal?: Principal;
+};
 
 /** One endpoint: a method, a path pattern, and what it does with the pattern's groups. */
 export type Route = {

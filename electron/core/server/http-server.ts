@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import type { Principal } from '../../../shared/contract/access';
 import type { Dispatch } from '../rpc/dispatch';
 import type { StreamHub } from '../streams/stream-hub';
 import { hostGuard, originGuard, ownHosts, tokenGuard } from './http-guards';
@@ -13,8 +16,16 @@ import { uploadRoute } from './upload-route';
 export type HttpServerOptions = {
   dispatch: Dispatch;
   hub: StreamHub;
-  /** Loopback only; anything else is refused. */
-  host?: '127.0.0.1' | '::1' | 'localhost';
+  /**
+   * Loopback by default. Any other address is a team server and needs `tls`, or `insecureHttp`
+   * said out loud (behind a reverse proxy that terminates TLS).
+   */
+  host?: string;
+  /** PEM certificate and key: the server speaks HTTPS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  insecureHttp?: boolean;
+  /** Team members' tokens → who they are (team-users.ts); the server's own token is the owner. */
+  users?: (token: string) => Principal | null;
   port?: number;
   token?: string;
   rendererDir?: string | null;
@@ -27,7 +38,10 @@ export type HttpServerOptions = {
 };
 
 export type RunningServer = {
+  /** The API's base as people reach it (https with TLS; a wildcard address becomes this host). */
   url: string;
+  /** Plain http on 127.0.0.1 when the server listens there too, for commands beside it; else null. */
+  localUrl: string | null;
   /** The URL a browser opens: the token travels in the fragment, which is never sent to servers. */
   openUrl: string;
   port: number;
@@ -36,6 +50,34 @@ export type RunningServer = {
 };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host);
+}
+
+/** Why a server may not listen on `host` as asked; null when it may. */
+export function listenRefusal(
+  host: string,
+  options: Pick<HttpServerOptions, 'tls' | 'insecureHttp'>,
+): string | null {
+  if (isLoopbackHost(host) || options.tls || options.insecureHttp) return null;
+  return (
+    `Quire serves plain HTTP on loopback only, and ${host} is not: every token would cross the ` +
+    'network readable. ' +
+    'Give it --tls-cert FILE --tls-key FILE, or add --insecure-http if a reverse proxy in front ' +
+    'of it speaks HTTPS.'
+  );
+}
+
+/** A name others can reach a wildcard address by: this machine's first outward IPv4 address. */
+function reachableName(host: string): string {
+  if (!WILDCARD_HOSTS.has(host)) return host.includes(':') ? `[${host}]` : host;
+  for (const addresses of Object.values(os.networkInterfaces()))
+    for (const address of addresses ?? [])
+      if (address.family === 'IPv4' && !address.internal) return address.address;
+  return os.hostname();
+}
 
 /** The request's URL; a Host header no URL can hold still yields one, and the host guard refuses it. */
 function requestUrl(req: IncomingMessage): URL {
@@ -73,15 +115,19 @@ export function createRequestHandler(parts: {
 /** The local HTTP API: the contract as JSON over POST, events as real SSE. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK_HOSTS.has(host)) throw new Error('The Quire HTTP API listens on loopback only.');
+  const refused = listenRefusal(host, options);
+  if (refused) throw new Error(refused);
+  const team = !isLoopbackHost(host);
+  const scheme = options.tls ? 'https' : 'http';
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const openStreams = new Set<ServerResponse>();
+  const openStreams = new Map<ServerResponse, string>();
   let port = 0;
   const hosts = ownHosts(() => port);
 
   const handle = createRequestHandler({
-    guards: [hostGuard(hosts), originGuard(hosts)],
-    apiGuards: [tokenGuard(token)],
+    // People reach a team server by names it cannot know; its tokens keep rebinding pages out.
+    guards: team ? [originGuard(hosts, { scheme })] : [hostGuard(hosts), originGuard(hosts)],
+    apiGuards: [tokenGuard(token, options.users)],
     routes: [
       streamRoute({
         hub: options.hub,
@@ -99,13 +145,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     rendererDir: options.rendererDir ?? null,
   });
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle({ req, res, url: requestUrl(req) }).catch((error: unknown) => {
       console.error('[quire] http handler failed', error);
       if (!res.headersSent) sendError(res, 500, { code: 'internal', message: 'Internal error.' });
       else res.end();
     });
-  });
+  };
+  const server = options.tls
+    ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : http.createServer(onRequest);
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
@@ -113,17 +162,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server.listen(options.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const hostForUrl = host === '::1' ? '[::1]' : host;
-  const base = `http://${hostForUrl}:${port}`;
+  const base = `${scheme}://${reachableName(host)}:${port}`;
+  let localUrl: string | null = null;
+  if (!options.tls && isLoopbackHost(host)) localUrl = base;
+  else if (!options.tls && WILDCARD_HOSTS.has(host)) localUrl = `http://127.0.0.1:${port}`;
 
   return {
     url: base,
+    localUrl,
     openUrl: `${base}/#token=${token}`,
     port,
     token,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const res of openStreams) res.end();
+        for (const res of openStreams.keys()) res.end();
         openStreams.clear();
         server.close(() => resolve());
         server.closeAllConnections();

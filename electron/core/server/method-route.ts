@@ -29,7 +29,7 @@ export function methodRoute(dispatch: Dispatch, maxBodyBytes: number): Route {
   return {
     method: 'POST',
     path: /^\/api\/([a-z]+)\/([A-Za-z]+)$/,
-    async handle({ req, res }, [domain, name]) {
+    async handle({ req, res, principal }, [domain, name]) {
       const body = await readBody(req, maxBodyBytes);
       if (body === null) {
         sendError(res, 413, {
@@ -43,6 +43,15 @@ export function methodRoute(dispatch: Dispatch, maxBodyBytes: number): Route {
         sendError(res, 400, { code: 'invalid_argument', message: parsed.error });
         return;
       }
+      if (domain === 'library' && name === 'add' && principal && principal.role !== 'owner') {
+        // Its paths are on the server's disk: a team member would read any file Quire can.
+        sendError(res, 403, {
+          code: 'forbidden',
+          message:
+            'Team members add documents by uploading them; paths on the server are the owner’s.',
+        });
+        return;
+      }
       // The client closing the request (its AbortSignal, a closed tab) cancels the handler.
       const cancel = new AbortController();
       const onClose = () => {
@@ -53,6 +62,7 @@ export function methodRoute(dispatch: Dispatch, maxBodyBytes: number): Route {
         transport: 'http',
         connection: null,
         signal: cancel.signal,
+        ...(principal ? { principal } : {}),
       });
       res.off('close', onClose);
       if (cancel.signal.aborted || res.destroyed) return;

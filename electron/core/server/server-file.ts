@@ -16,6 +16,8 @@ export type ServerFile = {
   token: string;
   pid: number;
   startedAt: number;
+  /** Where people reach a team server (`quire serve --host`), for the links `quire users add` prints. */
+  publicUrl?: string;
 };
 
 export type PublishedServer = {
@@ -31,7 +33,7 @@ export type PublishedServer = {
  */
 export function publishServer(
   dataDir: string,
-  server: { url: string; token: string },
+  server: { url: string; token: string; publicUrl?: string },
 ): PublishedServer {
   const file = path.join(dataDir, SERVER_FILE);
   const temp = `${file}.${process.pid}.tmp`;
@@ -40,6 +42,7 @@ export function publishServer(
     token: server.token,
     pid: process.pid,
     startedAt: Date.now(),
+    ...(server.publicUrl && server.publicUrl !== server.url ? { publicUrl: server.publicUrl } : {}),
   };
   fs.rmSync(temp, { force: true });
   // 'wx': a file planted at the temp name is never written through.
@@ -142,5 +145,33 @@ function isLoopbackUrl(value: string): boolean {
     );
   } catch {
     return false;
+  }
+}
+
+/**
+ * The base people open, from the running server's file: only one this user wrote (a planted
+ * file must not send a new person's token elsewhere). Null when no server has written one.
+ */
+export function readPublicUrl(dataDir: string): string | null {
+  const file = path.join(dataDir, SERVER_FILE);
+  try {
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile()) return null;
+    if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return null;
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<ServerFile>;
+    if (value.pid && !isAlive(Number(value.pid))) return null;
+    const url = value.publicUrl ?? value.url;
+    return typeof url === 'string' && /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -17,9 +17,10 @@ import { sendError, sendJson, type RequestContext, type Route } from './http-res
 export type StreamRouteOptions = {
   hub: StreamHub;
   pingIntervalMs: number;
+  /** Per token: one person's many tabs must not lock the rest of a team out. */
   maxStreams: number;
-  /** Every open event stream, so closing the server can end them. */
-  open: Set<ServerResponse>;
+  /** Every open event stream and whose it is, so closing the server can end them. */
+  open: Map<ServerResponse, string>;
 };
 
 /** The seq to resume after, from Last-Event-ID (or `?lastEventId=` for EventSource polyfills). */
@@ -37,7 +38,9 @@ export function categoriesOf(url: URL): EventCategory[] {
 
 function openEventStream(ctx: RequestContext, stream: string, options: StreamRouteOptions) {
   const { req, res, url } = ctx;
-  if (options.open.size >= options.maxStreams) {
+  const who = ctx.principal?.name ?? '';
+  const theirs = [...options.open.values()].filter((name) => name === who).length;
+  if (theirs >= options.maxStreams) {
     sendError(
       res,
       429,
@@ -47,6 +50,7 @@ function openEventStream(ctx: RequestContext, stream: string, options: StreamRou
     return;
   }
   const afterSeq = resumeSeq(ctx);
+  if (!visible(ctx, stream, options)) return;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -55,11 +59,12 @@ function openEventStream(ctx: RequestContext, stream: string, options: StreamRou
   });
   res.flushHeaders();
   req.socket.setNoDelay(true);
-  options.open.add(res);
+  options.open.set(res, who);
   const sub = options.hub.subscribe(stream, {
     afterSeq,
     categories: categoriesOf(url),
     listener: (event) => res.write(encodeSseEvent(event)),
+    ...(ctx.principal ? { principal: ctx.principal } : {}),
   });
   const { unsubscribe: _unsubscribe, ...state } = sub;
   let opening = encodeSseRetry(2000);
@@ -79,6 +84,17 @@ function openEventStream(ctx: RequestContext, stream: string, options: StreamRou
   res.on('error', close);
 }
 
+/** A stream the caller may not follow (someone else's answer) is answered as unknown. */
+function visible(ctx: RequestContext, stream: string, options: StreamRouteOptions): boolean {
+  try {
+    options.hub.viewOf(stream, ctx.principal);
+    return true;
+  } catch {
+    sendError(ctx.res, 404, { code: 'not_found', message: `Unknown stream "${stream}".` });
+    return false;
+  }
+}
+
 export function streamRoute(options: StreamRouteOptions): Route {
   return {
     method: 'GET',
@@ -89,8 +105,9 @@ export function streamRoute(options: StreamRouteOptions): Route {
         sendError(ctx.res, 404, { code: 'not_found', message: `Unknown stream "${stream}".` });
         return;
       }
-      if (status) sendJson(ctx.res, 200, { ok: true, value: options.hub.status(stream) });
-      else openEventStream(ctx, stream, options);
+      if (!status) openEventStream(ctx, stream, options);
+      else if (visible(ctx, stream, options))
+        sendJson(ctx.res, 200, { ok: true, value: options.hub.status(stream) });
     },
   };
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { OWNER, refusal } from '../../../shared/contract/access';
 import type { Dispatch } from '../rpc/dispatch';
 import { sendError, sendJson, statusFor, type Route } from './http-respond';
 
@@ -38,9 +39,15 @@ export function uploadRoute(dispatch: Dispatch, uploadsDir: string | null, limit
   return {
     method: 'POST',
     path: /^\/api\/files\/upload$/,
-    async handle({ req, res }) {
+    async handle({ req, res, principal }) {
       if (!uploadsDir) {
         sendError(res, 404, { code: 'not_found', message: 'Uploads are not enabled.' });
+        return;
+      }
+      // Before a byte is saved: a viewer must not be able to fill the server's disk.
+      const refused = refusal('library.add', principal ?? OWNER);
+      if (refused) {
+        sendError(res, 403, { code: 'forbidden', message: refused });
         return;
       }
       const name = uploadName(req.headers['x-file-name']);
@@ -63,7 +70,7 @@ export function uploadRoute(dispatch: Dispatch, uploadsDir: string | null, limit
       const result = await dispatch(
         'library.add',
         { paths: [target] },
-        { transport: 'http', connection: null },
+        { transport: 'http', connection: null, ...(principal ? { principal } : {}) },
       );
       sendJson(res, statusFor(result), result);
     },

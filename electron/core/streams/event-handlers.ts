@@ -1,4 +1,4 @@
-import type { Handlers } from '../rpc/dispatch';
+import { principalOf, type Handlers } from '../rpc/dispatch';
 import type { StreamHub } from './stream-hub';
 
 type EventHandlers = Pick<Handlers, 'events.subscribe' | 'events.unsubscribe' | 'events.status'>;
@@ -9,7 +9,12 @@ export function createEventHandlers(hub: StreamHub): EventHandlers {
       const connection = ctx.connection;
       if (!connection) {
         // Request/response transports only get the snapshot; live events come over SSE.
-        const sub = hub.subscribe(stream, { afterSeq, categories, listener: () => {} });
+        const sub = hub.subscribe(stream, {
+          afterSeq,
+          categories,
+          listener: () => {},
+          principal: principalOf(ctx),
+        });
         sub.unsubscribe();
         return {
           stream: sub.stream,
@@ -17,10 +22,18 @@ export function createEventHandlers(hub: StreamHub): EventHandlers {
           lastSeq: sub.lastSeq,
           events: sub.events,
           resync: sub.resync,
+          ...(sub.filtered ? { filtered: true } : {}),
         };
       }
+      const principal = principalOf(ctx);
+      hub.viewOf(stream, principal);
       connection.subscriptions.get(stream)?.();
-      const sub = hub.subscribe(stream, { afterSeq, categories, listener: connection.deliver });
+      const sub = hub.subscribe(stream, {
+        afterSeq,
+        categories,
+        listener: connection.deliver,
+        principal,
+      });
       connection.subscriptions.set(stream, sub.unsubscribe);
       return {
         stream: sub.stream,
@@ -28,6 +41,7 @@ export function createEventHandlers(hub: StreamHub): EventHandlers {
         lastSeq: sub.lastSeq,
         events: sub.events,
         resync: sub.resync,
+        ...(sub.filtered ? { filtered: true } : {}),
       };
     },
     'events.unsubscribe': ({ stream }, ctx) => {
@@ -37,6 +51,9 @@ export function createEventHandlers(hub: StreamHub): EventHandlers {
       ctx.connection?.subscriptions.delete(stream);
       return { unsubscribed: true };
     },
-    'events.status': ({ stream }) => hub.status(stream),
+    'events.status': ({ stream }, ctx) => {
+      hub.viewOf(stream, principalOf(ctx));
+      return hub.status(stream);
+    },
   };
 }

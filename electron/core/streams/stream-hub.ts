@@ -6,6 +6,8 @@ import {
   type StreamEvent,
 } from '../../../shared/events';
 import type { StreamStatus, SubscribeResult } from '../../../shared/contract';
+import { OWNER, type Principal } from '../../../shared/contract/access';
+import { QuireError } from '../../../shared/errors';
 import {
   carries,
   type EventTypeOn,
@@ -19,6 +21,15 @@ export type SnapshotProvider<K extends StreamKind = StreamKind> = (
   stream: StreamIdOf<K>,
 ) => SnapshotOf<StreamIdOf<K>>;
 export type EventListener = (event: StreamEvent) => void;
+
+/**
+ * What one principal may see of a stream (a team server's private conversations): null when it
+ * may not follow the stream at all; otherwise its share of the snapshot and of the events.
+ */
+export type StreamAudience = (
+  stream: string,
+  principal: Principal,
+) => null | { snapshot?: (snapshot: unknown) => unknown; event?: (event: StreamEvent) => boolean };
 
 export type StreamHubOptions = {
   /** Events kept per stream for replay. */
@@ -50,6 +61,8 @@ export class StreamHub {
     match: (stream: string) => boolean;
     provide: (stream: string) => unknown;
   }[] = [];
+  private readonly audiences: { match: (stream: string) => boolean; audience: StreamAudience }[] =
+    [];
   private readonly globalListeners = new Set<EventListener>();
   private readonly bufferSize: number;
   private readonly finishedTtlMs: number;
@@ -75,6 +88,22 @@ export class StreamHub {
       const i = this.providers.indexOf(entry);
       if (i >= 0) this.providers.splice(i, 1);
     };
+  }
+
+  /** Who may follow the streams of one kind, and what of them; every stream is open without one. */
+  registerAudience(kind: StreamKind, audience: StreamAudience): void {
+    this.audiences.push({
+      match: (stream) => stream === kind || stream.startsWith(`${kind}:`),
+      audience,
+    });
+  }
+
+  /** The principal's view of a stream; a stream it may not follow is "not found", so ids do not leak. */
+  viewOf(stream: string, principal: Principal = OWNER) {
+    const entry = this.audiences.find((a) => a.match(stream));
+    const view = entry ? entry.audience(stream, principal) : {};
+    if (!view) throw new QuireError('not_found', `Unknown stream "${stream}".`);
+    return view;
   }
 
   /** Only the events a stream's kind carries type-check (shared/stream-kinds.ts). */
@@ -126,11 +155,19 @@ export class StreamHub {
 
   subscribe(
     stream: string,
-    options: { afterSeq?: number; categories?: readonly EventCategory[]; listener: EventListener },
+    options: {
+      afterSeq?: number;
+      categories?: readonly EventCategory[];
+      listener: EventListener;
+      /** Who follows; the owner when absent. */
+      principal?: Principal;
+    },
   ): Subscription {
+    const view = this.viewOf(stream, options.principal);
     const state = this.ensure(stream);
     const categories = options.categories?.length ? new Set(options.categories) : null;
-    const snapshot = this.snapshotOf(stream);
+    const raw = this.snapshotOf(stream);
+    const snapshot = view.snapshot && raw !== null ? view.snapshot(raw) : raw;
     const afterSeq = options.afterSeq;
     const oldestBuffered = state.buffer[0]?.seq ?? state.lastSeq + 1;
     let events: StreamEvent[] = [];
@@ -144,7 +181,14 @@ export class StreamHub {
       }
     }
     if (categories) events = events.filter((e) => categories.has(e.category));
-    const subscriber: Subscriber = { listener: options.listener, categories };
+    const shown = view.event;
+    if (shown) events = events.filter(shown);
+    const listener: EventListener = shown
+      ? (event) => {
+          if (shown(event)) options.listener(event);
+        }
+      : options.listener;
+    const subscriber: Subscriber = { listener, categories };
     state.subscribers.add(subscriber);
     return {
       stream,
@@ -152,6 +196,7 @@ export class StreamHub {
       lastSeq: state.lastSeq,
       events,
       resync,
+      ...(shown ? { filtered: true } : {}),
       unsubscribe: () => {
         state.subscribers.delete(subscriber);
       },
