@@ -94,7 +94,7 @@ export function localModelDtypes(modelId: string, dir: string): ModelDtype[] {
  * Identity: chunks record the model id alone (`embeddingModel`), not the dtype, so fp32 and q8
  * vectors of one model are searched together and a change of setting re-embeds nothing. They are
  * close: on the MiniLM-shaped test model over 200 SciFact abstracts, a text's two vectors have
- * cosine ≥ 0.99997, and 1 − cosine is 130× smaller than between the two closest distinct
+ * cosine ≥ 0.99996, and 1 − cosine is 130× smaller than between the two closest distinct
  * abstracts (docs/benchmarks.md, "int8 embeddings"). Marking them `<id>@q8` would also disown
  * every library built from a download, which has always been int8.
  */

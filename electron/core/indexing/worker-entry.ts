@@ -212,6 +212,7 @@ async function switchBatcher(model: { id: string; dir: string }): Promise<Batche
         backend: config.backend,
         threads: config.threads,
         batchSize: config.batchSize,
+        dtype: config.dtype,
       });
       return { batcher: new EmbedBatcher(embedder, config.batchSize), dispose: embedder.dispose };
     })();
