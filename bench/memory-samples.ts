@@ -32,7 +32,12 @@ export type MemoryReport = {
 
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
-function status(): { anonMb: number | null; fileMb: number | null; threads: number | null; hwm: number | null } {
+function status(): {
+  anonMb: number | null;
+  fileMb: number | null;
+  threads: number | null;
+  hwm: number | null;
+} {
   try {
     const text = fs.readFileSync('/proc/self/status', 'utf8');
     const kb = (key: string) => {

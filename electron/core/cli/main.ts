@@ -4,6 +4,7 @@ import { checkCommand, CHECK_HELP } from './check-command';
 import { collectionsCommand, COLLECTIONS_HELP } from './collections-command';
 import { evalCommand, EVAL_HELP } from './eval-command';
 import { exportCommand, EXPORT_HELP } from './export-command';
+import { restartWithTunedMalloc } from './glibc-malloc';
 import { indexCommand, INDEX_HELP } from './index-command';
 import { libraryCommand, LIBRARY_HELP } from './library-command';
 import { mcpCommand, MCP_HELP } from './mcp-command';
@@ -78,6 +79,8 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+// Before any command runs: the indexing ones restart once, in place, with glibc's malloc tuned.
+restartWithTunedMalloc(process.argv[2]);
 runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -9,6 +9,7 @@ import {
 } from '../embedding/backend-canary';
 import { DEFAULT_EMBEDDING_MODEL } from '../embedding/model-location';
 import { resolveModel, type ResolvedModel } from '../embedding/model-settings';
+import { boundHeapGrowth } from './heap-growth';
 import { ocrCacheDir } from './ocr-cache';
 import { defaultPoolSize, WorkerPool, type WorkerEntry } from './worker-pool';
 import type { IndexingWorkerConfig } from './worker-protocol';
@@ -120,6 +121,8 @@ export type Indexer = {
 
 /** Resolves the model, picks the backend (a canary guards the native one) and sizes the pool. */
 export async function startIndexer(settings: Settings, options: IndexerOptions): Promise<Indexer> {
+  // This thread turns every chunk the workers send into rows for LanceDB: keep its garbage short.
+  boundHeapGrowth();
   const start = indexerStartFrom(settings, options);
   const locate = () =>
     resolveModel({
