@@ -1,7 +1,9 @@
 // npm run bench:library -- [--json] [--docs 5183] [--copies 4] [--runs 3] [--keep DIR] [--data DIR]
-//   [--chunk-tokens 64]
+//   [--chunk-tokens 64] [--index-only]
 // A library of ~20,000 documents, as a reader has it: SciFact's abstracts written out four
-// times as .txt files (distinct content), indexed full-text only. Then the figures a person
+// times as .txt files (distinct content), indexed full-text only, with resident memory sampled
+// every 2 s (documents ready, chunks, RSS and its parts) and its peak every 50 ms; the glibc
+// malloc variables it ran with are in the report. Then the figures a person
 // feels: the library snapshot's size (the old full list beside the paged one), a page of
 // the list, a text search, reopening the registry, and in Chromium against `quire serve`:
 // start-up to the list visible, opening the list, frames per second while scrolling it,
@@ -310,6 +312,10 @@ async function main() {
     ran: {
       core: import.meta.url.endsWith('.ts') ? 'tsx' : 'bundled',
       serve: values.cli ? 'bundled' : 'tsx',
+      // glibc's malloc settings change native memory by hundreds of MB (docs/benchmarks.md).
+      malloc: Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => /^MALLOC_|^GLIBC_TUNABLES$/.test(k)),
+      ),
     },
   };
   let dataDir = values.data;

@@ -44,7 +44,9 @@ type ExecveProcess = NodeJS.Process & {
 
 function runsOnGlibc(): boolean {
   if (process.platform !== 'linux') return false;
-  const header = process.report?.getReport().header as { glibcVersionRuntime?: string } | undefined;
+  const report = process.report?.getReport() as
+    { header?: { glibcVersionRuntime?: string } } | undefined;
+  const header = report?.header;
   return typeof header?.glibcVersionRuntime === 'string';
 }
 
