@@ -298,8 +298,12 @@ describe('switching to a model that must be downloaded first', () => {
   it('a download that is cancelled leaves the library on its model, with nothing half-written', async () => {
     core = await libraryBesideHub({ stallAfter: { path: WEIGHTS, bytes: 200_000 } });
     await core.modelSwitch.start(SMALL_SHAPE_MODEL_ID);
-    while (!(core.downloads.status()[0]?.download?.receivedBytes ?? 0))
+    // Cancelled once the weights are being fetched (the hub has then sent part of them and stalls).
+    const weightsAsked = () => hub!.requests.some((r) => r.url.endsWith(WEIGHTS));
+    for (let waited = 0; !weightsAsked() && waited < 60_000; waited += 20)
       await new Promise((r) => setTimeout(r, 20));
+    expect(weightsAsked()).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
     core.downloads.cancel('embedding');
     const end = await core.modelSwitch.settled();
     expect(end.state).toBe('cancelled');
