@@ -6,9 +6,11 @@ import v8 from 'node:v8';
  * machine has memory to spare. While a library is indexed, the coordinating thread turns every
  * chunk into rows, Arrow buffers, journal lines and events; nearly all of it is garbage at
  * once, but it piles up to that limit. Indexing 190,383 chunks (bench:library, 20,732
- * documents) held about 120 MB of live objects and a heap of 290–380 MB; with growth capped at
- * 30 % the heap stayed at 170–190 MB and peak RSS fell by about 200 MB. V8 flags are
- * process-wide, so the workers' heaps are held to the same factor.
+ * documents) held about 120 MB of live objects in a heap of up to 350 MB; at 50 % it stayed
+ * under 170 MB, and peak RSS fell from 1,112 to 831 MB (medians of 3) together with the
+ * read-ahead bound (store/read-ahead.ts). 30 % saved a little more and cost more GC time; the
+ * default's 4× is what the issue measured. V8 flags are process-wide, so the workers' heaps
+ * are held to the same factor.
  */
 export const HEAP_GROWING_PERCENT = 50;
 
