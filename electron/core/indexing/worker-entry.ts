@@ -34,22 +34,28 @@ type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
 let runtime: Promise<Runtime> | null = null;
 let embedderRetryAt = 0;
 
-async function loadRuntime() {
+/** An embedding model and its batcher, with this worker's backend, precision and threads. */
+async function loadBatcher(modelId: string, modelDir: string) {
   const { createEmbedder } = await import('../embedding/embedder');
   const { EmbedBatcher } = await import('./embed-batcher');
-  let batcher: InstanceType<typeof EmbedBatcher> | null = null;
+  const embedder = await createEmbedder({
+    modelId,
+    localModelPath: modelDir,
+    backend: config.backend,
+    dtype: config.dtype,
+    threads: config.threads,
+    batchSize: config.batchSize,
+  });
+  return { batcher: new EmbedBatcher(embedder, config.batchSize), dispose: embedder.dispose };
+}
+type Batcher = Awaited<ReturnType<typeof loadBatcher>>['batcher'];
+
+async function loadRuntime() {
+  let batcher: Batcher | null = null;
   let batcherError: QuireError | null = null;
   if (config.modelDir) {
     try {
-      const embedder = await createEmbedder({
-        modelId: config.embeddingModel,
-        localModelPath: config.modelDir,
-        backend: config.backend,
-        dtype: config.dtype,
-        threads: config.threads,
-        batchSize: config.batchSize,
-      });
-      batcher = new EmbedBatcher(embedder, config.batchSize);
+      ({ batcher } = await loadBatcher(config.embeddingModel, config.modelDir));
     } catch (error) {
       batcherError =
         error instanceof QuireError
@@ -95,57 +101,56 @@ async function getRuntime(): Promise<Runtime> {
   return runtime;
 }
 
-// The cross-encoder loads on the first rerank and stays for the next (one model at a time).
-let reranker: { key: string; loading: Promise<Reranker> } | null = null;
+/**
+ * Keeps the model last asked for, one per kind, loading it on first use and disposing of the
+ * one it replaces. A failed load is not kept: the files may be fixed by the next request.
+ */
+function latestModel<M extends { dispose(): Promise<void> }>() {
+  let entry: { key: string; loading: Promise<M> } | null = null;
+  return (key: string, load: () => Promise<M>): Promise<M> => {
+    if (entry?.key !== key) {
+      const previous = entry;
+      const current = { key, loading: load() };
+      entry = current;
+      current.loading.catch(() => {
+        if (entry === current) entry = null;
+      });
+      void previous?.loading.then((old) => old.dispose()).catch(() => undefined);
+    }
+    return entry.loading;
+  };
+}
+
+// The cross-encoder and the NLI model (a chat may use both), and a switch's target model
+// beside the worker's own embedding model (which keeps serving searches).
+const rerankers = latestModel<Reranker>();
+const entailers = latestModel<EntailmentModel>();
+const switchTargets = latestModel<Awaited<ReturnType<typeof loadBatcher>>>();
 
 async function rerank(request: RerankRequest): Promise<RerankResponse> {
   const { createReranker } = await import('../retrieval/reranker');
-  const key = `${request.modelDir}\0${request.modelId}`;
-  let entry = reranker;
-  if (entry?.key !== key) {
-    const previous = entry;
-    const loading = createReranker({
+  const model = await rerankers(`${request.modelDir}\0${request.modelId}`, () =>
+    createReranker({
       modelId: request.modelId,
       localModelPath: request.modelDir,
       backend: config.backend,
       threads: config.threads,
-    });
-    const current = { key, loading };
-    reranker = entry = current;
-    // A failed load is not cached: the files may be fixed by the next search.
-    loading.catch(() => {
-      if (reranker === current) reranker = null;
-    });
-    void previous?.loading.then((old) => old.dispose()).catch(() => undefined);
-  }
-  const model = await entry.loading;
+    }),
+  );
   const scores = await model.score(request.query, request.passages);
   return { type: 'reranked', scores, modelId: model.modelId };
 }
 
-// The NLI model is kept the same way, beside the reranker: a chat may use both.
-let entailer: { key: string; loading: Promise<EntailmentModel> } | null = null;
-
 async function entail(request: EntailRequest): Promise<EntailResponse> {
   const { createEntailmentModel, ENTAILMENT_ORDER } = await import('../checking/entailment-model');
-  const key = `${request.modelDir}\0${request.modelId}`;
-  let entry = entailer;
-  if (entry?.key !== key) {
-    const previous = entry;
-    const loading = createEntailmentModel({
+  const model = await entailers(`${request.modelDir}\0${request.modelId}`, () =>
+    createEntailmentModel({
       modelId: request.modelId,
       localModelPath: request.modelDir,
       backend: config.backend,
       threads: config.threads,
-    });
-    const current = { key, loading };
-    entailer = entry = current;
-    loading.catch(() => {
-      if (entailer === current) entailer = null;
-    });
-    void previous?.loading.then((old) => old.dispose()).catch(() => undefined);
-  }
-  const model = await entry.loading;
+    }),
+  );
   const scored = await model.score(request.pairs);
   const probabilities = new Float32Array(scored.length * ENTAILMENT_ORDER.length);
   scored.forEach((p, i) =>
@@ -154,6 +159,13 @@ async function entail(request: EntailRequest): Promise<EntailResponse> {
     ),
   );
   return { type: 'entailed', probabilities, modelId: model.modelId };
+}
+
+async function switchBatcher(model: { id: string; dir: string }): Promise<Batcher> {
+  const loaded = await switchTargets(`${model.dir}\0${model.id}`, () =>
+    loadBatcher(model.id, model.dir),
+  );
+  return loaded.batcher;
 }
 
 async function handle(
@@ -190,41 +202,6 @@ async function handle(
     },
   );
   return { type: 'embedded', vectors, dims: batcher.dims, embeddingModel: batcher.modelId };
-}
-
-type Batcher = NonNullable<Runtime['batcher']>;
-// A switch's target model, beside the worker's own (which keeps serving searches).
-let switchModel: {
-  key: string;
-  loading: Promise<{ batcher: Batcher; dispose(): Promise<void> }>;
-} | null = null;
-
-async function switchBatcher(model: { id: string; dir: string }): Promise<Batcher> {
-  const key = `${model.dir}\0${model.id}`;
-  if (switchModel?.key !== key) {
-    const previous = switchModel;
-    const loading = (async () => {
-      const { createEmbedder } = await import('../embedding/embedder');
-      const { EmbedBatcher } = await import('./embed-batcher');
-      const embedder = await createEmbedder({
-        modelId: model.id,
-        localModelPath: model.dir,
-        backend: config.backend,
-        threads: config.threads,
-        batchSize: config.batchSize,
-        dtype: config.dtype,
-      });
-      return { batcher: new EmbedBatcher(embedder, config.batchSize), dispose: embedder.dispose };
-    })();
-    const current = { key, loading };
-    switchModel = current;
-    // A failed load is not kept: the files may be complete on the next try.
-    loading.catch(() => {
-      if (switchModel === current) switchModel = null;
-    });
-    void previous?.loading.then((old) => old.dispose()).catch(() => undefined);
-  }
-  return (await switchModel!.loading).batcher;
 }
 
 port.on('message', (message: ToWorker) => {

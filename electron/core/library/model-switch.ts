@@ -4,6 +4,7 @@ import { LIBRARY_STREAM } from '../../../shared/streams';
 import type { WorkerPool } from '../indexing/worker-pool';
 import type { Handlers } from '../rpc/dispatch';
 import type { StreamHub } from '../streams/stream-hub';
+import { groupsOf } from './reembedder';
 
 /** What a switch needs from the chunk store (LanceStore in the app). */
 export interface ModelSwitchStore {
@@ -116,7 +117,7 @@ export class ModelSwitcher {
       fromModel: record.fromModel,
       targetModel: record.modelId,
     });
-    await this.refreshCounts();
+    await this.readBacklog();
     if (!record.paused) this.launch();
   }
 
@@ -264,14 +265,7 @@ export class ModelSwitcher {
   private async embedAll(modelId: string, model: InstalledModel): Promise<void> {
     for (;;) {
       if (this.stopping) return;
-      const { pending, stagedChunks } = await this.deps.store.modelSwitchBacklog();
-      const pendingChunks = [...pending.values()].reduce((a, b) => a + b, 0);
-      this.set({
-        ...this.state,
-        state: 'running',
-        doneChunks: stagedChunks,
-        totalChunks: stagedChunks + pendingChunks,
-      });
+      const pending = await this.readBacklog('running');
       this.rate ??= { since: this.now, chunks: 0 };
       if (pending.size === 0) {
         this.set({ ...this.state, state: 'finishing', secondsLeft: null });
@@ -284,7 +278,7 @@ export class ModelSwitcher {
         }
         continue; // a document changed meanwhile
       }
-      const groups = groupsOf([...pending], TEXTS_PER_REQUEST);
+      const groups = groupsOf(pending, TEXTS_PER_REQUEST, ([, passages]) => passages);
       const lane = async () => {
         for (let group = groups.next(); !group.done; group = groups.next()) {
           while (this.deps.shouldYield() && !this.stopping) await sleep(YIELD_POLL_MS);
@@ -348,14 +342,17 @@ export class ModelSwitcher {
     this.set({ ...this.state, doneChunks, secondsLeft }, { throttle: true });
   }
 
-  private async refreshCounts(): Promise<void> {
+  /** What is left to embed; the counts (and optionally the state) follow it. */
+  private async readBacklog(state = this.state.state): Promise<Map<string, number>> {
     const { pending, stagedChunks } = await this.deps.store.modelSwitchBacklog();
     const pendingChunks = [...pending.values()].reduce((a, b) => a + b, 0);
     this.set({
       ...this.state,
+      state,
       doneChunks: stagedChunks,
       totalChunks: stagedChunks + pendingChunks,
     });
+    return pending;
   }
 
   private set(next: ModelSwitchState, options: { throttle?: boolean } = {}): void {
@@ -368,22 +365,6 @@ export class ModelSwitcher {
     this.deps.hub.emit(LIBRARY_STREAM, 'model.switch', next);
     if (!this.active) for (const resolve of this.settleWaiters.splice(0)) resolve(next);
   }
-}
-
-/** Consecutive documents, about `size` passages to a group (a large one alone). */
-function* groupsOf(docs: [string, number][], size: number): Generator<[string, number][]> {
-  let group: [string, number][] = [];
-  let count = 0;
-  for (const doc of docs) {
-    if (group.length > 0 && count + doc[1] > size) {
-      yield group;
-      group = [];
-      count = 0;
-    }
-    group.push(doc);
-    count += doc[1];
-  }
-  if (group.length > 0) yield group;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -69,7 +69,7 @@ export class Reembedder {
 
   private async embedAll(due: DocumentRecord[]): Promise<void> {
     this.writes = [];
-    const groups = groupsOf(due, (doc) => doc.chunks);
+    const groups = groupsOf(due, TEXTS_PER_REQUEST, (doc) => doc.chunks);
     // One lane per worker; each embeds its next group while earlier ones are committed.
     const lane = async () => {
       try {
@@ -145,21 +145,22 @@ export class Reembedder {
   }
 }
 
-/** Consecutive documents, about TEXTS_PER_REQUEST chunks to a group (a large one alone). */
-function* groupsOf(
-  docs: DocumentRecord[],
-  chunksOf: (doc: DocumentRecord) => number,
-): Generator<DocumentRecord[]> {
-  let group: DocumentRecord[] = [];
-  let size = 0;
-  for (const doc of docs) {
-    if (group.length > 0 && size + chunksOf(doc) > TEXTS_PER_REQUEST) {
+/** Consecutive items, about `size` passages to a group (a larger item alone). */
+export function* groupsOf<T>(
+  items: Iterable<T>,
+  size: number,
+  passagesOf: (item: T) => number,
+): Generator<T[]> {
+  let group: T[] = [];
+  let count = 0;
+  for (const item of items) {
+    if (group.length > 0 && count + passagesOf(item) > size) {
       yield group;
       group = [];
-      size = 0;
+      count = 0;
     }
-    group.push(doc);
-    size += chunksOf(doc);
+    group.push(item);
+    count += passagesOf(item);
   }
   if (group.length > 0) yield group;
 }

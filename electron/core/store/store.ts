@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { QuireError } from '../../../shared/errors';
 import { chunkArrowTable, splitVectors, toChunkRows, type ChunkRow } from './chunk-rows';
+import type { ArrowTable } from './arrow';
 import {
   checkTables,
   OptimizeThrottle,
@@ -233,10 +234,9 @@ export class LanceStore {
       const result = await this.chunks.add(data);
       return { version: result.version, chunks: rows.length };
     }
-    let merge = this.chunks.mergeInsert('id').whenMatchedUpdateAll();
-    if (replace)
-      merge = merge.whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where: filter });
-    const result = await merge.execute(data);
+    const result = replace
+      ? await replaceDocumentRows(this.chunks, filter, data)
+      : await this.chunks.mergeInsert('id').whenMatchedUpdateAll().execute(data);
     return { version: result.version, chunks: rows.length };
   }
 
@@ -475,12 +475,7 @@ export class LanceStore {
       }
       if (written.length > 0) {
         const data = chunkArrowTable(chunksSchema(record.dims), rows, record.dims);
-        await staging
-          .mergeInsert('id')
-          .whenMatchedUpdateAll()
-          .whenNotMatchedInsertAll()
-          .whenNotMatchedBySourceDelete({ where: docFilter(written) })
-          .execute(data);
+        await replaceDocumentRows(staging, docFilter(written), data);
         this.throttle.note(rows.length);
       }
       return { staged: written.length, skipped: batch.length - written.length };
@@ -595,6 +590,16 @@ async function removeSetAside(dir: string): Promise<void> {
 
 /** Searches that began on the old table finish well within this; then its files go. */
 const OLD_TABLE_GRACE_MS = 10_000;
+
+/** One commit: the documents matched by `filter` end with exactly the rows in `data`. */
+function replaceDocumentRows(table: Table, filter: string, data: ArrowTable) {
+  return table
+    .mergeInsert('id')
+    .whenMatchedUpdateAll()
+    .whenNotMatchedInsertAll()
+    .whenNotMatchedBySourceDelete({ where: filter })
+    .execute(data);
+}
 
 /** Passages per document, read from the doc_id column alone. */
 async function chunkCountsByDoc(table: Table): Promise<Map<string, number>> {

@@ -1,4 +1,5 @@
 import type { ModelSwitchState } from '../../../../shared/models';
+import { formatCount, formatEta } from '../../library/format';
 
 /** What the switch panel says and offers, from the switch's state alone (pure, tested). */
 export type ModelSwitchView = {
@@ -17,7 +18,7 @@ export function modelSwitchView(state: ModelSwitchState | undefined): ModelSwitc
   const fraction = state.totalChunks > 0 ? state.doneChunks / state.totalChunks : null;
   const count =
     state.totalChunks > 0
-      ? `${state.doneChunks.toLocaleString('en')} of ${state.totalChunks.toLocaleString('en')} passages`
+      ? `${formatCount(state.doneChunks)} of ${formatCount(state.totalChunks)} passages`
       : null;
   switch (state.state) {
     case 'downloading':
@@ -32,7 +33,11 @@ export function modelSwitchView(state: ModelSwitchState | undefined): ModelSwitc
       return {
         tone: 'info',
         title: `Switching to ${target}`,
-        detail: [count, timeLeft(state.secondsLeft), `search keeps using ${from} until it is done`]
+        detail: [
+          count,
+          formatEta(state.secondsLeft === null ? null : state.secondsLeft * 1000),
+          `search keeps using ${from} until it is done`,
+        ]
           .filter(Boolean)
           .join(' · '),
         fraction,
@@ -79,11 +84,4 @@ export function modelSwitchView(state: ModelSwitchState | undefined): ModelSwitc
         actions: ['resume', 'cancel'],
       };
   }
-}
-
-function timeLeft(seconds: number | null): string | null {
-  if (seconds === null) return null;
-  if (seconds < 90) return `about ${Math.max(1, Math.round(seconds))} s left`;
-  if (seconds < 5400) return `about ${Math.round(seconds / 60)} min left`;
-  return `about ${(seconds / 3600).toFixed(1)} h left`;
 }
