@@ -109,27 +109,35 @@ export async function startCommandLineApi(options: {
   };
 }
 
-/** The server file of `dataDir`, if there is one this user wrote, naming a loopback address. */
-export function readServerFile(dataDir: string): ServerFile | null {
+/**
+ * The server file's fields, only from a regular file this user wrote: another user who can
+ * write into this folder must not be able to redirect our questions or a new person's token.
+ */
+function readOwnServerFile(dataDir: string): Partial<ServerFile> | null {
   const file = path.join(dataDir, SERVER_FILE);
   try {
     const stat = fs.lstatSync(file);
     if (!stat.isFile()) return null;
-    // Another user who can write into this folder must not be able to redirect our questions.
     if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return null;
-    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<ServerFile>;
-    if (typeof value.url !== 'string' || typeof value.token !== 'string' || !value.token)
-      return null;
-    if (!isLoopbackUrl(value.url)) return null;
-    return {
-      url: value.url.replace(/\/+$/, ''),
-      token: value.token,
-      pid: Number(value.pid) || 0,
-      startedAt: Number(value.startedAt) || 0,
-    };
+    const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return value !== null && typeof value === 'object' ? (value as Partial<ServerFile>) : null;
   } catch {
     return null;
   }
+}
+
+/** The server file of `dataDir`, if there is one this user wrote, naming a loopback address. */
+export function readServerFile(dataDir: string): ServerFile | null {
+  const value = readOwnServerFile(dataDir);
+  if (!value) return null;
+  if (typeof value.url !== 'string' || typeof value.token !== 'string' || !value.token) return null;
+  if (!isLoopbackUrl(value.url)) return null;
+  return {
+    url: value.url.replace(/\/+$/, ''),
+    token: value.token,
+    pid: Number(value.pid) || 0,
+    startedAt: Number(value.startedAt) || 0,
+  };
 }
 
 /** The token is only ever sent to this machine, over plain http on a loopback address. */
@@ -153,18 +161,11 @@ function isLoopbackUrl(value: string): boolean {
  * file must not send a new person's token elsewhere). Null when no server has written one.
  */
 export function readPublicUrl(dataDir: string): string | null {
-  const file = path.join(dataDir, SERVER_FILE);
-  try {
-    const stat = fs.lstatSync(file);
-    if (!stat.isFile()) return null;
-    if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return null;
-    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<ServerFile>;
-    if (value.pid && !isAlive(Number(value.pid))) return null;
-    const url = value.publicUrl ?? value.url;
-    return typeof url === 'string' && /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : null;
-  } catch {
-    return null;
-  }
+  const value = readOwnServerFile(dataDir);
+  if (!value) return null;
+  if (value.pid && !isAlive(Number(value.pid))) return null;
+  const url = value.publicUrl ?? value.url;
+  return typeof url === 'string' && /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : null;
 }
 
 function isAlive(pid: number): boolean {
