@@ -8,7 +8,7 @@ import v8 from 'node:v8';
  * once, but it piles up to that limit. Indexing 190,383 chunks (bench:library, 20,732
  * documents) held about 120 MB of live objects in a heap of up to 350 MB; at 50 % it stayed
  * under 170 MB, and peak RSS fell from 1,112 to 831 MB (medians of 3) together with the
- * read-ahead bound (store/read-ahead.ts). 30 % saved a little more and cost more GC time; the
+ * read-ahead bound (store/lance-runtime.ts). 30 % saved a little more and cost more GC time; the
  * default's 4× is what the issue measured. V8 flags are process-wide, so the workers' heaps
  * are held to the same factor.
  */

@@ -5,7 +5,7 @@ import { isQuireError, QuireError } from '../../../shared/errors';
 import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
 import { DEFAULT_MAINTENANCE, type MaintenancePolicy } from './maintenance';
 import { migrate, readMeta, writeMeta, type ModelSwitchRecord, type StoreMeta } from './meta';
-import { boundReadAhead } from './read-ahead';
+import { configureLanceRuntime } from './lance-runtime';
 import { CHUNKS_TABLE, chunksSchema, SCHEMA_VERSION } from './schema';
 import { LanceStore } from './store';
 import { guard, toStoreError } from './store-errors';
@@ -43,7 +43,7 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
   }
   return guard('open', async () => {
     await mkdir(options.dir, { recursive: true });
-    boundReadAhead();
+    configureLanceRuntime();
     const db = await connect(options.dir);
     const now = options.now ?? Date.now;
     const fts = { ...DEFAULT_FTS, ...options.fts };
