@@ -43,6 +43,8 @@ export const CORE_ROOMS = {
   library: ['(root)', 'indexing', 'journal', 'parsers', 'rpc', 'store', 'streams'],
   // Resources are read as whole-document answers read a document: its stored pages.
   mcp: ['(root)', 'chat', 'library'],
+  // A library in an S3-compatible bucket: its address, small objects, bucket check and lease.
+  'object-store': [],
   parsers: [],
   providers: ['secrets'],
   retrieval: ['embedding', 'language', 'store'],
@@ -50,7 +52,7 @@ export const CORE_ROOMS = {
   secrets: [],
   server: ['rpc', 'streams'],
   settings: ['(root)', 'providers', 'rpc', 'secrets'],
-  store: ['language'],
+  store: ['language', 'object-store'],
   // The stream hub: sequence ids, replay, snapshots and cleanup for every pushed event.
   streams: ['rpc'],
 };
@@ -63,6 +65,7 @@ export const PACKAGE_ROOMS = {
   '@lancedb/lancedb': ['store'],
   '@huggingface/transformers': ['embedding'],
   'tesseract.js': ['parsers'],
+  '@aws-sdk/client-s3': ['object-store'],
 };
 
 const CORE = path.join('electron', 'core');

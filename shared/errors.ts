@@ -37,6 +37,19 @@ export const ErrorCodeSchema = z.enum([
   'timeout',
   'bad_response',
   'key_missing',
+  // libraries in a bucket (S3-compatible object storage)
+  /** The storage endpoint cannot be reached: connection refused, DNS failure, time-out. */
+  'storage_unreachable',
+  /** The storage refused the credentials: wrong, expired, missing, or not allowed there. */
+  'storage_auth',
+  /** The bucket named in the library's address does not exist. */
+  'bucket_missing',
+  /** The bucket or prefix holds something that is not a Quire library. */
+  'bucket_foreign',
+  /** Another Quire holds the library's writer lease. */
+  'library_in_use',
+  /** A conditional write lost: the object changed since it was read. */
+  'storage_conflict',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

@@ -47,6 +47,7 @@ import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
 import type { EmbeddingDtype, ProviderSettings } from '../../shared/settings';
 import { closeInOrder } from './shutdown';
+import { openLibraryPlace } from './library-place';
 
 /** How long a question waits, at most, for the library's first word statistics. */
 const TERM_STATS_WAIT_MS = 3000;
@@ -54,6 +55,14 @@ const TERM_STATS_WAIT_MS = 3000;
 /** What a Quire is: its data folder, transport, models and the app's own services. */
 export type QuireCoreOptions = {
   dataDir: string;
+  /**
+   * Where the library lives: a folder, or `s3://bucket/prefix` (LanceDB in the bucket; the
+   * journals mirrored as segments). Default the data folder. Settings, keys and conversations
+   * stay in the data folder.
+   */
+  library?: string;
+  /** A plain-HTTP object-store endpoint beyond loopback, allowed explicitly. */
+  allowHttp?: boolean;
   transport?: 'ipc' | 'http' | 'memory';
   logger?: Logger;
   hub?: StreamHub;
@@ -99,6 +108,8 @@ export type CoreHooks = {
   workerEntry?: WorkerEntry;
   /** How the library's writer batches documents into LanceDB commits. */
   writer?: Partial<WriterPolicy>;
+  /** How long a bucket's writer lease lasts unrenewed (tests of a takeover shorten it). */
+  leaseTtlMs?: number;
   indexing?: Partial<
     Omit<IndexingWorkerConfig, 'embeddingModel' | 'modelDir' | 'backend' | 'dtype'>
   >;
@@ -126,6 +137,20 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   const hub = options.hub ?? new StreamHub();
   const log = (level: 'info' | 'warn' | 'error', message: string) =>
     level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : undefined;
+  const place = await openLibraryPlace({
+    dataDir,
+    library: options.library,
+    readOnly: options.readOnly,
+    allowHttp: options.allowHttp,
+    leaseTtlMs: hooks.leaseTtlMs,
+    log,
+  }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
+  // The registry, the collections, uploaded copies and OCR pages: the data folder's own, or a
+  // bucket's local copy.
+  const libraryDir = place.libraryDir;
 
   const settings = openSettingsStore({
     dataDir,
@@ -133,7 +158,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     warn: (m) => logger.warn(m),
   });
   // The library's own record of its model wins over settings, which may name a switch's target.
-  const libraryModel = (await libraryEmbeddingModel(dataDir)) ?? undefined;
+  const libraryModel = (await libraryEmbeddingModel(place.store)) ?? undefined;
   const indexer = await startIndexer(settings.get(), {
     ...options,
     ...hooks,
@@ -143,12 +168,12 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   });
   const { pool, model } = indexer;
   const store = await openLanceChunkStore({
-    dataDir,
+    place: place.store,
     dims: model.dims,
     ...(options.readOnly ? { readOnly: true } : { embeddingModel: model.modelId }),
   });
   const library = new LibraryService({
-    dataDir,
+    dataDir: libraryDir,
     hub,
     store,
     pool,
@@ -158,7 +183,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     readOnly: options.readOnly,
   });
   const collections = new CollectionService({
-    dataDir,
+    dataDir: libraryDir,
     registry: library.registry,
     store,
     hub,
@@ -346,6 +371,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
           library,
           collections,
           hub,
+          beforeLook: () => place.pull().then(() => undefined),
           refreshStore: async () => {
             // The writer may have switched the embedding model: queries follow it.
             const { embeddingModelChanged: changed } = await store.lance.followWriter();
@@ -362,7 +388,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   const handlers = {
     ...createAppHandlers(dataDir, () => settings.get().provider),
     ...createEventHandlers(hub),
-    ...createLibraryHandlers(library, watcher, ocrCacheDir(dataDir), collections),
+    ...createLibraryHandlers(library, watcher, ocrCacheDir(libraryDir), collections),
     ...createCollectionHandlers(collections),
     ...createModelHandlers(downloads),
     ...createModelSwitchHandlers(modelSwitch),
@@ -426,6 +452,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
           ['collections', () => collections.close()],
           ['indexing workers', () => pool.close()],
           ['store', () => store.close()],
+          ['library place', () => place.close()],
           ['conversations', () => conversations.close()],
           ['stream hub', () => hub.dispose()],
           ['data folder lock', () => lock?.release()],

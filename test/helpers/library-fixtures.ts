@@ -23,8 +23,17 @@ export async function makeTestCore(
   options: Partial<QuireCoreOptions & CoreHooks> = {},
 ) {
   const models = await testModels();
-  const { workerEntry, writer, indexing, wrapProvider, chat, providerTimeouts, keychain, ...rest } =
-    options;
+  const {
+    workerEntry,
+    writer,
+    indexing,
+    wrapProvider,
+    chat,
+    providerTimeouts,
+    keychain,
+    leaseTtlMs,
+    ...rest
+  } = options;
   return createQuireCore(
     {
       dataDir,
@@ -35,7 +44,7 @@ export async function makeTestCore(
       logger: quiet,
       ...rest,
     },
-    { workerEntry, writer, indexing, wrapProvider, chat, providerTimeouts, keychain },
+    { workerEntry, writer, indexing, wrapProvider, chat, providerTimeouts, keychain, leaseTtlMs },
   );
 }
 

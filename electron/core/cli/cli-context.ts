@@ -16,6 +16,12 @@ export const SHARED_OPTIONS = {
   'embedding-dtype': { type: 'string' },
   /** Where model downloads come from (a mirror of the Hugging Face hub). */
   hub: { type: 'string' },
+  /** Where the library lives: a folder or s3://bucket/prefix (default: in the data folder). */
+  library: { type: 'string' },
+  /** Opens a library in a bucket without taking its writer's lease. */
+  'read-only': { type: 'boolean', default: false },
+  /** Allows a plain-HTTP object-store endpoint that is not on this machine. */
+  'allow-http': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -64,6 +70,9 @@ export function coreOptionsFrom(values: {
   'embedding-model'?: string;
   'embedding-dtype'?: string;
   hub?: string;
+  library?: string;
+  'read-only'?: boolean;
+  'allow-http'?: boolean;
 }) {
   const dtype = values['embedding-dtype'];
   const parsed = dtype === undefined ? undefined : EmbeddingDtypeSchema.safeParse(dtype);
@@ -77,6 +86,9 @@ export function coreOptionsFrom(values: {
     ...(values.hub ? { modelHub: values.hub } : {}),
     ...(values['model-dir'] ? { modelDir: path.resolve(values['model-dir']) } : {}),
     ...(values['embedding-model'] ? { embeddingModel: values['embedding-model'] } : {}),
+    ...(values.library ? { library: values.library } : {}),
+    ...(values['read-only'] ? { readOnly: true } : {}),
+    ...(values['allow-http'] ? { allowHttp: true } : {}),
   };
 }
 

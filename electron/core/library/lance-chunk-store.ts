@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openStore, readStoreMeta, type LanceStore } from '../store';
+import { openStore, readStoreMeta, type LanceStore, type StoreOptions } from '../store';
 import type { ModelSwitchStore } from './model-switch';
 import type { ChunkStorePort, DocumentChunks } from './chunk-store-port';
 
@@ -7,9 +7,12 @@ export type LanceChunkStore = ChunkStorePort & { readonly lance: LanceStore };
 
 export const lanceDir = (dataDir: string) => path.join(dataDir, 'lancedb');
 
+/** Where the store is: a LanceDB folder, or a bucket's URI with how to reach it. */
+export type StorePlace = Pick<StoreOptions, 'dir' | 'bucket'>;
+
 /** The model the library's vectors come from, as the store last recorded it (null if none). */
-export async function libraryEmbeddingModel(dataDir: string): Promise<string | null> {
-  return (await readStoreMeta(lanceDir(dataDir)))?.embeddingModel ?? null;
+export async function libraryEmbeddingModel(place: StorePlace): Promise<string | null> {
+  return (await readStoreMeta(place.bucket?.metaFile ?? place.dir))?.embeddingModel ?? null;
 }
 
 /** The switch's view of the store: the new table beside the one search reads. */
@@ -29,16 +32,16 @@ export function modelSwitchStore(store: LanceChunkStore): ModelSwitchStore {
   };
 }
 
-/** The library's chunk store on LanceDB in `<dataDir>/lancedb`. */
+/** The library's chunk store on LanceDB: `<library>/lancedb`, or in a bucket. */
 export async function openLanceChunkStore(options: {
-  dataDir: string;
+  place: StorePlace;
   dims: number;
   embeddingModel?: string;
   readOnly?: boolean;
 }): Promise<LanceChunkStore> {
   // The app must start with a damaged table, to report it and offer the rebuild.
   const lance = await openStore({
-    dir: lanceDir(options.dataDir),
+    ...options.place,
     dims: options.dims,
     embeddingModel: options.embeddingModel,
     readOnly: options.readOnly,

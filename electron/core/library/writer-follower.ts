@@ -17,6 +17,8 @@ export type WriterFollowerDeps = {
   hub: StreamHub;
   /** Moves the reader's view of the chunk store to its latest version. */
   refreshStore: () => Promise<void>;
+  /** Brings the journals' local copies up to date first (a library in a bucket). */
+  beforeLook?: () => Promise<void>;
   intervalMs: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 };
@@ -39,6 +41,9 @@ export function followWriter(deps: WriterFollowerDeps): WriterFollower {
   let stopped = false;
 
   async function look(): Promise<void> {
+    await deps.beforeLook?.().catch((error: unknown) => {
+      deps.log?.('warn', `reading the library's new records failed: ${String(error)}`);
+    });
     const documents = deps.library.registry.refresh();
     const book = deps.collections.book.refresh();
     if (documents.length === 0 && book.changed.length === 0 && book.deleted.length === 0) return;

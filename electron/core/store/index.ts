@@ -1,6 +1,6 @@
 // The store's public surface; retrieval and the library import from here.
 export { openStore, type StoreOptions } from './open-store';
-export { readMeta as readStoreMeta } from './meta';
+export { readMeta as readStoreMeta, type MetaFile } from './meta';
 export type {
   LanceStore,
   Store,

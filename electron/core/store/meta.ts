@@ -37,7 +37,7 @@ export type ModelSwitchRecord = {
   paused: boolean;
 };
 
-export type MigrationContext = { db: Connection; dir: string; meta: StoreMeta };
+export type MigrationContext = { db: Connection; metaFile: MetaFile; meta: StoreMeta };
 
 /** Upgrades a store from `from` to `from + 1`. */
 export type Migration = { from: number; run: (ctx: MigrationContext) => Promise<void> };
@@ -95,14 +95,45 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export async function readMeta(dir: string): Promise<StoreMeta | null> {
-  let raw: string;
-  try {
-    raw = await readFile(join(dir, META_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+/** The store's settings record: a file in the LanceDB folder, or an object beside a bucket's tables. */
+export interface MetaFile {
+  /** The text, or null when there is none yet. */
+  read(): Promise<string | null>;
+  /** Replaces the text whole: a reader sees the old record or the new one, never a mix. */
+  write(text: string): Promise<void>;
+}
+
+/** `quire-store.json` in a LanceDB folder; written to a temp file and renamed over the old one. */
+export function folderMetaFile(dir: string): MetaFile {
+  const file = join(dir, META_FILE);
+  return {
+    async read() {
+      try {
+        return await readFile(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    async write(text) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        await writeFile(tmp, text, 'utf8');
+        await rename(tmp, file);
+      } catch (error) {
+        await rm(tmp, { force: true });
+        throw error;
+      }
+    },
+  };
+}
+
+const metaFileOf = (where: string | MetaFile) =>
+  typeof where === 'string' ? folderMetaFile(where) : where;
+
+export async function readMeta(where: string | MetaFile): Promise<StoreMeta | null> {
+  const raw = await metaFileOf(where).read();
+  if (raw === null) return null;
   try {
     const meta = JSON.parse(raw) as Partial<StoreMeta>;
     if (typeof meta.schemaVersion !== 'number' || typeof meta.dims !== 'number')
@@ -125,17 +156,9 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
   }
 }
 
-/** Write-then-rename, so a crash never leaves a half-written file. */
-export async function writeMeta(dir: string, meta: StoreMeta): Promise<void> {
-  const file = join(dir, META_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+/** Never leaves a half-written record (see MetaFile.write). */
+export async function writeMeta(where: string | MetaFile, meta: StoreMeta): Promise<void> {
+  await metaFileOf(where).write(`${JSON.stringify(meta, null, 2)}\n`);
 }
 
 /**
@@ -161,7 +184,7 @@ export async function migrate(
     }
     await step.run({ ...ctx, meta });
     meta = { ...meta, schemaVersion: meta.schemaVersion + 1 };
-    await writeMeta(ctx.dir, meta);
+    await writeMeta(ctx.metaFile, meta);
   }
   return meta;
 }

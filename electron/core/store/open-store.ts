@@ -4,7 +4,15 @@ import { connect, type Connection, type Table } from '@lancedb/lancedb';
 import { isQuireError, QuireError } from '../../../shared/errors';
 import { DEFAULT_FTS, ensureFtsIndex, ftsFingerprint, type FtsSettings } from './fts-index';
 import { DEFAULT_MAINTENANCE, type MaintenancePolicy } from './maintenance';
-import { migrate, readMeta, writeMeta, type ModelSwitchRecord, type StoreMeta } from './meta';
+import {
+  folderMetaFile,
+  migrate,
+  readMeta,
+  writeMeta,
+  type MetaFile,
+  type ModelSwitchRecord,
+  type StoreMeta,
+} from './meta';
 import { configureLanceRuntime } from './lance-runtime';
 import { CHUNKS_TABLE, chunksSchema, SCHEMA_VERSION } from './schema';
 import { LanceStore } from './store';
@@ -13,8 +21,10 @@ import { ensureScalarIndexes, isChunksTableName, openChunksTable, openOrCreate }
 import { DEFAULT_VECTOR_INDEX, type VectorIndexPolicy } from './vector-index';
 
 export type StoreOptions = {
-  /** The LanceDB folder, normally `<dataDir>/lancedb`. */
+  /** The LanceDB folder, normally `<dataDir>/lancedb`, or a bucket's URI (s3://bucket/prefix). */
   dir: string;
+  /** For a library in a bucket: how LanceDB reaches it, and the object that holds the settings. */
+  bucket?: { storageOptions: Record<string, string>; metaFile: MetaFile };
   /** Embedding width. Opening with a new width rebuilds the vector column as pending. */
   dims: number;
   /** The model the library's vectors come from (recorded, so the next start can read it). */
@@ -42,12 +52,16 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
     throw new QuireError('invalid_argument', `Embedding width must be a positive integer.`);
   }
   return guard('open', async () => {
-    await mkdir(options.dir, { recursive: true });
+    if (!options.bucket) await mkdir(options.dir, { recursive: true });
     configureLanceRuntime();
-    const db = await connect(options.dir);
+    const db = await connect(
+      options.dir,
+      options.bucket ? { storageOptions: options.bucket.storageOptions } : undefined,
+    );
+    const metaFile = options.bucket?.metaFile ?? folderMetaFile(options.dir);
     const now = options.now ?? Date.now;
     const fts = { ...DEFAULT_FTS, ...options.fts };
-    let meta: StoreMeta = (await readMeta(options.dir)) ?? {
+    let meta: StoreMeta = (await readMeta(metaFile)) ?? {
       schemaVersion: SCHEMA_VERSION,
       dims: options.dims,
       createdAt: now(),
@@ -58,7 +72,7 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
       switchedFrom: null,
       embeddingModel: null,
     };
-    meta = await migrate({ db, dir: options.dir, meta });
+    meta = await migrate({ db, metaFile, meta });
     const fingerprint = ftsFingerprint(fts);
     const openTables = () =>
       damagedIfThrows(async () => {
@@ -77,7 +91,9 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
     try {
       tables = await openTables();
     } catch (error) {
-      if (options.onDamagedTable !== 'set-aside' || !isQuireError(error)) throw error;
+      // A bucket's tables are not moved aside: the damage is reported and the bytes left alone.
+      if (options.onDamagedTable !== 'set-aside' || options.bucket || !isQuireError(error))
+        throw error;
       if (error.code !== 'table_damaged') throw error;
       setAside = await setAsideUnopenable(db, options.dir, now());
       if (setAside.length === 0) throw error;
@@ -102,11 +118,12 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
         ...(modelSwitch ? [modelSwitch.table] : []),
       ]);
     // Unchanged settings are not rewritten: opening must work on a full disk.
-    if (JSON.stringify(meta) !== JSON.stringify(opened) || !(await readMeta(options.dir)))
-      await writeMeta(options.dir, meta);
+    if (JSON.stringify(meta) !== JSON.stringify(opened) || !(await readMeta(metaFile)))
+      await writeMeta(metaFile, meta);
     return new LanceStore(
       db,
-      options.dir,
+      options.bucket ? null : options.dir,
+      metaFile,
       options.dims,
       meta,
       chunks,

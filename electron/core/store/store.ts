@@ -21,11 +21,16 @@ import {
   type StoredChunk,
 } from './schema';
 import { guard } from './store-errors';
-import { readMeta, writeMeta, type ModelSwitchRecord, type StoreMeta } from './meta';
+import { readMeta, writeMeta, type MetaFile, type ModelSwitchRecord, type StoreMeta } from './meta';
 import { ensureFtsIndex } from './fts-index';
 import { maintainVectorIndex, type VectorIndexPolicy } from './vector-index';
 import type { FtsSettings } from './fts-index';
-import { createIndexedChunks, ensureScalarIndexes, nextChunksTableName } from './tables';
+import {
+  createIndexedChunks,
+  dropTableIfExists,
+  ensureScalarIndexes,
+  nextChunksTableName,
+} from './tables';
 import { readCollections, updateCollections } from './collection-rows';
 
 export type ReplaceOptions = {
@@ -67,7 +72,9 @@ export class LanceStore {
 
   constructor(
     private readonly db: Connection,
-    readonly dir: string,
+    /** The LanceDB folder; null for a library in a bucket. */
+    readonly dir: string | null,
+    private readonly metaFile: MetaFile,
     /** Vector width of the chunks table; a completed model switch changes it. */
     public dims: number,
     private meta: StoreMeta,
@@ -321,7 +328,7 @@ export class LanceStore {
       );
       if (built) {
         this.meta = { ...this.meta, vectorIndex: built };
-        await writeMeta(this.dir, this.meta);
+        await writeMeta(this.metaFile, this.meta);
       }
       const vectorIndexBuilt = built !== null;
       this.optimizeRuns += 1;
@@ -352,14 +359,14 @@ export class LanceStore {
       this.chunks.close();
       await this.dropStaging();
       const name = this.meta.chunksTable;
-      if ((await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
+      await dropTableIfExists(this.db, name);
       this.chunks = await createIndexedChunks(this.db, this.dims, this.settings.fts, name);
       this.lastModel = null;
       this.throttle.reset(0, 0);
       this.meta = { ...this.meta, vectorIndex: null, modelSwitch: null };
-      await writeMeta(this.dir, this.meta);
+      await writeMeta(this.metaFile, this.meta);
       this.setAside = [];
-      await removeSetAside(this.dir);
+      if (this.dir) await removeSetAside(this.dir);
     });
   }
 
@@ -395,7 +402,8 @@ export class LanceStore {
         return this.meta.modelSwitch!;
       }
       await this.dropStaging();
-      const table = nextChunksTableName(await this.db.tableNames());
+      // The current table's name counts even when the listing misses it (some S3-compatible servers).
+      const table = nextChunksTableName([...(await this.db.tableNames()), this.meta.chunksTable]);
       this.staging = await this.db.createEmptyTable(table, chunksSchema(target.dims));
       await ensureScalarIndexes(this.staging);
       const record: ModelSwitchRecord = {
@@ -523,7 +531,7 @@ export class LanceStore {
         this.reclaimTimer = null;
         void this.serial('reclaim the old vectors', async () => {
           old.close();
-          if ((await this.db.tableNames()).includes(oldName)) await this.db.dropTable(oldName);
+          await dropTableIfExists(this.db, oldName);
         }).catch(() => undefined);
       }, OLD_TABLE_GRACE_MS);
       this.reclaimTimer.unref?.();
@@ -538,7 +546,7 @@ export class LanceStore {
    */
   followWriter(): Promise<{ embeddingModelChanged: string | null }> {
     return guard('read the latest version', async () => {
-      const latest = await readMeta(this.dir);
+      const latest = await readMeta(this.metaFile);
       if (!latest || latest.chunksTable === this.meta.chunksTable) {
         await this.chunks.checkoutLatest();
         return { embeddingModelChanged: null };
@@ -560,13 +568,12 @@ export class LanceStore {
     const record = this.meta.modelSwitch;
     this.staging?.close();
     this.staging = null;
-    if (record && (await this.db.tableNames()).includes(record.table))
-      await this.db.dropTable(record.table);
+    if (record) await dropTableIfExists(this.db, record.table);
   }
 
   private async saveMeta(change: Partial<StoreMeta>): Promise<void> {
     const next = { ...this.meta, ...change };
-    await writeMeta(this.dir, next);
+    await writeMeta(this.metaFile, next);
     this.meta = next;
   }
 

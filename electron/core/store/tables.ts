@@ -4,14 +4,22 @@ import { chunkArrowTable } from './chunk-rows';
 import { ensureFtsIndex, type FtsSettings } from './fts-index';
 import { CHUNK_COLUMNS, CHUNKS_TABLE, chunksSchema, rowToChunk } from './schema';
 
+/**
+ * Opens the table, or creates it empty when it does not exist. Tries the open first rather
+ * than listing: a listing costs a LIST request in a bucket, and some S3-compatible servers
+ * answer LanceDB's listing with nothing.
+ */
 export async function openOrCreate(
   db: Connection,
   name: string,
   schema: ArrowSchema,
 ): Promise<Table> {
-  const names = await db.tableNames();
-  if (names.includes(name)) return db.openTable(name);
-  return db.createEmptyTable(name, schema);
+  try {
+    return await db.openTable(name);
+  } catch (error) {
+    if (!/was not found|does not exist/i.test(String(error))) throw error;
+  }
+  return db.createEmptyTable(name, schema, { existOk: true });
 }
 
 async function vectorWidth(table: Table): Promise<number | null> {
@@ -89,6 +97,15 @@ export function isChunksTableName(name: string): boolean {
 }
 
 /** The next free chunk table name: one more than the highest generation present. */
+/** Drops a table that may not exist (a listing cannot be trusted on every S3-compatible server). */
+export async function dropTableIfExists(db: Connection, name: string): Promise<void> {
+  try {
+    await db.dropTable(name);
+  } catch (error) {
+    if (!/was not found|does not exist|not found/i.test(String(error))) throw error;
+  }
+}
+
 export function nextChunksTableName(names: readonly string[]): string {
   const generations = names
     .filter(isChunksTableName)

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isQuireError } from '../../shared/errors';
+import type { QuireCore } from './quire-core';
+import { makeTestCore, writeNotes } from '../../test/helpers/library-fixtures';
+import { startS3Server, type S3Server } from '../../test/helpers/s3-server';
+import { makeTempDir } from '../../test/helpers/temp-dir';
+
+// Real s3rver on loopback, real LanceDB in it, real cores: two homes sharing one library.
+let s3: S3Server;
+let savedEnv: NodeJS.ProcessEnv;
+let dir: string;
+let remove: () => Promise<void>;
+const opened: QuireCore[] = [];
+
+beforeAll(async () => {
+  s3 = await startS3Server({ buckets: ['team', 'other'] });
+  savedEnv = { ...process.env };
+  Object.assign(process.env, s3.env);
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await s3.close();
+});
+beforeEach(async () => {
+  ({ dir, remove } = await makeTempDir('quire-bucket-library-'));
+});
+afterEach(async () => {
+  for (const core of opened.splice(0)) await core.close();
+  await remove();
+});
+
+async function open(home: string, options: Parameters<typeof makeTestCore>[1]) {
+  const core = await makeTestCore(path.join(dir, home), options);
+  opened.push(core);
+  return core;
+}
+
+async function closeCore(core: QuireCore) {
+  opened.splice(opened.indexOf(core), 1);
+  await core.close();
+}
+
+const titles = async (core: QuireCore, query: string) =>
+  (await core.retriever.search(query, { mode: 'text', k: 10 })).hits.map((hit) => hit.title);
+
+describe('a library in a bucket', () => {
+  it('indexes, searches, deletes and keeps collections in the bucket; another home reads them', async () => {
+    const library = 's3://team/first';
+    const writer = await open('home-a', { library });
+    const notes = writeNotes(path.join(dir, 'docs'), 3, 'river');
+    await writer.library.add(notes);
+    await writer.library.whenIdle();
+    const box = writer.collections.create('Box');
+    const [first, second, third] = writer.library.registry.all();
+    await writer.collections.addDocuments(box.id, [first!.id, second!.id]);
+    await writer.library.remove(third!.id);
+    await writer.library.whenIdle();
+    expect(await titles(writer, 'river')).toHaveLength(2);
+    await closeCore(writer);
+
+    // Another home: nothing of this library in its data folder, all of it from the bucket.
+    const reader = await open('home-b', { library, readOnly: true });
+    expect(reader.library.registry.all().map((doc) => doc.status)).toEqual(['ready', 'ready']);
+    expect(reader.collections.list()).toEqual([
+      expect.objectContaining({ name: 'Box', documentCount: 2 }),
+    ]);
+    expect((await titles(reader, 'river')).sort()).toEqual([first!.name, second!.name].sort());
+  });
+
+  it('refuses a second writer, naming the holder and until when, and lets a reader follow the writer', async () => {
+    const library = 's3://team/shared';
+    const writer = await open('home-a', { library });
+    const refused = await open('home-b', { library }).catch((error: unknown) => error);
+    expect(isQuireError(refused) && refused.code).toBe('library_in_use');
+    expect(String((refused as Error).message)).toMatch(/until \d{4}-\d\d-\d\dT/);
+
+    const reader = await open('home-c', { library, readOnly: true, followWriterMs: 200 });
+    expect(reader.library.registry.all()).toHaveLength(0);
+    const started = Date.now();
+    await writer.library.add(writeNotes(path.join(dir, 'later'), 1, 'delta'));
+    await writer.library.whenIdle();
+    while ((await titles(reader, 'delta')).length === 0 && Date.now() - started < 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await titles(reader, 'delta')).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(reader.library.registry.all()).toEqual([expect.objectContaining({ status: 'ready' })]);
+  });
+
+  it('lets a new writer take over once the lease of one that stopped renewing has expired', async () => {
+    const library = 's3://team/takeover';
+    const first = await open('home-a', { library, leaseTtlMs: 1500 });
+    await first.library.add(writeNotes(path.join(dir, 'docs'), 1, 'estuary'));
+    await first.library.whenIdle();
+    await closeCore(first);
+    const second = await open('home-b', { library, leaseTtlMs: 1500 });
+    expect(await titles(second, 'estuary')).toHaveLength(1);
+  });
+
+  it('says clearly when the bucket is missing or holds something else', async () => {
+    const missing = await open('home-a', { library: 's3://nobucket/lib' }).catch(
+      (error: unknown) => error,
+    );
+    expect(isQuireError(missing) && missing.code).toBe('bucket_missing');
+    await s3.putObject('other', 'photos/cat.jpg', Buffer.from('not a library'));
+    const foreign = await open('home-b', { library: 's3://other/photos' }).catch(
+      (error: unknown) => error,
+    );
+    expect(isQuireError(foreign) && foreign.code).toBe('bucket_foreign');
+  });
+});

@@ -1,0 +1,176 @@
+// Where the library lives: the data folder (the default), another folder, or a bucket. What
+// belongs to one person (settings, keys, conversations) stays in the data folder either way.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { QuireError } from '../../shared/errors';
+import { lockDataDir, type DataLock } from './data-lock';
+import { lanceDir } from './library/lance-chunk-store';
+import {
+  JournalMirror,
+  LibraryLease,
+  lanceStorageOptions,
+  openLibraryBucket,
+  parseLibraryLocation,
+  type ObjectBucket,
+} from './object-store';
+import type { MetaFile } from './store';
+
+/** Store metadata's object beside the tables, as `quire-store.json` sits in a LanceDB folder. */
+const STORE_META_KEY = 'quire-store.json';
+/** How often a writer ships its journals' new lines to the bucket. */
+const SHIP_EVERY_MS = 1000;
+
+export type LibraryPlace = {
+  /** Local folder for the registry's and collections' journals and the uploaded copies. */
+  libraryDir: string;
+  /** What openStore needs: the LanceDB folder or the bucket's URI, and how to reach it. */
+  store: { dir: string; bucket?: { storageOptions: Record<string, string>; metaFile: MetaFile } };
+  /** `s3://bucket/prefix`, or the folder. */
+  uri: string;
+  /** Brings the journals' local copies up to the bucket (a reader's follower calls it). */
+  pull(): Promise<boolean>;
+  /** Stops shipping and the lease, after a last ship of what the library wrote. */
+  close(): Promise<void>;
+};
+
+export type LibraryPlaceOptions = {
+  dataDir: string;
+  /** A folder or `s3://bucket/prefix`; default the data folder. */
+  library?: string;
+  readOnly?: boolean;
+  /** Plain-HTTP object-store endpoints beyond loopback. */
+  allowHttp?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Says who writes, in a refused writer's message. */
+  holderName?: string;
+  leaseTtlMs?: number;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** The writer lost its lease (another took it after it expired): it must stop writing. */
+  onLeaseLost?: (message: string) => void;
+};
+
+/**
+ * Opens the place the library lives. A folder is locked as the data folder is (the data
+ * folder itself is locked by the caller). A bucket is checked, its lease taken by a writer,
+ * and its journals fetched into `<data>/libraries/<bucket-prefix>` before anything reads them.
+ */
+export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<LibraryPlace> {
+  const env = options.env ?? process.env;
+  const location = options.library
+    ? parseLibraryLocation(options.library, env, { allowHttp: options.allowHttp })
+    : { kind: 'local' as const, dir: options.dataDir };
+  if (location.kind === 'local') return openFolder(location.dir, options);
+  const bucket = await openLibraryBucket(location, { create: !options.readOnly });
+  const lease = options.readOnly
+    ? null
+    : await LibraryLease.acquire(
+        bucket,
+        {
+          name: options.holderName ?? os.userInfo().username,
+          host: os.hostname(),
+          pid: process.pid,
+        },
+        {
+          ...(options.leaseTtlMs ? { ttlMs: options.leaseTtlMs } : {}),
+          onLost: (message: string) => {
+            shipping = false;
+            options.log('error', message);
+            options.onLeaseLost?.(message);
+          },
+        },
+      );
+  let shipping = !options.readOnly;
+  const libraryDir = path.join(options.dataDir, 'libraries', cacheName(location.uri));
+  const mirrors = ['documents', 'collections'].map(
+    (name) => new JournalMirror(bucket, name, path.join(libraryDir, 'library', `${name}.jsonl`)),
+  );
+  try {
+    for (const mirror of mirrors) await mirror.pull({ keepLocalAhead: !options.readOnly });
+  } catch (error) {
+    await lease?.release();
+    throw error;
+  }
+  const ship = async () => {
+    if (!shipping) return;
+    for (const mirror of mirrors) await mirror.ship();
+  };
+  let shipped: Promise<void> = Promise.resolve();
+  const timer = options.readOnly
+    ? null
+    : setInterval(() => {
+        shipped = shipped
+          .then(ship)
+          .catch((error: unknown) =>
+            options.log(
+              'warn',
+              `sending the library's records to the bucket failed: ${String(error)}`,
+            ),
+          );
+      }, SHIP_EVERY_MS);
+  timer?.unref();
+  return {
+    libraryDir,
+    uri: location.uri,
+    store: {
+      dir: location.uri,
+      bucket: { storageOptions: lanceStorageOptions(location), metaFile: objectMetaFile(bucket) },
+    },
+    async pull() {
+      let changed = false;
+      for (const mirror of mirrors) changed = (await mirror.pull()) || changed;
+      return changed;
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await shipped;
+      try {
+        await ship();
+      } finally {
+        shipping = false;
+        await lease?.release();
+      }
+    },
+  };
+}
+
+async function openFolder(dir: string, options: LibraryPlaceOptions): Promise<LibraryPlace> {
+  const libraryDir = path.resolve(dir);
+  const own = libraryDir === path.resolve(options.dataDir);
+  let lock: DataLock | null = null;
+  if (!own) {
+    if (!fs.existsSync(libraryDir) && options.readOnly)
+      throw new QuireError('not_found', `There is no library in ${libraryDir} yet.`);
+    fs.mkdirSync(libraryDir, { recursive: true });
+    // Another folder may be another data folder's library: its writer holds this same lock.
+    if (!options.readOnly) lock = await lockDataDir(libraryDir);
+  }
+  return {
+    libraryDir,
+    uri: libraryDir,
+    store: { dir: lanceDir(libraryDir) },
+    pull: async () => false,
+    close: async () => lock?.release(),
+  };
+}
+
+function objectMetaFile(bucket: ObjectBucket): MetaFile {
+  return {
+    async read() {
+      const bytes = await bucket.getBytes(STORE_META_KEY);
+      return bytes ? bytes.toString('utf8') : null;
+    },
+    async write(text) {
+      // One PUT replaces an object whole: a reader gets the old record or the new one.
+      await bucket.putBytes(STORE_META_KEY, Buffer.from(text, 'utf8'));
+    },
+  };
+}
+
+/** A folder name for a bucket's local copy: readable, and unique per URI. */
+function cacheName(uri: string): string {
+  const readable = uri.replace(/^[a-z0-9]+:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '-');
+  const hash = crypto.createHash('sha256').update(uri).digest('hex').slice(0, 8);
+  return `${readable.slice(0, 60)}-${hash}`;
+}
