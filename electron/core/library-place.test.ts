@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isQuireError } from '../../shared/errors';
@@ -39,6 +41,26 @@ async function open(home: string, options: Parameters<typeof makeTestCore>[1]) {
 async function closeCore(core: QuireCore) {
   opened.splice(opened.indexOf(core), 1);
   await core.close();
+}
+
+function leaseFrom(host: string, pid: number, expiresAt: number): Buffer {
+  const at = new Date(expiresAt - 30_000).toISOString();
+  return Buffer.from(
+    JSON.stringify({
+      holder: { name: 'someone', host, pid },
+      token: 'a-token-of-another-writer',
+      acquiredAt: at,
+      renewedAt: at,
+      expiresAt: new Date(expiresAt).toISOString(),
+    }),
+  );
+}
+
+/** The id of a process that has exited: nothing answers to it any more. */
+async function exitedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
 }
 
 const titles = async (core: QuireCore, query: string) =>
@@ -87,14 +109,37 @@ describe('a library in a bucket', () => {
     expect(reader.library.registry.all()).toEqual([expect.objectContaining({ status: 'ready' })]);
   });
 
-  it('lets a new writer take over once the lease of one that stopped renewing has expired', async () => {
+  it('takes over a lease that expired, and at once one whose holder died on this machine', async () => {
     const library = 's3://team/takeover';
-    const first = await open('home-a', { library, leaseTtlMs: 1500 });
+    const first = await open('home-a', { library });
     await first.library.add(writeNotes(path.join(dir, 'docs'), 1, 'estuary'));
     await first.library.whenIdle();
     await closeCore(first);
-    const second = await open('home-b', { library, leaseTtlMs: 1500 });
+
+    // A writer elsewhere that stopped renewing: refused until its lease expires, then taken.
+    const expiresAt = Date.now() + 1500;
+    await s3.putObject(
+      'team',
+      'takeover/_quire/lease.json',
+      leaseFrom('elsewhere', 4242, expiresAt),
+    );
+    const early = await open('home-b', { library }).catch((error: unknown) => error);
+    expect(isQuireError(early) && early.code).toBe('library_in_use');
+    expect(String((early as Error).message)).toContain('on elsewhere (pid 4242)');
+    await new Promise((resolve) => setTimeout(resolve, expiresAt - Date.now() + 50));
+    const second = await open('home-b', { library });
     expect(await titles(second, 'estuary')).toHaveLength(1);
+    await closeCore(second);
+
+    // A writer on this machine that was killed: its process is gone, so no wait.
+    const deadPid = await exitedPid();
+    await s3.putObject(
+      'team',
+      'takeover/_quire/lease.json',
+      leaseFrom(os.hostname(), deadPid, Date.now() + 60_000),
+    );
+    const third = await open('home-c', { library });
+    expect(await titles(third, 'estuary')).toHaveLength(1);
   });
 
   it('says clearly when the bucket is missing or holds something else', async () => {

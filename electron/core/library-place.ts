@@ -13,6 +13,7 @@ import {
   lanceStorageOptions,
   openLibraryBucket,
   parseLibraryLocation,
+  type LeaseHolder,
   type ObjectBucket,
 } from './object-store';
 import type { MetaFile } from './store';
@@ -25,8 +26,12 @@ const SHIP_EVERY_MS = 1000;
 export type LibraryPlace = {
   /** Local folder for the registry's and collections' journals and the uploaded copies. */
   libraryDir: string;
-  /** What openStore needs: the LanceDB folder or the bucket's URI, and how to reach it. */
-  store: { dir: string; bucket?: { storageOptions: Record<string, string>; metaFile: MetaFile } };
+  /** What openStore needs: the LanceDB folder or the bucket's URI, how to reach it, and a writer's lease check. */
+  store: {
+    dir: string;
+    bucket?: { storageOptions: Record<string, string>; metaFile: MetaFile };
+    writeGuard?: () => void;
+  };
   /** `s3://bucket/prefix`, or the folder. */
   uri: string;
   /** Brings the journals' local copies up to the bucket (a reader's follower calls it). */
@@ -74,6 +79,7 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
         },
         {
           ...(options.leaseTtlMs ? { ttlMs: options.leaseTtlMs } : {}),
+          holderGone: holderGoneFromThisHost,
           onLost: (message: string) => {
             shipping = false;
             options.log('error', message);
@@ -116,6 +122,7 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
     store: {
       dir: location.uri,
       bucket: { storageOptions: lanceStorageOptions(location), metaFile: objectMetaFile(bucket) },
+      ...(lease ? { writeGuard: () => lease.assertHeld() } : {}),
     },
     async pull() {
       let changed = false;
@@ -173,4 +180,19 @@ function cacheName(uri: string): string {
   const readable = uri.replace(/^[a-z0-9]+:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '-');
   const hash = crypto.createHash('sha256').update(uri).digest('hex').slice(0, 8);
   return `${readable.slice(0, 60)}-${hash}`;
+}
+
+/**
+ * A lease left by a Quire on this machine whose process is gone (killed, crashed): nothing can
+ * renew it, so the next writer here need not wait for it to expire. A live process with that
+ * id (even an unrelated one) keeps the lease until it expires.
+ */
+function holderGoneFromThisHost(holder: LeaseHolder): boolean {
+  if (holder.host !== os.hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

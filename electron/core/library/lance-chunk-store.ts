@@ -8,7 +8,7 @@ export type LanceChunkStore = ChunkStorePort & { readonly lance: LanceStore };
 export const lanceDir = (dataDir: string) => path.join(dataDir, 'lancedb');
 
 /** Where the store is: a LanceDB folder, or a bucket's URI with how to reach it. */
-export type StorePlace = Pick<StoreOptions, 'dir' | 'bucket'>;
+export type StorePlace = Pick<StoreOptions, 'dir' | 'bucket' | 'writeGuard'>;
 
 /** The model the library's vectors come from, as the store last recorded it (null if none). */
 export async function libraryEmbeddingModel(place: StorePlace): Promise<string | null> {

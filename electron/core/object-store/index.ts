@@ -28,4 +28,4 @@ export {
   type LeaseOptions,
   type LeaseRecord,
 } from './library-lease';
-export { JournalMirror, type SegmentObjects } from './journal-segments';
+export { JournalMirror, SEGMENTS_PER_GENERATION, type SegmentObjects } from './journal-segments';

@@ -24,6 +24,13 @@ type MirrorState = {
 
 type RemoteGeneration = { generation: number; segments: { segment: number; key: string }[] };
 
+/**
+ * After this many segments the writer ships the whole file as a new generation: a reader that
+ * opens the library fetches at most this many objects per journal, and listings stay on one
+ * page (1,000 keys).
+ */
+export const SEGMENTS_PER_GENERATION = 200;
+
 const SEGMENT_KEY = /\/g(\d{6})\/s(\d{8})\.jsonl$/;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -97,7 +104,7 @@ export class JournalMirror {
     const ino = this.localIno();
     if (ino === 0) return false;
     const local = this.state;
-    if (ino !== local.ino) {
+    if (ino !== local.ino || local.segment + 1 >= SEGMENTS_PER_GENERATION) {
       const whole = this.wholeLines(0);
       const generation = local.generation + 1;
       await this.objects.putBytes(this.segmentKey(generation, 0), whole);

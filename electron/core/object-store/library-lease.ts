@@ -38,6 +38,8 @@ export class LibraryInUseError extends QuireError {
 
 export type LeaseOptions = {
   ttlMs?: number;
+  /** A live lease whose holder is known to be gone (its process died on this machine) is taken over at once. */
+  holderGone?: (holder: LeaseHolder) => boolean;
   now?: () => number;
   /**
    * The lease was taken by another writer, or could not be renewed before it expired: the
@@ -99,7 +101,8 @@ export class LibraryLease {
     const now = options.now ?? Date.now;
     const token = crypto.randomBytes(16).toString('hex');
     const current = await readLease(bucket);
-    if (current && leaseIsLive(current.lease, now())) throw inUse(bucket, current.lease);
+    if (current && leaseIsLive(current.lease, now()) && !options.holderGone?.(current.lease.holder))
+      throw inUse(bucket, current.lease);
     const at = now();
     const record: LeaseRecord = {
       holder,

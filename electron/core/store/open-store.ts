@@ -25,6 +25,8 @@ export type StoreOptions = {
   dir: string;
   /** For a library in a bucket: how LanceDB reaches it, and the object that holds the settings. */
   bucket?: { storageOptions: Record<string, string>; metaFile: MetaFile };
+  /** Called before every write: throws when this process may no longer write. */
+  writeGuard?: () => void;
   /** Embedding width. Opening with a new width rebuilds the vector column as pending. */
   dims: number;
   /** The model the library's vectors come from (recorded, so the next start can read it). */
@@ -132,6 +134,7 @@ export async function openStore(options: StoreOptions): Promise<LanceStore> {
         maintenance: { ...DEFAULT_MAINTENANCE, ...options.maintenance },
         vectorIndex: { ...DEFAULT_VECTOR_INDEX, ...options.vectorIndex },
         fts,
+        writeGuard: options.writeGuard,
       },
       setAside,
       staging,

@@ -59,6 +59,8 @@ export type StoreSettings = {
   maintenance: MaintenancePolicy;
   vectorIndex: VectorIndexPolicy;
   fts: FtsSettings;
+  /** Throws when this process may no longer write (a bucket's writer lease was lost). */
+  writeGuard?: () => void;
 };
 
 export class LanceStore {
@@ -96,7 +98,10 @@ export class LanceStore {
 
   /** One writer: mutations and maintenance run one at a time, in call order. */
   private serial<T>(action: string, run: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(() => guard(action, run));
+    const next = this.chain.then(() => {
+      this.settings.writeGuard?.();
+      return guard(action, run);
+    });
     this.chain = next.catch(() => undefined);
     return next;
   }
