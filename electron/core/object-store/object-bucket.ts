@@ -61,6 +61,9 @@ export class ObjectBucket {
     options: ObjectBucketOptions = {},
   ) {
     const { endpoint, credentials } = location;
+    // The SDK warns on Node 20 about its own future releases; the lock pins the one Quire ships,
+    // and a command's output is no place for it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       region: location.region,
       ...(endpoint !== null ? { endpoint, forcePathStyle: true } : {}),
