@@ -153,4 +153,27 @@ describe('a library in a bucket', () => {
     );
     expect(isQuireError(foreign) && foreign.code).toBe('bucket_foreign');
   });
+
+  it('fails what a network drop interrupts with storage_unreachable, keeps what was stored, and retries once it is back', async () => {
+    const library = 's3://team/drop';
+    const writer = await open('home-a', { library });
+    await writer.library.add(writeNotes(path.join(dir, 'first'), 2, 'alpha'));
+    await writer.library.whenIdle();
+    const stored = await writer.store.countChunks();
+
+    s3.setReachable(false);
+    await writer.library.add(writeNotes(path.join(dir, 'second'), 1, 'beta'));
+    await writer.library.whenIdle();
+    s3.setReachable(true);
+    const beta = writer.library.registry.all().find((doc) => doc.name.startsWith('beta'))!;
+    expect(beta).toMatchObject({ status: 'failed', error: { code: 'storage_unreachable' } });
+    expect(beta.error!.message).toMatch(/could not be reached.*nothing already saved was lost/);
+    expect(await writer.store.countChunks()).toBe(stored);
+    expect(await titles(writer, 'alpha')).toHaveLength(2);
+
+    await writer.library.requeue(beta.id, {});
+    await writer.library.whenIdle();
+    expect(writer.library.registry.get(beta.id)).toMatchObject({ status: 'ready' });
+    expect(await titles(writer, 'beta')).toHaveLength(1);
+  }, 180_000);
 });

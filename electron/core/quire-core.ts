@@ -412,6 +412,10 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
 
   return {
     dataDir,
+    /** Where the registry, collections and uploaded copies are kept (a bucket's local copy). */
+    libraryDir,
+    /** The library's address: the folder, or s3://bucket/prefix. */
+    libraryUri: place.uri,
     hub,
     handlers,
     dispatch,

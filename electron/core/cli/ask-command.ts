@@ -138,23 +138,26 @@ export async function askCommand(argv: string[]): Promise<number> {
     answerAnyway: values['answer-anyway'] ?? false,
   };
   const dataDir = resolveDataDir(values.data);
-  const opened = await openOrJoin(dataDir, () =>
-    createQuireCore(
-      {
-        ...coreOptionsFrom(values),
-        dataDir,
-        startIndexing: false,
-        ...(provider ? { providerOverride: provider } : {}),
-      },
-      process.env.QUIRE_ANSWER_TOKENS
-        ? {
-            chat: {
-              maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS),
-              checkpointMs: Number(process.env.QUIRE_CHECKPOINT_MS ?? 1000),
-            },
-          }
-        : {},
-    ),
+  const opened = await openOrJoin(
+    dataDir,
+    () =>
+      createQuireCore(
+        {
+          ...coreOptionsFrom(values),
+          dataDir,
+          startIndexing: false,
+          ...(provider ? { providerOverride: provider } : {}),
+        },
+        process.env.QUIRE_ANSWER_TOKENS
+          ? {
+              chat: {
+                maxAnswerTokens: Number(process.env.QUIRE_ANSWER_TOKENS),
+                checkpointMs: Number(process.env.QUIRE_CHECKPOINT_MS ?? 1000),
+              },
+            }
+          : {},
+      ),
+    values.library,
   );
   if (opened.running) {
     // The running Quire answers with its own provider: a flag cannot change it from here.

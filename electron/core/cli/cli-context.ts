@@ -92,6 +92,14 @@ export function coreOptionsFrom(values: {
   };
 }
 
+/**
+ * How often a reader that stays open looks for its writer's changes: every second beside a
+ * local writer (two stat calls), every 3 s in a bucket, where each look is a LIST per journal.
+ */
+export function followWriterMs(library: string | undefined): number {
+  return library?.startsWith('s3://') ? 3000 : 1000;
+}
+
 /** "1 chunk", "3 chunks". */
 export function count(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;

@@ -49,13 +49,16 @@ export async function collectionsCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const dataDir = resolveDataDir(values.data);
-  const opened = await openOrJoin(dataDir, () =>
-    createQuireCore({
-      ...coreOptionsFrom(values),
-      dataDir,
-      startIndexing: false,
-      readOnly: action === 'list',
-    }),
+  const opened = await openOrJoin(
+    dataDir,
+    () =>
+      createQuireCore({
+        ...coreOptionsFrom(values),
+        dataDir,
+        startIndexing: false,
+        readOnly: action === 'list',
+      }),
+    values.library,
   );
   try {
     return await (opened.running

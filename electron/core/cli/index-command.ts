@@ -40,10 +40,16 @@ export async function indexCommand(argv: string[]): Promise<number> {
     out.error('Name at least one file or folder to index.');
     return 2;
   }
+  if (values['read-only']) {
+    out.error('quire index writes the library, so it cannot run with --read-only.');
+    return 2;
+  }
   const started = Date.now();
   const dataDir = resolveDataDir(values.data);
-  const opened = await openOrJoin(dataDir, () =>
-    createQuireCore({ ...coreOptionsFrom(values), dataDir }),
+  const opened = await openOrJoin(
+    dataDir,
+    () => createQuireCore({ ...coreOptionsFrom(values), dataDir }),
+    values.library,
   );
   const request = {
     inputs: positionals,

@@ -26,7 +26,7 @@ const BESIDE_A_WRITER =
 const THROUGH_A_SERVER =
   'Beside the Quire app or quire serve, ask, index and collections changes work too: they go through it';
 
-/** Every command shares --data, --json, --model-dir, --embedding-model and --embedding-dtype. */
+/** Every command shares --data, --json, --model-dir, --embedding-model, --embedding-dtype and --library. */
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: SERVE_HELP },
   users: { run: usersCommand, help: USERS_HELP },
@@ -47,6 +47,15 @@ function usage(): string {
     'Usage: npm run quire -- <command> [options]',
     '',
     ...Object.values(COMMANDS).map((c) => c.help),
+    '',
+    'Every command also takes:',
+    '  --data DIR             the data folder (settings, keys, conversations, models)',
+    '  --library DIR|s3://BUCKET/PREFIX',
+    '                         where the library lives (default: in the data folder); a bucket',
+    '                         is reached with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,',
+    '                         AWS_REGION and AWS_ENDPOINT_URL',
+    "  --read-only            open a bucket's library without its writer lease",
+    '  --allow-http           allow a plain-HTTP storage endpoint that is not on this machine',
   ].join('\n');
 }
 

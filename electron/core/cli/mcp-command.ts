@@ -7,7 +7,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createQuireMcpServer } from '../mcp/mcp-server';
 import { createQuireCore } from '../quire-core';
 import { openSettingsStore } from '../settings/settings-store';
-import { coreOptionsFrom, resolveDataDir, SHARED_OPTIONS } from './cli-context';
+import { coreOptionsFrom, followWriterMs, resolveDataDir, SHARED_OPTIONS } from './cli-context';
 
 export const MCP_HELP = `quire mcp [--data DIR] [--model-dir DIR] [--embedding-model ID] [--embedding-dtype auto|fp32|q8]
   Serves the library to other apps over the Model Context Protocol (stdio): tools search, ask,
@@ -16,7 +16,6 @@ export const MCP_HELP = `quire mcp [--data DIR] [--model-dir DIR] [--embedding-m
   the app, what it indexes shows up, and clients hear that the resource list changed.`;
 
 /** How often a read-only `quire mcp` looks at the journals for what the app changed. */
-const FOLLOW_WRITER_MS = 1000;
 
 /**
  * Stdout carries the protocol and nothing else: the transport gets the real stdout, and
@@ -56,9 +55,9 @@ export async function mcpCommand(argv: string[]): Promise<number> {
       ...coreOptionsFrom(values),
       dataDir,
       logger,
-      readOnly: !allowIndexing,
+      readOnly: values['read-only'] || !allowIndexing,
       // Beside the app, what it indexes shows up here (and clients hear the list changed).
-      followWriterMs: FOLLOW_WRITER_MS,
+      followWriterMs: followWriterMs(values.library),
       conversationsDir,
     });
     const server = createQuireMcpServer(core, { allowIndexing });

@@ -75,8 +75,10 @@ async function openControl(
   dataDir: string,
   values: Parameters<typeof coreOptionsFrom>[0],
 ): Promise<SwitchControl> {
-  const opened = await openOrJoin(dataDir, () =>
-    createQuireCore({ ...coreOptionsFrom(values), dataDir, startIndexing: true }),
+  const opened = await openOrJoin(
+    dataDir,
+    () => createQuireCore({ ...coreOptionsFrom(values), dataDir, startIndexing: true }),
+    values.library,
   );
   if (opened.core) {
     const core = opened.core;

@@ -57,11 +57,19 @@ export async function findRunningQuire(dataDir: string): Promise<RunningQuire | 
 export async function openOrJoin<T>(
   dataDir: string,
   open: () => Promise<T>,
+  /** The --library the command names: the running Quire may serve another one, so no joining. */
+  library?: string,
 ): Promise<{ core: T; running?: never } | { core?: never; running: RunningQuire }> {
   try {
     return { core: await open() };
   } catch (error) {
     if (!(error instanceof QuireError) || error.code !== 'data_in_use') throw error;
+    if (library)
+      throw new QuireError(
+        'data_in_use',
+        `${error.message} A command given --library does not run through it, as it may ` +
+          'serve another library: give this one its own --data folder.',
+      );
     const running = await findRunningQuire(dataDir);
     if (!running) throw error;
     return { running };

@@ -7,6 +7,7 @@ import { publishServer, SERVER_FILE, type PublishedServer } from '../server/serv
 import { userDirectory } from '../server/team-users';
 import {
   coreOptionsFrom,
+  followWriterMs,
   createOutput,
   defaultRendererDir,
   resolveDataDir,
@@ -71,6 +72,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...coreOptionsFrom(values),
     dataDir: resolveDataDir(values.data),
     transport: 'http',
+    // A home that reads a shared library shows what its writer adds.
+    ...(values['read-only'] ? { followWriterMs: followWriterMs(values.library) } : {}),
   });
   const rendererDir = defaultRendererDir();
   if (!fs.existsSync(rendererDir))
@@ -86,7 +89,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     insecureHttp: values['insecure-http'],
     users: userDirectory(core.dataDir),
     rendererDir,
-    uploadsDir: uploadsDir(core.dataDir),
+    uploadsDir: uploadsDir(core.libraryDir),
     token: values.token ?? process.env.QUIRE_TOKEN,
   });
   // So that `quire ask`, `index` and the like, run beside this one, become its clients.
@@ -96,6 +99,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     api: server.url,
     token: server.token,
     dataDir: core.dataDir,
+    library: core.libraryUri,
   });
   if (host !== '127.0.0.1' && !values.json)
     out.line('Give each person their own link with: quire users add NAME [--editor]');

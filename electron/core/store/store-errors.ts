@@ -5,6 +5,12 @@ const DISK_FULL = /ENOSPC|No space left on device|disk full|os error 28|EDQUOT|q
 const DAMAGED =
   /Not found: \S+\.(?:lance|idx)\b|LanceError\(Corrupt|corrupt (?:file|data)|Invalid (?:file|protobuf)|unexpected end of file|failed to fill whole buffer/i;
 
+// A library in a bucket: the object store's own failures, as LanceDB reports them.
+const STORAGE_UNREACHABLE =
+  /error sending request|connection refused|connection reset|dns error|tcp connect error|operation timed out|broken pipe/i;
+const STORAGE_AUTH = /InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|403 Forbidden/;
+const BUCKET_MISSING = /NoSuchBucket/;
+
 export const TABLE_DAMAGED_MESSAGE =
   'The search index is damaged. Rebuild it from your documents in the Library.';
 
@@ -20,6 +26,24 @@ export function toStoreError(error: unknown, action: string): QuireError {
       { retryable: true, cause: error },
     );
   }
+  if (STORAGE_UNREACHABLE.test(message))
+    return new QuireError(
+      'storage_unreachable',
+      `The library's storage could not be reached to ${action}. Check the network and the ` +
+        'storage endpoint, then retry; nothing already saved was lost.',
+      { retryable: true, cause: error },
+    );
+  if (STORAGE_AUTH.test(message))
+    return new QuireError(
+      'storage_auth',
+      `The library's storage refused the credentials to ${action}. Check AWS_ACCESS_KEY_ID and ` +
+        'AWS_SECRET_ACCESS_KEY (or the key in Settings).',
+      { cause: error },
+    );
+  if (BUCKET_MISSING.test(message))
+    return new QuireError('bucket_missing', "The library's bucket no longer exists.", {
+      cause: error,
+    });
   if (DAMAGED.test(message)) {
     return new QuireError('table_damaged', TABLE_DAMAGED_MESSAGE, { cause: error });
   }
