@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isQuireError } from '../../shared/errors';
 import type { QuireCore } from './quire-core';
-import { makeTestCore, writeNotes } from '../../test/helpers/library-fixtures';
+import { makeTestCore, PDF_DIR, writeNotes } from '../../test/helpers/library-fixtures';
+import { createInMemoryTransport } from './rpc/in-memory-transport';
 import { startS3Server, type S3Server } from '../../test/helpers/s3-server';
 import { makeTempDir } from '../../test/helpers/temp-dir';
 
@@ -176,4 +178,37 @@ describe('a library in a bucket', () => {
     expect(writer.library.registry.get(beta.id)).toMatchObject({ status: 'ready' });
     expect(await titles(writer, 'beta')).toHaveLength(1);
   }, 180_000);
+
+  it("copies documents' files into the bucket, so a citation opens on a home without the original", async () => {
+    const library = 's3://team/files';
+    const original = path.join(dir, 'papers', 'two-column.pdf');
+    fs.mkdirSync(path.dirname(original), { recursive: true });
+    fs.copyFileSync(path.join(PDF_DIR, 'acl_naacl06_two_column_paper.pdf'), original);
+    const bytes = fs.readFileSync(original);
+    const writer = await open('home-a', { library });
+    await writer.library.add([original]);
+    await writer.library.whenIdle();
+    const [doc] = writer.library.registry.all();
+    const copied = () =>
+      s3.requests.some((r) => r.method === 'PUT' && r.key.includes(`_quire/files/${doc!.id}/`));
+    const started = Date.now();
+    while (!copied() && Date.now() - started < 15_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(copied()).toBe(true);
+    fs.rmSync(original); // the other home never had it
+
+    const reader = await open('home-b', { library, readOnly: true });
+    const content = await createInMemoryTransport(reader.dispatch).invoke('documents.content', {
+      documentId: doc!.id,
+    });
+    expect(content.ok && content.value.mime).toBe('application/pdf');
+    expect(content.ok && Buffer.from(content.value.base64!, 'base64').equals(bytes)).toBe(true);
+
+    await writer.library.remove(doc!.id);
+    const removed = () =>
+      s3.requests.some((r) => r.method === 'DELETE' && r.key.includes(`_quire/files/${doc!.id}/`));
+    while (!removed() && Date.now() - started < 30_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(removed()).toBe(true);
+  }, 60_000);
 });

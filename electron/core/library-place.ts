@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { QuireError } from '../../shared/errors';
 import { lockDataDir, type DataLock } from './data-lock';
+import { DocumentFileCopies, type RegistryView } from './library-files';
+import type { DocumentRecord } from './library/document-registry';
 import { lanceDir } from './library/lance-chunk-store';
 import {
   JournalMirror,
@@ -36,6 +38,10 @@ export type LibraryPlace = {
   uri: string;
   /** Brings the journals' local copies up to the bucket (a reader's follower calls it). */
   pull(): Promise<boolean>;
+  /** The writer's registry, whose documents' files it copies into a bucket. */
+  attach(registry: RegistryView): void;
+  /** Where this home reads a document's file; a bucket's copy when the original is not here. */
+  localFile(doc: DocumentRecord): Promise<string | null>;
   /** Stops shipping and the lease, after a last ship of what the library wrote. */
   close(): Promise<void>;
 };
@@ -98,22 +104,26 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
     await lease?.release();
     throw error;
   }
+  const files = new DocumentFileCopies(bucket, path.join(libraryDir, 'files'), options.log);
+  let registry: RegistryView | null = null;
   const ship = async () => {
     if (!shipping) return;
     for (const mirror of mirrors) await mirror.ship();
   };
   let shipped: Promise<void> = Promise.resolve();
+  // Copying files runs beside the journals, so a large upload never delays readers' news.
+  let copying: Promise<void> | null = null;
+  const warn = (what: string) => (error: unknown) =>
+    options.log('warn', `${what} failed: ${String(error)}`);
   const timer = options.readOnly
     ? null
     : setInterval(() => {
-        shipped = shipped
-          .then(ship)
-          .catch((error: unknown) =>
-            options.log(
-              'warn',
-              `sending the library's records to the bucket failed: ${String(error)}`,
-            ),
-          );
+        shipped = shipped.then(ship).catch(warn("sending the library's records to the bucket"));
+        if (!copying && registry && shipping)
+          copying = files
+            .sync(registry)
+            .catch(warn("copying the documents' files to the bucket"))
+            .finally(() => (copying = null));
       }, SHIP_EVERY_MS);
   timer?.unref();
   return {
@@ -124,6 +134,10 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
       bucket: { storageOptions: lanceStorageOptions(location), metaFile: objectMetaFile(bucket) },
       ...(lease ? { writeGuard: () => lease.assertHeld() } : {}),
     },
+    attach(view) {
+      registry = view;
+    },
+    localFile: (doc) => files.localFile(doc),
     async pull() {
       let changed = false;
       for (const mirror of mirrors) changed = (await mirror.pull()) || changed;
@@ -131,7 +145,8 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
     },
     async close() {
       if (timer) clearInterval(timer);
-      await shipped;
+      // Files not copied yet are copied by the next writer's start (it lists what is there).
+      await Promise.all([shipped, copying]);
       try {
         await ship();
       } finally {
@@ -158,6 +173,8 @@ async function openFolder(dir: string, options: LibraryPlaceOptions): Promise<Li
     uri: libraryDir,
     store: { dir: lanceDir(libraryDir) },
     pull: async () => false,
+    attach: () => undefined,
+    localFile: async (doc) => doc.path,
     close: async () => lock?.release(),
   };
 }

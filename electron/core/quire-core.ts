@@ -182,6 +182,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     log,
     readOnly: options.readOnly,
   });
+  if (!options.readOnly) place.attach(library.registry);
   const collections = new CollectionService({
     dataDir: libraryDir,
     registry: library.registry,
@@ -388,7 +389,13 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   const handlers = {
     ...createAppHandlers(dataDir, () => settings.get().provider),
     ...createEventHandlers(hub),
-    ...createLibraryHandlers(library, watcher, ocrCacheDir(libraryDir), collections),
+    ...createLibraryHandlers(
+      library,
+      watcher,
+      ocrCacheDir(libraryDir),
+      collections,
+      place.localFile,
+    ),
     ...createCollectionHandlers(collections),
     ...createModelHandlers(downloads),
     ...createModelSwitchHandlers(modelSwitch),

@@ -6,6 +6,7 @@ import { QuireError } from '../../../shared/errors';
 import { readOcrPages } from '../indexing/ocr-cache';
 import { openDocument } from '../parsers';
 import { decodeText } from '../parsers';
+import type { DocumentRecord } from './document-registry';
 import type { LibraryService } from './library-service';
 
 const MIME: Record<string, string> = {
@@ -35,10 +36,14 @@ export async function readDocumentContent(
   library: LibraryService,
   documentId: string,
   ocrDir: string | null = null,
+  /** Where this home can read the file (a shared library's copy); default its own path. */
+  localFile?: (doc: DocumentRecord) => Promise<string | null>,
 ): Promise<DocumentContent> {
-  const doc = library.registry.get(documentId);
-  if (!doc) throw new QuireError('not_found', 'That document is not in the library.');
-  const { contentHash: _h, mtimeMs: _m, ...info } = doc;
+  const record = library.registry.get(documentId);
+  if (!record) throw new QuireError('not_found', 'That document is not in the library.');
+  const found = localFile ? await localFile(record).catch(() => null) : record.path;
+  const doc = { ...record, path: found ?? record.path };
+  const { contentHash: _h, mtimeMs: _m, ...info } = record;
   const mime =
     doc.kind === 'image'
       ? (IMAGE_MIME[path.extname(doc.path).toLowerCase()] ?? 'application/octet-stream')

@@ -1,6 +1,7 @@
 import type { Handlers } from '../rpc/dispatch';
 import type { CollectionService } from './collection-service';
 import { readDocumentContent } from './document-content';
+import type { DocumentRecord } from './document-registry';
 import type { FolderWatcher } from './folder-watcher';
 import type { LibraryService } from './library-service';
 
@@ -26,6 +27,8 @@ export function createLibraryHandlers(
   watcher: FolderWatcher,
   ocrDir: string | null = null,
   collections: CollectionService,
+  /** Where this home reads a document's file: a shared library's copy when it lacks the original. */
+  localFile?: (doc: DocumentRecord) => Promise<string | null>,
 ): LibraryHandlers {
   const requireCollection = (id: string | undefined) =>
     id === undefined ? undefined : collections.book.require(id).id;
@@ -55,6 +58,7 @@ export function createLibraryHandlers(
     }),
     'library.unwatch': async ({ folder }) => ({ watchedFolders: await watcher.unwatch(folder) }),
     'library.rebuildIndex': () => library.rebuildIndex(),
-    'documents.content': ({ documentId }) => readDocumentContent(library, documentId, ocrDir),
+    'documents.content': ({ documentId }) =>
+      readDocumentContent(library, documentId, ocrDir, localFile),
   };
 }
