@@ -7,11 +7,14 @@ import type { DocumentRecord } from './library/document-registry';
 import type { ObjectBucket } from './object-store';
 
 const FILES_PREFIX = '_quire/files/';
+const OCR_PREFIX = '_quire/ocr/';
 
 /** The version of a document's file that was indexed: a re-indexed file gets a new object. */
 const versionOf = (doc: Pick<DocumentRecord, 'mtimeMs' | 'size'>) =>
   `${Math.trunc(doc.mtimeMs)}-${doc.size}`;
 const keyOf = (doc: DocumentRecord) => `${FILES_PREFIX}${doc.id}/${versionOf(doc)}`;
+/** A scanned document's OCR word boxes travel beside its file, so citations mark the words. */
+const ocrKeyOf = (fileKey: string) => `${OCR_PREFIX}${fileKey.slice(FILES_PREFIX.length)}.json`;
 
 export type RegistryView = { readonly version: number; all(): DocumentRecord[] };
 
@@ -29,6 +32,8 @@ export class DocumentFileCopies {
     private readonly bucket: ObjectBucket,
     /** Where a reader keeps the copies it fetched. */
     private readonly cacheDir: string,
+    /** The library's OCR word boxes, one `<document id>.json` each (indexing/ocr-cache.ts). */
+    private readonly ocrDir: string,
     private readonly log: (level: 'warn', message: string) => void,
   ) {}
 
@@ -57,6 +62,8 @@ export class DocumentFileCopies {
       }
       try {
         await this.bucket.putBytes(key, bytes);
+        const ocr = readOptional(path.join(this.ocrDir, `${doc.id}.json`));
+        if (ocr) await this.bucket.putBytes(ocrKeyOf(key), ocr);
       } catch (error) {
         complete = false;
         this.log('warn', `copying ${doc.name} to the bucket failed: ${String(error)}`);
@@ -64,12 +71,12 @@ export class DocumentFileCopies {
       }
       const old = shipped.get(doc.id);
       shipped.set(doc.id, key);
-      if (old) await this.bucket.delete(old).catch(() => undefined);
+      if (old) await this.deleteCopy(old);
     }
     for (const [id, key] of [...shipped]) {
       // A document being indexed again keeps its old copy until the new one is shipped.
       if (known.has(id)) continue;
-      await this.bucket.delete(key).catch(() => undefined);
+      await this.deleteCopy(key);
       shipped.delete(id);
     }
     if (complete) this.seenVersion = version;
@@ -85,14 +92,19 @@ export class DocumentFileCopies {
     if (fs.existsSync(cached)) return cached;
     const bytes = await this.bucket.getBytes(keyOf(doc));
     if (!bytes) return null;
+    const ocr = await this.bucket.getBytes(ocrKeyOf(keyOf(doc)));
+    if (ocr) writeWhole(path.join(this.ocrDir, `${doc.id}.json`), ocr);
     fs.mkdirSync(path.dirname(cached), { recursive: true });
     // Other versions of this document's file are stale now.
     for (const name of fs.readdirSync(path.dirname(cached)))
       fs.rmSync(path.join(path.dirname(cached), name), { force: true });
-    const temp = `${cached}.tmp`;
-    fs.writeFileSync(temp, bytes);
-    fs.renameSync(temp, cached);
+    writeWhole(cached, bytes);
     return cached;
+  }
+
+  private async deleteCopy(key: string): Promise<void> {
+    await this.bucket.delete(key).catch(() => undefined);
+    await this.bucket.delete(ocrKeyOf(key)).catch(() => undefined);
   }
 
   private async shippedCopies(): Promise<Map<string, string>> {
@@ -105,6 +117,21 @@ export class DocumentFileCopies {
     this.shipped = shipped;
     return shipped;
   }
+}
+
+function readOptional(file: string): Buffer | null {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function writeWhole(file: string, bytes: Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp`;
+  fs.writeFileSync(temp, bytes);
+  fs.renameSync(temp, file);
 }
 
 /** The file's bytes if it is still the version that was indexed. */

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { QuireError } from '../../shared/errors';
 import { lockDataDir, type DataLock } from './data-lock';
+import { ocrCacheDir } from './indexing/ocr-cache';
 import { DocumentFileCopies, type RegistryView } from './library-files';
 import type { DocumentRecord } from './library/document-registry';
 import { lanceDir } from './library/lance-chunk-store';
@@ -104,7 +105,12 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
     await lease?.release();
     throw error;
   }
-  const files = new DocumentFileCopies(bucket, path.join(libraryDir, 'files'), options.log);
+  const files = new DocumentFileCopies(
+    bucket,
+    path.join(libraryDir, 'files'),
+    ocrCacheDir(libraryDir),
+    options.log,
+  );
   let registry: RegistryView | null = null;
   const ship = async () => {
     if (!shipping) return;
