@@ -13,7 +13,45 @@ export type QuireBridge = {
   pathForFile?: (file: unknown) => string;
   /** Native open dialogs (Electron only); resolves to the chosen paths. */
   pickPaths?: (kind: PickKind) => Promise<string[]>;
+  /**
+   * Desktop only: check a Quire server and show it in this window instead of the local core.
+   * On success main replaces the window, so the answer may never be read.
+   */
+  connectServer?: (request: ServerConnectRequest) => Promise<ServerConnectResult>;
 };
+
+/** A person's link (`https://host:port/#token=…`), or an address with the token apart. */
+export type ServerConnectRequest = { link: string; token?: string };
+
+/** Why a Quire server was not connected; each has its own words in Settings. */
+export type ServerConnectErrorCode =
+  /** The text is not an http(s) address, or carries no token. */
+  | 'invalid_link'
+  /** Plain http to another machine: the token would cross the network in clear. */
+  | 'insecure_http'
+  /** No answer: refused, unknown name, time-out. */
+  | 'unreachable'
+  /** TLS failed: a self-signed or expired certificate, or one for another name. */
+  | 'untrusted_certificate'
+  /** The server answered 401: a wrong, removed or out-of-date token. */
+  | 'unauthorized'
+  /** Something answered, but not Quire's API. */
+  | 'not_quire'
+  /** The server is fine but this computer could not keep the connection (keychain, disk). */
+  | 'not_saved';
+
+/** What the server said about the person whose link it is. */
+export type ServerIdentity = {
+  url: string;
+  host: string;
+  version: string;
+  name: string;
+  role: string;
+};
+
+export type ServerConnectResult =
+  | { ok: true; value: ServerIdentity }
+  | { ok: false; error: { code: ServerConnectErrorCode; message: string } };
 
 /** Documents, a folder of them, or a GGUF language model file. */
 export type PickKind = 'files' | 'folder' | 'model';
@@ -22,6 +60,8 @@ export type PickKind = 'files' | 'folder' | 'model';
 export const DIALOG_CHANNEL = 'quire:dialog.open';
 /** A renderer gave up on a call (its AbortSignal): main aborts that call's handler. */
 export const CANCEL_CHANNEL = 'quire:cancel';
+/** Main's own channel, outside the contract: connect the window to a Quire server. */
+export const SERVER_CONNECT_CHANNEL = 'quire:server.connect';
 
 export type BridgeIpc = {
   invoke: (channel: string, args: unknown, callId?: string) => Promise<unknown>;

@@ -77,6 +77,24 @@ export const RetrievalSettingsSchema = z.object({
 });
 export type RetrievalSettings = z.infer<typeof RetrievalSettingsSchema>;
 
+/**
+ * Where the library lives (docs/architecture.md, "A library in a bucket"). The secret access
+ * key is never here: it lives in the OS keychain, like the API keys. Read when Quire starts.
+ */
+export const LibrarySettingsSchema = z.object({
+  /** '' = the data folder; a folder's full path; or s3://bucket/prefix. */
+  location: z.string().max(4096).default(''),
+  /** An S3-compatible service's address (MinIO, R2 …), e.g. https://minio.example:9000. */
+  endpoint: z.string().max(2048).optional(),
+  region: z.string().max(64).optional(),
+  accessKeyId: z.string().max(256).optional(),
+  /** Opens the library without the writer's lease: another computer writes it. */
+  readOnly: z.boolean().default(false),
+  /** A plain-HTTP endpoint beyond this machine (a trusted private network only). */
+  allowHttp: z.boolean().default(false),
+});
+export type LibrarySettings = z.infer<typeof LibrarySettingsSchema>;
+
 export const SETTINGS_VERSION = 1;
 
 export const SettingsSchema = z.object({
@@ -95,6 +113,8 @@ export const SettingsSchema = z.object({
    * files read as before and older Quires ignore it: no version bump.
    */
   mcp: z.object({ allowIndexing: z.boolean().default(false) }).default({ allowIndexing: false }),
+  /** New in version 1 files, with a default (the data folder), like `mcp`: no version bump. */
+  library: LibrarySettingsSchema.default({ location: '', readOnly: false, allowHttp: false }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

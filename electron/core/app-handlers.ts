@@ -1,8 +1,11 @@
 import { isRemoteProvider, type ProviderSettings } from '../../shared/settings';
-import type { Handlers } from './rpc/dispatch';
+import { principalOf, type Handlers } from './rpc/dispatch';
 import { QUIRE_VERSION } from './version';
 
-/** `app.info`: what this Quire is, where its data lives, and whether it stays offline. */
+/**
+ * `app.info`: what this Quire is, where its data lives, whether it stays offline, and who is
+ * asking, so an interface shows only what that person may do.
+ */
 export function createAppHandlers(
   dataDir: string,
   provider: () => ProviderSettings,
@@ -14,6 +17,7 @@ export function createAppHandlers(
       dataDir,
       transport: ctx.transport,
       offline: !isRemoteProvider(provider()),
+      principal: principalOf(ctx),
     }),
   };
 }

@@ -41,13 +41,13 @@ import { resolveModel } from './embedding/model-settings';
 import { QuireError } from '../../shared/errors';
 import { consoleLogger, createDispatcher, type Handlers, type Logger } from './rpc/dispatch';
 import { ProviderManager } from './settings/provider-manager';
-import { createSettingsHandlers } from './settings/settings-handlers';
+import { createSettingsHandlers, LIBRARY_SECRET_ACCOUNT } from './settings/settings-handlers';
 import { openSettingsStore, type SettingsBackendFactory } from './settings/settings-store';
 import type { SafeStorageLike } from './secrets';
 import type { ProviderTimeouts } from './providers';
 import type { EmbeddingDtype, ProviderSettings } from '../../shared/settings';
 import { closeInOrder } from './shutdown';
-import { openLibraryPlace } from './library-place';
+import { checkLibrarySettings, libraryPendingRestart, openChosenLibrary } from './library-settings';
 
 /** How long a question waits, at most, for the library's first word statistics. */
 const TERM_STATS_WAIT_MS = 3000;
@@ -63,6 +63,11 @@ export type QuireCoreOptions = {
   library?: string;
   /** A plain-HTTP object-store endpoint beyond loopback, allowed explicitly. */
   allowHttp?: boolean;
+  /**
+   * When the library set in Settings cannot be opened, open the data folder's and say why in
+   * Settings, instead of failing (the app: it must start for its Settings to be fixed).
+   */
+  libraryFallback?: boolean;
   transport?: 'ipc' | 'http' | 'memory';
   logger?: Logger;
   hub?: StreamHub;
@@ -137,26 +142,43 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   const hub = options.hub ?? new StreamHub();
   const log = (level: 'info' | 'warn' | 'error', message: string) =>
     level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : undefined;
-  const place = await openLibraryPlace({
-    dataDir,
-    library: options.library,
-    readOnly: options.readOnly,
-    allowHttp: options.allowHttp,
-    leaseTtlMs: hooks.leaseTtlMs,
-    log,
-  }).catch((error: unknown) => {
-    lock?.release();
-    throw error;
-  });
-  // The registry, the collections, uploaded copies and OCR pages: the data folder's own, or a
-  // bucket's local copy.
-  const libraryDir = place.libraryDir;
-
   const settings = openSettingsStore({
     dataDir,
     backend: options.settingsBackend,
     warn: (m) => logger.warn(m),
   });
+  const providers = new ProviderManager({
+    dataDir,
+    safeStorage: options.safeStorage,
+    keychain: hooks.keychain,
+    timeouts: hooks.providerTimeouts,
+    log: (m) => log('info', m),
+  });
+  // A --library flag wins for its run; else Settings' library, its secret from the keychain.
+  const librarySettings = settings.get().library;
+  const librarySecret = async () => (await providers.secretStore()).get(LIBRARY_SECRET_ACCOUNT);
+  const opened = await openChosenLibrary(
+    {
+      library: options.library,
+      readOnly: options.readOnly,
+      allowHttp: options.allowHttp,
+      fallback: options.libraryFallback,
+    },
+    librarySettings,
+    librarySecret,
+    { dataDir, leaseTtlMs: hooks.leaseTtlMs, log },
+  ).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
+  const { place } = opened;
+  // Settings may make this Quire a reader of a library another computer writes.
+  const readOnly = opened.choice.readOnly;
+  const followWriterMs = options.followWriterMs ?? opened.choice.followWriterMs;
+  let librarySecretChanged = false;
+  // The registry, the collections, uploaded copies and OCR pages: the data folder's own, or a
+  // bucket's local copy.
+  const libraryDir = place.libraryDir;
   // The library's own record of its model wins over settings, which may name a switch's target.
   const libraryModel = (await libraryEmbeddingModel(place.store)) ?? undefined;
   const indexer = await startIndexer(settings.get(), {
@@ -170,7 +192,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   const store = await openLanceChunkStore({
     place: place.store,
     dims: model.dims,
-    ...(options.readOnly ? { readOnly: true } : { embeddingModel: model.modelId }),
+    ...(readOnly ? { readOnly: true } : { embeddingModel: model.modelId }),
   });
   const library = new LibraryService({
     dataDir: libraryDir,
@@ -180,15 +202,15 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     embeddingModel: model.modelId,
     writer: hooks.writer,
     log,
-    readOnly: options.readOnly,
+    readOnly,
   });
-  if (!options.readOnly) place.attach(library.registry);
+  if (!readOnly) place.attach(library.registry);
   const collections = new CollectionService({
     dataDir: libraryDir,
     registry: library.registry,
     store,
     hub,
-    readOnly: options.readOnly,
+    readOnly,
     log,
   });
   library.snapshotExtras = () => ({
@@ -285,7 +307,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   // Choosing another model in settings (or in settings.json) starts a switch, not a restart.
   settings.onChange((next) => {
     const wanted = next.retrieval.embeddingModel;
-    if (options.readOnly || options.embeddingModel || !wanted || wanted === model.modelId) return;
+    if (readOnly || options.embeddingModel || !wanted || wanted === model.modelId) return;
     if (modelSwitch.status().targetModel === wanted && modelSwitch.status().state !== 'cancelled')
       return;
     modelSwitch.start(wanted).catch((e: unknown) => log('warn', `model switch: ${String(e)}`));
@@ -329,13 +351,6 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   const documentText = documentTextReader(library.registry, store.lance);
   const conversations = new ConversationStore(options.conversationsDir ?? dataDir);
   registerChatSnapshots(hub, conversations);
-  const providers = new ProviderManager({
-    dataDir,
-    safeStorage: options.safeStorage,
-    keychain: hooks.keychain,
-    timeouts: hooks.providerTimeouts,
-    log: (m) => log('info', m),
-  });
   const wrapProvider = hooks.wrapProvider ?? ((provider) => provider);
   const chat = new ChatService({
     hub,
@@ -356,7 +371,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     documentText,
     ...hooks.chat,
   });
-  if (options.startIndexing !== false && !options.readOnly) {
+  if (options.startIndexing !== false && !readOnly) {
     await collections
       .reconcile()
       .catch((e: unknown) => log('warn', `checking collections failed: ${String(e)}`));
@@ -367,7 +382,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
   }
 
   const follower =
-    options.readOnly && options.followWriterMs
+    readOnly && followWriterMs
       ? followWriter({
           library,
           collections,
@@ -381,7 +396,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
               pool.reconfigure({ embeddingModel: model.modelId, modelDir: model.modelDir });
             }
           },
-          intervalMs: options.followWriterMs,
+          intervalMs: followWriterMs,
           log,
         })
       : null;
@@ -409,9 +424,33 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
       (title, owner) => chat.startConversation(title, owner),
     ),
     ...createSettingsHandlers(settings, providers, {
-      pendingRestart: () => pendingRestart(indexer.start, settings.get(), options),
+      pendingRestart: () => [
+        ...pendingRestart(indexer.start, settings.get(), options),
+        ...libraryPendingRestart(
+          opened.choice,
+          librarySettings,
+          settings.get().library,
+          librarySecretChanged,
+        ),
+      ],
       reranker: () => retriever.rerankerStatus(),
       entailment: () => entailment.status(),
+      library: {
+        status: () => ({
+          uri: place.uri,
+          readOnly,
+          source: opened.choice.source,
+          problem: opened.problem,
+        }),
+        check: ({ library, secret }) =>
+          checkLibrarySettings(library, secret ? async () => secret : librarySecret, {
+            dataDir,
+            ...(readOnly ? {} : { writing: place.uri }),
+          }),
+        secretChanged: () => {
+          librarySecretChanged = true;
+        },
+      },
     }),
   } satisfies Handlers;
 

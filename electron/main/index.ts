@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { createQuireCore, startCommandLineApi, type QuireCore } from '../core';
 import { QuireError } from '../../shared/errors';
+import { startAppWindows } from './app-windows';
 import { utilityCanary } from './canary-launcher';
 import { electronSettingsBackend } from './electron-settings-backend';
 import { registerIpcHandlers } from './ipc';
 import { registerOpenDialog } from './open-dialog';
 import { usableSafeStorage } from './safe-storage-secret-store';
-import { createAppWindow, restrictPermissions } from './window-factory';
+import { restrictPermissions } from './window-factory';
 import { isAppUrl } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,15 +20,6 @@ const appUrl =
 
 let core: QuireCore | null = null;
 let commandLineApi: { close: () => Promise<void> } | null = null;
-
-function createMainWindow(): BrowserWindow {
-  return createAppWindow({
-    BrowserWindow,
-    openExternal: (url) => shell.openExternal(url),
-    preloadPath,
-    appUrl,
-  });
-}
 
 app.enableSandbox();
 
@@ -42,6 +34,8 @@ app.whenReady().then(async () => {
       safeStorage: usableSafeStorage(safeStorage),
       settingsBackend: electronSettingsBackend,
       canaryLauncher: utilityCanary,
+      // A library in Settings that cannot be opened (offline, wrong keys) must not stop the app.
+      libraryFallback: true,
     });
   } catch (error) {
     // Another Quire (a window, or `quire index`) writes this library: say who, not a silent exit.
@@ -70,9 +64,18 @@ app.whenReady().then(async () => {
         : dialog.showOpenDialog(dialogOptions);
     },
   });
-  createMainWindow();
+  // This computer's Quire, or the Quire server Settings connected it to (see app-windows).
+  const quireCore = core;
+  const windows = startAppWindows({
+    appUrl,
+    preloadPath,
+    dataDir: quireCore.dataDir,
+    secrets: () => quireCore.providers.secretStore(),
+    isTrustedFrame: (frame) => isAppUrl(frame.url, appUrl),
+  });
+  await windows.start();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+    if (BrowserWindow.getAllWindows().length === 0) void windows.start();
   });
 });
 

@@ -104,6 +104,43 @@ describe('the window factory', () => {
   });
 });
 
+describe('a window that shows a Quire server', () => {
+  const PAGE = 'https://quire.example.com:8443/#token=abc123';
+  const remote = () =>
+    createAppWindow({
+      BrowserWindow: RecordingWindow,
+      openExternal: async () => {},
+      preloadPath: null,
+      appUrl: PAGE,
+      partition: 'quire-remote',
+      bounds: { x: 10, y: 20, width: 1000, height: 700 },
+    });
+
+  it('has no preload, so the page never gets window.quire, and keeps every other guard', () => {
+    const window = remote();
+    const prefs = window.options.webPreferences!;
+    expect('preload' in prefs).toBe(false);
+    expect(prefs).toMatchObject({
+      partition: 'quire-remote',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+    expect(window.options).toMatchObject({ x: 10, y: 20, width: 1000, height: 700 });
+    expect(window.loaded).toEqual([PAGE]);
+  });
+
+  it('stays on the server’s origin', () => {
+    const window = remote();
+    expect(window.navigate('will-navigate', 'https://quire.example.com:8443/#/library')).toBe(true);
+    expect(window.navigate('will-navigate', 'https://quire.example.com/')).toBe(false);
+    expect(window.navigate('will-redirect', 'http://quire.example.com:8443/')).toBe(false);
+    expect(window.navigate('will-navigate', APP_URL)).toBe(false);
+  });
+});
+
 describe('permissions', () => {
   it('grant only the clipboard write that "Copy answer" needs', () => {
     let request: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | null = null;

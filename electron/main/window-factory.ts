@@ -29,8 +29,14 @@ export type BrowserWindowConstructorLike<W extends BrowserWindowLike> = new (
 export type WindowFactoryDeps<W extends BrowserWindowLike> = {
   BrowserWindow: BrowserWindowConstructorLike<W>;
   openExternal: (url: string) => Promise<void>;
-  preloadPath: string;
+  /** Null for a remote Quire's page, which never gets the bridge. */
+  preloadPath: string | null;
+  /** The page to load; navigation stays on its origin (or on this file). */
   appUrl: string;
+  /** A session of its own (a remote page), by partition name. */
+  partition?: string;
+  /** Where the window opens (the one it replaces), instead of the default size. */
+  bounds?: { x: number; y: number; width: number; height: number };
 };
 
 /**
@@ -38,7 +44,9 @@ export type WindowFactoryDeps<W extends BrowserWindowLike> = {
  * page, and new windows refused (plain web links go to the OS browser instead).
  */
 export function createAppWindow<W extends BrowserWindowLike>(deps: WindowFactoryDeps<W>): W {
-  const window = new deps.BrowserWindow(secureWindowOptions(deps.preloadPath));
+  const window = new deps.BrowserWindow(
+    secureWindowOptions(deps.preloadPath, deps.bounds ?? {}, deps.partition),
+  );
   window.once('ready-to-show', () => window.show());
   const keepOnAppPage = (event: NavigationEventLike, url: string) => {
     if (!isAppUrl(url, deps.appUrl)) event.preventDefault();

@@ -1,9 +1,15 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-/** The only way windows are configured: every window gets the same hardened preferences. */
+/**
+ * The only way windows are configured: every window gets the same hardened preferences.
+ * `preloadPath` null makes a window without the bridge, for a page that is not the app's own
+ * (a Quire server's interface): it must never get `window.quire`. Such a page also gets its
+ * own `partition`, so nothing it stores mixes with the app's.
+ */
 export function secureWindowOptions(
-  preloadPath: string,
+  preloadPath: string | null,
   extra: BrowserWindowConstructorOptions = {},
+  partition?: string,
 ): BrowserWindowConstructorOptions {
   return {
     width: 1280,
@@ -15,7 +21,8 @@ export function secureWindowOptions(
     backgroundColor: '#1b1b1f',
     ...extra,
     webPreferences: {
-      preload: preloadPath,
+      ...(preloadPath !== null ? { preload: preloadPath } : {}),
+      ...(partition !== undefined ? { partition } : {}),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -1,5 +1,13 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { buildBridge, CANCEL_CHANNEL, DIALOG_CHANNEL, type PickKind } from '../../shared/bridge';
+import {
+  buildBridge,
+  CANCEL_CHANNEL,
+  DIALOG_CHANNEL,
+  SERVER_CONNECT_CHANNEL,
+  type PickKind,
+  type ServerConnectRequest,
+  type ServerConnectResult,
+} from '../../shared/bridge';
 import { EVENT_CHANNEL } from '../../shared/contract';
 import type { StreamEvent } from '../../shared/events';
 
@@ -27,4 +35,10 @@ contextBridge.exposeInMainWorld('quire', {
     );
     return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
   },
+  // Only the two strings cross: main checks the server, keeps the token and replaces the window.
+  connectServer: (request: ServerConnectRequest): Promise<ServerConnectResult> =>
+    ipcRenderer.invoke(SERVER_CONNECT_CHANNEL, {
+      link: String(request.link),
+      ...(request.token ? { token: String(request.token) } : {}),
+    }),
 });

@@ -1,11 +1,12 @@
 import { ChatView } from './components/chat/ChatView';
 import { DropOverlay } from './components/library/DropOverlay';
 import { LibraryView } from './components/library/LibraryView';
-import { SettingsView } from './components/settings/SettingsView';
+import { SettingsRoute } from './components/settings/SettingsRoute';
 import { Sidebar } from './components/shell/Sidebar';
 import { Notices } from './components/ui/Notices';
 import { DocumentViewer } from './components/viewer/DocumentViewer';
 import { AppServicesProvider } from './hooks/app-services';
+import { AccessProvider } from './hooks/use-access';
 import { useQuireSubscriptions } from './hooks/use-quire-subscriptions';
 import { useRoute } from './hooks/use-route';
 
@@ -25,7 +26,7 @@ function Main() {
         {route.view === 'library' ? (
           <LibraryView />
         ) : route.view === 'settings' ? (
-          <SettingsView />
+          <SettingsRoute />
         ) : (
           <ChatView
             key={route.conversationId ?? `new:${route.aboutDocumentId ?? ''}`}
@@ -45,7 +46,9 @@ export function App() {
   useQuireSubscriptions();
   return (
     <AppServicesProvider>
-      <Main />
+      <AccessProvider>
+        <Main />
+      </AccessProvider>
     </AppServicesProvider>
   );
 }

@@ -68,6 +68,10 @@ export const METHOD_ROLES = {
   'settings.update': 'owner',
   'settings.setApiKey': 'owner',
   'settings.clearApiKey': 'owner',
+  'settings.setLibrarySecret': 'owner',
+  'settings.clearLibrarySecret': 'owner',
+  // It reaches the address given: only the owner may make this Quire connect somewhere.
+  'settings.checkLibrary': 'owner',
   'providers.test': 'owner',
   'models.measureEmbeddingSpeed': 'owner',
   'models.downloadLanguageModel': 'owner',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from '../errors';
-import { ProviderSettingsSchema, SettingsSchema } from '../settings';
+import { LibrarySettingsSchema, ProviderSettingsSchema, SettingsSchema } from '../settings';
 import { method } from './define';
 
 const KeyProviderSchema = z.enum(['openai', 'anthropic']);
@@ -27,6 +27,20 @@ export const EntailmentStatusSchema = RerankerStatusSchema.extend({
 });
 export type EntailmentStatus = z.infer<typeof EntailmentStatusSchema>;
 
+/** The library this Quire opened, and where its address came from. */
+export const LibraryStatusSchema = z.object({
+  /** The open library: a folder, or s3://bucket/prefix. */
+  uri: z.string(),
+  readOnly: z.boolean(),
+  /** A --library flag for this run, Settings, or the data folder (nothing set). */
+  source: z.enum(['flag', 'settings', 'default']),
+  /** Whether a secret access key for Settings' bucket is stored; the key never leaves main. */
+  secretStored: z.boolean(),
+  /** Why Settings' library could not be opened (the data folder's was, instead); else null. */
+  problem: z.string().nullable(),
+});
+export type LibraryStatus = z.infer<typeof LibraryStatusSchema>;
+
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   /** Whether a key is stored for each provider; the key itself never leaves main. */
@@ -41,6 +55,7 @@ export const SettingsViewSchema = z.object({
   entailment: EntailmentStatusSchema.optional(),
   /** Saved settings the running indexer does not use yet, by label; they apply on restart. */
   pendingRestart: z.array(z.string()).optional(),
+  library: LibraryStatusSchema.optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
@@ -66,6 +81,32 @@ export const settingsMethods = {
     summary: 'Delete a stored API key.',
     args: z.object({ provider: KeyProviderSchema }).strict(),
     result: SettingsViewSchema,
+  }),
+  'settings.setLibrarySecret': method({
+    summary: "Store the library bucket's secret access key in the OS keychain (write-only).",
+    args: z.object({ secret: z.string().trim().min(1).max(1024) }).strict(),
+    result: SettingsViewSchema,
+  }),
+  'settings.clearLibrarySecret': method({
+    summary: "Delete the library bucket's stored secret access key.",
+    args: z.object({}).strict(),
+    result: SettingsViewSchema,
+  }),
+  'settings.checkLibrary': method({
+    summary:
+      'Check a library location before it is saved: the address, and for a bucket that it ' +
+      'answers with these keys and holds a Quire library (or nothing yet).',
+    args: z
+      .object({
+        library: LibrarySettingsSchema,
+        /** A secret typed but not stored yet; else the stored one. */
+        secret: z.string().trim().min(1).max(1024).optional(),
+      })
+      .strict(),
+    result: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), uri: z.string(), detail: z.string() }),
+      z.object({ ok: z.literal(false), code: ErrorCodeSchema, message: z.string() }),
+    ]),
   }),
   'providers.test': method({
     summary: 'Test a provider configuration: reach the server or load the model file.',

@@ -16,7 +16,7 @@ export const SHARED_OPTIONS = {
   'embedding-dtype': { type: 'string' },
   /** Where model downloads come from (a mirror of the Hugging Face hub). */
   hub: { type: 'string' },
-  /** Where the library lives: a folder or s3://bucket/prefix (default: in the data folder). */
+  /** Where the library lives: a folder or s3://bucket/prefix (default: Settings', else the data folder). */
   library: { type: 'string' },
   /** Opens a library in a bucket without taking its writer's lease. */
   'read-only': { type: 'boolean', default: false },

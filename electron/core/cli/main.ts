@@ -51,9 +51,10 @@ function usage(): string {
     'Every command also takes:',
     '  --data DIR             the data folder (settings, keys, conversations, models)',
     '  --library DIR|s3://BUCKET/PREFIX',
-    '                         where the library lives (default: in the data folder); a bucket',
-    '                         is reached with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,',
-    '                         AWS_REGION and AWS_ENDPOINT_URL',
+    '                         where the library lives for this run (default: as Settings say,',
+    '                         else in the data folder); a bucket is reached with',
+    '                         AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and',
+    '                         AWS_ENDPOINT_URL',
     "  --read-only            open a bucket's library without its writer lease",
     '  --allow-http           allow a plain-HTTP storage endpoint that is not on this machine',
   ].join('\n');

@@ -41,7 +41,13 @@ describe('the contract over the in-memory transport pair', () => {
     const result = await client.invoke('app.info', {});
     expect(result).toMatchObject({
       ok: true,
-      value: { name: 'Quire', transport: 'memory', offline: true },
+      value: {
+        name: 'Quire',
+        transport: 'memory',
+        offline: true,
+        // In-process callers have no principal: they are the owner.
+        principal: { name: 'owner', role: 'owner' },
+      },
     });
     client.close();
   });

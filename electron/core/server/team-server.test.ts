@@ -204,6 +204,13 @@ describe('roles on a team server', () => {
       body: `# ${name}\n\nA page about lighthouses and ${name}.\n`,
     });
 
+  it('tells each caller who they are in app.info, so the interface can follow their role', async () => {
+    const info = (token: string) => value<{ principal: unknown }>(token, 'app.info');
+    expect((await info(tokens.alice)).principal).toEqual({ name: 'alice', role: 'viewer' });
+    expect((await info(tokens.erin)).principal).toEqual({ name: 'erin', role: 'editor' });
+    expect((await info(server.token)).principal).toEqual({ name: 'owner', role: 'owner' });
+  });
+
   it('refuses a viewer what changes the library, naming the role it needs', async () => {
     const docs = await value<{ documents: { id: string }[] }>(tokens.alice, 'library.query', {});
     const documentId = docs.documents[0]!.id;

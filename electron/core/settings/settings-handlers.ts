@@ -1,4 +1,13 @@
-import type { EntailmentStatus, RerankerStatus, SettingsView } from '../../../shared/contract';
+import type {
+  EntailmentStatus,
+  LibraryStatus,
+  MethodResult,
+  ParsedArgs,
+  RerankerStatus,
+  SettingsView,
+} from '../../../shared/contract';
+import { QuireError } from '../../../shared/errors';
+import { checkLibraryAddress } from '../../../shared/library-address';
 import { isRemoteProvider } from '../../../shared/settings';
 import type { Handlers } from '../rpc/dispatch';
 import type { ProviderManager } from './provider-manager';
@@ -10,8 +19,24 @@ type SettingsHandlers = Pick<
   | 'settings.update'
   | 'settings.setApiKey'
   | 'settings.clearApiKey'
+  | 'settings.setLibrarySecret'
+  | 'settings.clearLibrarySecret'
+  | 'settings.checkLibrary'
   | 'providers.test'
 >;
+
+/** The keychain account of the secret access key for Settings' library bucket. */
+export const LIBRARY_SECRET_ACCOUNT = 'library-s3-secret';
+
+/** The library this Quire opened, and Settings' check of another before it is saved. */
+export type LibrarySettingsPort = {
+  status: () => Omit<LibraryStatus, 'secretStored'>;
+  check: (
+    args: ParsedArgs<'settings.checkLibrary'>,
+  ) => Promise<MethodResult<'settings.checkLibrary'>>;
+  /** The stored secret changed: the open library keeps the old one until a restart. */
+  secretChanged: () => void;
+};
 
 /** Live state the settings screen shows beside the saved settings. */
 export type SettingsStatus = {
@@ -21,6 +46,7 @@ export type SettingsStatus = {
   reranker?: () => RerankerStatus;
   /** Whether answers are checked with the entailment model, and why not when switched on. */
   entailment?: () => EntailmentStatus;
+  library?: LibrarySettingsPort;
 };
 
 export function createSettingsHandlers(
@@ -31,20 +57,30 @@ export function createSettingsHandlers(
   async function view(): Promise<SettingsView> {
     const secrets = await providers.secretStore();
     const current = settings.get();
+    const library = status.library?.status();
     return {
       settings: current,
       keys: { openai: await secrets.has('openai'), anthropic: await secrets.has('anthropic') },
       secretBackend: secrets.backend,
       offline: !isRemoteProvider(current.provider),
-      warnings: [...settings.warnings],
+      warnings: [...settings.warnings, ...(library?.problem ? [library.problem] : [])],
       pendingRestart: status.pendingRestart?.() ?? [],
       ...(status.reranker ? { reranker: status.reranker() } : {}),
       ...(status.entailment ? { entailment: status.entailment() } : {}),
+      ...(library
+        ? { library: { ...library, secretStored: await secrets.has(LIBRARY_SECRET_ACCOUNT) } }
+        : {}),
     };
   }
   return {
     'settings.get': () => view(),
     'settings.update': async ({ settings: next }) => {
+      // A library Quire could not open at its next start is refused now, in Settings' words.
+      if (JSON.stringify(next.library) !== JSON.stringify(settings.get().library)) {
+        const checked = checkLibraryAddress(next.library);
+        if (!checked.ok)
+          throw new QuireError('invalid_argument', `Library ${checked.field}: ${checked.message}`);
+      }
       settings.update(next);
       return view();
     },
@@ -56,6 +92,23 @@ export function createSettingsHandlers(
       await (await providers.secretStore()).delete(provider);
       return view();
     },
+    'settings.setLibrarySecret': async ({ secret }) => {
+      await (await providers.secretStore()).set(LIBRARY_SECRET_ACCOUNT, secret);
+      status.library?.secretChanged();
+      return view();
+    },
+    'settings.clearLibrarySecret': async () => {
+      if (await (await providers.secretStore()).delete(LIBRARY_SECRET_ACCOUNT))
+        status.library?.secretChanged();
+      return view();
+    },
+    'settings.checkLibrary': (args) =>
+      status.library?.check(args) ??
+      Promise.resolve({
+        ok: false as const,
+        code: 'internal' as const,
+        message: 'This Quire cannot check a library location.',
+      }),
     'providers.test': ({ provider }) => providers.test(provider),
   };
 }

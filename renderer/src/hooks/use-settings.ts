@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { Settings } from '../../../shared/settings';
+import type { LibrarySettings, Settings } from '../../../shared/settings';
 import { call, request, type KeyProvider } from '../api/call';
 import { hasUnsavedChanges, settingsDraftStore } from '../lib/settings-draft';
 import { queryKeys } from './query-keys';
@@ -54,6 +54,12 @@ export function useSettingsActions() {
         after(call(transport, 'settings.setApiKey', { provider, key })),
       clearApiKey: (provider: KeyProvider) =>
         after(call(transport, 'settings.clearApiKey', { provider })),
+      setLibrarySecret: (secret: string) =>
+        after(call(transport, 'settings.setLibrarySecret', { secret })),
+      clearLibrarySecret: () => after(call(transport, 'settings.clearLibrarySecret', {})),
+      /** Checks a library location as typed (with a secret typed but not stored, if any). */
+      checkLibrary: (library: LibrarySettings, secret?: string) =>
+        call(transport, 'settings.checkLibrary', { library, ...(secret ? { secret } : {}) }),
       /** Tests the configuration as typed, before it is saved. */
       test: (provider: Settings['provider']) => call(transport, 'providers.test', { provider }),
     };

@@ -1,4 +1,5 @@
 import type { Message } from '../../../../shared/contract/chat';
+import { useCan } from '../../hooks/use-access';
 import { navigate } from '../../hooks/use-route';
 import { Icon } from '../ui/Icon';
 import { SourceList } from './SourceList';
@@ -13,6 +14,8 @@ export function SearchMode({
   streaming: boolean;
   onOpen: (n: number) => void;
 }) {
+  // Setting up a model is the owner's: a team member is not sent to a form they cannot use.
+  const maySetUp = useCan()('settings.update');
   return (
     <div className="search-mode" data-testid="search-mode">
       <p className="search-mode-title">
@@ -22,13 +25,15 @@ export function SearchMode({
         {message.text ||
           'No language model is set up, so Quire shows what it found instead of writing an answer.'}
       </p>
-      <button
-        type="button"
-        className="btn btn-small btn-primary"
-        onClick={() => navigate({ view: 'settings' })}
-      >
-        <Icon name="sparkle" size={14} /> Set up a model
-      </button>
+      {maySetUp && (
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          onClick={() => navigate({ view: 'settings' })}
+        >
+          <Icon name="sparkle" size={14} /> Set up a model
+        </button>
+      )}
       {message.sources.length > 0 ? (
         <SourceList sources={message.sources} onOpen={onOpen} />
       ) : (

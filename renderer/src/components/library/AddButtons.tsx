@@ -1,11 +1,19 @@
 import { useEffect, useRef } from 'react';
 import { FILE_INPUT_ACCEPT } from '../../../../shared/file-types';
+import { useCan } from '../../hooks/use-access';
 import { useLibraryActions } from '../../hooks/use-library';
 import { isHiddenName } from '../../library/file-intake';
 import { Icon } from '../ui/Icon';
 
-/** "Add files…" and "Add folder…": native dialogs in Electron, file inputs in a browser. */
+/**
+ * "Add files…" and "Add folder…": native dialogs in Electron, file inputs in a browser.
+ * Absent for a viewer, who may not add (an upload is checked as `library.add`).
+ */
 export function AddButtons({ compact = false }: { compact?: boolean }) {
+  return useCan()('library.add') ? <AddButtonsFor compact={compact} /> : null;
+}
+
+function AddButtonsFor({ compact }: { compact: boolean }) {
   const actions = useLibraryActions();
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Collection } from '../../../../shared/collections';
+import { useCan } from '../../hooks/use-access';
 import type { CollectionActions } from '../../hooks/use-collections';
 import { plural } from '../../library/format';
 import { ConfirmDialog, Dialog } from '../ui/Dialog';
@@ -12,7 +13,8 @@ type Editing = { mode: 'create' } | { mode: 'rename'; collection: Collection } |
 
 /**
  * The library's collection controls: pick one to filter the list, create, rename, empty or
- * delete it, and put the documents shown into a collection in one go.
+ * delete it, and put the documents shown into a collection in one go. Each change is offered
+ * only when the person's role may make it; a viewer keeps the filter and the chat.
  */
 export function CollectionBar({
   collections,
@@ -40,6 +42,7 @@ export function CollectionBar({
     collection: Collection;
   } | null>(null);
   const current = collections.find((c) => c.id === selected) ?? null;
+  const can = useCan();
 
   return (
     <div className="collection-bar" data-testid="collection-bar">
@@ -58,40 +61,50 @@ export function CollectionBar({
           ))}
         </select>
       </label>
-      <button
-        type="button"
-        className="btn btn-small"
-        onClick={() => setEditing({ mode: 'create' })}
-      >
-        <Icon name="plus" size={14} /> New collection
-      </button>
+      {can('collections.create') && (
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => setEditing({ mode: 'create' })}
+        >
+          <Icon name="plus" size={14} /> New collection
+        </button>
+      )}
       {current && (
         <>
-          <button type="button" className="btn btn-small" onClick={() => onAddDocuments(current)}>
-            <Icon name="plus" size={14} /> Add documents…
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => setEditing({ mode: 'rename', collection: current })}
-          >
-            <Icon name="edit" size={14} /> Rename
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={current.documentCount === 0}
-            onClick={() => setConfirm({ kind: 'empty', collection: current })}
-          >
-            Empty
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => setConfirm({ kind: 'delete', collection: current })}
-          >
-            <Icon name="trash" size={14} /> Delete
-          </button>
+          {can('collections.addDocuments') && (
+            <button type="button" className="btn btn-small" onClick={() => onAddDocuments(current)}>
+              <Icon name="plus" size={14} /> Add documents…
+            </button>
+          )}
+          {can('collections.rename') && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setEditing({ mode: 'rename', collection: current })}
+            >
+              <Icon name="edit" size={14} /> Rename
+            </button>
+          )}
+          {can('collections.empty') && (
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={current.documentCount === 0}
+              onClick={() => setConfirm({ kind: 'empty', collection: current })}
+            >
+              Empty
+            </button>
+          )}
+          {can('collections.delete') && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setConfirm({ kind: 'delete', collection: current })}
+            >
+              <Icon name="trash" size={14} /> Delete
+            </button>
+          )}
         </>
       )}
       {chat && (
@@ -99,25 +112,28 @@ export function CollectionBar({
           <Icon name="chat" size={14} /> {chat.label}
         </button>
       )}
-      {!current && collections.length > 0 && shownIds.length > 0 && (
-        <label className="collection-select collection-bulk">
-          <span>{`Add ${plural(shownIds.length, 'shown document')} to`}</span>
-          <select
-            aria-label="Add the shown documents to a collection"
-            value=""
-            onChange={(e) => {
-              if (e.target.value) void actions.addDocuments(e.target.value, [...shownIds]);
-            }}
-          >
-            <option value="">Choose…</option>
-            {collections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {!current &&
+        can('collections.addDocuments') &&
+        collections.length > 0 &&
+        shownIds.length > 0 && (
+          <label className="collection-select collection-bulk">
+            <span>{`Add ${plural(shownIds.length, 'shown document')} to`}</span>
+            <select
+              aria-label="Add the shown documents to a collection"
+              value=""
+              onChange={(e) => {
+                if (e.target.value) void actions.addDocuments(e.target.value, [...shownIds]);
+              }}
+            >
+              <option value="">Choose…</option>
+              {collections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       <NameDialog
         editing={editing}
         onClose={() => setEditing(null)}

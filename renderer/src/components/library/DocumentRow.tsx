@@ -18,16 +18,20 @@ import { Icon } from '../ui/Icon';
 import { ProgressBar } from '../ui/ProgressBar';
 import { CollectionMenu } from './CollectionMenu';
 
+/**
+ * What a row offers. The commands that change the library are absent when the person's role
+ * may not call them (see use-access), and so are their buttons.
+ */
 export type RowActions = {
-  retry: (doc: DocumentInfo) => void;
-  unlock: (doc: DocumentInfo) => void;
-  reindex: (doc: DocumentInfo) => void;
-  remove: (doc: DocumentInfo) => void;
-  cancel: (doc: DocumentInfo) => void;
+  retry?: (doc: DocumentInfo) => void;
+  unlock?: (doc: DocumentInfo) => void;
+  reindex?: (doc: DocumentInfo) => void;
+  remove?: (doc: DocumentInfo) => void;
+  cancel?: (doc: DocumentInfo) => void;
   open: (doc: DocumentInfo) => void;
-  /** Every collection, for the row's membership picker. */
+  /** Every collection, for the row's membership picker and the names under the title. */
   collections: readonly Collection[];
-  toggleCollection: (doc: DocumentInfo, collectionId: string) => void;
+  toggleCollection?: (doc: DocumentInfo, collectionId: string) => void;
   /** A new chat whose question is about this whole document. */
   ask: (doc: DocumentInfo) => void;
   /** A new chat with this document pinned into it. */
@@ -116,6 +120,7 @@ export const DocumentRow = memo(function DocumentRow({
   const indexing = isIndexing(doc);
   const locked = needsPassword(doc);
   const warned = doc.status === 'ready' && (doc.warnings?.length ?? 0) > 0;
+  const { toggleCollection, unlock, retry, cancel, reindex, remove } = actions;
   return (
     <div
       className={`doc-row doc-${doc.status}`}
@@ -180,33 +185,31 @@ export const DocumentRow = memo(function DocumentRow({
         <Status doc={doc} etaMs={etaMs} />
       </div>
       <div className="doc-actions">
-        <CollectionMenu
-          documentName={doc.name}
-          collections={actions.collections}
-          memberOf={doc.collections ?? []}
-          onToggle={(collectionId) => actions.toggleCollection(doc, collectionId)}
-        />
-        {locked && (
-          <button
-            type="button"
-            className="btn btn-small btn-primary"
-            onClick={() => actions.unlock(doc)}
-          >
+        {toggleCollection && (
+          <CollectionMenu
+            documentName={doc.name}
+            collections={actions.collections}
+            memberOf={doc.collections ?? []}
+            onToggle={(collectionId) => toggleCollection(doc, collectionId)}
+          />
+        )}
+        {locked && unlock && (
+          <button type="button" className="btn btn-small btn-primary" onClick={() => unlock(doc)}>
             <Icon name="lock" size={14} /> Enter password…
           </button>
         )}
-        {!locked && canRetry(doc) && (
-          <button type="button" className="btn btn-small" onClick={() => actions.retry(doc)}>
+        {!locked && canRetry(doc) && retry && (
+          <button type="button" className="btn btn-small" onClick={() => retry(doc)}>
             <Icon name="refresh" size={14} /> Retry
           </button>
         )}
-        {indexing && (
+        {indexing && cancel && (
           <button
             type="button"
             className="icon-btn"
             aria-label={`Stop indexing ${doc.name}`}
             title="Stop indexing"
-            onClick={() => actions.cancel(doc)}
+            onClick={() => cancel(doc)}
           >
             <Icon name="x" />
           </button>
@@ -234,26 +237,28 @@ export const DocumentRow = memo(function DocumentRow({
             <Icon name="pin" />
           </button>
         )}
-        {doc.status === 'ready' && (
+        {doc.status === 'ready' && reindex && (
           <button
             type="button"
             className="icon-btn"
             aria-label={`Re-index ${doc.name}`}
             title="Re-index"
-            onClick={() => actions.reindex(doc)}
+            onClick={() => reindex(doc)}
           >
             <Icon name="refresh" />
           </button>
         )}
-        <button
-          type="button"
-          className="icon-btn icon-btn-danger"
-          aria-label={`Remove ${doc.name}`}
-          title="Remove from library"
-          onClick={() => actions.remove(doc)}
-        >
-          <Icon name="trash" />
-        </button>
+        {remove && (
+          <button
+            type="button"
+            className="icon-btn icon-btn-danger"
+            aria-label={`Remove ${doc.name}`}
+            title="Remove from library"
+            onClick={() => remove(doc)}
+          >
+            <Icon name="trash" />
+          </button>
+        )}
       </div>
     </div>
   );

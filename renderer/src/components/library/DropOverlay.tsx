@@ -1,11 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
+import { useAccess } from '../../hooks/use-access';
 import { useLibraryActions } from '../../hooks/use-library';
 import { dragHasFiles } from '../../library/file-intake';
 import { Icon } from '../ui/Icon';
 
-/** Files and folders dropped anywhere on the window go to the library. */
+/**
+ * Files and folders dropped anywhere on the window go to the library. For a viewer, who may
+ * not add, a drop is refused quietly: no overlay, a "not allowed" cursor, and the browser is
+ * still kept from opening the file in place of Quire.
+ */
 export function DropOverlay() {
   const actions = useLibraryActions();
+  const access = useAccess();
+  // A drop in the first moments, before app.info has answered, is still taken: the core
+  // refuses it with its message if the role does not allow it, where ignoring it would lose it.
+  const mayAdd = access.principal === null || access.can('library.add');
   const [active, setActive] = useState(false);
   const depth = useRef(0);
 
@@ -13,13 +22,14 @@ export function DropOverlay() {
     const enter = (e: DragEvent) => {
       if (!dragHasFiles(e)) return;
       e.preventDefault();
+      if (!mayAdd) return;
       depth.current++;
       setActive(true);
     };
     const over = (e: DragEvent) => {
       if (!dragHasFiles(e)) return;
       e.preventDefault();
-      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      if (e.dataTransfer) e.dataTransfer.dropEffect = mayAdd ? 'copy' : 'none';
     };
     const leave = (e: DragEvent) => {
       if (!dragHasFiles(e)) return;
@@ -31,7 +41,7 @@ export function DropOverlay() {
       e.preventDefault();
       depth.current = 0;
       setActive(false);
-      void actions.addDropped(e.dataTransfer);
+      if (mayAdd) void actions.addDropped(e.dataTransfer);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -43,7 +53,7 @@ export function DropOverlay() {
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [actions]);
+  }, [actions, mayAdd]);
 
   if (!active) return null;
   return (

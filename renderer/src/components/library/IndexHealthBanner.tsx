@@ -1,11 +1,16 @@
 import { useState } from 'react';
 import type { IndexHealth } from '../../../../shared/documents';
+import { useCan } from '../../hooks/use-access';
 import { useLibraryActions } from '../../hooks/use-library';
 import { Icon, Spinner } from '../ui/Icon';
 
-/** Shown while the search index is damaged or being rebuilt; offers the rebuild. */
+/**
+ * Shown while the search index is damaged or being rebuilt; offers the rebuild to the owner,
+ * and tells anyone else who can do it.
+ */
 export function IndexHealthBanner({ health }: { health: IndexHealth }) {
   const actions = useLibraryActions();
+  const mayRebuild = useCan()('library.rebuildIndex');
   const [asked, setAsked] = useState(false);
   if (health.status === 'ok') return null;
   const rebuilding = health.status === 'rebuilding' || asked;
@@ -29,13 +34,15 @@ export function IndexHealthBanner({ health }: { health: IndexHealth }) {
         <p className="callout-text">
           {rebuilding
             ? 'Every document is indexed again from its file. Search works again as each one is ready.'
-            : (health.error?.message ??
-              'Part of the index cannot be read. Rebuild it from your documents; your files are not touched.')}
+            : mayRebuild
+              ? (health.error?.message ??
+                'Part of the index cannot be read. Rebuild it from your documents; your files are not touched.')
+              : 'Part of the index cannot be read, so some searches may miss passages. The owner of this Quire can rebuild it.'}
         </p>
       </div>
       {rebuilding ? (
         <Spinner label="Rebuilding" />
-      ) : (
+      ) : !mayRebuild ? null : (
         <button type="button" className="btn btn-primary" onClick={() => void rebuild()}>
           <Icon name="refresh" />
           Rebuild index

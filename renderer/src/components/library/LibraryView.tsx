@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import type { Collection } from '../../../../shared/collections';
 import type { DocumentInfo, LibraryFilter } from '../../../../shared/documents';
 import { useViewerActions } from '../../hooks/app-services';
+import { useCan } from '../../hooks/use-access';
 import { useDocumentPages } from '../../hooks/use-document-pages';
 import { useIndexingEtas } from '../../hooks/use-indexing-etas';
 import { useLibrary, useLibraryActions } from '../../hooks/use-library';
@@ -60,18 +61,22 @@ export function LibraryView() {
   const collectionActions = useCollectionActions();
   const [collectionFilter, setCollectionFilter] = useState<CollectionFilter>(null);
   const [filling, setFilling] = useState<Collection | null>(null);
+  const can = useCan();
+  const mayAdd = can('library.add');
   // A collection deleted (here or in another window) stops filtering the list.
   const shownCollection = collections.some((c) => c.id === collectionFilter)
     ? collectionFilter
     : null;
 
+  // Each command is offered only when the person's role may call it.
   const rowActions = useMemo<RowActions>(
     () => ({
-      retry: (doc) => void actions.retry(doc.id),
-      unlock: setUnlocking,
-      reindex: (doc) => void actions.reindex(doc.id),
-      remove: setRemoving,
-      cancel: (doc) => void actions.cancel(doc.id),
+      ...(can('library.retry')
+        ? { retry: (doc) => void actions.retry(doc.id), unlock: setUnlocking }
+        : {}),
+      ...(can('library.reindex') ? { reindex: (doc) => void actions.reindex(doc.id) } : {}),
+      ...(can('library.remove') ? { remove: setRemoving } : {}),
+      ...(can('library.cancel') ? { cancel: (doc) => void actions.cancel(doc.id) } : {}),
       open: (doc) =>
         viewer.open({
           documentId: doc.id,
@@ -81,14 +86,18 @@ export function LibraryView() {
           charEnd: 0,
         }),
       collections,
-      toggleCollection: (doc, collectionId) =>
-        void (doc.collections?.includes(collectionId)
-          ? collectionActions.removeDocuments(collectionId, [doc.id])
-          : collectionActions.addDocuments(collectionId, [doc.id])),
+      ...(can('collections.addDocuments') && can('collections.removeDocuments')
+        ? {
+            toggleCollection: (doc: DocumentInfo, collectionId: string) =>
+              void (doc.collections?.includes(collectionId)
+                ? collectionActions.removeDocuments(collectionId, [doc.id])
+                : collectionActions.addDocuments(collectionId, [doc.id])),
+          }
+        : {}),
       ask: (doc) => questions.askAbout(doc.id),
       pin: (doc) => void questions.pin(doc.id, null),
     }),
-    [actions, viewer, collections, collectionActions, questions],
+    [actions, viewer, collections, collectionActions, questions, can],
   );
 
   const documents = library?.documents;
@@ -136,7 +145,7 @@ export function LibraryView() {
         </div>
         <div className="view-actions">
           {/* Pausing is offered only while there is something to pause. */}
-          {library && (library.paused || library.totals.indexing > 0) && (
+          {library && can('library.pause') && (library.paused || library.totals.indexing > 0) && (
             <button
               type="button"
               className="btn"
@@ -151,7 +160,8 @@ export function LibraryView() {
         </div>
       </header>
       {library && <IndexHealthBanner health={library.index} />}
-      {library && (
+      {/* Watched folders are paths on the server's disk: the owner's to see and choose. */}
+      {library && can('library.watch') && (
         <WatchedFolders
           folders={library.watchedFolders}
           collections={collections}
@@ -178,13 +188,24 @@ export function LibraryView() {
           <div className="empty-icon" aria-hidden="true">
             <Icon name="upload" size={28} />
           </div>
-          <p className="empty-title">Drop files here</p>
-          <p className="empty-hint">
-            Drag PDFs, Markdown, text, HTML or Word files, images (their text is read by OCR), or
-            whole folders anywhere on this window. They are indexed on this machine; nothing is
-            uploaded anywhere.
-          </p>
-          <AddButtons />
+          {mayAdd ? (
+            <>
+              <p className="empty-title">Drop files here</p>
+              <p className="empty-hint">
+                Drag PDFs, Markdown, text, HTML or Word files, images (their text is read by OCR),
+                or whole folders anywhere on this window. They are indexed on this machine; nothing
+                is uploaded anywhere.
+              </p>
+              <AddButtons />
+            </>
+          ) : (
+            <>
+              <p className="empty-title">No documents yet</p>
+              <p className="empty-hint">
+                The library is empty. Documents appear here as the people who may add them do.
+              </p>
+            </>
+          )}
         </div>
       ) : (
         <>
@@ -228,15 +249,17 @@ export function LibraryView() {
             shownCollection && !deferredQuery && filter === 'all' ? (
               <div className="list-none collection-empty" data-testid="collection-empty">
                 <span>This collection is empty.</span>
-                <button
-                  type="button"
-                  className="btn btn-small btn-primary"
-                  onClick={() =>
-                    setFilling(collections.find((c) => c.id === shownCollection) ?? null)
-                  }
-                >
-                  <Icon name="plus" size={14} /> Add documents…
-                </button>
+                {can('collections.addDocuments') && (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-primary"
+                    onClick={() =>
+                      setFilling(collections.find((c) => c.id === shownCollection) ?? null)
+                    }
+                  >
+                    <Icon name="plus" size={14} /> Add documents…
+                  </button>
+                )}
               </div>
             ) : (
               <NoMatch

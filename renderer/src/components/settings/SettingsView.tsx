@@ -13,9 +13,11 @@ import { useSettings, useSettingsActions } from '../../hooks/use-settings';
 import { Icon, Spinner } from '../ui/Icon';
 import { NumberField, Switch } from './fields';
 import { LanguageModelCatalog } from './LanguageModelCatalog';
+import { LibraryLocationSection } from './LibraryLocationSection';
 import { McpSection } from './McpSection';
 import { ProviderSection } from './ProviderSection';
 import { RetrievalSection } from './RetrievalSection';
+import { ServerConnectionSection } from './ServerConnectionSection';
 import { editDraft, hasUnsavedChanges, settingsDraftStore } from '../../lib/settings-draft';
 
 function hostOf(settings: Settings): string {
@@ -230,11 +232,18 @@ export function SettingsView() {
             onChange={(ocr) => setDraft({ ...current, indexing: { ...current.indexing, ocr } })}
           />
         </fieldset>
+        <LibraryLocationSection
+          library={current.library}
+          info={query.data}
+          disabled={disabled}
+          onChange={(library) => setDraft({ ...current, library })}
+        />
         <McpSection
           allowIndexing={current.mcp.allowIndexing}
           disabled={disabled}
           onChange={(allowIndexing) => setDraft({ ...current, mcp: { allowIndexing } })}
         />
+        <ServerConnectionSection />
       </div>
     </section>
   );

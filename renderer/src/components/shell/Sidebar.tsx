@@ -6,6 +6,7 @@ import { requestComposerFocus } from '../../chat/composer-focus';
 import { filterConversations } from '../../chat/conversation-reducer';
 import { queryKeys } from '../../hooks/query-keys';
 import { useTransport } from '../../hooks/transport-context';
+import { useAccess } from '../../hooks/use-access';
 import { useConversationActions, useConversationList } from '../../hooks/use-conversations';
 import { useLibrary } from '../../hooks/use-library';
 import { useNow } from '../../hooks/use-now';
@@ -56,6 +57,7 @@ export function Sidebar({ route }: { route: Route }) {
   const [deleting, setDeleting] = useState<Conversation | null>(null);
   const activeId = route.view === 'chat' ? route.conversationId : null;
   const unsavedSettings = useUnsavedSettings();
+  const { principal } = useAccess();
   const now = useNow();
 
   const rename = useCallback(
@@ -137,6 +139,16 @@ export function Sidebar({ route }: { route: Route }) {
         />
         <div className="sidebar-status">
           <ConnectionBadge />
+          {/* On a team server, whose window this is: Settings says what the role allows. */}
+          {principal && principal.role !== 'owner' && (
+            <span
+              className="pill"
+              data-testid="signed-in-as"
+              title={`Signed in as ${principal.name}, ${principal.role === 'editor' ? 'an' : 'a'} ${principal.role}`}
+            >
+              <Icon name="lock" size={12} /> {principal.name} · {principal.role}
+            </span>
+          )}
           {info.data?.offline && (
             // "Offline" beside a green "Connected" read as a contradiction: this one is about
             // the network (none used), the other about this window's link to Quire.
