@@ -5,6 +5,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { QuireError } from '../../../shared/errors';
 import { EmbeddingDtypeSchema } from '../../../shared/settings';
 import { defaultDataDir } from '../paths';
+import { openSettingsStore } from '../settings/settings-store';
 
 /** Flags every command takes. */
 export const SHARED_OPTIONS = {
@@ -95,9 +96,11 @@ export function coreOptionsFrom(values: {
 /**
  * How often a reader that stays open looks for its writer's changes: every second beside a
  * local writer (two stat calls), every 3 s in a bucket, where each look is a LIST per journal.
+ * The library is the flag's, else the one Settings name.
  */
-export function followWriterMs(library: string | undefined): number {
-  return library?.startsWith('s3://') ? 3000 : 1000;
+export function followWriterMs(library: string | undefined, dataDir: string): number {
+  const where = library ?? openSettingsStore({ dataDir }).get().library.location;
+  return where.startsWith('s3://') ? 3000 : 1000;
 }
 
 /** "1 chunk", "3 chunks". */

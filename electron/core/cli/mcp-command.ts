@@ -57,7 +57,7 @@ export async function mcpCommand(argv: string[]): Promise<number> {
       logger,
       readOnly: values['read-only'] || !allowIndexing,
       // Beside the app, what it indexes shows up here (and clients hear the list changed).
-      followWriterMs: followWriterMs(values.library),
+      followWriterMs: followWriterMs(values.library, path.resolve(dataDir)),
       conversationsDir,
     });
     const server = createQuireMcpServer(core, { allowIndexing });

@@ -73,7 +73,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     dataDir: resolveDataDir(values.data),
     transport: 'http',
     // A home that reads a shared library shows what its writer adds.
-    ...(values['read-only'] ? { followWriterMs: followWriterMs(values.library) } : {}),
+    ...(values['read-only']
+      ? { followWriterMs: followWriterMs(values.library, resolveDataDir(values.data)) }
+      : {}),
   });
   const rendererDir = defaultRendererDir();
   if (!fs.existsSync(rendererDir))
