@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startS3Server, type S3Server } from '../test/helpers/s3-server';
+import { startS3Server, withS3Env, type S3Server } from '../test/helpers/s3-server';
 import type { ServerHandle } from './quire-server';
 import { api, SHOTS, startTestServer } from './ui-helpers';
 
@@ -102,12 +102,11 @@ test('Settings place the library in a bucket: checked as typed, Check, secret wr
     await api(server, 'settings.update', { settings: { ...settings, library } });
   }
   await server.stop();
-  const saved = { ...process.env };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
+  const restoreEnv = withS3Env({ AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
   try {
     server = await startTestServer({ dataDir });
   } finally {
-    process.env = saved;
+    restoreEnv();
   }
   await openSettings(page, server);
   await expect(section.getByTestId('library-now')).toContainText('Open now: s3://team/quire');

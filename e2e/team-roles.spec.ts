@@ -1,10 +1,10 @@
 // The interface follows the person's role on a team server: what a viewer may not do is not
 // shown at all, and the owner's link shows every control. A real `quire serve --host` and the
 // real `quire users add`, opened in Chromium as each person opens their link.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { addUser } from '../test/helpers/team-server';
 import type { ServerHandle } from './quire-server';
 import { docRow, dropFiles, expectReady, startTestServer, textFile } from './ui-helpers';
 
@@ -17,31 +17,6 @@ test.afterEach(async () => {
   await server?.stop();
   server = undefined;
 });
-
-/** `quire users add NAME [--editor] --json`, as the person running the server types it. */
-function addUser(dataDir: string, name: string, ...flags: string[]): Promise<{ link: string }> {
-  const cli = ['--import', 'tsx', path.resolve('electron/core/cli/main.ts')];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      ...cli,
-      'users',
-      'add',
-      name,
-      ...flags,
-      '--json',
-      '--data',
-      dataDir,
-    ]);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as { link: string })
-        : reject(new Error(`users add exited with ${code}`)),
-    );
-  });
-}
 
 /** The server listens on every interface; this machine reaches it on loopback. */
 const loopback = (link: string) => {

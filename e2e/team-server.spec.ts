@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { addUser } from '../test/helpers/team-server';
 import type { ServerHandle } from './quire-server';
 import { startTestServer } from './ui-helpers';
 
@@ -11,30 +10,6 @@ test.afterEach(async () => {
   await server?.stop();
   server = undefined;
 });
-
-/** `quire users add NAME --json`, as the person running the server types it. */
-function addUser(dataDir: string, name: string): Promise<{ link: string; token: string }> {
-  const cli = ['--import', 'tsx', path.resolve('electron/core/cli/main.ts')];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      ...cli,
-      'users',
-      'add',
-      name,
-      '--json',
-      '--data',
-      dataDir,
-    ]);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as { link: string; token: string })
-        : reject(new Error(`users add exited with ${code}`)),
-    );
-  });
-}
 
 /** A person's own browser, opened at the link they were given (on this machine's loopback). */
 async function openAs(browser: Browser, link: string): Promise<Page> {

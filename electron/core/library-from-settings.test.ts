@@ -13,7 +13,12 @@ import { fakeSafeStorage } from './secrets/fake-safe-storage';
 import { LIBRARY_SECRET_ACCOUNT } from './settings/settings-handlers';
 import { openSettingsStore } from './settings/settings-store';
 import { makeTestCore, writeNotes } from '../../test/helpers/library-fixtures';
-import { S3RVER_ACCESS_KEY, startS3Server, type S3Server } from '../../test/helpers/s3-server';
+import {
+  S3RVER_ACCESS_KEY,
+  startS3Server,
+  withS3Env,
+  type S3Server,
+} from '../../test/helpers/s3-server';
 import { makeTempDir } from '../../test/helpers/temp-dir';
 
 // s3rver checks the access key (S3RVER) and not the secret, so a secret of our own shows where
@@ -22,7 +27,7 @@ const SECRET = 'quire-library-secret-5f2c9a7e';
 const safeStorage = fakeSafeStorage();
 
 let s3: S3Server;
-let savedEnv: NodeJS.ProcessEnv;
+let restoreEnv: () => void;
 let dir: string;
 let remove: () => Promise<void>;
 const opened: QuireCore[] = [];
@@ -30,13 +35,10 @@ const opened: QuireCore[] = [];
 beforeAll(async () => {
   s3 = await startS3Server({ buckets: ['team', 'other'] });
   // Only Settings say where the bucket is and with which key.
-  savedEnv = { ...process.env };
-  for (const name of Object.keys(process.env))
-    if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')
-      delete process.env[name];
+  restoreEnv = withS3Env({}, { clearOthers: true });
 });
 afterAll(async () => {
-  process.env = savedEnv;
+  restoreEnv();
   await s3.close();
 });
 beforeEach(async () => {

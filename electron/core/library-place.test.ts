@@ -7,23 +7,22 @@ import { isQuireError } from '../../shared/errors';
 import type { QuireCore } from './quire-core';
 import { makeTestCore, PDF_DIR, writeNotes } from '../../test/helpers/library-fixtures';
 import { createInMemoryTransport } from './rpc/in-memory-transport';
-import { startS3Server, type S3Server } from '../../test/helpers/s3-server';
+import { startS3Server, withS3Env, type S3Server } from '../../test/helpers/s3-server';
 import { makeTempDir } from '../../test/helpers/temp-dir';
 
 // Real s3rver on loopback, real LanceDB in it, real cores: two homes sharing one library.
 let s3: S3Server;
-let savedEnv: NodeJS.ProcessEnv;
+let restoreEnv: () => void;
 let dir: string;
 let remove: () => Promise<void>;
 const opened: QuireCore[] = [];
 
 beforeAll(async () => {
   s3 = await startS3Server({ buckets: ['team', 'other'] });
-  savedEnv = { ...process.env };
-  Object.assign(process.env, s3.env);
+  restoreEnv = withS3Env(s3.env);
 });
 afterAll(async () => {
-  process.env = savedEnv;
+  restoreEnv();
   await s3.close();
 });
 beforeEach(async () => {

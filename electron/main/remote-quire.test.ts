@@ -1,37 +1,21 @@
 // Reading a person's link and checking a Quire server, against a real `quire serve` over
 // loopback, people added with the real `quire users add`.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQuireServer, type ServerHandle } from '../../e2e/quire-server';
+import type { ServerHandle } from '../../e2e/quire-server';
+import {
+  addUser,
+  hasOpenssl,
+  QUIRE_CLI,
+  selfSignedCertificate,
+  startTeamServer,
+} from '../../test/helpers/team-server';
 import { makeTempDir } from '../../test/helpers/temp-dir';
 import { checkRemoteQuire, parseServerLink, remotePageUrl } from './remote-quire';
-
-const CLI = ['--import', 'tsx', path.resolve('electron/core/cli/main.ts')];
-
-function usersAdd(dataDir: string, name: string, ...flags: string[]) {
-  return new Promise<{ link: string; token: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      ...CLI,
-      'users',
-      'add',
-      name,
-      ...flags,
-      '--json',
-      '--data',
-      dataDir,
-    ]);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`users add exited ${code}`)),
-    );
-  });
-}
 
 /** A little server that is not Quire, answering every request with `answer`. */
 async function foreignServer(answer: (res: http.ServerResponse) => void) {
@@ -111,12 +95,9 @@ describe('checkRemoteQuire against a real quire serve', () => {
 
   beforeAll(async () => {
     ({ dir, remove } = await makeTempDir());
-    server = await startQuireServer({
-      dataDir: path.join(dir, 'team'),
-      extraArgs: ['--host', '0.0.0.0', '--insecure-http'],
-    });
-    alice = await usersAdd(server.dataDir, 'alice');
-    bob = await usersAdd(server.dataDir, 'bob', '--editor');
+    server = await startTeamServer({ dataDir: path.join(dir, 'team') });
+    alice = await addUser(server.dataDir, 'alice');
+    bob = await addUser(server.dataDir, 'bob', '--editor');
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
@@ -155,9 +136,16 @@ describe('checkRemoteQuire against a real quire serve', () => {
     const base = loopbackOf(server.url);
     const wrong = await checkRemoteQuire({ url: base, token: 'not-the-right-token' });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    const carol = await usersAdd(server.dataDir, 'carol');
+    const carol = await addUser(server.dataDir, 'carol');
     expect((await checkRemoteQuire({ url: base, token: carol.token })).ok).toBe(true);
-    execFileSync(process.execPath, [...CLI, 'users', 'remove', 'carol', '--data', server.dataDir]);
+    execFileSync(process.execPath, [
+      ...QUIRE_CLI,
+      'users',
+      'remove',
+      'carol',
+      '--data',
+      server.dataDir,
+    ]);
     expect(await checkRemoteQuire({ url: base, token: carol.token })).toMatchObject({
       ok: false,
       error: { code: 'unauthorized' },
@@ -222,24 +210,15 @@ describe('checkRemoteQuire when the address is not a working Quire', () => {
   });
 
   it('says untrusted_certificate for a team server with a self-signed certificate', async (ctx) => {
-    if (spawnSync('which', ['openssl']).status !== 0) {
+    if (!hasOpenssl()) {
       console.log('openssl is not installed here: the HTTPS server was not tried');
       ctx.skip();
     }
     const { dir, remove } = await makeTempDir();
-    const cert = path.join(dir, 'cert.pem');
-    const key = path.join(dir, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-      '-keyout', key, '-out', cert, '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ], { stdio: 'ignore' }); // prettier-ignore
-    const server = await startQuireServer({
-      dataDir: path.join(dir, 'tls-data'),
-      extraArgs: ['--host', '0.0.0.0', '--tls-cert', cert, '--tls-key', key],
-    });
+    const tls = selfSignedCertificate(dir);
+    const server = await startTeamServer({ dataDir: path.join(dir, 'tls-data'), tls });
     try {
-      expect(fs.existsSync(cert)).toBe(true);
+      expect(fs.existsSync(tls.cert)).toBe(true);
       const url = `https://127.0.0.1:${new URL(server.url).port}`;
       const result = await checkRemoteQuire({ url, token: server.token });
       expect(result).toMatchObject({ ok: false, error: { code: 'untrusted_certificate' } });

@@ -9,6 +9,10 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
+import {
+  parseLibraryLocation,
+  type S3LibraryLocation,
+} from '../../electron/core/object-store/library-location';
 import { makeTempDir } from './temp-dir';
 
 export const S3RVER_ACCESS_KEY = 'S3RVER';
@@ -29,6 +33,11 @@ export type S3Server = {
    * network drops; the objects stay.
    */
   setReachable(reachable: boolean): void;
+  /**
+   * Reads `s3://bucket/prefix` as Quire does with the AWS_* variables `env` (by default this
+   * server's), and throws unless it is an S3 location.
+   */
+  locate(uri: string, env?: NodeJS.ProcessEnv): S3LibraryLocation;
   /** Puts an object through the S3 API itself (unsigned: s3rver lets those through). */
   putObject(bucket: string, key: string, body: Buffer | string): Promise<void>;
   close(): Promise<void>;
@@ -86,17 +95,23 @@ export async function startS3Server(options: { buckets?: string[] } = {}): Promi
     });
     for (const handler of handlers) handler(req, res);
   });
+  const env = {
+    AWS_ACCESS_KEY_ID: S3RVER_ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: S3RVER_SECRET_KEY,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_S3: endpoint,
+  };
   return {
     endpoint,
-    env: {
-      AWS_ACCESS_KEY_ID: S3RVER_ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: S3RVER_SECRET_KEY,
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_S3: endpoint,
-    },
+    env,
     requests,
     setReachable(value) {
       reachable = value;
+    },
+    locate(uri, locateEnv = env) {
+      const location = parseLibraryLocation(uri, locateEnv);
+      if (location.kind !== 's3') throw new Error('expected an s3 location');
+      return location;
     },
     async putObject(bucket, key, body) {
       const path = key.split('/').map(encodeURIComponent).join('/');
@@ -112,5 +127,25 @@ export async function startS3Server(options: { buckets?: string[] } = {}): Promi
       await server.close();
       await remove();
     },
+  };
+}
+
+/**
+ * Sets `vars` in process.env, first removing every other AWS_* variable (but the SDK's switch
+ * that silences its Node version warning) when `clearOthers`; returns what puts process.env
+ * back as it was.
+ */
+export function withS3Env(
+  vars: Record<string, string>,
+  options: { clearOthers?: boolean } = {},
+): () => void {
+  const saved = { ...process.env };
+  if (options.clearOthers)
+    for (const name of Object.keys(process.env))
+      if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')
+        delete process.env[name];
+  Object.assign(process.env, vars);
+  return () => {
+    process.env = saved;
   };
 }

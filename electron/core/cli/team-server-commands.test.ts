@@ -1,28 +1,16 @@
 // quire serve --host and quire users, run as a person runs them: real child processes.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQuireServer, type ServerHandle } from '../../../e2e/quire-server';
+import type { ServerHandle } from '../../../e2e/quire-server';
+import {
+  hasOpenssl,
+  runQuire as quire,
+  selfSignedCertificate,
+  startTeamServer,
+} from '../../../test/helpers/team-server';
 import { makeTempDir } from '../../../test/helpers/temp-dir';
-
-const CLI = ['--import', 'tsx', path.resolve('electron/core/cli/main.ts')];
-
-/** Runs the CLI without blocking this process, whose keep-alive sockets must see the server. */
-function quire(
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The loopback address of a server that listens on every interface. */
 const onLoopback = (url: string) => `http://127.0.0.1:${new URL(url).port}`;
@@ -64,10 +52,7 @@ describe('quire serve --host', () => {
   describe('with --insecure-http on every interface, and users added while it runs', () => {
     let server: ServerHandle;
     beforeAll(async () => {
-      server = await startQuireServer({
-        dataDir: path.join(dir, 'team'),
-        extraArgs: ['--host', '0.0.0.0', '--insecure-http'],
-      });
+      server = await startTeamServer({ dataDir: path.join(dir, 'team') });
     }, 90_000);
     afterAll(() => server.stop());
 
@@ -110,24 +95,14 @@ describe('quire serve --host', () => {
   });
 
   it('speaks HTTPS with --tls-cert and --tls-key, and prints an https address', async (ctx) => {
-    const openssl = spawnSync('which', ['openssl'], { encoding: 'utf8' });
-    if (openssl.status !== 0) {
+    if (!hasOpenssl()) {
       console.log('openssl is not installed here: the HTTPS server was not tried');
       ctx.skip();
     }
     const tlsDir = path.join(dir, 'tls');
     fs.mkdirSync(tlsDir);
-    const cert = path.join(tlsDir, 'cert.pem');
-    const key = path.join(tlsDir, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-      '-keyout', key, '-out', cert, '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ], { stdio: 'ignore' }); // prettier-ignore
-    const server = await startQuireServer({
-      dataDir: path.join(dir, 'tls-data'),
-      extraArgs: ['--host', '0.0.0.0', '--tls-cert', cert, '--tls-key', key],
-    });
+    const tls = selfSignedCertificate(tlsDir);
+    const server = await startTeamServer({ dataDir: path.join(dir, 'tls-data'), tls });
     try {
       expect(server.url).toMatch(/^https:\/\//);
       const port = Number(new URL(server.url).port);
@@ -138,7 +113,7 @@ describe('quire serve --host', () => {
             port,
             path: '/api/app/info',
             method: 'POST',
-            ca: fs.readFileSync(cert),
+            ca: fs.readFileSync(tls.cert),
             headers: { authorization: `Bearer ${server.token}` },
           },
           (res) => {

@@ -1,6 +1,7 @@
 // The writer lease against a real S3 API (s3rver on loopback), with real timers and short ttls.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QuireError } from '../../../shared/errors';
+import { quireErrorOf } from '../../../test/helpers/quire-error';
 import { startS3Server, type S3Server } from '../../../test/helpers/s3-server';
 import { waitFor } from '../../../test/helpers/temp-dir';
 import {
@@ -9,7 +10,6 @@ import {
   LibraryLease,
   ObjectBucket,
   leaseIsLive,
-  parseLibraryLocation,
   readLease,
   type LeaseHolder,
   type LeaseRecord,
@@ -37,8 +37,7 @@ afterAll(async () => {
 
 /** A fresh library prefix, and a second client for it, as another Quire would have. */
 function freshLibrary(): [ObjectBucket, ObjectBucket] {
-  const location = parseLibraryLocation(`s3://lib/lease-${++prefixCount}`, s3.env);
-  if (location.kind !== 's3') throw new Error('expected an s3 location');
+  const location = s3.locate(`s3://lib/lease-${++prefixCount}`);
   const pair: [ObjectBucket, ObjectBucket] = [
     new ObjectBucket(location),
     new ObjectBucket(location),
@@ -53,15 +52,6 @@ async function acquire(...args: Parameters<typeof LibraryLease.acquire>) {
   return lease;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<QuireError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (error instanceof QuireError) return error;
-  throw new Error(`expected a QuireError, got ${String(error)}`);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('LibraryLease', () => {
@@ -72,7 +62,7 @@ describe('LibraryLease', () => {
     expect(stored?.lease).toMatchObject({ holder: ANA, token: lease.token });
     expect(Date.parse(stored!.lease.expiresAt) - Date.parse(stored!.lease.acquiredAt)).toBe(30_000);
 
-    const refused = await refusal(LibraryLease.acquire(theirs, BEN));
+    const refused = await quireErrorOf(LibraryLease.acquire(theirs, BEN));
     expect(refused).toBeInstanceOf(LibraryInUseError);
     expect(refused.code).toBe('library_in_use');
     expect(refused.message).toBe(
@@ -95,7 +85,7 @@ describe('LibraryLease', () => {
       expiresAt: new Date(Date.now() + 400).toISOString(),
     };
     await theirs.putJson(LEASE_KEY, crashed);
-    expect((await refusal(LibraryLease.acquire(mine, ANA))).code).toBe('library_in_use');
+    expect((await quireErrorOf(LibraryLease.acquire(mine, ANA))).code).toBe('library_in_use');
 
     await sleep(Date.parse(crashed.expiresAt) - Date.now() + 50);
     const lease = await acquire(mine, ANA, { ttlMs: 2_000 });
@@ -115,7 +105,7 @@ describe('LibraryLease', () => {
     expect(leaseIsLive(stored)).toBe(true);
     expect(lease.expiresAt.getTime()).toBeGreaterThan(firstExpiry + 600);
     expect(() => lease.assertHeld()).not.toThrow();
-    expect((await refusal(LibraryLease.acquire(theirs, BEN, { ttlMs: 600 }))).code).toBe(
+    expect((await quireErrorOf(LibraryLease.acquire(theirs, BEN, { ttlMs: 600 }))).code).toBe(
       'library_in_use',
     );
     expect(lost).toEqual([]);

@@ -3,9 +3,9 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QuireError } from '../../../shared/errors';
+import { quireErrorOf } from '../../../test/helpers/quire-error';
 import { startS3Server, type S3Server } from '../../../test/helpers/s3-server';
-import { ObjectBucket, parseLibraryLocation, type SegmentObjects } from './index';
+import { ObjectBucket, type SegmentObjects } from './index';
 
 let s3: S3Server;
 beforeAll(async () => {
@@ -16,18 +16,7 @@ afterAll(async () => {
 });
 
 function bucketAt(uri: string, env: NodeJS.ProcessEnv = s3.env, options = {}) {
-  const location = parseLibraryLocation(uri, env);
-  if (location.kind !== 's3') throw new Error('expected an s3 location');
-  return new ObjectBucket(location, options);
-}
-
-async function failure(promise: Promise<unknown>): Promise<QuireError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (error instanceof QuireError) return error;
-  throw new Error(`expected a QuireError, got ${String(error)}`);
+  return new ObjectBucket(s3.locate(uri, env), options);
 }
 
 function desAvailable(): boolean {
@@ -105,7 +94,7 @@ describe('ObjectBucket', () => {
   it('says what it found when an object that should be JSON is not', async () => {
     const bucket = bucketAt('s3://lib/garbled');
     await s3.putObject('lib', 'garbled/state.json', 'not { json');
-    const error = await failure(bucket.getJson('state.json'));
+    const error = await quireErrorOf(bucket.getJson('state.json'));
     expect(error.code).toBe('bucket_foreign');
     expect(error.message).toContain('s3://lib/garbled/state.json is not JSON');
     bucket.close();
@@ -119,7 +108,7 @@ describe('ObjectBucket', () => {
       () => bucket.list(),
     ];
     for (const attempt of attempts) {
-      const error = await failure(attempt());
+      const error = await quireErrorOf(attempt());
       expect(error.code).toBe('bucket_missing');
       expect(error.message).toContain('The bucket "no-such-bucket" does not exist');
     }
@@ -131,12 +120,12 @@ describe('ObjectBucket', () => {
     // check SigV4 signatures, so a wrong secret with the right key would pass.
     const env = { ...s3.env, AWS_ACCESS_KEY_ID: 'NOT-A-KEY' };
     const bucket = bucketAt('s3://lib/auth', env);
-    const read = await failure(bucket.getJson('x.json'));
+    const read = await quireErrorOf(bucket.getJson('x.json'));
     expect(read.code).toBe('storage_auth');
     expect(read.message).toContain('(InvalidAccessKeyId)');
     expect(read.message).toContain('AWS_ACCESS_KEY_ID');
     // HEAD answers carry no body, so only the status says what went wrong.
-    expect((await failure(bucket.checkBucket())).code).toBe('storage_auth');
+    expect((await quireErrorOf(bucket.checkBucket())).code).toBe('storage_auth');
     bucket.close();
   });
 
@@ -144,7 +133,7 @@ describe('ObjectBucket', () => {
     const env = { ...s3.env, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${await closedPort()}` };
     const bucket = bucketAt('s3://lib/down', env);
     const started = Date.now();
-    const error = await failure(bucket.getJson('x.json'));
+    const error = await quireErrorOf(bucket.getJson('x.json'));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error.code).toBe('storage_unreachable');
     expect(error.retryable).toBe(true);
@@ -161,7 +150,7 @@ describe('ObjectBucket', () => {
     const env = { ...s3.env, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` };
     const bucket = bucketAt('s3://lib/hung', env, { requestTimeoutMs: 500 });
     const started = Date.now();
-    const error = await failure(bucket.putJson('x.json', {}));
+    const error = await quireErrorOf(bucket.putJson('x.json', {}));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error.code).toBe('storage_unreachable');
     expect(sockets.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { KeyProvider, SecretBackend } from '../../api/call';
 import { useSettingsActions } from '../../hooks/use-settings';
-import { Icon } from '../ui/Icon';
+import { FieldError, SecretInput, SecretStatus } from './fields';
 
 const BACKEND: Record<SecretBackend, string> = {
   keychain: 'Key stored in the system keychain',
@@ -43,16 +43,13 @@ export function ApiKeyField({
         API key
       </label>
       <div className="field-row">
-        <input
+        <SecretInput
           id={id}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder={stored ? '•••••••• (stored; type to replace)' : 'Paste your API key'}
+          stored={stored}
+          placeholder="Paste your API key"
           value={key}
           disabled={disabled}
-          onChange={(e) => setKey(e.target.value)}
-          aria-describedby={`${id}-status`}
+          onChange={setKey}
         />
         <button
           type="button"
@@ -73,19 +70,10 @@ export function ApiKeyField({
           </button>
         )}
       </div>
-      <p
-        className={stored ? 'field-hint field-ok' : 'field-hint'}
-        id={`${id}-status`}
-        data-testid="key-status"
-      >
-        <Icon name={stored ? 'lock' : 'alert'} size={12} />
+      <SecretStatus id={id} stored={stored} ok={stored} testId="key-status">
         {stored ? BACKEND[backend] : 'No key stored yet.'} Quire never shows a stored key.
-      </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      </SecretStatus>
+      <FieldError error={error} />
     </div>
   );
 }

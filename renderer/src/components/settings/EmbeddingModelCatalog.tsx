@@ -8,6 +8,7 @@ import { useTransport } from '../../hooks/transport-context';
 import { shouldRetry } from '../../hooks/use-conversations';
 import { Spinner } from '../ui/Icon';
 import { describeEmbeddingModel, rowState, speedView } from './embedding-model-view';
+import { FieldError } from './fields';
 
 /** Each row's action (today Settings' "Choose"; a model switch can put its own button here). */
 export type EmbeddingRowAction = (model: EmbeddingModelStatus) => ReactNode;
@@ -151,11 +152,7 @@ export function EmbeddingModelRow({
               </>
             )}
           </p>
-          {error && (
-            <p className="field-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FieldError error={error} />
         </div>
         {action && <div className="catalog-action">{action}</div>}
       </div>

@@ -9,6 +9,7 @@ import { shouldRetry } from '../../hooks/use-conversations';
 import { useDownloadStates } from '../../hooks/use-download-states';
 import { Icon } from '../ui/Icon';
 import { ProgressBar } from '../ui/ProgressBar';
+import { FieldError } from './fields';
 import { catalogRowView, describeModel, fitText, type CatalogRowView } from './language-model-view';
 
 /** Small chat models to download; the one that finishes becomes the model that answers. */
@@ -50,11 +51,7 @@ export function LanguageModelCatalog() {
           />
         ))}
       </ul>
-      {actionError && (
-        <p className="field-error" role="alert">
-          {actionError}
-        </p>
-      )}
+      <FieldError error={actionError} />
       <p className="field-hint">
         Downloads come from Hugging Face, resume if the connection drops, and are checked before
         use. Nothing else leaves this machine.

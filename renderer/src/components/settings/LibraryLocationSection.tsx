@@ -3,7 +3,7 @@ import { LibrarySettingsSchema, type LibrarySettings } from '../../../../shared/
 import type { SettingsInfo } from '../../api/call';
 import { useSettingsActions } from '../../hooks/use-settings';
 import { Icon, Spinner } from '../ui/Icon';
-import { Switch, TextField } from './fields';
+import { BrowseButton, Switch, TextField } from './fields';
 import { LibrarySecretField } from './LibrarySecretField';
 import {
   libraryKindOf,
@@ -98,6 +98,20 @@ function LibraryLocationForm({
         {problem.message}
       </p>
     );
+  /** A bucket setting that may be left empty, with its error under it. */
+  const optionalField = (
+    field: 'endpoint' | 'region',
+    text: { label: string; placeholder: string; hint: string },
+  ) => (
+    <div>
+      <TextField
+        {...text}
+        value={library[field] ?? ''}
+        onChange={(value) => onChange(withField(library, field, value))}
+      />
+      {errorFor(field)}
+    </div>
+  );
 
   return (
     <fieldset className="settings-group" disabled={disabled} data-testid="library-settings">
@@ -157,17 +171,11 @@ function LibraryLocationForm({
             onChange={(location) => onChange({ ...library, location })}
             action={
               pick && (
-                <button
-                  type="button"
-                  className="btn"
-                  onClick={() =>
-                    void pick('folder').then(
-                      ([folder]) => folder && onChange({ ...library, location: folder }),
-                    )
-                  }
-                >
-                  Browse…
-                </button>
+                <BrowseButton
+                  pick={pick}
+                  kind="folder"
+                  onPicked={(location) => onChange({ ...library, location })}
+                />
               )
             }
           />
@@ -185,26 +193,16 @@ function LibraryLocationForm({
           />
           {errorFor('location')}
           <div className="field-grid">
-            <div>
-              <TextField
-                label="Endpoint"
-                value={library.endpoint ?? ''}
-                placeholder="Empty for AWS S3"
-                hint="Another service's address, e.g. https://minio.example:9000."
-                onChange={(value) => onChange(withField(library, 'endpoint', value))}
-              />
-              {errorFor('endpoint')}
-            </div>
-            <div>
-              <TextField
-                label="Region"
-                value={library.region ?? ''}
-                placeholder="us-east-1"
-                hint="Empty: AWS_REGION, else us-east-1. R2 takes auto."
-                onChange={(value) => onChange(withField(library, 'region', value))}
-              />
-              {errorFor('region')}
-            </div>
+            {optionalField('endpoint', {
+              label: 'Endpoint',
+              placeholder: 'Empty for AWS S3',
+              hint: "Another service's address, e.g. https://minio.example:9000.",
+            })}
+            {optionalField('region', {
+              label: 'Region',
+              placeholder: 'us-east-1',
+              hint: 'Empty: AWS_REGION, else us-east-1. R2 takes auto.',
+            })}
           </div>
           <TextField
             label="Access key ID"

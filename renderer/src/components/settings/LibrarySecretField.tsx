@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { SecretBackend } from '../../api/call';
 import { useSettingsActions } from '../../hooks/use-settings';
-import { Icon } from '../ui/Icon';
+import { FieldError, SecretInput, SecretStatus } from './fields';
 
 const STORED: Record<SecretBackend, string> = {
   keychain: 'Secret stored in the system keychain.',
@@ -47,17 +47,12 @@ export function LibrarySecretField({
         Secret access key
       </label>
       <div className="field-row">
-        <input
+        <SecretInput
           id={id}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder={
-            stored ? '•••••••• (stored; type to replace)' : 'Paste the secret access key'
-          }
+          stored={stored}
+          placeholder="Paste the secret access key"
           value={typed}
-          onChange={(e) => onTyped(e.target.value)}
-          aria-describedby={`${id}-status`}
+          onChange={onTyped}
         />
         <button
           type="button"
@@ -78,14 +73,14 @@ export function LibrarySecretField({
           </button>
         )}
       </div>
-      <p
-        className={stored && backend !== 'session' ? 'field-hint field-ok' : 'field-hint'}
-        id={`${id}-status`}
-        data-testid="library-secret-status"
+      <SecretStatus
+        id={id}
+        stored={stored}
+        ok={stored && backend !== 'session'}
+        testId="library-secret-status"
       >
-        <Icon name={stored ? 'lock' : 'alert'} size={12} />
         {stored ? STORED[backend] : 'No secret stored.'} Quire never shows a stored secret.
-      </p>
+      </SecretStatus>
       {hint && <p className="field-hint">{hint}</p>}
       {backend === 'session' && (
         <p className="field-hint" data-testid="library-secret-session">
@@ -94,11 +89,7 @@ export function LibrarySecretField({
           AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in its environment.
         </p>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError error={error} />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import {
 } from '../../../../shared/settings';
 import type { SettingsInfo } from '../../api/call';
 import { ApiKeyField } from './ApiKeyField';
-import { NumberField, OptionalNumberField, TextField } from './fields';
+import { BrowseButton, NumberField, OptionalNumberField, TextField } from './fields';
 
 const OPTIONS: { kind: ProviderKind; title: string; text: string }[] = [
   { kind: 'none', title: 'No model', text: 'Search only: Quire shows the best passages.' },
@@ -85,17 +85,11 @@ export function ProviderSection({
             onChange={(modelPath) => onChange({ ...provider, modelPath })}
             action={
               pick && (
-                <button
-                  type="button"
-                  className="btn"
-                  onClick={() =>
-                    void pick('model').then(
-                      ([path]) => path && onChange({ ...provider, modelPath: path }),
-                    )
-                  }
-                >
-                  Browse…
-                </button>
+                <BrowseButton
+                  pick={pick}
+                  kind="model"
+                  onPicked={(modelPath) => onChange({ ...provider, modelPath })}
+                />
               )
             }
           />

@@ -11,7 +11,7 @@ import { useNotify } from '../../hooks/app-services';
 import { queryKeys } from '../../hooks/query-keys';
 import { useSettings, useSettingsActions } from '../../hooks/use-settings';
 import { Icon, Spinner } from '../ui/Icon';
-import { NumberField, Switch } from './fields';
+import { FieldError, NumberField, Switch } from './fields';
 import { LanguageModelCatalog } from './LanguageModelCatalog';
 import { LibraryLocationSection } from './LibraryLocationSection';
 import { McpSection } from './McpSection';
@@ -191,11 +191,7 @@ export function SettingsView() {
             </p>
           </div>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError error={error} />
         <ProviderSection
           provider={current.provider}
           info={query.data}

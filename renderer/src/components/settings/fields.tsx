@@ -1,4 +1,6 @@
 import { useId, type ReactNode } from 'react';
+import type { PickKind, QuireBridge } from '../../../../shared/bridge';
+import { Icon } from '../ui/Icon';
 
 export function TextField({
   label,
@@ -200,5 +202,97 @@ export function Switch({
       </label>
       {hint && <p className="field-hint">{hint}</p>}
     </div>
+  );
+}
+
+/** A field's error, announced as it appears; nothing while there is none. */
+export function FieldError({ error }: { error: string | null | undefined }) {
+  return error ? (
+    <p className="field-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
+/** Browse… in the desktop's own open dialog; `onPicked` gets the first path chosen, if any. */
+export function BrowseButton({
+  pick,
+  kind,
+  onPicked,
+}: {
+  pick: NonNullable<QuireBridge['pickPaths']>;
+  kind: PickKind;
+  onPicked: (path: string) => void;
+}) {
+  return (
+    <button
+      type="button"
+      className="btn"
+      onClick={() => void pick(kind).then(([path]) => path && onPicked(path))}
+    >
+      Browse…
+    </button>
+  );
+}
+
+/**
+ * The input of a write-only secret: what is stored never comes back, so a stored one shows as
+ * dots. Its status line is `${id}-status` (see SecretStatus).
+ */
+export function SecretInput({
+  id,
+  stored,
+  placeholder,
+  value,
+  disabled,
+  onChange,
+}: {
+  id: string;
+  stored: boolean;
+  /** While nothing is stored. */
+  placeholder: string;
+  value: string;
+  disabled?: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <input
+      id={id}
+      type="password"
+      autoComplete="off"
+      spellCheck={false}
+      placeholder={stored ? '•••••••• (stored; type to replace)' : placeholder}
+      value={value}
+      disabled={disabled}
+      onChange={(e) => onChange(e.target.value)}
+      aria-describedby={`${id}-status`}
+    />
+  );
+}
+
+/** Whether a write-only secret is stored, and where: the status line of a SecretInput. */
+export function SecretStatus({
+  id,
+  stored,
+  ok,
+  testId,
+  children,
+}: {
+  id: string;
+  stored: boolean;
+  /** Shown as fine (stored where it lasts). */
+  ok: boolean;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <p
+      className={ok ? 'field-hint field-ok' : 'field-hint'}
+      id={`${id}-status`}
+      data-testid={testId}
+    >
+      <Icon name={stored ? 'lock' : 'alert'} size={12} />
+      {children}
+    </p>
   );
 }
