@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testModels } from '../../test/helpers/embedding-fixtures';
 import { BOW_MODEL, makeTestCore, PDF_DIR, writeNotes } from '../../test/helpers/library-fixtures';
-import { startS3Server, type S3Server } from '../../test/helpers/s3-server';
+import { startS3Server, withS3Env, type S3Server } from '../../test/helpers/s3-server';
 import { makeTempDir } from '../../test/helpers/temp-dir';
 
 const CLI = fileURLToPath(new URL('./cli/main.ts', import.meta.url));
@@ -68,8 +68,7 @@ function runIndex(
 
 /** What a reader on a fresh home finds in the bucket. */
 async function finalState(library: string) {
-  const saved = { ...process.env };
-  Object.assign(process.env, s3.env);
+  const restoreEnv = withS3Env(s3.env);
   const core = await makeTestCore(path.join(root, `reader-${Date.now()}`), {
     library,
     readOnly: true,
@@ -85,7 +84,7 @@ async function finalState(library: string) {
     return { rows, total: await core.store.countChunks() };
   } finally {
     await core.close();
-    process.env = saved;
+    restoreEnv();
   }
 }
 

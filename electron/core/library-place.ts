@@ -55,12 +55,8 @@ export type LibraryPlaceOptions = {
   /** Plain-HTTP object-store endpoints beyond loopback. */
   allowHttp?: boolean;
   env?: NodeJS.ProcessEnv;
-  /** Says who writes, in a refused writer's message. */
-  holderName?: string;
   leaseTtlMs?: number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** The writer lost its lease (another took it after it expired): it must stop writing. */
-  onLeaseLost?: (message: string) => void;
 };
 
 /**
@@ -75,12 +71,14 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
     : { kind: 'local' as const, dir: options.dataDir };
   if (location.kind === 'local') return openFolder(location.dir, options);
   const bucket = await openLibraryBucket(location, { create: !options.readOnly });
+  // A writer that lost its lease stops shipping; the store's writes fail on assertHeld().
+  let shipping = !options.readOnly;
   const lease = options.readOnly
     ? null
     : await LibraryLease.acquire(
         bucket,
         {
-          name: options.holderName ?? os.userInfo().username,
+          name: os.userInfo().username,
           host: os.hostname(),
           pid: process.pid,
         },
@@ -90,11 +88,9 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
           onLost: (message: string) => {
             shipping = false;
             options.log('error', message);
-            options.onLeaseLost?.(message);
           },
         },
       );
-  let shipping = !options.readOnly;
   const libraryDir = path.join(options.dataDir, 'libraries', cacheName(location.uri));
   const mirrors = ['documents', 'collections'].map(
     (name) => new JournalMirror(bucket, name, path.join(libraryDir, 'library', `${name}.jsonl`)),

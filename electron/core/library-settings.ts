@@ -69,9 +69,19 @@ export async function chooseLibrary(
     source: 'settings' as const,
   };
   // The app (a writer by default) that Settings made a reader shows what the writer adds, as
-  // `serve --read-only` does: every 3 s in a bucket (a LIST per journal), every second in a folder.
+  // `serve --read-only` does.
   const follows = settings.readOnly && !flags.readOnly;
-  return follows ? { ...chosen, followWriterMs: address.kind === 's3' ? 3000 : 1000 } : chosen;
+  return follows
+    ? { ...chosen, followWriterMs: followWriterIntervalMs(address.kind === 's3') }
+    : chosen;
+}
+
+/**
+ * How often a reader that stays open looks for its writer's changes: every 3 s in a bucket,
+ * where each look is a LIST per journal; every second beside a local writer (two stat calls).
+ */
+export function followWriterIntervalMs(inBucket: boolean): number {
+  return inBucket ? 3000 : 1000;
 }
 
 /** The environment overlaid with Settings' endpoint, region and keys (the secret from the keychain). */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { QuireError } from '../../../shared/errors';
 import { EmbeddingDtypeSchema } from '../../../shared/settings';
+import { followWriterIntervalMs } from '../library-settings';
 import { defaultDataDir } from '../paths';
 import { openSettingsStore } from '../settings/settings-store';
 
@@ -93,14 +94,10 @@ export function coreOptionsFrom(values: {
   };
 }
 
-/**
- * How often a reader that stays open looks for its writer's changes: every second beside a
- * local writer (two stat calls), every 3 s in a bucket, where each look is a LIST per journal.
- * The library is the flag's, else the one Settings name.
- */
+/** How often `serve --read-only` and `mcp` follow the writer of the flag's library, else Settings'. */
 export function followWriterMs(library: string | undefined, dataDir: string): number {
   const where = library ?? openSettingsStore({ dataDir }).get().library.location;
-  return where.startsWith('s3://') ? 3000 : 1000;
+  return followWriterIntervalMs(where.startsWith('s3://'));
 }
 
 /** "1 chunk", "3 chunks". */
