@@ -103,7 +103,11 @@ describe('a library in a bucket', () => {
     const started = Date.now();
     await writer.library.add(writeNotes(path.join(dir, 'later'), 1, 'delta'));
     await writer.library.whenIdle();
-    while ((await titles(reader, 'delta')).length === 0 && Date.now() - started < 10_000)
+    // Chunks and the registry's journal reach the bucket separately: wait until both have.
+    const caughtUp = async () =>
+      (await titles(reader, 'delta')).length === 1 &&
+      reader.library.registry.all().every((doc) => doc.status === 'ready');
+    while (!(await caughtUp()) && Date.now() - started < 10_000)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await titles(reader, 'delta')).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(10_000);
