@@ -66,6 +66,7 @@ export const PACKAGE_ROOMS = {
   '@huggingface/transformers': ['embedding'],
   'tesseract.js': ['parsers'],
   '@aws-sdk/client-s3': ['object-store'],
+  '@azure/storage-blob': ['object-store'],
 };
 
 const CORE = path.join('electron', 'core');

@@ -12,6 +12,21 @@ fs.rmSync(vitestJson, { force: true });
 fs.rmSync(playwrightJson, { force: true });
 
 const bin = (name) => path.resolve('node_modules', '.bin', name);
+
+// Azurite (the Azure Blob emulator the tests run) has its own lock, so its large dependency
+// tree stays out of Quire's; install it on first use.
+const azurite = path.resolve('test', 'servers', 'azurite');
+if (!fs.existsSync(path.join(azurite, 'node_modules', 'azurite', 'package.json'))) {
+  console.log('Installing Azurite for the tests (test/servers/azurite) …');
+  const installed = spawnSync(
+    'npm',
+    ['ci', '--prefix', azurite, '--ignore-scripts', '--no-audit', '--no-fund'],
+    { stdio: 'inherit', shell: process.platform === 'win32' },
+  );
+  if (installed.status !== 0) {
+    console.error('Could not install Azurite; the Azure tests will fail.');
+  }
+}
 const vitest = spawnSync(
   bin('vitest'),
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],

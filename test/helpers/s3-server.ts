@@ -13,6 +13,7 @@ import {
   parseLibraryLocation,
   type S3LibraryLocation,
 } from '../../electron/core/object-store/library-location';
+import { withEnv } from './process-env';
 import { makeTempDir } from './temp-dir';
 
 export const S3RVER_ACCESS_KEY = 'S3RVER';
@@ -139,13 +140,10 @@ export function withS3Env(
   vars: Record<string, string>,
   options: { clearOthers?: boolean } = {},
 ): () => void {
-  const saved = { ...process.env };
-  if (options.clearOthers)
-    for (const name of Object.keys(process.env))
-      if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')
-        delete process.env[name];
-  Object.assign(process.env, vars);
-  return () => {
-    process.env = saved;
-  };
+  return withEnv(
+    vars,
+    options.clearOthers
+      ? { clearPrefix: 'AWS_', keep: ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] }
+      : {},
+  );
 }

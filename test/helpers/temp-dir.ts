@@ -10,13 +10,14 @@ export async function makeTempDir(
   return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
 }
 
+/** Waits until `predicate` holds (it may be async), or throws after `timeoutMs`. */
 export async function waitFor(
-  predicate: () => boolean,
+  predicate: () => boolean | Promise<boolean>,
   timeoutMs = 5000,
   stepMs = 5,
 ): Promise<void> {
   const start = Date.now();
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() - start > timeoutMs) throw new Error('waitFor timed out');
     await new Promise((r) => setTimeout(r, stepMs));
   }

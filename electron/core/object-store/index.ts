@@ -1,14 +1,19 @@
-// A library in an S3-compatible bucket: its address, its own small objects, the check before
-// use and the single-writer lease. LanceDB reaches the tables itself (see the store room).
+// A library in an S3-compatible bucket or an Azure container: its address, its own small
+// objects, the check before use and the single-writer lease. LanceDB reaches the tables itself
+// (see the store room).
 export {
   lanceStorageOptions,
   parseLibraryLocation,
+  type AzureCredentials,
+  type AzureLibraryLocation,
   type LibraryLocation,
   type LocalLibraryLocation,
+  type ObjectLibraryLocation,
   type S3Credentials,
   type S3LibraryLocation,
 } from './library-location';
 export { ObjectBucket, type ObjectBucketOptions, type WriteConditions } from './object-bucket';
+export { createObjectBucket } from './create-object-bucket';
 export {
   LIBRARY_FORMAT,
   LIBRARY_MARKER_KEY,

@@ -3,8 +3,9 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { QuireError } from '../../../shared/errors';
-import type { S3LibraryLocation } from './library-location';
-import { ObjectBucket, type ObjectBucketOptions } from './object-bucket';
+import { createObjectBucket } from './create-object-bucket';
+import type { ObjectLibraryLocation } from './library-location';
+import type { ObjectBucket, ObjectBucketOptions } from './object-bucket';
 
 /** The object that says "a Quire library lives under this prefix". */
 export const LIBRARY_MARKER_KEY = 'quire-library.json';
@@ -31,16 +32,17 @@ export type OpenLibraryBucketOptions = ObjectBucketOptions & {
  * of an empty prefix), `storage_auth` or `storage_unreachable`.
  */
 export async function openLibraryBucket(
-  location: S3LibraryLocation,
+  location: ObjectLibraryLocation,
   options: OpenLibraryBucketOptions,
 ): Promise<ObjectBucket> {
-  const bucket = new ObjectBucket(location, options);
+  const bucket = createObjectBucket(location, options);
   try {
     try {
       await bucket.checkBucket();
     } catch (error) {
-      // HeadBucket needs ListBucket on the whole bucket. Keys limited to the library's prefix
-      // are refused it yet may do all a library needs, so the reads below decide.
+      // HeadBucket needs ListBucket on the whole bucket (and a container's properties a wider
+      // SAS token). Keys limited to the library's prefix are refused it yet may do all a
+      // library needs, so the reads below decide.
       if (!(error instanceof QuireError && error.code === 'storage_auth')) throw error;
     }
     await ensureMarker(bucket, options);

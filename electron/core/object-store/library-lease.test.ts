@@ -8,7 +8,8 @@ import {
   LEASE_KEY,
   LibraryInUseError,
   LibraryLease,
-  ObjectBucket,
+  createObjectBucket,
+  type ObjectBucket,
   leaseIsLive,
   readLease,
   type LeaseHolder,
@@ -39,8 +40,8 @@ afterAll(async () => {
 function freshLibrary(): [ObjectBucket, ObjectBucket] {
   const location = s3.locate(`s3://lib/lease-${++prefixCount}`);
   const pair: [ObjectBucket, ObjectBucket] = [
-    new ObjectBucket(location),
-    new ObjectBucket(location),
+    createObjectBucket(location),
+    createObjectBucket(location),
   ];
   buckets.push(...pair);
   return pair;

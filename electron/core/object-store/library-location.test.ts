@@ -1,4 +1,5 @@
-// Library addresses: folders, s3:// with the AWS_* variables, and what is refused and why.
+// Library addresses: folders, s3:// with the AWS_* variables, az:// with the AZURE_STORAGE_*
+// ones, and what is refused and why.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -96,13 +97,84 @@ describe('parseLibraryLocation', () => {
     });
   });
 
-  it('names the supported choice for gs:// and az://', () => {
-    for (const uri of ['gs://bucket/lib', 'az://container/lib']) {
-      const error = refusal(() => parseLibraryLocation(uri, {}));
-      expect(error.code).toBe('invalid_argument');
-      expect(error.message).toMatch(/only s3:\/\/ is/);
-      expect(error.message).toMatch(/S3 interoperability/);
+  it('names the S3 way for gs://, and refuses Data Lake addresses with the az:// form', () => {
+    const google = refusal(() => parseLibraryLocation('gs://bucket/lib', {}));
+    expect(google.code).toBe('invalid_argument');
+    expect(google.message).toContain('https://storage.googleapis.com');
+    const lake = refusal(() => parseLibraryLocation('abfss://c@acct.dfs.core.windows.net/x', {}));
+    expect(lake.message).toContain('az://container/prefix');
+  });
+
+  it('reads az://container/prefix with the AZURE_STORAGE_* variables', () => {
+    const location = parseLibraryLocation('az://team-docs//quire/', {
+      AZURE_STORAGE_ACCOUNT_NAME: 'acme',
+      AZURE_STORAGE_ACCOUNT_KEY: 'a2V5',
+    });
+    expect(location).toEqual({
+      kind: 'azure',
+      uri: 'az://team-docs/quire',
+      bucket: 'team-docs',
+      prefix: 'quire',
+      account: 'acme',
+      endpoint: 'https://acme.blob.core.windows.net',
+      credentials: { accountKey: 'a2V5' },
+      allowHttp: false,
+    });
+    // The Azure CLI's names, a SAS token (its "?" dropped) and azure:// as well.
+    expect(
+      parseLibraryLocation('azure://box', {
+        AZURE_STORAGE_ACCOUNT: 'acme',
+        AZURE_STORAGE_SAS_TOKEN: '?sv=2024&sig=x',
+      }),
+    ).toMatchObject({ uri: 'az://box', prefix: '', credentials: { sasToken: 'sv=2024&sig=x' } });
+  });
+
+  it('reads a connection string as the portal gives it, and variables win over it', () => {
+    const env = {
+      AZURE_STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=a2V5;EndpointSuffix=core.chinacloudapi.cn',
+    };
+    expect(parseLibraryLocation('az://box/lib', env)).toMatchObject({
+      account: 'acme',
+      endpoint: 'https://acme.blob.core.chinacloudapi.cn',
+      credentials: { accountKey: 'a2V5' },
+    });
+    const local = {
+      AZURE_STORAGE_CONNECTION_STRING:
+        'AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
+      AZURE_STORAGE_ACCOUNT_KEY: 'b3RoZXI=',
+    };
+    expect(parseLibraryLocation('az://box/lib', local)).toMatchObject({
+      endpoint: 'http://127.0.0.1:10000/devstoreaccount1',
+      credentials: { accountKey: 'b3RoZXI=' },
+      allowHttp: true,
+    });
+  });
+
+  it('refuses an Azure address without its account, its key, a valid container or https', () => {
+    const keys = { AZURE_STORAGE_ACCOUNT_NAME: 'acme', AZURE_STORAGE_ACCOUNT_KEY: 'a2V5' };
+    const bad: [string, NodeJS.ProcessEnv, RegExp][] = [
+      ['az://box/lib', {}, /AZURE_STORAGE_ACCOUNT_NAME/],
+      ['az://box/lib', { AZURE_STORAGE_ACCOUNT_NAME: 'acme' }, /AZURE_STORAGE_ACCOUNT_KEY/],
+      ['az://box/lib', { ...keys, AZURE_STORAGE_ACCOUNT_NAME: 'Acme_1' }, /storage account name/],
+      ['az://Box_1/lib', keys, /not a valid container name/],
+      ['az://two--hyphens/lib', keys, /not a valid container name/],
+      ['az://box@acme/lib', keys, /container alone/],
+      ['az://', keys, /names no container/],
+      ['az://box/lib', { ...keys, AZURE_STORAGE_ENDPOINT: 'http://blob.lan' }, /--allow-http/],
+      ['az://box/lib', { ...keys, AZURE_STORAGE_ENDPOINT: 'https://h/?x=1' }, /address alone/],
+    ];
+    for (const [input, env, message] of bad) {
+      const error = refusal(() => parseLibraryLocation(input, env));
+      expect(error.code, input).toBe('invalid_argument');
+      expect(error.message, input).toMatch(message);
     }
+    const allowed = parseLibraryLocation(
+      'az://box/lib',
+      { ...keys, AZURE_STORAGE_ENDPOINT: 'http://blob.lan/acme' },
+      { allowHttp: true },
+    );
+    expect(allowed).toMatchObject({ endpoint: 'http://blob.lan/acme', allowHttp: true });
   });
 
   it('refuses addresses with no bucket, a bad bucket, an unknown scheme or a bad endpoint', () => {
@@ -141,6 +213,26 @@ describe('lanceStorageOptions', () => {
       aws_access_key_id: 'AKIAEXAMPLE',
       aws_secret_access_key: 'secret',
       aws_session_token: 'token',
+    });
+  });
+
+  it("gives LanceDB an Azure account's endpoint and key, or its SAS token", () => {
+    const keys = {
+      AZURE_STORAGE_ACCOUNT_NAME: 'devstoreaccount1',
+      AZURE_STORAGE_ACCOUNT_KEY: 'a2V5',
+    };
+    const local = { ...keys, AZURE_STORAGE_ENDPOINT: 'http://127.0.0.1:10000/devstoreaccount1' };
+    expect(lanceStorageOptions(parseLibraryLocation('az://box/lib', local))).toEqual({
+      azure_storage_account_name: 'devstoreaccount1',
+      azure_storage_endpoint: 'http://127.0.0.1:10000/devstoreaccount1',
+      azure_storage_account_key: 'a2V5',
+      allow_http: 'true',
+    });
+    const sas = { AZURE_STORAGE_ACCOUNT_NAME: 'acme', AZURE_STORAGE_SAS_TOKEN: 'sv=1&sig=2' };
+    expect(lanceStorageOptions(parseLibraryLocation('az://box', sas))).toEqual({
+      azure_storage_account_name: 'acme',
+      azure_storage_endpoint: 'https://acme.blob.core.windows.net',
+      azure_storage_sas_token: 'sv=1&sig=2',
     });
   });
 

@@ -1,4 +1,5 @@
-// Where a library lives: a local folder, or a prefix in an S3-compatible bucket.
+// Where a library lives: a local folder, a prefix in an S3-compatible bucket, or a prefix in an
+// Azure Blob Storage container.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QuireError } from '../../../shared/errors';
@@ -24,18 +25,43 @@ export type S3LibraryLocation = {
   allowHttp: boolean;
 };
 
-export type LibraryLocation = LocalLibraryLocation | S3LibraryLocation;
+/** A shared key or a SAS token; Microsoft Entra sign-in is not supported. */
+export type AzureCredentials = { accountKey: string } | { sasToken: string };
+
+export type AzureLibraryLocation = {
+  kind: 'azure';
+  /** Canonical form, `az://container` or `az://container/prefix`. */
+  uri: string;
+  /** The container; named `bucket` so that code common to both stores reads the same. */
+  bucket: string;
+  prefix: string;
+  account: string;
+  /** The account's blob service address, like https://acct.blob.core.windows.net. */
+  endpoint: string;
+  credentials: AzureCredentials;
+  allowHttp: boolean;
+};
+
+/** A library in object storage, whichever service holds it. */
+export type ObjectLibraryLocation = S3LibraryLocation | AzureLibraryLocation;
+
+export type LibraryLocation = LocalLibraryLocation | ObjectLibraryLocation;
 
 const DEFAULT_REGION = 'us-east-1';
 // Two letters at least, so that a Windows drive (C:\, C:/) is never read as a scheme.
 const SCHEME = /^([a-z][a-z0-9+.-]+):\/\//i;
 // S3's naming rules, plus the underscore that GCS's S3 interoperability allows.
 const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
-const OTHER_CLOUDS = new Set(['gs', 'gcs', 'az', 'azure', 'abfs', 'abfss', 'adl']);
+// Azure's rules: no dots or underscores, and no two hyphens in a row.
+const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+const GOOGLE_CLOUD = new Set(['gs', 'gcs']);
+const AZURE_DATA_LAKE = new Set(['abfs', 'abfss', 'adl']);
 
 /**
- * Reads a library address: a folder (relative, absolute or file://) or s3://bucket/prefix.
- * Endpoint, region and credentials come from the standard AWS_* variables in `env`.
+ * Reads a library address: a folder (relative, absolute or file://), s3://bucket/prefix or
+ * az://container/prefix. An S3 library's endpoint, region and credentials come from the
+ * standard AWS_* variables in `env`, an Azure one's from the AZURE_STORAGE_* variables.
  */
 export function parseLibraryLocation(
   input: string,
@@ -48,20 +74,30 @@ export function parseLibraryLocation(
   if (scheme === undefined) return { kind: 'local', dir: path.resolve(text) };
   if (scheme === 'file') return { kind: 'local', dir: localPathOf(text) };
   if (scheme === 's3') return parseS3(text, env, options.allowHttp ?? false);
-  if (OTHER_CLOUDS.has(scheme))
+  if (scheme === 'az' || scheme === 'azure')
+    return parseAzure(text, scheme, env, options.allowHttp ?? false);
+  if (GOOGLE_CLOUD.has(scheme))
     throw invalid(
-      `${scheme}:// libraries are not supported yet: only s3:// is, with AWS or any S3-compatible ` +
-        'service (MinIO, Cloudflare R2, or Google Cloud Storage through its S3 interoperability ' +
-        'endpoint, set in AWS_ENDPOINT_URL_S3).',
+      `${scheme}:// libraries are not supported yet. Google Cloud Storage works as an S3 ` +
+        'library: write s3://bucket/prefix, set AWS_ENDPOINT_URL_S3 to ' +
+        'https://storage.googleapis.com and use an HMAC key as AWS_ACCESS_KEY_ID and ' +
+        'AWS_SECRET_ACCESS_KEY.',
+    );
+  if (AZURE_DATA_LAKE.has(scheme))
+    throw invalid(
+      `${scheme}:// addresses are not supported: write the container as az://container/prefix, ` +
+        'with the account in AZURE_STORAGE_ACCOUNT_NAME.',
     );
   throw invalid(
-    `Unknown library location "${text}": use a folder, a file:// URL or s3://bucket/prefix.`,
+    `Unknown library location "${text}": use a folder, a file:// URL, s3://bucket/prefix or ` +
+      'az://container/prefix.',
   );
 }
 
 /** The `storageOptions` LanceDB's connect() needs to reach this location (none for a folder). */
 export function lanceStorageOptions(location: LibraryLocation): Record<string, string> {
   if (location.kind === 'local') return {};
+  if (location.kind === 'azure') return azureStorageOptions(location);
   const options: Record<string, string> = { aws_region: location.region };
   if (location.endpoint !== null) {
     options.aws_endpoint = location.endpoint;
@@ -79,6 +115,18 @@ export function lanceStorageOptions(location: LibraryLocation): Record<string, s
   return options;
 }
 
+function azureStorageOptions(location: AzureLibraryLocation): Record<string, string> {
+  const options: Record<string, string> = {
+    azure_storage_account_name: location.account,
+    azure_storage_endpoint: location.endpoint,
+  };
+  if ('accountKey' in location.credentials)
+    options.azure_storage_account_key = location.credentials.accountKey;
+  else options.azure_storage_sas_token = location.credentials.sasToken;
+  if (location.allowHttp) options.allow_http = 'true';
+  return options;
+}
+
 function parseS3(
   text: string,
   env: NodeJS.ProcessEnv,
@@ -93,17 +141,15 @@ function parseS3(
     throw invalid(
       `"${bucket}" is not a valid bucket name: 3 to 63 lowercase letters, digits, dots or hyphens.`,
     );
-  const segments = parts.filter((part) => part !== '');
-  if (segments.some((part) => part === '.' || part === '..'))
-    throw invalid(`"${text}" has a "." or ".." in its prefix; S3 keys have no relative parts.`);
-  const prefix = segments.join('/');
+  const prefix = prefixOf(text, parts);
   const endpoint = endpointFrom(env);
   const usesHttp = endpoint !== null && endpoint.protocol === 'http:';
-  if (usesHttp && !isLoopbackHost(endpoint.hostname) && !allowHttpOption)
-    throw invalid(
-      `The storage endpoint ${endpoint.origin} uses plain http, which sends the library and ` +
-        'request signatures unencrypted. Use https, or allow http explicitly with --allow-http ' +
-        '(a trusted private network only).',
+  if (endpoint !== null)
+    refuseRemoteHttp(
+      endpoint,
+      'The storage endpoint',
+      allowHttpOption,
+      'the library and request signatures',
     );
   return {
     kind: 's3',
@@ -115,6 +161,22 @@ function parseS3(
     credentials: credentialsFrom(env),
     allowHttp: usesHttp,
   };
+}
+
+/** The prefix's segments without empty ones; "." and ".." are refused, as keys have no such parts. */
+function prefixOf(text: string, parts: string[]): string {
+  const segments = parts.filter((part) => part !== '');
+  if (segments.some((part) => part === '.' || part === '..'))
+    throw invalid(`"${text}" has a "." or ".." in its prefix; object keys have no relative parts.`);
+  return segments.join('/');
+}
+
+function refuseRemoteHttp(url: URL, name: string, allowHttpOption: boolean, sent: string): void {
+  if (url.protocol !== 'http:' || isLoopbackHost(url.hostname) || allowHttpOption) return;
+  throw invalid(
+    `${name} ${url.origin} uses plain http, which sends ${sent} unencrypted. Use https, or ` +
+      'allow http explicitly with --allow-http (a trusted private network only).',
+  );
 }
 
 function endpointFrom(env: NodeJS.ProcessEnv): URL | null {
@@ -149,6 +211,135 @@ function credentialsFrom(env: NodeJS.ProcessEnv): S3Credentials | null {
   return sessionToken === undefined
     ? { accessKeyId, secretAccessKey }
     : { accessKeyId, secretAccessKey, sessionToken };
+}
+
+function parseAzure(
+  text: string,
+  scheme: string,
+  env: NodeJS.ProcessEnv,
+  allowHttpOption: boolean,
+): AzureLibraryLocation {
+  const rest = text.slice(scheme.length + '://'.length);
+  if (/[?#]/.test(rest))
+    throw invalid(`"${text}" has a query or fragment; an Azure library is az://container/prefix.`);
+  const [container = '', ...parts] = rest.split('/');
+  if (container === '') throw invalid(`"${text}" names no container: write az://container/prefix.`);
+  if (container.includes('@'))
+    throw invalid(
+      `Write the container alone, az://${container.split('@')[0]}/prefix, and the account in ` +
+        'AZURE_STORAGE_ACCOUNT_NAME.',
+    );
+  if (!CONTAINER_NAME.test(container))
+    throw invalid(
+      `"${container}" is not a valid container name: 3 to 63 lowercase letters, digits or ` +
+        'single hyphens, starting and ending with a letter or digit.',
+    );
+  const prefix = prefixOf(text, parts);
+  const settings = { ...connectionStringOf(env), ...definedAzureVariables(env) };
+  const account = settings.account;
+  if (account === undefined)
+    throw invalid(
+      `${text} needs its storage account: set AZURE_STORAGE_ACCOUNT_NAME (or ` +
+        'AZURE_STORAGE_CONNECTION_STRING).',
+    );
+  if (!ACCOUNT_NAME.test(account))
+    throw invalid(
+      `"${account}" is not a storage account name: 3 to 24 lowercase letters or digits.`,
+    );
+  const credentials: AzureCredentials | undefined =
+    settings.accountKey !== undefined
+      ? { accountKey: settings.accountKey }
+      : settings.sasToken !== undefined
+        ? { sasToken: settings.sasToken.replace(/^\?/, '') }
+        : undefined;
+  if (credentials === undefined)
+    throw invalid(
+      `No key for the storage account ${account}: set AZURE_STORAGE_ACCOUNT_KEY, or ` +
+        'AZURE_STORAGE_SAS_TOKEN for a token limited to the container.',
+    );
+  const endpoint = azureEndpoint(settings.endpoint, account, allowHttpOption);
+  return {
+    kind: 'azure',
+    uri: prefix === '' ? `az://${container}` : `az://${container}/${prefix}`,
+    bucket: container,
+    prefix,
+    account,
+    endpoint: endpoint.href.replace(/\/+$/, ''),
+    credentials,
+    allowHttp: endpoint.protocol === 'http:',
+  };
+}
+
+type AzureVariables = {
+  account?: string;
+  accountKey?: string;
+  sasToken?: string;
+  endpoint?: string;
+};
+
+/** The AZURE_STORAGE_* variables, the names object stores and the Azure CLI read. */
+function definedAzureVariables(env: NodeJS.ProcessEnv): AzureVariables {
+  const found: AzureVariables = {
+    account: nonEmpty(env.AZURE_STORAGE_ACCOUNT_NAME) ?? nonEmpty(env.AZURE_STORAGE_ACCOUNT),
+    accountKey: nonEmpty(env.AZURE_STORAGE_ACCOUNT_KEY) ?? nonEmpty(env.AZURE_STORAGE_KEY),
+    sasToken: nonEmpty(env.AZURE_STORAGE_SAS_TOKEN),
+    endpoint: nonEmpty(env.AZURE_STORAGE_ENDPOINT),
+  };
+  return Object.fromEntries(
+    Object.entries(found).filter(([, value]) => value !== undefined),
+  ) as AzureVariables;
+}
+
+/** What an AZURE_STORAGE_CONNECTION_STRING (as the portal gives it) says; variables win. */
+function connectionStringOf(env: NodeJS.ProcessEnv): AzureVariables {
+  const text = nonEmpty(env.AZURE_STORAGE_CONNECTION_STRING);
+  if (text === undefined) return {};
+  const fields = new Map<string, string>();
+  for (const part of text.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) fields.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  const account = fields.get('accountname');
+  const protocol = fields.get('defaultendpointsprotocol') ?? 'https';
+  const suffix = fields.get('endpointsuffix');
+  const endpoint =
+    fields.get('blobendpoint') ??
+    (account && suffix ? `${protocol}://${account}.blob.${suffix}` : undefined);
+  if (account === undefined && fields.get('blobendpoint') === undefined)
+    throw invalid('AZURE_STORAGE_CONNECTION_STRING names no AccountName.');
+  const found: AzureVariables = {
+    account,
+    accountKey: fields.get('accountkey'),
+    sasToken: fields.get('sharedaccesssignature'),
+    endpoint,
+  };
+  return Object.fromEntries(
+    Object.entries(found).filter(([, value]) => value !== undefined && value !== ''),
+  ) as AzureVariables;
+}
+
+function azureEndpoint(raw: string | undefined, account: string, allowHttpOption: boolean): URL {
+  if (raw === undefined) return new URL(`https://${account}.blob.core.windows.net`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid(`AZURE_STORAGE_ENDPOINT is not a URL: "${raw}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalid(`AZURE_STORAGE_ENDPOINT must be an http(s) URL, not "${raw}".`);
+  if (url.search !== '' || url.username !== '')
+    throw invalid(
+      'AZURE_STORAGE_ENDPOINT must be the blob service address alone (like ' +
+        `https://${account}.blob.core.windows.net), not "${raw}".`,
+    );
+  refuseRemoteHttp(
+    url,
+    'AZURE_STORAGE_ENDPOINT',
+    allowHttpOption,
+    'the library and its credentials',
+  );
+  return url;
 }
 
 function localPathOf(text: string): string {

@@ -8,8 +8,9 @@ const DAMAGED =
 // A library in a bucket: the object store's own failures, as LanceDB reports them.
 const STORAGE_UNREACHABLE =
   /error sending request|connection refused|connection reset|dns error|tcp connect error|operation timed out|broken pipe/i;
-const STORAGE_AUTH = /InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|403 Forbidden/;
-const BUCKET_MISSING = /NoSuchBucket/;
+const STORAGE_AUTH =
+  /InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|AuthenticationFailed|AuthorizationFailure|403 Forbidden/;
+const BUCKET_MISSING = /NoSuchBucket|ContainerNotFound/;
 
 export const TABLE_DAMAGED_MESSAGE =
   'The search index is damaged. Rebuild it from your documents in the Library.';
@@ -36,12 +37,12 @@ export function toStoreError(error: unknown, action: string): QuireError {
   if (STORAGE_AUTH.test(message))
     return new QuireError(
       'storage_auth',
-      `The library's storage refused the credentials to ${action}. Check AWS_ACCESS_KEY_ID and ` +
-        'AWS_SECRET_ACCESS_KEY (or the key in Settings).',
+      `The library's storage refused the credentials to ${action}. Check the library's keys ` +
+        '(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_ACCOUNT_KEY, or the key in Settings).',
       { cause: error },
     );
   if (BUCKET_MISSING.test(message))
-    return new QuireError('bucket_missing', "The library's bucket no longer exists.", {
+    return new QuireError('bucket_missing', "The library's bucket or container no longer exists.", {
       cause: error,
     });
   if (DAMAGED.test(message)) {

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quireErrorOf } from '../../../test/helpers/quire-error';
 import { startS3Server, type S3Server } from '../../../test/helpers/s3-server';
-import { ObjectBucket, type SegmentObjects } from './index';
+import { createObjectBucket, type SegmentObjects } from './index';
 
 let s3: S3Server;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 function bucketAt(uri: string, env: NodeJS.ProcessEnv = s3.env, options = {}) {
-  return new ObjectBucket(s3.locate(uri, env), options);
+  return createObjectBucket(s3.locate(uri, env), options);
 }
 
 function desAvailable(): boolean {
@@ -37,7 +37,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('ObjectBucket', () => {
+describe('S3ObjectBucket', () => {
   it('writes and reads JSON and bytes under the prefix, with ETags', async () => {
     const bucket = bucketAt('s3://lib/team/one');
     expect(await bucket.getJson('missing.json')).toBeNull();
