@@ -1,14 +1,16 @@
-// npm run bench:team -- [--docs 5183] [--runs 2] [--queries 50] [--fresh 3] [--json]
-// A library in a bucket against one on the local disk, side by side on this machine:
+// npm run bench:team -- [--store s3|azure] [--docs 5183] [--runs 2] [--queries 50] [--fresh 3] [--json]
+// A library in a bucket (S3: s3rver; Azure: Azurite) against one on the local disk, side by side
+// on this machine:
 // - indexing SciFact's abstracts full-text only, local then bucket, `--runs` times each,
 //   interleaved, and the ratio of the medians;
 // - warm text search p50 on both, and the object GETs each warm query makes in the bucket,
-//   counted from the S3 server's own request log;
+//   counted from the server's request log (s3rver's own; for Azurite, the request lines its
+//   loopback relay sees);
 // - a reader's freshness: a second home that reads the bucket (polling as `quire serve
 //   --read-only` does, every 3 s), and the seconds from a document's add at the writer to a
 //   search at the reader finding it.
-// The bucket is s3rver on loopback, on the same disk: no network latency. A real S3 GET costs
-// 10-30 ms, so multiply the GET count by that for a real bucket's floor.
+// The bucket is on loopback, on the same disk (Azurite keeps it in memory): no network latency.
+// A real S3 or Azure GET costs 10-30 ms, so multiply the GET count by that for a real floor.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,12 +21,14 @@ import {
   type QuireCoreOptions,
 } from '../electron/core/quire-core';
 import { search } from '../electron/core/retrieval/search';
-import { startS3Server, type S3Server } from '../test/helpers/s3-server';
+import { startAzureServer } from '../test/helpers/azure-server';
+import { startS3Server } from '../test/helpers/s3-server';
 import { machine, SCIFACT_CORPUS } from './raw-ort-texts';
 import { writeAbstracts } from './scifact-files';
 
 const { values } = parseArgs({
   options: {
+    store: { type: 'string', default: 's3' },
     docs: { type: 'string', default: '5183' },
     runs: { type: 'string', default: '2' },
     queries: { type: 'string', default: '50' },
@@ -64,7 +68,26 @@ async function indexInto(root: string, files: string, library?: string) {
   return { seconds, documents: totals.documents, chunks: totals.chunks, failed: totals.failed };
 }
 
-async function warmSearch(core: QuireCore, queries: string[], s3?: S3Server) {
+/** The object server under the bench: its variables, its request log and how to stop it. */
+type BenchStore = {
+  scheme: 's3' | 'az';
+  env: Record<string, string>;
+  requests: { method: string }[];
+  name: string;
+  close(): Promise<void>;
+};
+
+async function startStore(kind: string): Promise<BenchStore> {
+  if (kind === 'azure') {
+    const azure = await startAzureServer({ containers: [BUCKET] });
+    return { ...azure, scheme: 'az', name: 'Azurite 3.37.0 on loopback, in memory' };
+  }
+  if (kind !== 's3') throw new Error(`--store takes s3 or azure, not "${kind}"`);
+  const s3 = await startS3Server({ buckets: [BUCKET] });
+  return { ...s3, scheme: 's3', name: 's3rver 3.7.1 on loopback, same disk' };
+}
+
+async function warmSearch(core: QuireCore, queries: string[], s3?: BenchStore) {
   for (const query of queries) await search(core.store.lance, { query, mode: 'text', k: 10 });
   const before = s3?.requests.length ?? 0;
   const times: number[] = [];
@@ -79,8 +102,9 @@ async function warmSearch(core: QuireCore, queries: string[], s3?: S3Server) {
 
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-team-bench-'));
-  const s3 = await startS3Server({ buckets: [BUCKET] });
+  const s3 = await startStore(values.store);
   Object.assign(process.env, s3.env);
+  const address = (run: number) => `${s3.scheme}://${BUCKET}/run-${run}`;
   try {
     const files = path.join(root, 'files');
     const count = writeAbstracts(files, Number(values.docs));
@@ -91,7 +115,7 @@ async function main() {
     for (let run = 0; run < Number(values.runs); run++) {
       const onDisk = await indexInto(root, files);
       local.push(onDisk.seconds);
-      const inBucket = await indexInto(root, files, `s3://${BUCKET}/run-${run}`);
+      const inBucket = await indexInto(root, files, address(run));
       bucket.push(inBucket.seconds);
       chunks = inBucket.chunks;
       log(
@@ -106,7 +130,7 @@ async function main() {
       .filter(Boolean)
       .slice(0, Number(values.queries))
       .map((line) => (JSON.parse(line) as { text: string }).text);
-    const library = `s3://${BUCKET}/run-0`;
+    const library = address(0);
     const reader = await openCore(fs.mkdtempSync(path.join(root, 'reader-')), {
       library,
       readOnly: true,
@@ -151,7 +175,7 @@ async function main() {
         runs: freshness.map((s) => round(s)),
         median: round(median(freshness)),
       },
-      store: 's3rver 3.7.1 on loopback, same disk',
+      store: s3.name,
     };
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else console.dir(report, { depth: 4 });

@@ -35,7 +35,7 @@ export type LibraryPlace = {
     bucket?: { storageOptions: Record<string, string>; metaFile: MetaFile };
     writeGuard?: () => void;
   };
-  /** `s3://bucket/prefix`, or the folder. */
+  /** `s3://bucket/prefix`, `az://container/prefix`, or the folder. */
   uri: string;
   /** Brings the journals' local copies up to the bucket (a reader's follower calls it). */
   pull(): Promise<boolean>;
@@ -49,7 +49,7 @@ export type LibraryPlace = {
 
 export type LibraryPlaceOptions = {
   dataDir: string;
-  /** A folder or `s3://bucket/prefix`; default the data folder. */
+  /** A folder, `s3://bucket/prefix` or `az://container/prefix`; default the data folder. */
   library?: string;
   readOnly?: boolean;
   /** Plain-HTTP object-store endpoints beyond loopback. */

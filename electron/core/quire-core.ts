@@ -56,8 +56,8 @@ const TERM_STATS_WAIT_MS = 3000;
 export type QuireCoreOptions = {
   dataDir: string;
   /**
-   * Where the library lives: a folder, or `s3://bucket/prefix` (LanceDB in the bucket; the
-   * journals mirrored as segments). Default the data folder. Settings, keys and conversations
+   * Where the library lives: a folder, `s3://bucket/prefix` or `az://container/prefix`
+   * (LanceDB in the bucket; the journals mirrored as segments). Default the data folder. Settings, keys and conversations
    * stay in the data folder.
    */
   library?: string;
@@ -460,7 +460,7 @@ export async function createQuireCore(options: QuireCoreOptions, hooks: CoreHook
     dataDir,
     /** Where the registry, collections and uploaded copies are kept (a bucket's local copy). */
     libraryDir,
-    /** The library's address: the folder, or s3://bucket/prefix. */
+    /** The library's address: the folder, s3://bucket/prefix or az://container/prefix. */
     libraryUri: place.uri,
     hub,
     handlers,

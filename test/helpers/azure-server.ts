@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import {
@@ -19,15 +20,24 @@ export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-const AZURITE_MAIN = fileURLToPath(
-  new URL('../servers/azurite/node_modules/azurite/dist/src/blob/main.js', import.meta.url),
-);
+const AZURITE_IN_REPO = 'test/servers/azurite/node_modules/azurite/dist/src/blob/main.js';
+// Beside this file in the sources; from the working folder when bundled (the benchmarks).
+const AZURITE_MAIN =
+  [
+    fileURLToPath(new URL(`../../${AZURITE_IN_REPO}`, import.meta.url)),
+    path.resolve(AZURITE_IN_REPO),
+  ].find((candidate) => fs.existsSync(candidate)) ?? path.resolve(AZURITE_IN_REPO);
 
 export type AzureServer = {
   /** The account's blob address, http://127.0.0.1:<port>/devstoreaccount1 (through the relay). */
   endpoint: string;
   /** The AZURE_STORAGE_* variables that point Quire (and LanceDB) at this server. */
   env: Record<string, string>;
+  /**
+   * Every request since start as the relay saw its request line (the path without the account),
+   * in arrival order; clear it with `requests.length = 0`.
+   */
+  requests: { method: string; path: string; query: string }[];
   /** While false, every connection is cut, as when the network drops; the blobs stay. */
   setReachable(reachable: boolean): void;
   /** Reads `az://container/prefix` as Quire does, with this server's variables by default. */
@@ -66,6 +76,7 @@ export async function startAzureServer(
   );
   const azuritePort = await listeningPort(child);
   const relay = await startRelay(azuritePort);
+  const requests = relay.requests;
   const endpoint = `http://127.0.0.1:${relay.port}/${AZURITE_ACCOUNT}`;
   const env = {
     AZURE_STORAGE_ACCOUNT_NAME: AZURITE_ACCOUNT,
@@ -77,6 +88,7 @@ export async function startAzureServer(
   const server: AzureServer = {
     endpoint,
     env,
+    requests,
     setReachable: relay.setReachable,
     locate(uri, locateEnv = env) {
       const location = parseLibraryLocation(uri, locateEnv);
@@ -133,9 +145,13 @@ function listeningPort(child: ChildProcess): Promise<number> {
   });
 }
 
-/** A TCP relay to `targetPort` whose connections can all be cut at once. */
+// An HTTP/1.1 request line at the start of a chunk or after a line end.
+const REQUEST_LINE = /(?:^|\r\n)(GET|HEAD|PUT|POST|DELETE) \/[^/\s]*(\/\S*)? HTTP\/1\.1\r\n/g;
+
+/** A TCP relay to `targetPort` whose connections can all be cut at once; it notes request lines. */
 async function startRelay(targetPort: number) {
   const sockets = new Set<net.Socket>();
+  const requests: { method: string; path: string; query: string }[] = [];
   let reachable = true;
   const server = net.createServer((inbound) => {
     if (!reachable) {
@@ -151,11 +167,18 @@ async function startRelay(targetPort: number) {
         outbound.destroy();
       });
     }
+    inbound.on('data', (chunk: Buffer) => {
+      for (const [, method, rest = '/'] of chunk.toString('latin1').matchAll(REQUEST_LINE)) {
+        const [where = '', query = ''] = rest.split('?');
+        requests.push({ method: method!, path: decodeURIComponent(where), query });
+      }
+    });
     inbound.pipe(outbound).pipe(inbound);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
+    requests,
     setReachable(value: boolean) {
       reachable = value;
       if (!value) for (const socket of sockets) socket.destroy();

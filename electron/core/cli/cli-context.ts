@@ -18,7 +18,7 @@ export const SHARED_OPTIONS = {
   'embedding-dtype': { type: 'string' },
   /** Where model downloads come from (a mirror of the Hugging Face hub). */
   hub: { type: 'string' },
-  /** Where the library lives: a folder or s3://bucket/prefix (default: Settings', else the data folder). */
+  /** Where the library lives: a folder, s3://bucket/prefix or az://container/prefix (default: Settings', else the data folder). */
   library: { type: 'string' },
   /** Opens a library in a bucket without taking its writer's lease. */
   'read-only': { type: 'boolean', default: false },
@@ -97,7 +97,7 @@ export function coreOptionsFrom(values: {
 /** How often `serve --read-only` and `mcp` follow the writer of the flag's library, else Settings'. */
 export function followWriterMs(library: string | undefined, dataDir: string): number {
   const where = library ?? openSettingsStore({ dataDir }).get().library.location;
-  return followWriterIntervalMs(where.startsWith('s3://'));
+  return followWriterIntervalMs(/^(s3|az|azure):\/\//i.test(where.trim()));
 }
 
 /** "1 chunk", "3 chunks". */

@@ -50,12 +50,14 @@ function usage(): string {
     '',
     'Every command also takes:',
     '  --data DIR             the data folder (settings, keys, conversations, models)',
-    '  --library DIR|s3://BUCKET/PREFIX',
+    '  --library DIR|s3://BUCKET/PREFIX|az://CONTAINER/PREFIX',
     '                         where the library lives for this run (default: as Settings say,',
-    '                         else in the data folder); a bucket is reached with',
+    '                         else in the data folder); an S3 bucket is reached with',
     '                         AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and',
-    '                         AWS_ENDPOINT_URL',
-    "  --read-only            open a bucket's library without its writer lease",
+    '                         AWS_ENDPOINT_URL, an Azure container with',
+    '                         AZURE_STORAGE_ACCOUNT_NAME and AZURE_STORAGE_ACCOUNT_KEY (or',
+    '                         AZURE_STORAGE_SAS_TOKEN, or AZURE_STORAGE_CONNECTION_STRING)',
+    "  --read-only            open a shared library without its writer lease",
     '  --allow-http           allow a plain-HTTP storage endpoint that is not on this machine',
   ].join('\n');
 }

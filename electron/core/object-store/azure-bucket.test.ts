@@ -31,6 +31,10 @@ describe('AzureObjectBucket', () => {
     expect(await bucket.getJson('missing.json')).toBeNull();
     const etag = await bucket.putJson('meta/a.json', { hello: 'world' });
     expect(await bucket.getJson('meta/a.json')).toEqual({ value: { hello: 'world' }, etag });
+    // Keys are the library's: the container holds them under the prefix.
+    expect(azure.requests).toContainEqual(
+      expect.objectContaining({ method: 'PUT', path: '/lib/team/one/meta/a.json' }),
+    );
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
     await bucket.putBytes('seg/s1.bin', bytes);
     expect(await bucket.getBytes('seg/s1.bin')).toEqual(bytes);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubscribeResult } from '../../../shared/contract';
 import type { Conversation } from '../../../shared/events';
+import type { Settings } from '../../../shared/settings';
 import { StreamFollower } from '../../../shared/stream-follower';
 import type { QuireCore } from '../quire-core';
 import { makeTestCore, writeNotes } from '../../../test/helpers/library-fixtures';
@@ -209,6 +210,34 @@ describe('roles on a team server', () => {
     expect((await info(tokens.alice)).principal).toEqual({ name: 'alice', role: 'viewer' });
     expect((await info(tokens.erin)).principal).toEqual({ name: 'erin', role: 'editor' });
     expect((await info(server.token)).principal).toEqual({ name: 'owner', role: 'owner' });
+  });
+
+  it("shows the library storage's endpoint, region and key ID to the owner only", async () => {
+    const owners = await value<{ settings: Settings }>(server.token, 'settings.get');
+    const library = {
+      ...owners.settings.library,
+      location: 's3://team-shelf/quire',
+      endpoint: 'https://minio.internal.example:9000',
+      region: 'eu-west-3',
+      accessKeyId: 'AKIAOWNERSKEY',
+    };
+    const saved = await value<{ settings: Settings }>(server.token, 'settings.update', {
+      settings: { ...owners.settings, library },
+    });
+    expect(saved.settings.library).toMatchObject({ accessKeyId: 'AKIAOWNERSKEY' });
+    for (const token of [tokens.alice, tokens.erin]) {
+      const seen = await value<{ settings: Settings }>(token, 'settings.get');
+      expect(seen.settings.library).toEqual({
+        location: 's3://team-shelf/quire',
+        readOnly: false,
+        allowHttp: false,
+      });
+      expect(JSON.stringify(seen)).not.toContain('AKIAOWNERSKEY');
+    }
+    expect(
+      (await value<{ settings: Settings }>(server.token, 'settings.get')).settings.library,
+    ).toMatchObject({ endpoint: 'https://minio.internal.example:9000', region: 'eu-west-3' });
+    await value(server.token, 'settings.update', { settings: owners.settings });
   });
 
   it('refuses a viewer what changes the library, naming the role it needs', async () => {

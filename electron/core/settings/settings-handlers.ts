@@ -8,8 +8,9 @@ import type {
 } from '../../../shared/contract';
 import { QuireError } from '../../../shared/errors';
 import { checkLibraryAddress } from '../../../shared/library-address';
-import { isRemoteProvider } from '../../../shared/settings';
-import type { Handlers } from '../rpc/dispatch';
+import { isRemoteProvider, type Settings } from '../../../shared/settings';
+import type { Principal } from '../../../shared/contract/access';
+import { principalOf, type Handlers } from '../rpc/dispatch';
 import type { ProviderManager } from './provider-manager';
 import type { SettingsStore } from './settings-store';
 
@@ -54,9 +55,9 @@ export function createSettingsHandlers(
   providers: ProviderManager,
   status: SettingsStatus = {},
 ): SettingsHandlers {
-  async function view(): Promise<SettingsView> {
+  async function view(caller?: Principal): Promise<SettingsView> {
     const secrets = await providers.secretStore();
-    const current = settings.get();
+    const current = caller === undefined ? settings.get() : sharedWith(caller, settings.get());
     const library = status.library?.status();
     return {
       settings: current,
@@ -73,7 +74,7 @@ export function createSettingsHandlers(
     };
   }
   return {
-    'settings.get': () => view(),
+    'settings.get': (_args, ctx) => view(principalOf(ctx)),
     'settings.update': async ({ settings: next }) => {
       // A library Quire could not open at its next start is refused now, in Settings' words.
       if (JSON.stringify(next.library) !== JSON.stringify(settings.get().library)) {
@@ -111,4 +112,14 @@ export function createSettingsHandlers(
       }),
     'providers.test': ({ provider }) => providers.test(provider),
   };
+}
+
+/**
+ * Settings as a team server's user sees them: the storage's endpoint, region and access key ID
+ * are the owner's, and only the owner (who may change them) is shown them.
+ */
+function sharedWith(caller: Principal, current: Settings): Settings {
+  if (caller.role === 'owner') return current;
+  const { endpoint: _endpoint, region: _region, accessKeyId: _keyId, ...library } = current.library;
+  return { ...current, library };
 }
