@@ -49,7 +49,7 @@ test('Settings place the library in a bucket: checked as typed, Check, secret wr
   const section = page.getByTestId('library-settings');
   await expect(section.getByTestId('library-now')).toContainText(`Open now: ${dataDir}`);
 
-  await section.getByText('An S3-compatible bucket').click();
+  await section.getByText('A bucket or container').click();
   await expect(section.getByTestId('library-location-error')).toContainText('Type the address');
   const address = section.getByLabel('Address');
   await address.fill('s3://Team_Library/quire');

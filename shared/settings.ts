@@ -78,15 +78,21 @@ export const RetrievalSettingsSchema = z.object({
 export type RetrievalSettings = z.infer<typeof RetrievalSettingsSchema>;
 
 /**
- * Where the library lives (docs/architecture.md, "A library in a bucket"). The secret access
- * key is never here: it lives in the OS keychain, like the API keys. Read when Quire starts.
+ * Where the library lives (docs/architecture.md, "A library in a bucket"). The secret (an S3
+ * secret access key, or an Azure account key) is never here: it lives in the OS keychain, like
+ * the API keys. Read when Quire starts.
  */
 export const LibrarySettingsSchema = z.object({
-  /** '' = the data folder; a folder's full path; or s3://bucket/prefix. */
+  /** '' = the data folder; a folder's full path; s3://bucket/prefix; or az://container/prefix. */
   location: z.string().max(4096).default(''),
-  /** An S3-compatible service's address (MinIO, R2 …), e.g. https://minio.example:9000. */
+  /**
+   * S3: another service's address (MinIO, R2 …), e.g. https://minio.example:9000. Azure: the
+   * account's blob service address, which may have a path (Azurite's does).
+   */
   endpoint: z.string().max(2048).optional(),
+  /** S3 only. */
   region: z.string().max(64).optional(),
+  /** S3: the access key ID. Azure: the storage account's name. */
   accessKeyId: z.string().max(256).optional(),
   /** Opens the library without the writer's lease: another computer writes it. */
   readOnly: z.boolean().default(false),

@@ -1,7 +1,9 @@
-// Settings' "Where the library lives" against a real S3 API (s3rver on loopback): a core that
-// opens the bucket named in Settings with the secret from the secret store, and the Check.
+// Settings' "Where the library lives" against a real S3 API (s3rver on loopback) and a real
+// Azure Blob API (Azurite): a core that opens the bucket or container named in Settings with the
+// secret from the secret store, and the Check.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodArgs, MethodResult } from '../../shared/contract';
 import { isQuireError } from '../../shared/errors';
@@ -12,7 +14,14 @@ import { EncryptedFileSecretStore } from './secrets';
 import { fakeSafeStorage } from './secrets/fake-safe-storage';
 import { LIBRARY_SECRET_ACCOUNT } from './settings/settings-handlers';
 import { openSettingsStore } from './settings/settings-store';
+import {
+  AZURITE_ACCOUNT,
+  AZURITE_KEY,
+  startAzureServer,
+  type AzureServer,
+} from '../../test/helpers/azure-server';
 import { makeTestCore, writeNotes } from '../../test/helpers/library-fixtures';
+import { withEnv } from '../../test/helpers/process-env';
 import {
   S3RVER_ACCESS_KEY,
   startS3Server,
@@ -259,4 +268,124 @@ describe("Settings' Check", () => {
       }),
     ).toMatchObject({ ok: false, code: 'not_found' });
   });
+});
+
+describe('a library placed in an Azure container in Settings', () => {
+  let azure: AzureServer;
+  let restoreAzureEnv: () => void;
+
+  beforeAll(async () => {
+    azure = await startAzureServer({ containers: ['team'] });
+    // Only Settings name the account, its key and its address.
+    restoreAzureEnv = withEnv({}, { clearPrefix: 'AZURE_STORAGE_' });
+  }, 30_000);
+  afterAll(async () => {
+    restoreAzureEnv?.();
+    await azure?.close();
+  });
+
+  const inContainer = (location: string, over: Partial<LibrarySettings> = {}) =>
+    LibrarySettingsSchema.parse({
+      location,
+      endpoint: azure.endpoint,
+      accessKeyId: AZURITE_ACCOUNT,
+      ...over,
+    });
+  const blobsUnder = async (prefix: string) => {
+    const container = new ContainerClient(
+      `${azure.endpoint}/team`,
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
+    );
+    const names: string[] = [];
+    for await (const blob of container.listBlobsFlat({ prefix })) names.push(blob.name);
+    return names;
+  };
+
+  it('opens the container Settings name, with the account key from the secret store, and never shows the key', async () => {
+    const core = await home('home-a', inContainer('azure://team/from-settings/'), {
+      secret: AZURITE_KEY,
+    });
+    expect(core.libraryUri).toBe('az://team/from-settings');
+    await core.library.add(writeNotes(path.join(dir, 'docs'), 2, 'river'));
+    await core.library.whenIdle();
+    expect((await core.retriever.search('river', { mode: 'text', k: 5 })).hits).toHaveLength(2);
+    expect(await blobsUnder('from-settings/')).toContain('from-settings/quire-library.json');
+
+    const view = await call(core, 'settings.get', {});
+    expect(view.library).toEqual({
+      uri: 'az://team/from-settings',
+      readOnly: false,
+      source: 'settings',
+      secretStored: true,
+      problem: null,
+    });
+    expect(JSON.stringify(view)).not.toContain(AZURITE_KEY);
+    for (const file of filesUnder(core.dataDir))
+      expect(fs.readFileSync(file).includes(AZURITE_KEY), file).toBe(false);
+
+    // Another home's Check sees the writer; read-only, it sees the library.
+    const other = await home('home-b', LibrarySettingsSchema.parse({}), { secret: AZURITE_KEY });
+    expect(
+      await call(other, 'settings.checkLibrary', {
+        library: inContainer('az://team/from-settings'),
+      }),
+    ).toMatchObject({ ok: false, code: 'library_in_use' });
+    expect(
+      await call(other, 'settings.checkLibrary', {
+        library: inContainer('az://team/from-settings', { readOnly: true }),
+      }),
+    ).toMatchObject({
+      ok: true,
+      detail: 'The container answers and az://team/from-settings holds a Quire library.',
+    });
+  }, 60_000);
+
+  it('fails to start without the account key Settings need', async () => {
+    const noKey = await home('home-a', inContainer('az://team/q'), { secret: null }).catch(
+      (e: unknown) => e,
+    );
+    expect(isQuireError(noKey) && noKey.code).toBe('key_missing');
+  });
+
+  it("Checks a missing container, a wrong key, an empty prefix and a missing account in Settings' words, writing nothing", async () => {
+    const core = await home('home-a', LibrarySettingsSchema.parse({}), { secret: AZURITE_KEY });
+    const check = (library: LibrarySettings, secret?: string) =>
+      call(core, 'settings.checkLibrary', secret ? { library, secret } : { library });
+    expect(await check(inContainer('az://nocontainer/q'))).toMatchObject({
+      ok: false,
+      code: 'bucket_missing',
+    });
+    const wrongKey = Buffer.from('not the account key').toString('base64');
+    expect(await check(inContainer('az://team/q'), wrongKey)).toMatchObject({
+      ok: false,
+      code: 'storage_auth',
+      message: expect.stringContaining('Check the storage account and its account key'),
+    });
+    expect(await check(inContainer('az://team/empty'))).toMatchObject({
+      ok: true,
+      uri: 'az://team/empty',
+      detail: expect.stringContaining('The container answers and az://team/empty is empty'),
+    });
+    expect(await check(inContainer('az://team/empty', { accessKeyId: undefined }))).toMatchObject({
+      ok: false,
+      code: 'invalid_argument',
+      message: expect.stringContaining('type the storage account'),
+    });
+    expect(
+      await check(inContainer('az://team/q', { endpoint: 'http://azurite.lan:10000/acct' })),
+    ).toMatchObject({
+      ok: false,
+      code: 'invalid_argument',
+      message: expect.stringContaining('"Allow plain HTTP"'),
+    });
+    expect(
+      await check(inContainer('az://team/q', { endpoint: 'http://127.0.0.1:1/devstoreaccount1' })),
+    ).toMatchObject({
+      ok: false,
+      code: 'storage_unreachable',
+      message: expect.stringContaining('Check the blob service address'),
+    });
+    expect(await blobsUnder('empty/')).toEqual([]);
+    expect(await blobsUnder('q/')).toEqual([]);
+  }, 60_000);
 });

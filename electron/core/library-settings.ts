@@ -26,7 +26,7 @@ export type LibraryChoice = {
   library: string | undefined;
   readOnly: boolean;
   allowHttp: boolean;
-  /** The AWS_* variables the bucket is reached with. */
+  /** The AWS_* or AZURE_STORAGE_* variables the bucket or container is reached with. */
   env: NodeJS.ProcessEnv;
   source: LibraryStatus['source'];
   /** How often a reader that Settings made read-only looks for its writer's changes (ms). */
@@ -38,10 +38,11 @@ type CheckResult =
 
 /**
  * Which library to open. A `--library` flag is the whole address for that run: its endpoint,
- * region and keys come from the AWS_* environment, as they always did, and Settings' library
- * is left aside. Without one, Settings' library applies: its endpoint, region and keys win
- * over AWS_* variables, and what it leaves empty comes from the environment (so an AWS profile
- * still works). --read-only and --allow-http add to Settings' switches.
+ * region and keys come from the AWS_* (or AZURE_STORAGE_*) environment, as they always did,
+ * and Settings' library is left aside. Without one, Settings' library applies: its endpoint,
+ * region and keys win over those variables, and what it leaves empty comes from the
+ * environment (so an AWS profile still works). --read-only and --allow-http add to Settings'
+ * switches.
  */
 export async function chooseLibrary(
   flags: LibraryFlags,
@@ -61,35 +62,40 @@ export async function chooseLibrary(
   const { address } = checked;
   if (address.kind === 'default')
     return { library: undefined, readOnly, allowHttp, env, source: 'default' };
+  const inBucket = address.kind === 's3' || address.kind === 'azure';
   const chosen = {
-    library: address.kind === 's3' ? address.uri : settings.location.trim(),
+    library: inBucket ? address.uri : settings.location.trim(),
     readOnly: readOnly || settings.readOnly,
     allowHttp: allowHttp || settings.allowHttp,
-    env: address.kind === 's3' ? await libraryEnv(settings, secret, env) : env,
+    env: inBucket ? await libraryEnv(settings, secret, env) : env,
     source: 'settings' as const,
   };
   // The app (a writer by default) that Settings made a reader shows what the writer adds, as
   // `serve --read-only` does.
   const follows = settings.readOnly && !flags.readOnly;
-  return follows
-    ? { ...chosen, followWriterMs: followWriterIntervalMs(address.kind === 's3') }
-    : chosen;
+  return follows ? { ...chosen, followWriterMs: followWriterIntervalMs(inBucket) } : chosen;
 }
 
 /**
- * How often a reader that stays open looks for its writer's changes: every 3 s in a bucket,
+ * How often a reader that stays open looks for its writer's changes: every 3 s in a bucket (or
+ * an Azure container),
  * where each look is a LIST per journal; every second beside a local writer (two stat calls).
  */
 export function followWriterIntervalMs(inBucket: boolean): number {
   return inBucket ? 3000 : 1000;
 }
 
-/** The environment overlaid with Settings' endpoint, region and keys (the secret from the keychain). */
+/**
+ * The environment overlaid with Settings' endpoint, region and keys (the secret from the
+ * keychain): AWS_* variables for an s3:// library, AZURE_STORAGE_* ones for an az:// one.
+ */
 export async function libraryEnv(
   settings: LibrarySettings,
   secret: () => Promise<string | null>,
   env: NodeJS.ProcessEnv,
 ): Promise<NodeJS.ProcessEnv> {
+  const checked = checkLibraryAddress(settings);
+  if (checked.ok && checked.address.kind === 'azure') return azureEnv(settings, secret, env);
   const next = { ...env };
   const endpoint = settings.endpoint?.trim();
   const region = settings.region?.trim();
@@ -108,6 +114,38 @@ export async function libraryEnv(
     next.AWS_ACCESS_KEY_ID = accessKeyId;
     next.AWS_SECRET_ACCESS_KEY = secretAccessKey;
     delete next.AWS_SESSION_TOKEN;
+  }
+  return next;
+}
+
+/** Settings' blob service address, storage account and account key over AZURE_STORAGE_*. */
+async function azureEnv(
+  settings: LibrarySettings,
+  secret: () => Promise<string | null>,
+  env: NodeJS.ProcessEnv,
+): Promise<NodeJS.ProcessEnv> {
+  const next = { ...env };
+  const endpoint = settings.endpoint?.trim();
+  const account = settings.accessKeyId?.trim();
+  if (endpoint) next.AZURE_STORAGE_ENDPOINT = endpoint;
+  if (account) {
+    const accountKey = await secret();
+    if (!accountKey)
+      throw new QuireError(
+        'key_missing',
+        `Settings name the storage account ${account} for the library, but no account key is ` +
+          'stored for it. Add it in Settings, under "Where the library lives".',
+      );
+    // The environment's token, connection string or other account must not mix with Settings'.
+    for (const name of [
+      'AZURE_STORAGE_SAS_TOKEN',
+      'AZURE_STORAGE_CONNECTION_STRING',
+      'AZURE_STORAGE_ACCOUNT',
+      'AZURE_STORAGE_KEY',
+    ])
+      delete next[name];
+    next.AZURE_STORAGE_ACCOUNT_NAME = account;
+    next.AZURE_STORAGE_ACCOUNT_KEY = accountKey;
   }
   return next;
 }
@@ -189,8 +227,9 @@ export function libraryPendingRestart(
 }
 
 /**
- * Settings' "Check": the address, and for a bucket that it answers with these keys and holds a
- * Quire library, nothing yet (a writer creates one), or something else. Nothing is written.
+ * Settings' "Check": the address, and for a bucket (or container) that it answers with these
+ * keys and holds a Quire library, nothing yet (a writer creates one), or something else.
+ * Nothing is written.
  */
 export async function checkLibrarySettings(
   library: LibrarySettings,
@@ -215,12 +254,11 @@ export async function checkLibrarySettings(
     if (address.kind === 'folder') return checkFolder(address.path, library.readOnly);
     const env = await libraryEnv(library, secret, options.env ?? process.env);
     const location = parseLibraryLocation(address.uri, env, { allowHttp: library.allowHttp });
-    if (location.kind !== 's3') throw new Error('an s3:// address parsed as a folder');
+    if (location.kind === 'local') throw new Error(`${address.uri} parsed as a folder`);
     return await checkBucket(location, library.readOnly, options.writing === location.uri);
   } catch (error) {
     if (!isQuireError(error)) throw error;
-    const keyed = (library.accessKeyId?.trim() ?? '') !== '';
-    return { ok: false, code: error.code, message: inSettingsWords(error.message, keyed) };
+    return { ok: false, code: error.code, message: inSettingsWords(error.message, library) };
   }
 }
 
@@ -251,6 +289,7 @@ async function checkBucket(
   readOnly: boolean,
   ours: boolean,
 ): Promise<CheckResult> {
+  const place = location.kind === 'azure' ? 'container' : 'bucket';
   let bucket: ObjectBucket;
   try {
     bucket = await openLibraryBucket(location, { create: false });
@@ -261,14 +300,14 @@ async function checkBucket(
         ok: false,
         code: 'not_found',
         message:
-          `The bucket answers, but there is no Quire library in ${location.uri} yet. Open it ` +
+          `The ${place} answers, but there is no Quire library in ${location.uri} yet. Open it ` +
           'once without "Open read-only" on the computer that writes it, or check the address.',
       };
     return {
       ok: true,
       uri: location.uri,
       detail:
-        `The bucket answers and ${location.uri} is empty: Quire creates the library there ` +
+        `The ${place} answers and ${location.uri} is empty: Quire creates the library there ` +
         'when it next starts.',
     };
   }
@@ -286,7 +325,7 @@ async function checkBucket(
     return {
       ok: true,
       uri: location.uri,
-      detail: `The bucket answers and ${location.uri} holds a Quire library.`,
+      detail: `The ${place} answers and ${location.uri} holds a Quire library.`,
     };
   } finally {
     bucket.close();
@@ -294,14 +333,30 @@ async function checkBucket(
 }
 
 /** The core's messages name the CLI's flags and variables; Settings has fields instead. */
-function inSettingsWords(message: string, keysFromSettings: boolean): string {
-  const words = keysFromSettings
-    ? message.replace(
-        /Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \(and AWS_SESSION_TOKEN\)/,
-        'Check the access key ID and the secret access key',
-      )
+function inSettingsWords(message: string, library: LibrarySettings): string {
+  const keysFromSettings = (library.accessKeyId?.trim() ?? '') !== '';
+  const endpointFromSettings = (library.endpoint?.trim() ?? '') !== '';
+  const keyWords = keysFromSettings
+    ? message
+        .replace(
+          /Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \(and AWS_SESSION_TOKEN\)/,
+          'Check the access key ID and the secret access key',
+        )
+        .replace(
+          /Check AZURE_STORAGE_ACCOUNT_KEY \(or the SAS token\)/,
+          'Check the storage account and its account key',
+        )
     : message;
+  const words = endpointFromSettings
+    ? keyWords
+        .replace('the endpoint address (AWS_ENDPOINT_URL_S3)', 'the endpoint')
+        .replace('the endpoint address (AZURE_STORAGE_ENDPOINT)', 'the blob service address')
+    : keyWords;
   return words
+    .replace(
+      /set AZURE_STORAGE_ACCOUNT_NAME \(or AZURE_STORAGE_CONNECTION_STRING\)/,
+      'type the storage account',
+    )
     .replace(/with --allow-http/g, 'with "Allow plain HTTP"')
     .replace(/without --read-only/g, 'without "Open read-only"');
 }

@@ -29,12 +29,12 @@ export type EntailmentStatus = z.infer<typeof EntailmentStatusSchema>;
 
 /** The library this Quire opened, and where its address came from. */
 export const LibraryStatusSchema = z.object({
-  /** The open library: a folder, or s3://bucket/prefix. */
+  /** The open library: a folder, s3://bucket/prefix or az://container/prefix. */
   uri: z.string(),
   readOnly: z.boolean(),
   /** A --library flag for this run, Settings, or the data folder (nothing set). */
   source: z.enum(['flag', 'settings', 'default']),
-  /** Whether a secret access key for Settings' bucket is stored; the key never leaves main. */
+  /** Whether the secret for Settings' bucket or container is stored; it never leaves main. */
   secretStored: z.boolean(),
   /** Why Settings' library could not be opened (the data folder's was, instead); else null. */
   problem: z.string().nullable(),

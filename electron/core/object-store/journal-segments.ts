@@ -74,7 +74,7 @@ export class JournalMirror {
       // Nothing shipped yet: a writer keeps what it has; a reader empties a copy it had.
       if (options.keepLocalAhead || (local.generation === 0 && this.localSize() === 0))
         return false;
-      return this.replaceLocal({ generation: 0, segments: [] }, []);
+      return this.replaceLocal({ generation: 0, segments: [] }, [], options);
     }
     const sameGeneration = remote.generation === local.generation && this.localIno() === local.ino;
     const last = remote.segments.at(-1)?.segment ?? -1;
@@ -84,7 +84,7 @@ export class JournalMirror {
       if (this.localSize() > local.bytes) {
         // Lines of our own that never shipped, and another writer's segments after them: the
         // bucket is the library, so the unshipped lines go.
-        return this.replaceLocal(remote, remote.segments);
+        return this.replaceLocal(remote, remote.segments, options);
       }
       const parts = await this.download(newer);
       if (!parts) return this.pull(options);
@@ -93,7 +93,7 @@ export class JournalMirror {
       this.saveState({ ...local, segment: last, bytes: local.bytes + bytes.length });
       return true;
     }
-    return this.replaceLocal(remote, remote.segments);
+    return this.replaceLocal(remote, remote.segments, options);
   }
 
   /**
@@ -167,9 +167,11 @@ export class JournalMirror {
   private async replaceLocal(
     remote: RemoteGeneration,
     segments: { key: string; segment: number }[],
+    pullOptions: { keepLocalAhead?: boolean },
   ): Promise<boolean> {
     const parts = await this.download(segments);
-    if (!parts) return this.pull();
+    // A segment went while we read (a compaction): look again, as the caller asked.
+    if (!parts) return this.pull(pullOptions);
     const bytes = Buffer.concat(parts);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.mirror.tmp`;

@@ -6,6 +6,8 @@ import { Icon, Spinner } from '../ui/Icon';
 import { BrowseButton, Switch, TextField } from './fields';
 import { LibrarySecretField } from './LibrarySecretField';
 import {
+  BUCKET_WORDS,
+  bucketServiceOf,
   libraryKindOf,
   libraryPending,
   libraryProblem,
@@ -28,8 +30,8 @@ const OPTIONS: { kind: LibraryKind; title: string; text: string }[] = [
   },
   {
     kind: 'bucket',
-    title: 'An S3-compatible bucket',
-    text: 'AWS S3, MinIO, R2 or Google Cloud Storage: one library, several computers.',
+    title: 'A bucket or container',
+    text: 's3:// (AWS, MinIO, R2, Google Cloud) or az:// (Azure): one library, several computers.',
   },
 ];
 
@@ -41,7 +43,7 @@ type CheckState =
 
 const DEFAULT_LIBRARY = LibrarySettingsSchema.parse({});
 
-/** Settings → Where the library lives: the data folder, another folder, or a bucket. */
+/** Settings → Where the library lives: the data folder, another folder, or a bucket (S3 or Azure). */
 export function LibraryLocationSection(props: {
   /** Undefined from a core older than this setting. */
   library: LibrarySettings | undefined;
@@ -76,6 +78,7 @@ function LibraryLocationForm({
   const [secret, setSecret] = useState('');
   const [check, setCheck] = useState<CheckState>({ state: 'idle' });
   const problem = libraryProblem(library, kind);
+  const words = BUCKET_WORDS[bucketServiceOf(library.location)];
   const checkKey = JSON.stringify([library, secret.trim()]);
   const shownCheck = check.state !== 'idle' && check.key === checkKey ? check : null;
 
@@ -100,16 +103,18 @@ function LibraryLocationForm({
     );
   /** A bucket setting that may be left empty, with its error under it. */
   const optionalField = (
-    field: 'endpoint' | 'region',
-    text: { label: string; placeholder: string; hint: string },
+    field: 'endpoint' | 'region' | 'accessKeyId',
+    text: { label: string; placeholder: string; hint?: string },
   ) => (
     <div>
       <TextField
-        {...text}
+        label={text.label}
+        placeholder={text.placeholder}
+        hint={text.hint}
         value={library[field] ?? ''}
         onChange={(value) => onChange(withField(library, field, value))}
       />
-      {errorFor(field)}
+      {errorFor(field === 'accessKeyId' ? 'account' : field)}
     </div>
   );
 
@@ -122,7 +127,7 @@ function LibraryLocationForm({
       </p>
       {status && (
         <p className="library-now" data-testid="library-now">
-          <Icon name={status.uri.startsWith('s3://') ? 'cloud' : 'folder'} size={14} />
+          <Icon name={/^(s3|az):\/\//.test(status.uri) ? 'cloud' : 'folder'} size={14} />
           <span>
             Open now: <code>{status.uri}</code>
             {status.readOnly && <span className="pill">read-only</span>}
@@ -188,34 +193,30 @@ function LibraryLocationForm({
             label="Address"
             value={library.location}
             placeholder="s3://my-bucket/quire"
-            hint="s3://bucket/prefix. An empty prefix becomes a new library when Quire next starts."
+            hint="s3://bucket/prefix or az://container/prefix. An empty prefix becomes a new library when Quire next starts."
             onChange={(location) => onChange({ ...library, location })}
           />
           {errorFor('location')}
-          <div className="field-grid">
-            {optionalField('endpoint', {
-              label: 'Endpoint',
-              placeholder: 'Empty for AWS S3',
-              hint: "Another service's address, e.g. https://minio.example:9000.",
-            })}
-            {optionalField('region', {
-              label: 'Region',
-              placeholder: 'us-east-1',
-              hint: 'Empty: AWS_REGION, else us-east-1. R2 takes auto.',
-            })}
-          </div>
-          <TextField
-            label="Access key ID"
-            value={library.accessKeyId ?? ''}
-            placeholder="Empty: the AWS_* variables or your AWS profile"
-            onChange={(value) => onChange(withField(library, 'accessKeyId', value))}
-          />
+          {words.hasRegion ? (
+            <div className="field-grid">
+              {optionalField('endpoint', words.endpoint)}
+              {optionalField('region', {
+                label: 'Region',
+                placeholder: 'us-east-1',
+                hint: 'Empty: AWS_REGION, else us-east-1. R2 takes auto.',
+              })}
+            </div>
+          ) : (
+            optionalField('endpoint', words.endpoint)
+          )}
+          {optionalField('accessKeyId', words.keyId)}
           <LibrarySecretField
             stored={status?.secretStored ?? false}
             backend={info?.secretBackend ?? 'keychain'}
             typed={secret}
             onTyped={setSecret}
             hint={secretHint(library, status?.secretStored ?? false, secret.trim() !== '')}
+            words={words}
           />
         </>
       )}
@@ -235,7 +236,7 @@ function LibraryLocationForm({
         <Switch
           label="Allow plain HTTP (trusted network only)"
           checked={library.allowHttp}
-          hint="For an endpoint on a private network you trust: http sends the library and request signatures unencrypted. One on this computer (127.0.0.1) needs no permission."
+          hint="For a service on a private network you trust: http sends the library and request signatures unencrypted. One on this computer (127.0.0.1) needs no permission."
           onChange={(allowHttp) => onChange({ ...library, allowHttp })}
         />
       )}
@@ -252,7 +253,7 @@ function LibraryLocationForm({
             </button>
             <span className="field-hint">
               {kind === 'bucket'
-                ? 'Reaches the bucket with these keys and looks for a library. Writes nothing.'
+                ? `Reaches the ${words.place} with these keys and looks for a library. Writes nothing.`
                 : 'Looks for a library in the folder. Writes nothing.'}
             </span>
           </div>

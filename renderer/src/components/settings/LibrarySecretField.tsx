@@ -2,16 +2,18 @@ import { useId, useState } from 'react';
 import type { SecretBackend } from '../../api/call';
 import { useSettingsActions } from '../../hooks/use-settings';
 import { FieldError, SecretInput, SecretStatus } from './fields';
+import type { BucketWords } from './library-location-view';
 
 const STORED: Record<SecretBackend, string> = {
-  keychain: 'Secret stored in the system keychain.',
-  safeStorage: 'Secret stored encrypted with the OS (Electron safeStorage).',
-  session: 'Secret kept in memory for this session only (no keychain available).',
+  keychain: 'stored in the system keychain.',
+  safeStorage: 'stored encrypted with the OS (Electron safeStorage).',
+  session: 'kept in memory for this session only (no keychain available).',
 };
 
 /**
- * Write-only, like the API key fields: the secret goes to the core and never comes back; only
- * "stored or not" does. What is typed is lifted up, so that Check can try it before it is saved.
+ * Write-only, like the API key fields: the secret (an S3 secret access key or an Azure account
+ * key) goes to the core and never comes back; only "stored or not" does. What is typed is lifted
+ * up, so that Check can try it before it is saved.
  */
 export function LibrarySecretField({
   stored,
@@ -19,6 +21,7 @@ export function LibrarySecretField({
   typed,
   onTyped,
   hint,
+  words,
 }: {
   stored: boolean;
   backend: SecretBackend;
@@ -26,8 +29,12 @@ export function LibrarySecretField({
   onTyped: (secret: string) => void;
   /** Which half of the key pair is missing, if one is. */
   hint: string | null;
+  /** The service's names for the secret and its key ID. */
+  words: BucketWords;
 }) {
   const actions = useSettingsActions();
+  const { noun } = words.secret;
+  const Noun = noun === 'key' ? 'Key' : 'Secret';
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -44,13 +51,13 @@ export function LibrarySecretField({
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
-        Secret access key
+        {words.secret.label}
       </label>
       <div className="field-row">
         <SecretInput
           id={id}
           stored={stored}
-          placeholder="Paste the secret access key"
+          placeholder={words.secret.placeholder}
           value={typed}
           onChange={onTyped}
         />
@@ -60,7 +67,7 @@ export function LibrarySecretField({
           disabled={busy || !typed.trim()}
           onClick={() => void run(() => actions.setLibrarySecret(typed.trim()))}
         >
-          Save secret
+          {`Save ${noun}`}
         </button>
         {stored && (
           <button
@@ -79,14 +86,15 @@ export function LibrarySecretField({
         ok={stored && backend !== 'session'}
         testId="library-secret-status"
       >
-        {stored ? STORED[backend] : 'No secret stored.'} Quire never shows a stored secret.
+        {stored ? `${Noun} ${STORED[backend]}` : `No ${noun} stored.`} Quire never shows a stored{' '}
+        {noun}.
       </SecretStatus>
       {hint && <p className="field-hint">{hint}</p>}
       {backend === 'session' && (
         <p className="field-hint" data-testid="library-secret-session">
-          No keychain answers here, so a secret saved now is gone when Quire restarts, which is when
-          the library opens. Leave the access key ID empty instead, and start Quire with
-          AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in its environment.
+          No keychain answers here, so a {noun} saved now is gone when Quire restarts, which is when
+          the library opens. Leave the {words.keyId.name} empty instead, and start Quire with{' '}
+          {words.environment} in its environment.
         </p>
       )}
       <FieldError error={error} />

@@ -2,14 +2,76 @@ import type { LibraryStatus } from '../../../../shared/contract/settings';
 import { checkLibraryAddress, type LibraryField } from '../../../../shared/library-address';
 import type { LibrarySettings } from '../../../../shared/settings';
 
-/** The three places Settings offers: the data folder, another folder, a bucket. */
+/** The three places Settings offers: the data folder, another folder, a bucket (or container). */
 export type LibraryKind = 'default' | 'folder' | 'bucket';
 
+/** Any scheme but file:// is a bucket's address, so its error shows where it was typed. */
 export function libraryKindOf(location: string): LibraryKind {
   const text = location.trim();
   if (text === '') return 'default';
-  return /^s3:\/\//i.test(text) ? 'bucket' : 'folder';
+  const scheme = /^([a-z][a-z0-9+.-]+):\/\//i.exec(text)?.[1]?.toLowerCase();
+  return scheme === undefined || scheme === 'file' ? 'folder' : 'bucket';
 }
+
+/** The service a bucket address names: S3 (or an S3-compatible one), or Azure Blob Storage. */
+export type BucketService = 's3' | 'azure';
+
+export function bucketServiceOf(location: string): BucketService {
+  return /^(az|azure):\/\//i.test(location.trim()) ? 'azure' : 's3';
+}
+
+/** What the bucket's fields are called, and what they ask, for each service. */
+export type BucketWords = {
+  /** What holds the library: a bucket or a container. */
+  place: string;
+  endpoint: { label: string; placeholder: string; hint: string };
+  /** S3 only: Azure has no region to set. */
+  hasRegion: boolean;
+  /** `name` is how a sentence calls it. */
+  keyId: { label: string; name: string; placeholder: string };
+  secret: { label: string; placeholder: string; noun: 'secret' | 'key' };
+  /** The variables that hold the keys when no keychain keeps them across a restart. */
+  environment: string;
+};
+
+export const BUCKET_WORDS: Record<BucketService, BucketWords> = {
+  s3: {
+    place: 'bucket',
+    endpoint: {
+      label: 'Endpoint',
+      placeholder: 'Empty for AWS S3',
+      hint: "Another service's address, e.g. https://minio.example:9000.",
+    },
+    hasRegion: true,
+    keyId: {
+      label: 'Access key ID',
+      name: 'access key ID',
+      placeholder: 'Empty: the AWS_* variables or your AWS profile',
+    },
+    secret: {
+      label: 'Secret access key',
+      placeholder: 'Paste the secret access key',
+      noun: 'secret',
+    },
+    environment: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+  },
+  azure: {
+    place: 'container',
+    endpoint: {
+      label: 'Blob service address',
+      placeholder: 'https://ACCOUNT.blob.core.windows.net',
+      hint: 'Empty for Azure itself. Azurite: http://127.0.0.1:10000/devstoreaccount1.',
+    },
+    hasRegion: false,
+    keyId: {
+      label: 'Storage account',
+      name: 'storage account',
+      placeholder: 'Empty: the AZURE_STORAGE_* variables',
+    },
+    secret: { label: 'Account key', placeholder: 'Paste the account key', noun: 'key' },
+    environment: 'AZURE_STORAGE_ACCOUNT_NAME and AZURE_STORAGE_ACCOUNT_KEY',
+  },
+};
 
 /** What is wrong with the library as typed, under the field it belongs to; null when nothing. */
 export function libraryProblem(
@@ -22,7 +84,7 @@ export function libraryProblem(
       field: 'location',
       message:
         kind === 'bucket'
-          ? 'Type the address, like s3://my-bucket/quire. Until then the library stays in the data folder.'
+          ? 'Type the address, like s3://my-bucket/quire or az://my-container/quire. Until then the library stays in the data folder.'
           : "Type the folder's full path. Until then the library stays in the data folder.",
     };
   const checked = checkLibraryAddress(library);
@@ -42,17 +104,22 @@ export function libraryPending(pendingRestart: readonly string[] | undefined): b
   return (pendingRestart ?? []).some((label) => label.startsWith('library '));
 }
 
-/** A secret stored and a key ID typed go together; says which half is missing. */
+/** A secret stored and a key ID (or storage account) typed go together; says which is missing. */
 export function secretHint(
   library: LibrarySettings,
   stored: boolean,
   typed: boolean,
 ): string | null {
   const keyId = (library.accessKeyId ?? '').trim() !== '';
+  const azure = bucketServiceOf(library.location) === 'azure';
   if (keyId && !stored && !typed)
-    return 'Needed with the access key ID: Quire cannot open the bucket without it.';
+    return azure
+      ? 'Needed with the storage account: Quire cannot open the container without it.'
+      : 'Needed with the access key ID: Quire cannot open the bucket without it.';
   if (!keyId && stored)
-    return 'Quire uses the stored secret only with an access key ID: type it above.';
+    return azure
+      ? 'Quire uses the stored key only with a storage account: type it above.'
+      : 'Quire uses the stored secret only with an access key ID: type it above.';
   return null;
 }
 
