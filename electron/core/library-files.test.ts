@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from 'vitest';
 import { readOcrPages, writeOcrPages } from './indexing/ocr-cache';
 import { DocumentFileCopies } from './library-files';
+import { openLibraryPlace } from './library-place';
 import type { DocumentRecord } from './library/document-registry';
 import { openLibraryBucket, parseLibraryLocation, type ObjectBucket } from './object-store';
 import { startS3Server, type S3Server } from '../../test/helpers/s3-server';
@@ -88,4 +89,40 @@ it('ships a ready file with its OCR words once, and another home reads both with
   version++;
   await writer.sync({ version, all: () => [] });
   expect(await bucket.list('_quire/')).toEqual([]);
+});
+
+it('stops uploading at its deadline and says how many files it left, for the next look', async () => {
+  const files = ['a.pdf', 'b.pdf', 'c.pdf'].map((name) => {
+    const file = path.join(dir, 'docs', name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `bytes of ${name}`);
+    return record(file, `d-${name}`);
+  });
+  const copies = new DocumentFileCopies(bucket, dir, path.join(dir, 'ocr'), () => undefined);
+  const registry = { version: 1, all: () => files };
+  expect(await copies.sync(registry, { until: Date.now() - 1 })).toBe(3);
+  expect(await bucket.list('_quire/files/')).toEqual([]);
+  expect(await copies.sync(registry)).toBe(0);
+  expect(await bucket.list('_quire/files/')).toHaveLength(3);
+});
+
+it('copies the files a writer has not shipped yet when it closes, as a command that indexed and exits', async () => {
+  const file = path.join(dir, 'docs', 'late.pdf');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, 'indexed just before the command ended');
+  const place = await openLibraryPlace({
+    dataDir: path.join(dir, 'home'),
+    library: `s3://copies/closing-${n}`,
+    env: s3.env,
+    log: () => undefined,
+  });
+  place.attach({ version: 1, all: () => [record(file, 'd-late')] });
+  // Closed at once: the once-a-second copier has not run, so only closing can copy it.
+  await place.close();
+  const location = parseLibraryLocation(`s3://copies/closing-${n}`, s3.env);
+  if (location.kind !== 's3') throw new Error('expected s3');
+  const other = await openLibraryBucket(location, { create: false });
+  expect(await other.list('_quire/files/')).toEqual([
+    expect.stringMatching(/^_quire\/files\/d-late\//),
+  ]);
 });

@@ -39,10 +39,11 @@ export class DocumentFileCopies {
 
   /**
    * Uploads the files of ready documents that have no copy of their version yet and deletes
-   * the copies of documents that are gone. Cheap when the registry has not changed.
+   * the copies of documents that are gone. Cheap when the registry has not changed. With
+   * `until` (a time in ms) it stops uploading then; returns how many files it left uncopied.
    */
-  async sync(registry: RegistryView): Promise<void> {
-    if (registry.version === this.seenVersion) return;
+  async sync(registry: RegistryView, options: { until?: number } = {}): Promise<number> {
+    if (registry.version === this.seenVersion) return 0;
     const version = registry.version;
     const shipped = await this.shippedCopies();
     const all = registry.all();
@@ -50,9 +51,15 @@ export class DocumentFileCopies {
     const live = new Map<string, DocumentRecord>();
     for (const doc of all) if (doc.status === 'ready') live.set(doc.id, doc);
     let complete = true;
+    let left = 0;
     for (const doc of live.values()) {
       const key = keyOf(doc);
       if (shipped.get(doc.id) === key) continue;
+      if (options.until !== undefined && Date.now() > options.until) {
+        complete = false;
+        left++;
+        continue;
+      }
       const bytes = await readIfSame(doc);
       if (!bytes) {
         // Moved or changed since it was indexed: its next indexing ships the new version.
@@ -66,6 +73,7 @@ export class DocumentFileCopies {
         if (ocr) await this.bucket.putBytes(ocrKeyOf(key), ocr);
       } catch (error) {
         complete = false;
+        left++;
         this.log('warn', `copying ${doc.name} to the bucket failed: ${String(error)}`);
         continue;
       }
@@ -80,6 +88,7 @@ export class DocumentFileCopies {
       shipped.delete(id);
     }
     if (complete) this.seenVersion = version;
+    return left;
   }
 
   /**

@@ -25,6 +25,8 @@ import type { MetaFile } from './store';
 const STORE_META_KEY = 'quire-store.json';
 /** How often a writer ships its journals' new lines to the bucket. */
 const SHIP_EVERY_MS = 1000;
+/** How long closing may spend copying documents' files that are not in the bucket yet. */
+const CLOSE_COPY_BUDGET_MS = 60_000;
 
 export type LibraryPlace = {
   /** Local folder for the registry's and collections' journals and the uploaded copies. */
@@ -124,7 +126,7 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
         if (!copying && registry && shipping)
           copying = files
             .sync(registry)
-            .catch(warn("copying the documents' files to the bucket"))
+            .then(() => undefined, warn("copying the documents' files to the bucket"))
             .finally(() => (copying = null));
       }, SHIP_EVERY_MS);
   timer?.unref();
@@ -147,10 +149,24 @@ export async function openLibraryPlace(options: LibraryPlaceOptions): Promise<Li
     },
     async close() {
       if (timer) clearInterval(timer);
-      // Files not copied yet are copied by the next writer's start (it lists what is there).
       await Promise.all([shipped, copying]);
       try {
         await ship();
+        // A command that indexed and exits leaves the last documents' files shared too, within
+        // a budget; the next writer's start copies what is left (it lists what is there).
+        if (registry && shipping) {
+          const left = await files
+            .sync(registry, { until: Date.now() + CLOSE_COPY_BUDGET_MS })
+            .catch((error: unknown) => {
+              warn("copying the documents' files to the bucket")(error);
+              return 0;
+            });
+          if (left > 0)
+            options.log(
+              'warn',
+              `${left} documents' files are not in the bucket yet; the next writer copies them.`,
+            );
+        }
       } finally {
         shipping = false;
         await lease?.release();
