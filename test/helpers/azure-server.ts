@@ -9,7 +9,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  ContainerClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import {
   parseLibraryLocation,
   type AzureLibraryLocation,
@@ -44,6 +49,8 @@ export type AzureServer = {
   locate(uri: string, env?: NodeJS.ProcessEnv): AzureLibraryLocation;
   /** Creates a container, as a user would in the portal. */
   createContainer(name: string): Promise<void>;
+  /** A SAS token (without its "?") for one container, with these permissions (like "racwdl"). */
+  containerSas(container: string, permissions: string): Promise<string>;
   /** Puts a blob through the Blob API itself. */
   putBlob(container: string, key: string, body: Buffer | string): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +104,16 @@ export async function startAzureServer(
     },
     async createContainer(name) {
       await container(name).createIfNotExists();
+    },
+    async containerSas(name, permissions) {
+      return generateBlobSASQueryParameters(
+        {
+          containerName: name,
+          permissions: ContainerSASPermissions.parse(permissions),
+          expiresOn: new Date(Date.now() + 3_600_000),
+        },
+        credential,
+      ).toString();
     },
     async putBlob(name, key, body) {
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;

@@ -153,3 +153,25 @@ describe('a library in an Azure container', () => {
     }
   });
 });
+
+describe('a SAS token instead of the account key', () => {
+  it('opens a library with a token limited to the container, and a read-only token cannot write', async () => {
+    const withToken = async (permissions: string) => ({
+      AZURE_STORAGE_ACCOUNT_NAME: azure.env.AZURE_STORAGE_ACCOUNT_NAME!,
+      AZURE_STORAGE_ENDPOINT: azure.env.AZURE_STORAGE_ENDPOINT!,
+      AZURE_STORAGE_SAS_TOKEN: await azure.containerSas('lib', permissions),
+    });
+    const writer = await openLibraryBucket(
+      azure.locate('az://lib/sas', await withToken('racwdl')),
+      {
+        create: true,
+      },
+    );
+    await writer.putJson('state.json', { v: 1 });
+    expect(await writer.list()).toEqual(['quire-library.json', 'state.json']);
+    const reader = createObjectBucket(azure.locate('az://lib/sas', await withToken('rl')));
+    expect((await reader.getJson('state.json'))?.value).toEqual({ v: 1 });
+    const refused = await quireErrorOf(reader.putJson('state.json', { v: 2 }));
+    expect(refused.code).toBe('storage_auth');
+  });
+});

@@ -54,3 +54,20 @@ describe('LanceDB in an Azure container', () => {
     }
   }, 60_000);
 });
+
+describe('LanceDB in an Azure container, with a SAS token instead of the account key', () => {
+  it('writes and reads a table with a token limited to the container', async () => {
+    const token = await azure.containerSas('team', 'racwdl');
+    const env = {
+      AZURE_STORAGE_ACCOUNT_NAME: azure.env.AZURE_STORAGE_ACCOUNT_NAME!,
+      AZURE_STORAGE_ENDPOINT: azure.env.AZURE_STORAGE_ENDPOINT!,
+      AZURE_STORAGE_SAS_TOKEN: token,
+    };
+    const location = azure.locate('az://team/quire/sas', env);
+    expect(location.credentials).toEqual({ sasToken: token });
+    const db = await connect(location.uri, { storageOptions: lanceStorageOptions(location) });
+    await db.createTable('chunks', rows('s', 0, 10));
+    const again = await connect(location.uri, { storageOptions: lanceStorageOptions(location) });
+    expect(await (await again.openTable('chunks')).countRows()).toBe(10);
+  });
+});
