@@ -57,7 +57,7 @@ function usage(): string {
     '                         AWS_ENDPOINT_URL, an Azure container with',
     '                         AZURE_STORAGE_ACCOUNT_NAME and AZURE_STORAGE_ACCOUNT_KEY (or',
     '                         AZURE_STORAGE_SAS_TOKEN, or AZURE_STORAGE_CONNECTION_STRING)',
-    "  --read-only            open a shared library without its writer lease",
+    '  --read-only            open a shared library without its writer lease',
     '  --allow-http           allow a plain-HTTP storage endpoint that is not on this machine',
   ].join('\n');
 }
