@@ -1,8 +1,9 @@
 // Settings → Where the library lives, in the real page against `quire serve`, with a real S3 API
-// (s3rver on loopback): typed-as-you-go errors, Check, the write-only secret, the restart.
+// (s3rver on loopback) and a real Azure Blob API (Azurite): typed-as-you-go errors, Check, the write-only secret, the restart.
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { AZURITE_ACCOUNT, AZURITE_KEY, startAzureServer } from '../test/helpers/azure-server';
 import { startS3Server, withS3Env, type S3Server } from '../test/helpers/s3-server';
 import type { ServerHandle } from './quire-server';
 import { api, SHOTS, startTestServer } from './ui-helpers';
@@ -116,4 +117,42 @@ test('Settings place the library in a bucket: checked as typed, Check, secret wr
     true,
   );
   await shootSection(page, 'settings-library-opened');
+});
+
+test('Settings place the library in an Azure container: its own fields, and Check against Azurite', async ({
+  page,
+}) => {
+  const azure = await startAzureServer({ containers: ['team'] });
+  try {
+    server = await startTestServer();
+    await openSettings(page, server);
+    const section = page.getByTestId('library-settings');
+    await section.getByText('A bucket or container').click();
+    await section.getByLabel('Address', { exact: true }).fill('az://Team_Box/quire');
+    await expect(section.getByTestId('library-location-error')).toContainText(
+      'not a valid container name',
+    );
+    await section.getByLabel('Address', { exact: true }).fill('az://team/quire');
+    await expect(section.getByTestId('library-location-error')).toHaveCount(0);
+    // Azure's words, and no region.
+    await expect(section.getByLabel('Region')).toHaveCount(0);
+    await section.getByLabel('Blob service address').fill(azure.endpoint);
+    await section.getByLabel('Storage account').fill(AZURITE_ACCOUNT);
+    // Azurite checks the signature: a key of another account is refused.
+    await section
+      .getByLabel('Account key')
+      .fill(Buffer.from('the key of some other account').toString('base64'));
+    await section.getByRole('button', { name: 'Check' }).click();
+    await expect(section.getByTestId('library-check')).toContainText("refused Quire's credentials");
+    await section.getByLabel('Account key').fill(AZURITE_KEY);
+    await section.getByRole('button', { name: 'Check' }).click();
+    await expect(section.getByTestId('library-check')).toContainText('az://team/quire is empty');
+    await shootSection(page, 'settings-library-azure');
+    // Check writes nothing.
+    expect(azure.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/team/'))).toEqual(
+      [],
+    );
+  } finally {
+    await azure.close();
+  }
 });
