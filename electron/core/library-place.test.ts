@@ -7,28 +7,62 @@ import { isQuireError } from '../../shared/errors';
 import type { QuireCore } from './quire-core';
 import { makeTestCore, PDF_DIR, writeNotes } from '../../test/helpers/library-fixtures';
 import { createInMemoryTransport } from './rpc/in-memory-transport';
-import { startS3Server, withS3Env, type S3Server } from '../../test/helpers/s3-server';
+import { startAzureServer, type AzureServer } from '../../test/helpers/azure-server';
+import { withEnv } from '../../test/helpers/process-env';
+import { startS3Server, type S3Server } from '../../test/helpers/s3-server';
 import { makeTempDir } from '../../test/helpers/temp-dir';
 
-// Real s3rver on loopback, real LanceDB in it, real cores: two homes sharing one library.
+// Real object stores on loopback (s3rver for S3, Azurite for Azure), real LanceDB in them, real
+// cores: two homes sharing one library. The same scenarios run on both stores.
 let s3: S3Server;
+let azure: AzureServer;
 let restoreEnv: () => void;
 let dir: string;
 let remove: () => Promise<void>;
 const opened: QuireCore[] = [];
 
+/** What a scenario needs of a store, whichever it is. */
+type StoreUnderTest = {
+  scheme: 's3' | 'az';
+  setReachable(reachable: boolean): void;
+  /** Puts an object the way another program would, beside Quire. */
+  put(bucket: string, key: string, body: Buffer | string): Promise<void>;
+  /** Variables that reach the store with credentials it refuses. */
+  refusedKeys: Record<string, string>;
+};
+const stores = {} as Record<'s3' | 'azure', StoreUnderTest>;
+
 beforeAll(async () => {
   s3 = await startS3Server({ buckets: ['team', 'other'] });
-  restoreEnv = withS3Env(s3.env);
-});
+  azure = await startAzureServer({ containers: ['team', 'other'] });
+  stores.s3 = {
+    scheme: 's3',
+    setReachable: s3.setReachable,
+    put: s3.putObject,
+    // s3rver checks the key ID only, not the signature.
+    refusedKeys: { AWS_ACCESS_KEY_ID: 'NOT-A-KEY' },
+  };
+  stores.azure = {
+    scheme: 'az',
+    setReachable: azure.setReachable,
+    put: azure.putBlob,
+    refusedKeys: {
+      AZURE_STORAGE_ACCOUNT_KEY: Buffer.from('a key of another account').toString('base64'),
+    },
+  };
+  restoreEnv = withEnv({ ...s3.env, ...azure.env }, { clearPrefix: 'AZURE_STORAGE_' });
+}, 30_000);
 afterAll(async () => {
-  restoreEnv();
-  await s3.close();
+  restoreEnv?.();
+  await s3?.close();
+  await azure?.close();
 });
 beforeEach(async () => {
   ({ dir, remove } = await makeTempDir('quire-bucket-library-'));
 });
 afterEach(async () => {
+  s3.setReachable(true);
+  azure.setReachable(true);
   for (const core of opened.splice(0)) await core.close();
   await remove();
 });
@@ -67,9 +101,18 @@ async function exitedPid(): Promise<number> {
 const titles = async (core: QuireCore, query: string) =>
   (await core.retriever.search(query, { mode: 'text', k: 10 })).hits.map((hit) => hit.title);
 
-describe('a library in a bucket', () => {
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+
+describe.each(['s3', 'azure'] as const)('a library in %s', (storeName) => {
+  const store = () => stores[storeName];
+  const address = (where: string) => `${store().scheme}://${where}`;
+
   it('indexes, searches, deletes and keeps collections in the bucket; another home reads them', async () => {
-    const library = 's3://team/first';
+    const library = address('team/first');
     const writer = await open('home-a', { library });
     const notes = writeNotes(path.join(dir, 'docs'), 3, 'river');
     await writer.library.add(notes);
@@ -92,7 +135,7 @@ describe('a library in a bucket', () => {
   });
 
   it('refuses a second writer, naming the holder and until when, and lets a reader follow the writer', async () => {
-    const library = 's3://team/shared';
+    const library = address('team/shared');
     const writer = await open('home-a', { library });
     const refused = await open('home-b', { library }).catch((error: unknown) => error);
     expect(isQuireError(refused) && refused.code).toBe('library_in_use');
@@ -115,7 +158,7 @@ describe('a library in a bucket', () => {
   });
 
   it('takes over a lease that expired, and at once one whose holder died on this machine', async () => {
-    const library = 's3://team/takeover';
+    const library = address('team/takeover');
     const first = await open('home-a', { library });
     await first.library.add(writeNotes(path.join(dir, 'docs'), 1, 'estuary'));
     await first.library.whenIdle();
@@ -123,7 +166,7 @@ describe('a library in a bucket', () => {
 
     // A writer elsewhere that stopped renewing: refused until its lease expires, then taken.
     const expiresAt = Date.now() + 1500;
-    await s3.putObject(
+    await store().put(
       'team',
       'takeover/_quire/lease.json',
       leaseFrom('elsewhere', 4242, expiresAt),
@@ -138,7 +181,7 @@ describe('a library in a bucket', () => {
 
     // A writer on this machine that was killed: its process is gone, so no wait.
     const deadPid = await exitedPid();
-    await s3.putObject(
+    await store().put(
       'team',
       'takeover/_quire/lease.json',
       leaseFrom(os.hostname(), deadPid, Date.now() + 60_000),
@@ -147,29 +190,32 @@ describe('a library in a bucket', () => {
     expect(await titles(third, 'estuary')).toHaveLength(1);
   });
 
-  it('says clearly when the bucket is missing or holds something else', async () => {
-    const missing = await open('home-a', { library: 's3://nobucket/lib' }).catch(
-      (error: unknown) => error,
-    );
+  it('says clearly when the bucket is missing, holds something else, or refuses the keys', async () => {
+    const missing = await failure(open('home-a', { library: address('nobucket/lib') }));
     expect(isQuireError(missing) && missing.code).toBe('bucket_missing');
-    await s3.putObject('other', 'photos/cat.jpg', Buffer.from('not a library'));
-    const foreign = await open('home-b', { library: 's3://other/photos' }).catch(
-      (error: unknown) => error,
-    );
+    await store().put('other', 'photos/cat.jpg', Buffer.from('not a library'));
+    const foreign = await failure(open('home-b', { library: address('other/photos') }));
     expect(isQuireError(foreign) && foreign.code).toBe('bucket_foreign');
+    const restore = withEnv(store().refusedKeys);
+    try {
+      const refused = await failure(open('home-c', { library: address('team/keyed') }));
+      expect(isQuireError(refused) && refused.code).toBe('storage_auth');
+    } finally {
+      restore();
+    }
   });
 
   it('fails what a network drop interrupts with storage_unreachable, keeps what was stored, and retries once it is back', async () => {
-    const library = 's3://team/drop';
+    const library = address('team/drop');
     const writer = await open('home-a', { library });
     await writer.library.add(writeNotes(path.join(dir, 'first'), 2, 'alpha'));
     await writer.library.whenIdle();
     const stored = await writer.store.countChunks();
 
-    s3.setReachable(false);
+    store().setReachable(false);
     await writer.library.add(writeNotes(path.join(dir, 'second'), 1, 'beta'));
     await writer.library.whenIdle();
-    s3.setReachable(true);
+    store().setReachable(true);
     const beta = writer.library.registry.all().find((doc) => doc.name.startsWith('beta'))!;
     expect(beta).toMatchObject({ status: 'failed', error: { code: 'storage_unreachable' } });
     expect(beta.error!.message).toMatch(/could not be reached.*nothing already saved was lost/);
@@ -181,7 +227,9 @@ describe('a library in a bucket', () => {
     expect(writer.library.registry.get(beta.id)).toMatchObject({ status: 'ready' });
     expect(await titles(writer, 'beta')).toHaveLength(1);
   }, 180_000);
+});
 
+describe('a library in an S3 bucket', () => {
   it("copies documents' files into the bucket, so a citation opens on a home without the original", async () => {
     const library = 's3://team/files';
     const original = path.join(dir, 'papers', 'two-column.pdf');

@@ -85,6 +85,35 @@ export function followWriterIntervalMs(inBucket: boolean): number {
   return inBucket ? 3000 : 1000;
 }
 
+/** The variables Settings' fields become, and their names in messages, for each service. */
+const SERVICE_ENV = {
+  s3: {
+    endpoint: 'AWS_ENDPOINT_URL_S3',
+    region: 'AWS_REGION',
+    id: 'AWS_ACCESS_KEY_ID',
+    secret: 'AWS_SECRET_ACCESS_KEY',
+    // A pair: the environment's key, secret or session token must not mix with Settings' key.
+    drop: ['AWS_SESSION_TOKEN'],
+    idWords: 'access key',
+    secretWords: 'secret access key',
+  },
+  azure: {
+    endpoint: 'AZURE_STORAGE_ENDPOINT',
+    region: null,
+    id: 'AZURE_STORAGE_ACCOUNT_NAME',
+    secret: 'AZURE_STORAGE_ACCOUNT_KEY',
+    // The environment's token, connection string or other account must not mix with Settings'.
+    drop: [
+      'AZURE_STORAGE_SAS_TOKEN',
+      'AZURE_STORAGE_CONNECTION_STRING',
+      'AZURE_STORAGE_ACCOUNT',
+      'AZURE_STORAGE_KEY',
+    ],
+    idWords: 'storage account',
+    secretWords: 'account key',
+  },
+} as const;
+
 /**
  * The environment overlaid with Settings' endpoint, region and keys (the secret from the
  * keychain): AWS_* variables for an s3:// library, AZURE_STORAGE_* ones for an az:// one.
@@ -95,57 +124,24 @@ export async function libraryEnv(
   env: NodeJS.ProcessEnv,
 ): Promise<NodeJS.ProcessEnv> {
   const checked = checkLibraryAddress(settings);
-  if (checked.ok && checked.address.kind === 'azure') return azureEnv(settings, secret, env);
+  const names = SERVICE_ENV[checked.ok && checked.address.kind === 'azure' ? 'azure' : 's3'];
   const next = { ...env };
   const endpoint = settings.endpoint?.trim();
   const region = settings.region?.trim();
-  const accessKeyId = settings.accessKeyId?.trim();
-  if (endpoint) next.AWS_ENDPOINT_URL_S3 = endpoint;
-  if (region) next.AWS_REGION = region;
-  if (accessKeyId) {
-    const secretAccessKey = await secret();
-    if (!secretAccessKey)
+  const id = settings.accessKeyId?.trim();
+  if (endpoint) next[names.endpoint] = endpoint;
+  if (region && names.region) next[names.region] = region;
+  if (id) {
+    const stored = await secret();
+    if (!stored)
       throw new QuireError(
         'key_missing',
-        `Settings name the access key ${accessKeyId} for the library, but no secret access key ` +
+        `Settings name the ${names.idWords} ${id} for the library, but no ${names.secretWords} ` +
           'is stored for it. Add it in Settings, under "Where the library lives".',
       );
-    // A pair: the environment's key, secret or session token must not mix with Settings' key.
-    next.AWS_ACCESS_KEY_ID = accessKeyId;
-    next.AWS_SECRET_ACCESS_KEY = secretAccessKey;
-    delete next.AWS_SESSION_TOKEN;
-  }
-  return next;
-}
-
-/** Settings' blob service address, storage account and account key over AZURE_STORAGE_*. */
-async function azureEnv(
-  settings: LibrarySettings,
-  secret: () => Promise<string | null>,
-  env: NodeJS.ProcessEnv,
-): Promise<NodeJS.ProcessEnv> {
-  const next = { ...env };
-  const endpoint = settings.endpoint?.trim();
-  const account = settings.accessKeyId?.trim();
-  if (endpoint) next.AZURE_STORAGE_ENDPOINT = endpoint;
-  if (account) {
-    const accountKey = await secret();
-    if (!accountKey)
-      throw new QuireError(
-        'key_missing',
-        `Settings name the storage account ${account} for the library, but no account key is ` +
-          'stored for it. Add it in Settings, under "Where the library lives".',
-      );
-    // The environment's token, connection string or other account must not mix with Settings'.
-    for (const name of [
-      'AZURE_STORAGE_SAS_TOKEN',
-      'AZURE_STORAGE_CONNECTION_STRING',
-      'AZURE_STORAGE_ACCOUNT',
-      'AZURE_STORAGE_KEY',
-    ])
-      delete next[name];
-    next.AZURE_STORAGE_ACCOUNT_NAME = account;
-    next.AZURE_STORAGE_ACCOUNT_KEY = accountKey;
+    for (const name of names.drop) delete next[name];
+    next[names.id] = id;
+    next[names.secret] = stored;
   }
   return next;
 }

@@ -6,7 +6,7 @@ import {
   StorageSharedKeyCredential,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
-import { isQuireError, QuireError } from '../../../shared/errors';
+import { QuireError } from '../../../shared/errors';
 import type { AzureLibraryLocation } from './library-location';
 import {
   MAX_ATTEMPTS,
@@ -101,9 +101,7 @@ export class AzureObjectBucket extends ObjectBucket {
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404 && isBlobMissing(error))
         return null;
-      throw isQuireError(error)
-        ? error
-        : azureStorageError(error, this.location, 'read', this.uriOf(key));
+      throw this.classified(error, 'read', key);
     }
   }
 
@@ -125,14 +123,8 @@ export class AzureObjectBucket extends ObjectBucket {
     return this.requireEtag(response.etag, key);
   }
 
-  private async call<T>(action: string, key: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw isQuireError(error)
-        ? error
-        : azureStorageError(error, this.location, action, this.uriOf(key));
-    }
+  protected toQuireError(error: unknown, action: string, what: string): QuireError {
+    return azureStorageError(error, this.location, action, what);
   }
 }
 

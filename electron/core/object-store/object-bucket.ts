@@ -1,7 +1,7 @@
 // The library's own small objects in its bucket or container (marker, lease, store settings,
 // journal segments, documents' copies); LanceDB reaches its tables by itself. Keys are relative
 // to the library's prefix. One subclass per service: S3 (and S3-compatible ones) and Azure.
-import { QuireError } from '../../../shared/errors';
+import { isQuireError, QuireError } from '../../../shared/errors';
 import type { ObjectLibraryLocation } from './library-location';
 
 /** Conditional writes: real S3, MinIO, R2 and Azure honour them; some stores (s3rver) ignore them. */
@@ -108,6 +108,22 @@ export abstract class ObjectBucket {
   /** The library's prefix as the service's listings start their keys with it. */
   protected get listBase(): string {
     return this.location.prefix === '' ? '' : `${this.location.prefix}/`;
+  }
+
+  /** What the service's SDK threw, as a coded error a user can act on. */
+  protected abstract toQuireError(error: unknown, action: string, what: string): QuireError;
+
+  /** Runs one request; what it throws becomes a coded error. */
+  protected async call<T>(action: string, key: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.classified(error, action, key);
+    }
+  }
+
+  protected classified(error: unknown, action: string, key: string): QuireError {
+    return isQuireError(error) ? error : this.toQuireError(error, action, this.uriOf(key));
   }
 
   protected requireEtag(etag: string | undefined, key: string): string {

@@ -9,7 +9,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { isQuireError, QuireError } from '../../../shared/errors';
+import { QuireError } from '../../../shared/errors';
 import type { S3LibraryLocation } from './library-location';
 import {
   CONNECT_TIMEOUT_MS,
@@ -117,9 +117,7 @@ export class S3ObjectBucket extends ObjectBucket {
       return { bytes, etag: this.requireEtag(response.ETag, key) };
     } catch (error) {
       if (error instanceof S3ServiceException && error.name === 'NoSuchKey') return null;
-      throw isQuireError(error)
-        ? error
-        : storageError(error, this.location, 'read', this.uriOf(key));
+      throw this.classified(error, 'read', key);
     }
   }
 
@@ -144,15 +142,8 @@ export class S3ObjectBucket extends ObjectBucket {
     return this.requireEtag(response.ETag, key);
   }
 
-  /** Runs one request and turns what it throws into a coded error a user can act on. */
-  private async call<T>(action: string, key: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw isQuireError(error)
-        ? error
-        : storageError(error, this.location, action, this.uriOf(key));
-    }
+  protected toQuireError(error: unknown, action: string, what: string): QuireError {
+    return storageError(error, this.location, action, what);
   }
 }
 
