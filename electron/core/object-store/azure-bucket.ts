@@ -89,7 +89,8 @@ export class AzureObjectBucket extends ObjectBucket {
   }
 
   close(): void {
-    // The SDK's HTTP agent is shared and keeps no socket open between requests.
+    // The SDK owns its HTTP agent and offers no way to close it; its idle keep-alive sockets
+    // do not hold a command open (the CLI exits after an az:// search).
   }
 
   protected async getObject(key: string): Promise<{ bytes: Buffer; etag: string } | null> {
