@@ -167,6 +167,17 @@ describe('chunkSections', () => {
     expect((await it.next()).done).toBe(true);
   });
 
+  it('counts again where pieces are joined only by characters the tokenizer deletes', async () => {
+    // BERT's normalizer drops U+0000, U+FEFF and \v, so the words on either side become one.
+    for (const glue of ['\u0000', '\ufeff', '\v', '\u0085']) {
+      const sections = [section(`ꀀ${glue}룭㐀¡`)];
+      checkChunks(sections, await chunk(sections, { maxTokens: 4, overlapTokens: 0 }), 4);
+    }
+    // A real space between them still lets the sum stand: the counts agree either way.
+    const spaced = [section('ꀀ 룭㐀¡')];
+    checkChunks(spaced, await chunk(spaced, { maxTokens: 4, overlapTokens: 0 }), 4);
+  });
+
   it('rejects a maxTokens that leaves no room for text', async () => {
     await expect(chunk([section('text')], { maxTokens: 2 })).rejects.toThrow(RangeError);
   });

@@ -14,6 +14,10 @@ export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 256, overlapToke
 /** A cut is only moved back to a better boundary if the chunk keeps at least this share. */
 const MIN_FILL_FOR_BETTER_CUT = 0.5;
 
+// What BERT's normalizer keeps as whitespace. It deletes control and format characters (U+0000,
+// U+0085, U+FEFF, \v …) first, so a join made only of those glues its neighbours into one word.
+const TOKENIZER_SPACE = /[\t\n\r\p{Z}]/u;
+
 /**
  * Streams token-bounded chunks out of parsed sections.
  *
@@ -81,7 +85,10 @@ function* chunkSection(
   const trustSum = (start: number, end: number): boolean => {
     if (!counter.additive) return false;
     for (let i = start + 1; i < end; i++) {
-      if ((window[i]?.start ?? 0) <= (window[i - 1]?.end ?? 0)) return false;
+      const joinStart = window[i - 1]?.end ?? 0;
+      const joinEnd = window[i]?.start ?? 0;
+      if (joinEnd <= joinStart || !TOKENIZER_SPACE.test(text.slice(joinStart, joinEnd)))
+        return false;
     }
     return true;
   };
