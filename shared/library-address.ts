@@ -1,6 +1,7 @@
 // Settings' library address, checked as it is typed. The rules are the core's
-// (electron/core/object-store/library-location.ts, which parses the address when Quire starts);
-// the renderer cannot import the core, so they are repeated here in Settings' words, and a test
+// (electron/core/object-store/library-location.ts, which parses the address when Quire starts):
+// the scheme and the name patterns are shared from here; the checks are repeated in Settings'
+// words, as the renderer cannot import the core, and a test
 // (electron/core/library-settings.test.ts) keeps both in step.
 import { isLoopbackHost } from './loopback';
 import type { LibrarySettings } from './settings';
@@ -19,19 +20,32 @@ export type LibraryAddressCheck =
 
 // Two letters at least, so that a Windows drive (C:\, C:/) is never read as a scheme.
 const SCHEME = /^([a-z][a-z0-9+.-]+):\/\//i;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
-const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+/** S3's naming rules, plus the underscore that GCS's S3 interoperability allows. */
+export const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
+/** Azure's rules: no dots or underscores, and no two hyphens in a row. */
+export const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+export const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 const GOOGLE_CLOUD = new Set(['gs', 'gcs']);
 const AZURE_DATA_LAKE = new Set(['abfs', 'abfss', 'adl']);
 const REGION = /^[A-Za-z0-9._-]{1,64}$/;
 const ABSOLUTE = /^(\/|\\\\|[A-Za-z]:[\\/])/;
 
+/** An address's scheme, lowercased (`s3`, `az`, `file` …); undefined for a plain path. */
+export function schemeOf(address: string): string | undefined {
+  return SCHEME.exec(address.trim())?.[1]?.toLowerCase();
+}
+
+/** The object store an address names, or null for a folder or an unknown scheme. */
+export function objectStoreOf(address: string): 's3' | 'azure' | null {
+  const scheme = schemeOf(address);
+  return scheme === 's3' ? 's3' : scheme === 'az' || scheme === 'azure' ? 'azure' : null;
+}
+
 /** The library settings as Quire will read them at the next start, or what is wrong with them. */
 export function checkLibraryAddress(library: LibrarySettings): LibraryAddressCheck {
   const text = library.location.trim();
   if (text === '') return { ok: true, address: { kind: 'default' } };
-  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
+  const scheme = schemeOf(text);
   if (scheme === undefined) {
     if (!ABSOLUTE.test(text))
       return location(`Write the folder's full path, like /home/me/Quire library.`);

@@ -77,9 +77,9 @@ export async function chooseLibrary(
 }
 
 /**
- * How often a reader that stays open looks for its writer's changes: every 3 s in a bucket (or
- * an Azure container),
- * where each look is a LIST per journal; every second beside a local writer (two stat calls).
+ * How often a reader that stays open looks for its writer's changes: every 3 s in a bucket or
+ * container, where each look is a LIST per journal; every second beside a local writer (two
+ * stat calls).
  */
 export function followWriterIntervalMs(inBucket: boolean): number {
   return inBucket ? 3000 : 1000;

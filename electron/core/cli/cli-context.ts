@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { QuireError } from '../../../shared/errors';
+import { objectStoreOf } from '../../../shared/library-address';
 import { EmbeddingDtypeSchema } from '../../../shared/settings';
 import { followWriterIntervalMs } from '../library-settings';
 import { defaultDataDir } from '../paths';
@@ -97,7 +98,7 @@ export function coreOptionsFrom(values: {
 /** How often `serve --read-only` and `mcp` follow the writer of the flag's library, else Settings'. */
 export function followWriterMs(library: string | undefined, dataDir: string): number {
   const where = library ?? openSettingsStore({ dataDir }).get().library.location;
-  return followWriterIntervalMs(/^(s3|az|azure):\/\//i.test(where.trim()));
+  return followWriterIntervalMs(objectStoreOf(where) !== null);
 }
 
 /** "1 chunk", "3 chunks". */

@@ -58,9 +58,11 @@ export class AzureObjectBucket extends ObjectBucket {
             new StorageSharedKeyCredential(location.account, credentials.accountKey),
             pipeline,
           )
-        : new ContainerClient(`${address}?${credentials.sasToken}`, new AnonymousCredential(), {
-            ...pipeline,
-          });
+        : new ContainerClient(
+            `${address}?${credentials.sasToken}`,
+            new AnonymousCredential(),
+            pipeline,
+          );
   }
 
   async checkBucket(): Promise<void> {

@@ -3,6 +3,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QuireError } from '../../../shared/errors';
+import {
+  ACCOUNT_NAME,
+  BUCKET_NAME,
+  CONTAINER_NAME,
+  schemeOf,
+} from '../../../shared/library-address';
 import { isLoopbackHost } from '../../../shared/loopback';
 
 export type S3Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -48,13 +54,6 @@ export type ObjectLibraryLocation = S3LibraryLocation | AzureLibraryLocation;
 export type LibraryLocation = LocalLibraryLocation | ObjectLibraryLocation;
 
 const DEFAULT_REGION = 'us-east-1';
-// Two letters at least, so that a Windows drive (C:\, C:/) is never read as a scheme.
-const SCHEME = /^([a-z][a-z0-9+.-]+):\/\//i;
-// S3's naming rules, plus the underscore that GCS's S3 interoperability allows.
-const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
-// Azure's rules: no dots or underscores, and no two hyphens in a row.
-const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 const GOOGLE_CLOUD = new Set(['gs', 'gcs']);
 const AZURE_DATA_LAKE = new Set(['abfs', 'abfss', 'adl']);
 
@@ -70,7 +69,7 @@ export function parseLibraryLocation(
 ): LibraryLocation {
   const text = input.trim();
   if (text === '') throw invalid('The library location is empty.');
-  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
+  const scheme = schemeOf(text);
   if (scheme === undefined) return { kind: 'local', dir: path.resolve(text) };
   if (scheme === 'file') return { kind: 'local', dir: localPathOf(text) };
   if (scheme === 's3') return parseS3(text, env, options.allowHttp ?? false);
@@ -285,9 +284,7 @@ function definedAzureVariables(env: NodeJS.ProcessEnv): AzureVariables {
     sasToken: nonEmpty(env.AZURE_STORAGE_SAS_TOKEN),
     endpoint: nonEmpty(env.AZURE_STORAGE_ENDPOINT),
   };
-  return Object.fromEntries(
-    Object.entries(found).filter(([, value]) => value !== undefined),
-  ) as AzureVariables;
+  return definedOnly(found);
 }
 
 /** What an AZURE_STORAGE_CONNECTION_STRING (as the portal gives it) says; variables win. */
@@ -313,6 +310,11 @@ function connectionStringOf(env: NodeJS.ProcessEnv): AzureVariables {
     sasToken: fields.get('sharedaccesssignature'),
     endpoint,
   };
+  return definedOnly(found);
+}
+
+/** Leaves out what is unset or empty, so that spreading one source over another keeps values. */
+function definedOnly(found: AzureVariables): AzureVariables {
   return Object.fromEntries(
     Object.entries(found).filter(([, value]) => value !== undefined && value !== ''),
   ) as AzureVariables;

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { objectStoreOf } from '../../../../shared/library-address';
 import { LibrarySettingsSchema, type LibrarySettings } from '../../../../shared/settings';
 import type { SettingsInfo } from '../../api/call';
 import { useSettingsActions } from '../../hooks/use-settings';
@@ -127,7 +128,7 @@ function LibraryLocationForm({
       </p>
       {status && (
         <p className="library-now" data-testid="library-now">
-          <Icon name={/^(s3|az):\/\//.test(status.uri) ? 'cloud' : 'folder'} size={14} />
+          <Icon name={objectStoreOf(status.uri) ? 'cloud' : 'folder'} size={14} />
           <span>
             Open now: <code>{status.uri}</code>
             {status.readOnly && <span className="pill">read-only</span>}

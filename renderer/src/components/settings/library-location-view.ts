@@ -1,5 +1,10 @@
 import type { LibraryStatus } from '../../../../shared/contract/settings';
-import { checkLibraryAddress, type LibraryField } from '../../../../shared/library-address';
+import {
+  checkLibraryAddress,
+  objectStoreOf,
+  schemeOf,
+  type LibraryField,
+} from '../../../../shared/library-address';
 import type { LibrarySettings } from '../../../../shared/settings';
 
 /** The three places Settings offers: the data folder, another folder, a bucket (or container). */
@@ -9,7 +14,7 @@ export type LibraryKind = 'default' | 'folder' | 'bucket';
 export function libraryKindOf(location: string): LibraryKind {
   const text = location.trim();
   if (text === '') return 'default';
-  const scheme = /^([a-z][a-z0-9+.-]+):\/\//i.exec(text)?.[1]?.toLowerCase();
+  const scheme = schemeOf(text);
   return scheme === undefined || scheme === 'file' ? 'folder' : 'bucket';
 }
 
@@ -17,7 +22,7 @@ export function libraryKindOf(location: string): LibraryKind {
 export type BucketService = 's3' | 'azure';
 
 export function bucketServiceOf(location: string): BucketService {
-  return /^(az|azure):\/\//i.test(location.trim()) ? 'azure' : 's3';
+  return objectStoreOf(location) === 'azure' ? 'azure' : 's3';
 }
 
 /** What the bucket's fields are called, and what they ask, for each service. */
